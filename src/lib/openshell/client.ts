@@ -1,0 +1,411 @@
+/**
+ * The OpenShell class: version-aware calls to `openshell`, each returning Outcome<T>. Flags are chosen from the
+ * detected capabilities (JSON where the version has it, text otherwise; lifecycle commands only where they exist).
+ * A call that exits 0 but whose output does not parse is an `unparseable` failure, never an exception.
+ */
+import {classifyFailure, evidenceOf, syntheticFailure} from './classify.js'
+import {
+  parseDeleteOutcome,
+  parseGatewayInfo,
+  parseGatewayList,
+  parseInferenceGet,
+  parseNextPageToken,
+  parseProviderList,
+  parseSandboxGet,
+  parseSandboxList,
+  parseStatus,
+} from './parsers.js'
+import {defaultTimeout, type Env, resolveOpenshell, type ResolveResult, runOpenshell, type RunKind} from './runner.js'
+import {capabilitiesFor, parseVersion} from './version.js'
+import type {
+  Capabilities,
+  DeleteOutcome,
+  Failure,
+  GatewayInfo,
+  GatewayListEntry,
+  GatewayStatus,
+  InferenceRoute,
+  Outcome,
+  ProviderEntry,
+  RunResult,
+  SandboxDetail,
+  SandboxList,
+  SandboxSummary,
+} from './types.js'
+
+/** Default for `sandbox create`: OpenShell's own provisioning idle timeout is 300 s, so wait a little longer. */
+export const DEFAULT_CREATE_TIMEOUT_MS = 360_000
+/** Default for legacy `gateway start` (pulls and boots a k3s cluster). */
+export const DEFAULT_GATEWAY_START_TIMEOUT_MS = 300_000
+/** Page size requested from 0.1.x `sandbox list`, and the most pages followed. */
+export const SANDBOX_PAGE_SIZE = 1000
+export const MAX_SANDBOX_PAGES = 100
+
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+interface CallOptions {
+  kind: RunKind
+  gateway?: string
+  timeoutMs?: number
+}
+
+export interface OpenShellOptions {
+  env?: Env
+  /** Use this binary instead of resolving one (tests). */
+  binary?: string
+}
+
+function fail<T>(failure: Failure, run?: RunResult): Outcome<T> {
+  return run ? {ok: false, failure, run} : {ok: false, failure}
+}
+
+function unparseable<T>(run: RunResult, what: string): Outcome<T> {
+  const firstLines = run.stdout.split('\n').map(l => l.trim()).filter(l => l !== '').slice(0, 5)
+  return fail(
+    {kind: 'unparseable', message: `could not read the output of openshell ${run.argv.join(' ')} (${what})`, evidence: evidenceOf(run, firstLines)},
+    run,
+  )
+}
+
+function succeeded(run: RunResult): boolean {
+  return run.exitCode === 0 && !run.timedOut && run.signal === null && !run.truncated && !run.spawnError
+}
+
+export class OpenShell {
+  readonly env: Env
+  private readonly fixedBinary?: string
+  private detection?: Promise<Outcome<Capabilities>>
+  private resolved?: ResolveResult
+
+  constructor(opts: OpenShellOptions = {}) {
+    this.env = opts.env ?? process.env
+    this.fixedBinary = opts.binary
+  }
+
+  /** Where the binary is (cached). */
+  resolve(): ResolveResult {
+    if (!this.resolved) {
+      this.resolved = this.fixedBinary ? {ok: true, path: this.fixedBinary, source: 'env'} : resolveOpenshell(this.env)
+    }
+
+    return this.resolved
+  }
+
+  /** Detect the version and capabilities: one `openshell --version` per process (per instance), cached. */
+  detect(): Promise<Outcome<Capabilities>> {
+    this.detection ??= this.doDetect()
+    return this.detection
+  }
+
+  private async doDetect(): Promise<Outcome<Capabilities>> {
+    const r = this.resolve()
+    if (!r.ok) return fail(syntheticFailure(r.kind, r.message, ['--version']))
+    const run = await runOpenshell(['--version'], {kind: 'probe', baseEnv: this.env, binary: r.path})
+    if (!succeeded(run)) return fail(classifyFailure(run), run)
+    const version = parseVersion(run.stdout) ?? parseVersion(run.stderr)
+    if (!version) return unparseable(run, 'version')
+    return {ok: true, value: capabilitiesFor(version), run}
+  }
+
+  /** Run argv after detection; `parse` reads a successful run. */
+  private async call<T>(
+    argv: string[] | ((caps: Capabilities) => string[] | Failure),
+    opts: CallOptions,
+    parse: (run: RunResult, caps: Capabilities) => T | undefined,
+    what: string,
+  ): Promise<Outcome<T>> {
+    const caps = await this.detect()
+    if (!caps.ok) return fail(caps.failure, caps.run)
+    const args = typeof argv === 'function' ? argv(caps.value) : argv
+    if (!Array.isArray(args)) return fail(args)
+    const run = await this.exec(args, opts)
+    if (!succeeded(run)) return fail(classifyFailure(run), run)
+    const value = parse(run, caps.value)
+    if (value === undefined) return unparseable(run, what)
+    return {ok: true, value, run}
+  }
+
+  private async exec(argv: string[], opts: CallOptions & {interactive?: boolean}): Promise<RunResult> {
+    const r = this.resolve()
+    return runOpenshell(argv, {
+      kind: opts.kind,
+      gateway: opts.gateway,
+      timeoutMs: opts.timeoutMs,
+      interactive: opts.interactive,
+      baseEnv: this.env,
+      binary: r.ok ? r.path : undefined,
+    })
+  }
+
+  private legacyOnly(caps: Capabilities, argv: string[]): Failure | undefined {
+    return caps.legacyLifecycle
+      ? undefined
+      : syntheticFailure('usage_error', `openshell ${caps.version.raw} has no \`${argv.join(' ')}\` (modern gateways are services)`, argv, 'not_in_version')
+  }
+
+  private modernOnly(caps: Capabilities, argv: string[]): Failure | undefined {
+    return caps.gatewayRegistry
+      ? undefined
+      : syntheticFailure('usage_error', `openshell ${caps.version.raw} has no \`${argv.join(' ')}\` (added in 0.0.37)`, argv, 'not_in_version')
+  }
+
+  // ---- gateway ------------------------------------------------------------------------------------------------
+
+  /** `status [-o json]`. Exit 0 with `No gateway configured.` → `{configured: false}`. */
+  status(gateway?: string): Promise<Outcome<GatewayStatus>> {
+    return this.call(
+      caps => (caps.statusJson ? ['status', '-o', 'json'] : ['status']),
+      {kind: 'probe', gateway},
+      run => parseStatus(run.stdout),
+      'status',
+    )
+  }
+
+  /** `-g NAME gateway info [-o json]`: live on ≥ 0.0.85, local metadata before. */
+  gatewayInfo(name: string): Promise<Outcome<GatewayInfo>> {
+    return this.call(
+      caps => (caps.gatewayInfoLive ? ['gateway', 'info', '-o', 'json'] : ['gateway', 'info']),
+      {kind: 'probe', gateway: name},
+      run => parseGatewayInfo(run.stdout),
+      'gateway info',
+    )
+  }
+
+  /** `gateway list -o json` (modern only). */
+  gatewayList(): Promise<Outcome<GatewayListEntry[]>> {
+    return this.call(
+      caps => this.modernOnly(caps, ['gateway', 'list']) ?? (caps.gatewayListJson ? ['gateway', 'list', '-o', 'json'] : ['gateway', 'list']),
+      {kind: 'probe'},
+      run => parseGatewayList(run.stdout),
+      'gateway list',
+    )
+  }
+
+  /** `gateway select NAME`. The value carries the `⚠` warning when OPENSHELL_GATEWAY overrides the selection. */
+  gatewaySelect(name: string): Promise<Outcome<{name: string; warning?: string}>> {
+    return this.call(
+      ['gateway', 'select', name],
+      {kind: 'operation'},
+      run => {
+        const warning = [...run.stderr.split('\n'), ...run.stdout.split('\n')].find(l => /^\s*⚠/.test(l))
+        return warning ? {name, warning: warning.replace(/^\s*⚠\s*/, '').trim()} : {name}
+      },
+      'gateway select',
+    )
+  }
+
+  /** `gateway add ENDPOINT --name N [--local]` (modern only). `--local` re-imports the local client bundle. */
+  gatewayAdd(endpoint: string, opts: {name: string; local?: boolean}): Promise<Outcome<{name: string; reachable: boolean}>> {
+    return this.call(
+      caps => {
+        const argv = ['gateway', 'add', endpoint, '--name', opts.name, ...(opts.local ? ['--local'] : [])]
+        return this.modernOnly(caps, ['gateway', 'add']) ?? argv
+      },
+      {kind: 'operation'},
+      run => ({name: opts.name, reachable: !/Gateway is not reachable/i.test(`${run.stderr}\n${run.stdout}`)}),
+      'gateway add',
+    )
+  }
+
+  /** `gateway remove NAME` (modern only; it removes the local registration, not the gateway). */
+  gatewayRemove(name: string): Promise<Outcome<{name: string}>> {
+    return this.call(
+      caps => this.modernOnly(caps, ['gateway', 'remove']) ?? ['gateway', 'remove', name],
+      {kind: 'operation'},
+      () => ({name}),
+      'gateway remove',
+    )
+  }
+
+  /**
+   * Legacy `gateway start --name N [--port P]` (never `--recreate`). On a modern version this returns a usage_error
+   * failure without running anything: the modern gateway is a service.
+   */
+  gatewayStart(name: string, opts: {port?: number; timeoutMs?: number} = {}): Promise<Outcome<{name: string; endpoint?: string; reused: boolean}>> {
+    return this.call(
+      caps =>
+        this.legacyOnly(caps, ['gateway', 'start']) ?? [
+          'gateway',
+          'start',
+          '--name',
+          name,
+          ...(opts.port === undefined ? [] : ['--port', String(opts.port)]),
+        ],
+      {kind: 'operation', timeoutMs: opts.timeoutMs ?? this.longTimeout(DEFAULT_GATEWAY_START_TIMEOUT_MS)},
+      run => {
+        const text = `${run.stdout}\n${run.stderr}`
+        const endpoint = /^\s*Endpoint:\s*(\S+)/m.exec(text)?.[1]
+        const reused = /already exists, reusing/i.test(text)
+        return endpoint ? {name, endpoint, reused} : {name, reused}
+      },
+      'gateway start',
+    )
+  }
+
+  /** A long operation's timeout: NEMOCLAW_OPERATION_TIMEOUT_MS when the user set it, else `fallback`. */
+  private longTimeout(fallback: number): number {
+    return this.env.NEMOCLAW_OPERATION_TIMEOUT_MS ? defaultTimeout('operation', this.env) : fallback
+  }
+
+  // ---- sandboxes ----------------------------------------------------------------------------------------------
+
+  /**
+   * All sandboxes on `gateway`. JSON when the version has it (≥ 0.0.44), text before. On 0.1.x the list pages:
+   * `--page-size 1000`, then `--page-token <t>` until the token is empty (bounded, and a repeated token stops).
+   */
+  async sandboxList(gateway: string): Promise<Outcome<SandboxList>> {
+    const caps = await this.detect()
+    if (!caps.ok) return fail(caps.failure, caps.run)
+    const c = caps.value
+    const base = ['sandbox', 'list', ...(c.sandboxListJson ? ['-o', 'json'] : [])]
+    const all: SandboxSummary[] = []
+    const seen = new Set<string>()
+    let token: string | undefined
+    let last: RunResult | undefined
+    for (let page = 0; page < MAX_SANDBOX_PAGES; page++) {
+      const argv = c.sandboxListPaged
+        ? [...base, '--page-size', String(SANDBOX_PAGE_SIZE), ...(token ? ['--page-token', token] : [])]
+        : base
+      const run = await this.exec(argv, {kind: 'probe', gateway})
+      last = run
+      if (!succeeded(run)) return fail(classifyFailure(run), run)
+      const parsed = parseSandboxList(run.stdout)
+      if (!parsed) return unparseable(run, 'sandbox list')
+      all.push(...parsed.sandboxes)
+      if (!c.sandboxListPaged) return {ok: true, value: {sandboxes: all}, run}
+      token = parsed.nextPageToken ?? parseNextPageToken(run.stderr)
+      if (!token) return {ok: true, value: {sandboxes: all}, run}
+      if (seen.has(token)) return unparseable(run, `sandbox list repeated page token ${token}`)
+      seen.add(token)
+    }
+
+    return unparseable(last!, `sandbox list has more than ${MAX_SANDBOX_PAGES} pages`)
+  }
+
+  /** `sandbox get NAME [-o json]` (JSON ≥ 0.0.92). */
+  sandboxGet(name: string, gateway: string): Promise<Outcome<SandboxDetail>> {
+    return this.call(
+      caps => ['sandbox', 'get', name, ...(caps.statusJson ? ['-o', 'json'] : [])],
+      {kind: 'probe', gateway},
+      run => parseSandboxGet(run.stdout),
+      'sandbox get',
+    )
+  }
+
+  /**
+   * `sandbox create --name N [--from F] [--provider P]…`. Returns after Ready in a non-TTY. Default timeout:
+   * NEMOCLAW_OPERATION_TIMEOUT_MS when set, else 360 s (OpenShell's own provisioning timeout is 300 s).
+   */
+  sandboxCreate(opts: {name: string; from?: string; providers?: string[]; policy?: string; gateway: string; timeoutMs?: number}): Promise<Outcome<{name: string}>> {
+    const argv = [
+      'sandbox',
+      'create',
+      '--name',
+      opts.name,
+      ...(opts.from ? ['--from', opts.from] : []),
+      ...(opts.providers ?? []).flatMap(p => ['--provider', p]),
+      ...(opts.policy ? ['--policy', opts.policy] : []),
+    ]
+    return this.call(
+      argv,
+      {kind: 'operation', gateway: opts.gateway, timeoutMs: opts.timeoutMs ?? this.longTimeout(DEFAULT_CREATE_TIMEOUT_MS)},
+      () => ({name: opts.name}),
+      'sandbox create',
+    )
+  }
+
+  /** `sandbox delete NAME`: the per-name outcome (`deleted`, `accepted`, `already_deleted`, …). */
+  sandboxDelete(name: string, gateway: string): Promise<Outcome<{name: string; outcome: DeleteOutcome}>> {
+    return this.call(
+      ['sandbox', 'delete', name],
+      {kind: 'operation', gateway},
+      run => ({name, outcome: parseDeleteOutcome(`${run.stdout}\n${run.stderr}`, name)}),
+      'sandbox delete',
+    )
+  }
+
+  /**
+   * `sandbox connect NAME`, interactive (stdio inherited, no timeout). The value is the session's exit code; only
+   * a spawn failure or a signal is a failure (openshell's own error text went straight to the user's terminal).
+   */
+  async sandboxConnect(name: string, gateway: string): Promise<Outcome<number>> {
+    return this.interactive(['sandbox', 'connect', name], gateway)
+  }
+
+  private async interactive(argv: string[], gateway: string): Promise<Outcome<number>> {
+    const caps = await this.detect()
+    if (!caps.ok) return fail(caps.failure, caps.run)
+    const run = await this.exec(argv, {kind: 'operation', gateway, interactive: true})
+    if (run.exitCode === null) return fail(classifyFailure(run), run)
+    return {ok: true, value: run.exitCode, run}
+  }
+
+  // ---- providers, inference, policy, logs ----------------------------------------------------------------------
+
+  /**
+   * `provider create --name N --type T --credential ENV_NAME`. Only the variable's NAME goes into argv; the child
+   * inherits the environment and openshell reads the value itself. A malformed or unset name fails before running.
+   */
+  async providerCreate(opts: {name: string; type: string; credentialEnv: string; gateway: string}): Promise<Outcome<{name: string}>> {
+    const argv = ['provider', 'create', '--name', opts.name, '--type', opts.type, '--credential', opts.credentialEnv]
+    if (!ENV_NAME_RE.test(opts.credentialEnv)) {
+      return fail(syntheticFailure('usage_error', 'credential must be an environment variable name (never a value)', argv.slice(0, 6), 'credential_not_a_name'))
+    }
+
+    if (this.env[opts.credentialEnv] === undefined || this.env[opts.credentialEnv] === '') {
+      return fail(syntheticFailure('usage_error', `environment variable ${opts.credentialEnv} is not set`, argv, 'credential_unset'))
+    }
+
+    return this.call(argv, {kind: 'operation', gateway: opts.gateway}, () => ({name: opts.name}), 'provider create')
+  }
+
+  /** `provider list` (text table; the JSON form's version is not pinned down). */
+  providerList(gateway: string): Promise<Outcome<ProviderEntry[]>> {
+    return this.call(['provider', 'list'], {kind: 'probe', gateway}, run => parseProviderList(run.stdout), 'provider list')
+  }
+
+  /** `inference set --provider P --model M`. */
+  inferenceSet(opts: {provider: string; model: string; gateway: string}): Promise<Outcome<InferenceRoute>> {
+    return this.call(
+      ['inference', 'set', '--provider', opts.provider, '--model', opts.model],
+      {kind: 'operation', gateway: opts.gateway},
+      run => parseInferenceGet(run.stdout.replace(/^(\s*)Inference configured:/m, '$1Inference:')) ?? {configured: true, provider: opts.provider, model: opts.model},
+      'inference set',
+    )
+  }
+
+  /** `inference get` (no JSON in any version). */
+  inferenceGet(gateway: string): Promise<Outcome<InferenceRoute>> {
+    return this.call(['inference', 'get'], {kind: 'probe', gateway}, run => parseInferenceGet(run.stdout), 'inference get')
+  }
+
+  /** `policy set NAME --policy FILE [--wait [--timeout S]]` (openshell's wait default is 60 s). Exit 124 (wait timed out) → provision_timeout. */
+  policySet(opts: {sandbox: string; file: string; gateway: string; wait?: boolean; waitTimeoutSec?: number}): Promise<Outcome<{sandbox: string}>> {
+    const waitSec = opts.waitTimeoutSec ?? 60
+    const argv = [
+      'policy',
+      'set',
+      opts.sandbox,
+      '--policy',
+      opts.file,
+      ...(opts.wait ? ['--wait'] : []),
+      ...(opts.wait && opts.waitTimeoutSec !== undefined ? ['--timeout', String(opts.waitTimeoutSec)] : []),
+    ]
+    const timeoutMs = opts.wait ? Math.max(defaultTimeout('operation', this.env), waitSec * 1000 + 15_000) : undefined
+    return this.call(argv, {kind: 'operation', gateway: opts.gateway, timeoutMs}, () => ({sandbox: opts.sandbox}), 'policy set')
+  }
+
+  /**
+   * `logs NAME [-n N] [--tail]`. Without follow: the text (operation timeout). With follow: streamed to the user's
+   * terminal (interactive, no timeout) and the value carries the exit code.
+   */
+  async logs(opts: {sandbox: string; gateway: string; lines?: number; follow?: boolean}): Promise<Outcome<{text?: string; exitCode: number}>> {
+    const argv = ['logs', opts.sandbox, ...(opts.lines === undefined ? [] : ['-n', String(opts.lines)]), ...(opts.follow ? ['--tail'] : [])]
+    if (opts.follow) {
+      const r = await this.interactive(argv, opts.gateway)
+      return r.ok ? {ok: true, value: {exitCode: r.value}, run: r.run} : r
+    }
+
+    return this.call(argv, {kind: 'operation', gateway: opts.gateway}, run => ({text: run.stdout, exitCode: 0}), 'logs')
+  }
+}

@@ -1,0 +1,178 @@
+import {expect} from 'chai'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import {OpenShell} from '../../../src/lib/openshell/client.js'
+import {readFakeLog, writeFakeOpenshell} from './fake-openshell.js'
+
+describe('openshell/client', function () {
+  this.timeout(10_000)
+  let dir: string
+  let logFile: string
+  let bin: string
+
+  const client = (extra: NodeJS.ProcessEnv = {}): OpenShell =>
+    new OpenShell({env: {PATH: process.env.PATH, HOME: dir, FAKE_LOG: logFile, NEMOCLAW_OPENSHELL_BIN: bin, ...extra}})
+  const calls = (): string[][] => readFakeLog(logFile).map(c => c.argv)
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nc-client-'))
+    logFile = path.join(dir, 'calls.log')
+    bin = writeFakeOpenshell(dir)
+  })
+  afterEach(() => fs.rmSync(dir, {recursive: true, force: true}))
+
+  it('detects the version once and caches it', async () => {
+    const os1 = client({FAKE_VERSION: '0.0.97'})
+    const [a, b] = await Promise.all([os1.detect(), os1.detect()])
+    await os1.status()
+    expect(a.ok && a.value.version.raw).to.equal('0.0.97')
+    expect(b).to.equal(a)
+    expect(calls().filter(c => c[0] === '--version')).to.have.length(1)
+  })
+
+  it('missing binary → openshell_missing from detect and from every method, nothing run', async () => {
+    const c = new OpenShell({env: {NEMOCLAW_OPENSHELL_BIN: path.join(dir, 'nope')}})
+    const d = await c.detect()
+    expect(!d.ok && d.failure.kind).to.equal('openshell_missing')
+    const s = await c.sandboxList('nemoclaw')
+    expect(!s.ok && s.failure.kind).to.equal('openshell_missing')
+  })
+
+  it('status: -o json from 0.0.92, text before; not configured exits 0 → configured false', async () => {
+    const modern = await client({FAKE_VERSION: '0.0.92'}).status('nemoclaw')
+    expect(modern.ok && modern.value).to.deep.include({configured: true, gateway: 'nemoclaw', status: 'connected'})
+    const legacy = await client({FAKE_VERSION: '0.0.91'}).status('nemoclaw')
+    expect(legacy.ok && legacy.value).to.deep.include({configured: true, status: 'connected'})
+    expect(calls().filter(c => c.includes('status'))).to.deep.equal([
+      ['-g', 'nemoclaw', 'status', '-o', 'json'],
+      ['-g', 'nemoclaw', 'status'],
+    ])
+    const none = await client({FAKE_STATUS: 'none'}).status()
+    expect(none.ok && none.value).to.deep.equal({configured: false})
+  })
+
+  it('a down gateway is a classified failure carrying the run', async () => {
+    const r = await client({FAKE_VERSION: '0.1.5', FAKE_DOWN: '1'}).status('nemoclaw')
+    expect(r.ok).to.equal(false)
+    if (r.ok) return
+    expect(r.failure.kind).to.equal('connection_refused')
+    expect(r.failure.evidence.argv).to.deep.equal(['-g', 'nemoclaw', 'status', '-o', 'json'])
+    expect(r.run?.exitCode).to.equal(1)
+  })
+
+  it('sandboxList follows 0.1.x paging until the token is empty (150 sandboxes, server caps pages at 60)', async () => {
+    const r = await client({FAKE_VERSION: '0.1.5', FAKE_SANDBOXES: '150', FAKE_PAGE_MAX: '60'}).sandboxList('nemoclaw')
+    expect(r.ok).to.equal(true)
+    if (!r.ok) return
+    expect(r.value.sandboxes).to.have.length(150)
+    expect(new Set(r.value.sandboxes.map(s => s.name)).size).to.equal(150)
+    expect(r.value.nextPageToken).to.equal(undefined)
+    expect(calls().filter(c => c.includes('list'))).to.deep.equal([
+      ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--page-size', '1000'],
+      ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--page-size', '1000', '--page-token', '60'],
+      ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--page-size', '1000', '--page-token', '120'],
+    ])
+  })
+
+  it('sandboxList: bare JSON array without paging flags on 0.0.116; text table before 0.0.44', async () => {
+    const a = await client({FAKE_VERSION: '0.0.116', FAKE_SANDBOXES: '3'}).sandboxList('nemoclaw')
+    expect(a.ok && a.value.sandboxes.map(s => s.name)).to.deep.equal(['sbx-0', 'sbx-1', 'sbx-2'])
+    const b = await client({FAKE_VERSION: '0.0.43', FAKE_SANDBOXES: '2'}).sandboxList('nemoclaw')
+    expect(b.ok && b.value.sandboxes).to.deep.equal([
+      {name: 'sbx-0', phase: 'Ready', createdAt: '2026-03-20 10:11:12', namespace: 'openshell'},
+      {name: 'sbx-1', phase: 'Ready', createdAt: '2026-03-20 10:11:12', namespace: 'openshell'},
+    ])
+    expect(calls().filter(c => c.includes('list'))).to.deep.equal([
+      ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json'],
+      ['-g', 'nemoclaw', 'sandbox', 'list'],
+    ])
+  })
+
+  it('garbage on exit 0 → unparseable with evidence, no throw', async () => {
+    const r = await client({FAKE_VERSION: '0.0.97', FAKE_GARBAGE: '1'}).sandboxList('nemoclaw')
+    expect(r.ok).to.equal(false)
+    if (r.ok) return
+    expect(r.failure.kind).to.equal('unparseable')
+    expect(r.failure.evidence.lines.join(' ')).to.include('segmentation of the soul')
+    expect(r.failure.evidence.exitCode).to.equal(0)
+  })
+
+  it('sandboxGet: JSON on modern, text on legacy; NotFound classified', async () => {
+    const m = await client({FAKE_VERSION: '0.1.5'}).sandboxGet('alpha', 'nemoclaw')
+    expect(m.ok && m.value).to.deep.include({name: 'alpha', phase: 'Ready'})
+    const l = await client({FAKE_VERSION: '0.0.26'}).sandboxGet('alpha', 'nemoclaw')
+    expect(l.ok && l.value).to.deep.include({name: 'alpha', phase: 'Provisioning', namespace: 'openshell'})
+    const g = await client({FAKE_VERSION: '0.1.5'}).sandboxGet('ghost', 'nemoclaw')
+    expect(!g.ok && g.failure.kind).to.equal('sandbox_not_found')
+  })
+
+  it('gatewayStart: legacy runs `gateway start --name --port`; modern fails as usage_error without running', async () => {
+    const legacy = await client({FAKE_VERSION: '0.0.36'}).gatewayStart('nemoclaw', {port: 8080})
+    expect(legacy.ok && legacy.value).to.deep.equal({name: 'nemoclaw', endpoint: 'https://127.0.0.1:8080', reused: false})
+    const modern = await client({FAKE_VERSION: '0.0.37'}).gatewayStart('nemoclaw')
+    expect(!modern.ok && modern.failure.kind).to.equal('usage_error')
+    expect(calls().filter(c => c[0] !== '--version')).to.deep.equal([['gateway', 'start', '--name', 'nemoclaw', '--port', '8080']])
+  })
+
+  it('gateway registry commands exist only on modern versions', async () => {
+    const l = await client({FAKE_VERSION: '0.0.30'}).gatewayList()
+    expect(!l.ok && l.failure.kind).to.equal('usage_error')
+    const add = await client({FAKE_VERSION: '0.0.30'}).gatewayAdd('https://127.0.0.1:17670', {name: 'n', local: true})
+    expect(!add.ok && add.failure.kind).to.equal('usage_error')
+    expect(calls().filter(c => c[0] !== '--version')).to.deep.equal([])
+    const add2 = await client({FAKE_VERSION: '0.1.5'}).gatewayAdd('https://127.0.0.1:17670', {name: 'n', local: true})
+    expect(add2.ok && add2.value).to.deep.equal({name: 'n', reachable: false})
+    expect(calls().at(-1)).to.deep.equal(['gateway', 'add', 'https://127.0.0.1:17670', '--name', 'n', '--local'])
+  })
+
+  it('gatewayInfo: -o json when live (≥ 0.0.85), metadata text before', async () => {
+    const m = await client({FAKE_VERSION: '0.0.85'}).gatewayInfo('nemoclaw')
+    expect(m.ok && m.value).to.deep.include({gateway: 'nemoclaw', status: 'healthy'})
+    const l = await client({FAKE_VERSION: '0.0.84'}).gatewayInfo('nemoclaw')
+    expect(l.ok && l.value).to.deep.equal({gateway: 'nemoclaw', endpoint: 'https://127.0.0.1:8080'})
+  })
+
+  it('gatewaySelect reports the OPENSHELL_GATEWAY override warning', async () => {
+    const r = await client().gatewaySelect('nemoclaw')
+    expect(r.ok && r.value).to.deep.equal({name: 'nemoclaw', warning: 'OPENSHELL_GATEWAY=other overrides the active gateway'})
+  })
+
+  it('providerCreate passes the credential NAME only; the child sees the value through its environment', async () => {
+    const secret = 'nvapi-SECRET-123'
+    const c = client({NVIDIA_API_KEY: secret, FAKE_CRED_NAME: 'NVIDIA_API_KEY'})
+    const r = await c.providerCreate({name: 'nvidia', type: 'nvidia', credentialEnv: 'NVIDIA_API_KEY', gateway: 'nemoclaw'})
+    expect(r.ok).to.equal(true)
+    const call = readFakeLog(logFile).find(x => x.argv.includes('provider'))!
+    expect(call.argv).to.deep.equal(['-g', 'nemoclaw', 'provider', 'create', '--name', 'nvidia', '--type', 'nvidia', '--credential', 'NVIDIA_API_KEY'])
+    expect(call.cred).to.equal(true)
+    expect(fs.readFileSync(logFile, 'utf8')).to.not.include(secret)
+    const bad = await c.providerCreate({name: 'x', type: 'nvidia', credentialEnv: `NVIDIA_API_KEY=${secret}`, gateway: 'nemoclaw'})
+    expect(!bad.ok && bad.failure.kind).to.equal('usage_error')
+    expect(JSON.stringify(bad)).to.not.include(secret)
+    const unset = await c.providerCreate({name: 'x', type: 'nvidia', credentialEnv: 'NOT_SET_ANYWHERE', gateway: 'nemoclaw'})
+    expect(!unset.ok && unset.failure.message).to.include('NOT_SET_ANYWHERE')
+    expect(readFakeLog(logFile).filter(x => x.argv.includes('provider'))).to.have.length(1)
+  })
+
+  it('sandboxCreate, sandboxDelete, inferenceGet, logs', async () => {
+    const c = client({FAKE_VERSION: '0.1.5'})
+    const cr = await c.sandboxCreate({name: 'alpha', from: 'openclaw', providers: ['nvidia'], gateway: 'nemoclaw'})
+    expect(cr.ok && cr.value).to.deep.equal({name: 'alpha'})
+    expect(calls().at(-1)).to.deep.equal(['-g', 'nemoclaw', 'sandbox', 'create', '--name', 'alpha', '--from', 'openclaw', '--provider', 'nvidia'])
+    expect(cr.ok && cr.run.timeoutMs).to.equal(360_000)
+    const del = await c.sandboxDelete('alpha', 'nemoclaw')
+    expect(del.ok && del.value).to.deep.equal({name: 'alpha', outcome: 'deleted'})
+    const inf = await c.inferenceGet('nemoclaw')
+    expect(inf.ok && inf.value).to.deep.equal({configured: true, provider: 'nvidia', model: 'm1'})
+    const logs = await c.logs({sandbox: 'alpha', gateway: 'nemoclaw', lines: 50})
+    expect(logs.ok && logs.value).to.deep.equal({text: 'line1\nline2\n', exitCode: 0})
+    expect(calls().at(-1)).to.deep.equal(['-g', 'nemoclaw', 'logs', 'alpha', '-n', '50'])
+  })
+
+  it('an unknown subcommand (exit 2) is a usage_error', async () => {
+    const r = await client({FAKE_VERSION: '0.1.5'}).policySet({sandbox: 'a', file: '/tmp/p.yaml', gateway: 'g', wait: true})
+    expect(!r.ok && r.failure.kind).to.equal('usage_error')
+    expect(calls().at(-1)).to.deep.equal(['-g', 'g', 'policy', 'set', 'a', '--policy', '/tmp/p.yaml', '--wait'])
+  })
+})
