@@ -1,0 +1,82 @@
+import {randomBytes} from 'node:crypto'
+import {mkdir, chmod, open, rename, unlink} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+export const DIR_MODE = 0o700
+export const FILE_MODE = 0o600
+
+/** Create the nemoclaw home 0700. An existing directory is left as it is (checkPermissions reports it). */
+export async function ensureDir(dir: string): Promise<void> {
+  const created = await mkdir(dir, {recursive: true, mode: DIR_MODE})
+  if (created !== undefined) await chmod(dir, DIR_MODE) // the umask may have removed bits; never adds any
+}
+
+/** fsync a directory so a rename in it is durable. Not possible on every platform; best effort there. */
+export async function fsyncDir(dir: string): Promise<void> {
+  let fh
+  try {
+    fh = await open(dir, 'r')
+    await fh.sync()
+  } catch {
+    // e.g. Windows (EISDIR/EPERM): the rename is still atomic, only its durability is weaker
+  } finally {
+    await fh?.close()
+  }
+}
+
+export interface AtomicWriteOptions {
+  /** Test hook: pause this long after half of the temp file is written (NEMOCLAW_TEST_WRITE_DELAY_MS). */
+  delayMs?: number
+  /** Called just before the rename; throw to abort (e.g. the lock was lost). */
+  beforeRename?: () => void
+}
+
+/**
+ * Write `data` to a temp file in the same directory (0600, exclusive create), fsync it, rename it over `file`,
+ * fsync the directory. Readers see the old file or the new one, never a torn one.
+ */
+export async function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
+  const dir = dirname(file)
+  const tmp = join(dir, `${basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
+  const buf = Buffer.from(data, 'utf8')
+  let renamed = false
+  try {
+    const fh = await open(tmp, 'wx', FILE_MODE)
+    try {
+      if (options.delayMs && options.delayMs > 0) {
+        const half = Math.floor(buf.length / 2)
+        await fh.write(buf, 0, half, 0)
+        await fh.sync()
+        await sleep(options.delayMs)
+        await fh.write(buf, half, buf.length - half, half)
+      } else {
+        await fh.write(buf, 0, buf.length, 0)
+      }
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    options.beforeRename?.()
+    await rename(tmp, file)
+    renamed = true
+    await fsyncDir(dir)
+  } finally {
+    if (!renamed) await unlink(tmp).catch(() => {})
+  }
+}
+
+/** Append one line and fsync it. Callers hold the registry lock, so lines never interleave. */
+export async function appendLineDurable(file: string, line: string): Promise<void> {
+  const fh = await open(file, 'a', FILE_MODE)
+  try {
+    await fh.write(line.endsWith('\n') ? line : line + '\n')
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+}
+
+export function isErrno(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code
+}
