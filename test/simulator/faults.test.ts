@@ -1,0 +1,66 @@
+import {expect} from 'chai'
+import {spawn} from 'node:child_process'
+import {createSim, type Sim} from '../support/sim.js'
+import {os, osAsync} from './run.js'
+
+describe('simulator: faults, latency, concurrency', () => {
+  let sim: Sim
+  before(async () => { sim = await createSim({profile: 'modern'}) })
+  after(() => sim.cleanup())
+  afterEach(() => sim.control('fault', 'clear'))
+
+  it('hang: a grandchild holds stdout; only a process-group kill ends the call', async () => {
+    sim.control('fault', 'set', 'sandbox list', 'hang')
+    const child = spawn('openshell', ['sandbox', 'list'], {env: sim.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']})
+    let closed = false
+    const done = new Promise<void>((resolve) => child.stdout.on('close', () => { closed = true; resolve() }))
+    await new Promise((r) => setTimeout(r, 700))
+    child.kill('SIGKILL') // kills only the direct child: the grandchild keeps the pipe open
+    await new Promise((r) => setTimeout(r, 300))
+    expect(closed).to.equal(false)
+    process.kill(-child.pid!, 'SIGKILL')
+    await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error('pipe still open after group kill')), 3000))])
+    expect(sim.argvLog().at(-1)).to.include({fault: 'hang', exitCode: null})
+  })
+
+  it('crash: killed by SIGKILL', () => {
+    sim.control('fault', 'set', 'status', 'crash')
+    const r = os(sim, ['status'])
+    expect([r.code, r.signal]).to.deep.equal([null, 'SIGKILL'])
+  })
+
+  it('garbage, huge and exit:N', () => {
+    sim.control('fault', 'set', 'gateway info', 'garbage')
+    const g = os(sim, ['gateway', 'info'])
+    expect(g.code).to.equal(0)
+    expect(g.stdout.length).to.be.greaterThan(1000)
+    expect(g.stdout).to.match(/^[\x21-\x7e\n]+$/)
+    sim.control('fault', 'set', 'sandbox list', 'huge')
+    const h = os(sim, ['sandbox', 'list'])
+    expect([h.code, h.stdout.length]).to.deep.equal([0, 5 * 1024 * 1024])
+    sim.control('fault', 'set', 'sandbox get', 'exit:3', '--stderr', 'boom')
+    const e = os(sim, ['sandbox', 'get', 'x'])
+    expect([e.code, e.stdout, e.stderr]).to.deep.equal([3, '', 'boom\n'])
+    expect(os(sim, ['--version']).code).to.equal(0) // other commands unaffected
+  })
+
+  it('latency delays every command', () => {
+    sim.control('latency', '400')
+    const t = Date.now()
+    os(sim, ['--version'])
+    expect(Date.now() - t).to.be.greaterThanOrEqual(400)
+    sim.control('latency', '0')
+  })
+
+  it('12 parallel sandbox creates (and reads) all land in the state', async () => {
+    const names = Array.from({length: 12}, (_, i) => `par-${i}`)
+    const results = await Promise.all([
+      ...names.map((n) => osAsync(sim, ['sandbox', 'create', '--name', n])),
+      ...Array.from({length: 4}, () => osAsync(sim, ['sandbox', 'list', '-o', 'json'])),
+    ])
+    expect(results.map((r) => r.code)).to.deep.equal(new Array(16).fill(0))
+    const listed = JSON.parse(os(sim, ['sandbox', 'list', '-o', 'json']).stdout).sandboxes.map((s: any) => s.name)
+    expect(listed).to.include.members(names)
+    expect(sim.argvLog().filter((e) => e.argv[1] === 'create')).to.have.length(12)
+  })
+})

@@ -1,0 +1,244 @@
+// `openshell-sim`: the simulator's control CLI (drives state that the fake `openshell` reads).
+import fs from 'node:fs'
+import * as C from './common.js'
+
+const USAGE = `usage: openshell-sim <command>
+  init --profile legacy|modern [--version X] [--gateway NAME] [--no-gateway] [--no-service-unit]
+  gateway stop|start [--name N]
+  gateway restart [--delay-ms D] [--provisioning-ms P] [--name N]
+  gateway rebuild [--name N]
+  gateway refuse on|off [--name N]
+  gateway auth on|off [--name N]
+  gateway add-other NAME [--activate]
+  sandbox add NAME [--phase P] [--count N] [--gateway G]
+  sandbox remove NAME [--gateway G]
+  sandbox phase NAME PHASE [--gateway G]
+  latency MS
+  fault set PATTERN hang|crash|garbage|huge|exit:N [--stderr TEXT]
+  fault clear [PATTERN]
+  log [--clear]
+  show`
+const PHASES = ['Unspecified', 'Provisioning', 'Ready', 'Error', 'Deleting', 'Unknown', 'Stopping', 'Stopped', 'Starting', 'Completed']
+
+class Usage extends Error {}
+function parse(args, spec) {
+  const flags = {}
+  const pos = []
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a.startsWith('--')) {
+      if (!(a in spec)) throw new Usage(`unknown flag ${a}`)
+      if (spec[a]) { if (args[i + 1] === undefined) throw new Usage(`${a} needs a value`); flags[a] = args[++i] } else flags[a] = true
+    } else pos.push(a)
+  }
+  return {flags, pos}
+}
+function num(v, what) {
+  const n = Number(v)
+  if (!Number.isFinite(n) || n < 0) throw new Usage(`${what} must be a non-negative number`)
+  return n
+}
+function serverByName(state, name) {
+  if (!name) {
+    const s = state.primary && state.servers[state.primary]
+    if (!s) throw new C.SimFatal('no primary gateway server in this simulation')
+    return s
+  }
+  const s = Object.values(state.servers).find((x) => x.name === name)
+  if (!s) throw new C.SimFatal(`no simulated gateway server named '${name}'`)
+  return s
+}
+function onOff(v) {
+  if (v !== 'on' && v !== 'off') throw new Usage('expected on|off')
+  return v === 'on'
+}
+
+function init(args, env) {
+  const {flags} = parse(args, {'--profile': true, '--version': true, '--gateway': true, '--no-gateway': false, '--no-service-unit': false})
+  const profile = flags['--profile']
+  if (profile !== 'legacy' && profile !== 'modern') throw new Usage('--profile legacy|modern is required')
+  const version = flags['--version'] || (profile === 'legacy' ? C.LEGACY_VERSION : C.MODERN_VERSION)
+  C.parseVersion(version)
+  const caps = C.capabilities(version)
+  const name = flags['--gateway'] || 'nemoclaw'
+  const port = caps.legacy ? C.LEGACY_PORT : C.MODERN_PORT
+  const endpoint = `https://127.0.0.1:${port}`
+  const state = {
+    simVersion: 1, profile, version, createdAt: new Date().toISOString(),
+    primary: null, localService: null, latencyMs: 0, faults: [], servers: {}, forwards: [], serviceRestartProvisioningMs: 0,
+  }
+  const server = C.newServer({name, endpoint, port, version, generation: caps.legacy ? 'legacy' : 'modern'})
+  if (!caps.legacy) {
+    // the modern gateway is a systemd user service with its own PKI; it exists even with --no-gateway
+    state.servers[endpoint] = server
+    state.primary = endpoint
+    state.localService = {endpoint, unit: !flags['--no-service-unit']}
+    C.writeLocalService(state, server, env)
+    if (!flags['--no-service-unit']) C.writeUnitFile(env)
+  } else if (!flags['--no-gateway']) {
+    state.servers[endpoint] = server
+    state.primary = endpoint
+  }
+  if (!flags['--no-gateway']) {
+    C.writeRegistration({name, endpoint, port: caps.legacy ? port : 0, caId: server.caId}, env)
+    C.writeActive(name, env)
+  }
+  const file = C.statePath(env)
+  C.withLock(file, () => C.saveState(file, state))
+  return `initialized ${profile} openshell ${version}` + (flags['--no-gateway'] ? ' (no gateway registered)' : `, gateway '${name}' at ${endpoint}`)
+}
+
+function gateway(args, env) {
+  const [verb, ...rest] = args
+  switch (verb) {
+    case 'stop': case 'start': {
+      const {flags} = parse(rest, {'--name': true})
+      return C.mutate((st) => {
+        const s = serverByName(st, flags['--name'])
+        s.running = verb === 'start'
+        s.upAt = 0
+        return `gateway '${s.name}' ${verb === 'start' ? 'started' : 'stopped'}${verb === 'start' && s.refuseAfterStart ? ' (still refusing)' : ''}`
+      }, env)
+    }
+    case 'restart': {
+      const {flags} = parse(rest, {'--delay-ms': true, '--provisioning-ms': true, '--name': true})
+      const delay = num(flags['--delay-ms'] ?? 0, '--delay-ms')
+      const prov = num(flags['--provisioning-ms'] ?? 0, '--provisioning-ms')
+      return C.mutate((st) => {
+        const s = serverByName(st, flags['--name'])
+        const now = Date.now()
+        s.running = true
+        s.upAt = now + delay
+        for (const sb of Object.values(s.sandboxes)) sb.readyAt = prov > 0 ? s.upAt + prov : 0
+        return `gateway '${s.name}' restarting: down ${delay} ms, sandboxes Provisioning ${prov} ms`
+      }, env)
+    }
+    case 'rebuild': {
+      const {flags} = parse(rest, {'--name': true})
+      return C.mutate((st) => {
+        const s = serverByName(st, flags['--name'])
+        Object.assign(s, {caId: C.newCaId(), sandboxes: {}, policies: {}, providers: {}, inference: null, running: true, upAt: 0})
+        st.forwards = []
+        if (st.localService && st.localService.endpoint === s.endpoint) C.writeLocalService(st, s, env)
+        return `gateway '${s.name}' rebuilt with CA ${s.caId}`
+      }, env)
+    }
+    case 'refuse': case 'auth': {
+      const {flags, pos} = parse(rest, {'--name': true})
+      const on = onOff(pos[0])
+      return C.mutate((st) => {
+        const s = serverByName(st, flags['--name'])
+        s[verb === 'refuse' ? 'refuseAfterStart' : 'authRequired'] = on
+        return `gateway '${s.name}' ${verb} ${on ? 'on' : 'off'}`
+      }, env)
+    }
+    case 'add-other': {
+      const {flags, pos} = parse(rest, {'--activate': false})
+      const name = pos[0]
+      if (!name) throw new Usage('gateway add-other NAME [--activate]')
+      return C.mutate((st) => {
+        const caps = C.capabilities(st.version)
+        let port = caps.defaultPort + 1
+        while (st.servers[`https://127.0.0.1:${port}`]) port++
+        const endpoint = `https://127.0.0.1:${port}`
+        if (Object.values(st.servers).some((x) => x.name === name)) throw new C.SimFatal(`a simulated gateway named '${name}' already exists`)
+        const s = st.servers[endpoint] = C.newServer({name, endpoint, port, version: st.version, generation: caps.legacy ? 'legacy' : 'modern'})
+        C.writeRegistration({name, endpoint, port: caps.legacy ? port : 0, caId: s.caId}, env)
+        if (flags['--activate']) C.writeActive(name, env)
+        return `gateway '${name}' at ${endpoint}${flags['--activate'] ? ' (active)' : ''}`
+      }, env)
+    }
+    default: throw new Usage(`unknown gateway command '${verb ?? ''}'`)
+  }
+}
+
+function sandbox(args, env) {
+  const [verb, ...rest] = args
+  const {flags, pos} = parse(rest, {'--phase': true, '--count': true, '--gateway': true})
+  const name = pos[0]
+  if (!name) throw new Usage(`sandbox ${verb} NAME …`)
+  return C.mutate((st) => {
+    const s = serverByName(st, flags['--gateway'])
+    if (verb === 'add') {
+      const phase = flags['--phase'] || 'Ready'
+      if (!PHASES.includes(phase)) throw new Usage(`unknown phase '${phase}' (${PHASES.join(', ')})`)
+      const count = flags['--count'] ? num(flags['--count'], '--count') : 0
+      const names = count ? Array.from({length: count}, (_, i) => `${name}-${i + 1}`) : [name]
+      const base = Date.now()
+      names.forEach((n, i) => { s.sandboxes[n] = C.newSandbox(n, phase, {createdAt: new Date(base + i).toISOString()}) })
+      return `added ${names.length} sandbox(es) to '${s.name}'`
+    }
+    if (verb === 'remove') {
+      if (!s.sandboxes[name]) throw new C.SimFatal(`no sandbox '${name}' on '${s.name}'`)
+      delete s.sandboxes[name]
+      delete s.policies[name]
+      return `removed sandbox '${name}'`
+    }
+    if (verb === 'phase') {
+      const phase = pos[1]
+      if (!PHASES.includes(phase)) throw new Usage(`unknown phase '${phase}' (${PHASES.join(', ')})`)
+      if (!s.sandboxes[name]) throw new C.SimFatal(`no sandbox '${name}' on '${s.name}'`)
+      s.sandboxes[name].phase = phase
+      s.sandboxes[name].readyAt = 0
+      return `sandbox '${name}' is ${phase}`
+    }
+    throw new Usage(`unknown sandbox command '${verb}'`)
+  }, env)
+}
+
+function fault(args, env) {
+  const [verb, ...rest] = args
+  const {flags, pos} = parse(rest, {'--stderr': true})
+  if (verb === 'set') {
+    const [pattern, kind] = pos
+    if (!pattern || !kind || !/^(hang|crash|garbage|huge|exit:\d+)$/.test(kind)) throw new Usage('fault set PATTERN hang|crash|garbage|huge|exit:N [--stderr TEXT]')
+    return C.mutate((st) => {
+      st.faults = (st.faults || []).filter((f) => f.pattern !== pattern)
+      st.faults.push({pattern, kind, stderr: flags['--stderr'] ?? null})
+      return `fault '${kind}' on '${pattern}'`
+    }, env)
+  }
+  if (verb === 'clear') {
+    return C.mutate((st) => {
+      st.faults = pos[0] ? (st.faults || []).filter((f) => f.pattern !== pos[0]) : []
+      return 'faults cleared'
+    }, env)
+  }
+  throw new Usage(`unknown fault command '${verb ?? ''}'`)
+}
+
+export async function main(args, env = process.env) {
+  const [cmd, ...rest] = args
+  try {
+    let msg
+    switch (cmd) {
+      case 'init': msg = init(rest, env); break
+      case 'gateway': msg = gateway(rest, env); break
+      case 'sandbox': msg = sandbox(rest, env); break
+      case 'fault': msg = fault(rest, env); break
+      case 'latency': {
+        const ms = num(rest[0], 'latency')
+        msg = C.mutate((st) => { st.latencyMs = ms; return `latency ${ms} ms` }, env)
+        break
+      }
+      case 'log': {
+        const file = C.logPath(env)
+        if (rest[0] === '--clear') { fs.writeFileSync(file, ''); msg = 'log cleared' } else {
+          let text = ''
+          try { text = fs.readFileSync(file, 'utf8') } catch { /* ignore */ }
+          process.stdout.write(text)
+          return
+        }
+        break
+      }
+      case 'show': process.stdout.write(JSON.stringify(C.loadState(C.statePath(env)), null, 2) + '\n'); return
+      case undefined: case '--help': case '-h': process.stdout.write(USAGE + '\n'); return
+      default: throw new Usage(`unknown command '${cmd}'`)
+    }
+    process.stdout.write(msg + '\n')
+  } catch (e) {
+    if (e instanceof Usage) { process.stderr.write(`openshell-sim: ${e.message}\n${USAGE}\n`); process.exitCode = 2; return }
+    process.stderr.write(`openshell-sim: ${e instanceof C.SimFatal ? e.message : (e && e.stack) || e}\n`)
+    process.exitCode = 1
+  }
+}

@@ -1,0 +1,748 @@
+// The fake `openshell` CLI. Behaviour follows the version in the state (see common.capabilities).
+import fs from 'node:fs'
+import path from 'node:path'
+import {spawn} from 'node:child_process'
+import * as C from './common.js'
+import {miette, tonic, clapError, makeStyle, colorEnabled, toJson, toYaml, utcStamp, table} from './render.js'
+
+class CliError { constructor(top, causes = [], {code = 1, help, stdout = ''} = {}) { Object.assign(this, {top, causes, code, help, stdout}) } }
+class UsageError { constructor(message, usage, extra = '') { Object.assign(this, {message, usage, extra}) } }
+class Exit { constructor(code) { this.code = code } }
+
+// ---------- command table ----------
+const V = {value: true}
+const B = {value: false}
+const OUT = {value: true, output: true}
+const LEGACY_ONLY = (caps) => caps.legacy
+const MODERN_ONLY = (caps) => !caps.legacy
+const COMMANDS = {
+  'status': {flags: {'-o': OUT}, json: 'objectJson', usage: 'status [OPTIONS]'},
+  'gateway info': {flags: {'-o': OUT, '--name': V}, json: 'gatewayInfoLive', usage: 'gateway info [OPTIONS]'},
+  'gateway select': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'gateway select <NAME>'},
+  'gateway list': {flags: {'-o': OUT}, json: 'gatewayListJson', when: MODERN_ONLY, usage: 'gateway list [OPTIONS]'},
+  'gateway add': {flags: {'--name': V, '--local': B, '--remote': V}, pos: [1, 1, '<ENDPOINT>'], when: MODERN_ONLY, usage: 'gateway add [OPTIONS] <ENDPOINT>'},
+  'gateway remove': {flags: {}, pos: [1, 1, '<NAME>'], when: MODERN_ONLY, usage: 'gateway remove <NAME>'},
+  'gateway login': {flags: {}, pos: [0, 1], when: MODERN_ONLY, usage: 'gateway login [NAME]'},
+  'gateway start': {flags: {'--name': V, '--port': V, '--recreate': B, '--gpu': B}, when: LEGACY_ONLY, usage: 'gateway start [OPTIONS]'},
+  'gateway stop': {flags: {'--name': V}, when: LEGACY_ONLY, usage: 'gateway stop [OPTIONS]'},
+  'gateway destroy': {flags: {'--name': V}, when: LEGACY_ONLY, usage: 'gateway destroy [OPTIONS]'},
+  'sandbox create': {flags: {'--name': V, '--from': V, '--gpu': B, '--provider': {value: true, multi: true}, '--policy': V, '--env': {value: true, multi: true}, '--label': {value: true, multi: true}, '-o': OUT}, json: 'objectJson', trailing: true, usage: 'sandbox create [OPTIONS] [-- <COMMAND>...]'},
+  'sandbox get': {flags: {'-o': OUT}, json: 'objectJson', pos: [0, 1], usage: 'sandbox get [OPTIONS] [NAME]'},
+  'sandbox list': {flags: {'-o': OUT, '--page-size': {value: true, when: 'envelope'}, '--page-token': {value: true, when: 'envelope'}, '--selector': V}, json: 'listJson', usage: 'sandbox list [OPTIONS]'},
+  'sandbox delete': {flags: {'--all': B}, pos: [0, Infinity, '<NAME>...'], usage: 'sandbox delete [OPTIONS] <NAME>...'},
+  'sandbox connect': {flags: {}, pos: [0, 1], usage: 'sandbox connect [NAME]'},
+  'sandbox start': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'sandbox start <NAME>'},
+  'sandbox stop': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'sandbox stop <NAME>'},
+  'provider create': {flags: {'--name': {value: true, required: true}, '--type': {value: true, required: true}, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}}, usage: 'provider create --name <NAME> --type <TYPE> [OPTIONS]'},
+  'provider list': {flags: {'-o': OUT}, json: 'listJson', usage: 'provider list [OPTIONS]'},
+  'inference set': {flags: {'--provider': {value: true, required: true}, '--model': {value: true, required: true}, '--no-verify': B, '--timeout': V}, usage: 'inference set --provider <PROVIDER> --model <MODEL>'},
+  'inference get': {flags: {}, usage: 'inference get'},
+  'policy set': {flags: {'--policy': {value: true, required: true}, '--wait': B, '--timeout': V}, pos: [1, 1, '<NAME>'], usage: 'policy set [OPTIONS] --policy <POLICY> <NAME>'},
+  'policy get': {flags: {'--full': B}, pos: [1, 1, '<NAME>'], usage: 'policy get [OPTIONS] <NAME>'},
+  'logs': {flags: {'-n': V, '--tail': B, '--since': V, '--level': V}, pos: [0, 1], usage: 'logs [OPTIONS] [NAME]'},
+  'forward start': {flags: {'-d': B, '--background': B}, pos: [2, 2, '<PORT> <NAME>'], usage: 'forward start [OPTIONS] <PORT> <NAME>'},
+  'forward stop': {flags: {}, pos: [1, 2, '<PORT>'], usage: 'forward stop <PORT> [NAME]'},
+  'forward list': {flags: {}, usage: 'forward list'},
+}
+const GROUPS = ['gateway', 'sandbox', 'provider', 'inference', 'policy', 'forward']
+const ALIASES = {'--output': '-o', '--background': '-d', '--lines': '-n'}
+
+function extractGlobals(argv, caps) {
+  const g = {}
+  const rest = []
+  const takes = {'-g': 'gateway', '--gateway': 'gateway', '--gateway-endpoint': 'gatewayEndpoint'}
+  if (caps.envelope) takes['--color'] = 'color'
+  if (caps.workspace) takes['--workspace'] = 'workspace'
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--') { rest.push(...argv.slice(i)); break }
+    const eq = a.indexOf('=')
+    const key = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a
+    if (takes[key]) {
+      const val = key !== a ? a.slice(eq + 1) : argv[++i]
+      if (val === undefined) throw new UsageError(`a value is required for '${key} <${takes[key].toUpperCase()}>' but none was supplied`, 'openshell [OPTIONS] <COMMAND>')
+      g[takes[key]] = val
+    } else if (a === '--gateway-insecure' && !caps.legacy) g.insecure = true
+    else rest.push(a)
+  }
+  return {globals: g, rest}
+}
+
+function parseCommand(rest, caps) {
+  if (rest.length === 0) throw new UsageError("'openshell' requires a subcommand but one was not provided", 'openshell [OPTIONS] <COMMAND>')
+  const top = rest[0]
+  let id, i
+  if (GROUPS.includes(top)) {
+    const sub = rest[1]
+    if (sub === undefined || sub.startsWith('-')) {
+      if (sub === '--help' || sub === '-h') return {id: top, help: true}
+      throw new UsageError(`'openshell ${top}' requires a subcommand but one was not provided`, `openshell ${top} <COMMAND>`)
+    }
+    id = `${top} ${sub}`; i = 2
+    if (!COMMANDS[id] || (COMMANDS[id].when && !COMMANDS[id].when(caps))) throw new UsageError(`unrecognized subcommand '${sub}'`, `openshell ${top} <COMMAND>`)
+  } else {
+    id = top; i = 1
+    if (!COMMANDS[id]) throw new UsageError(`unrecognized subcommand '${top}'`, 'openshell [OPTIONS] <COMMAND>')
+  }
+  const spec = COMMANDS[id]
+  const usage = 'openshell ' + spec.usage
+  const flags = {}
+  const pos = []
+  let trailing = []
+  for (; i < rest.length; i++) {
+    let a = rest[i]
+    if (a === '--help' || a === '-h') return {id, help: true}
+    if (a === '--') { if (!spec.trailing) throw new UsageError("unexpected argument '--' found", usage); trailing = rest.slice(i + 1); break }
+    if (a.startsWith('-') && a.length > 1 && !/^-\d/.test(a)) {
+      let val
+      const eq = a.indexOf('=')
+      if (a.startsWith('--') && eq > 0) { val = a.slice(eq + 1); a = a.slice(0, eq) }
+      const key = ALIASES[a] && spec.flags[ALIASES[a]] ? ALIASES[a] : a
+      const f = spec.flags[key]
+      const allowed = f && (!f.output || caps[spec.json]) && (!f.when || caps[f.when])
+      if (!allowed) throw new UsageError(`unexpected argument '${rest[i].split('=')[0]}' found`, usage)
+      if (f.value) {
+        if (val === undefined) val = rest[++i]
+        if (val === undefined) throw new UsageError(`a value is required for '${key} <VALUE>' but none was supplied`, usage)
+        if (f.output && !['table', 'json', 'yaml'].includes(val)) throw new UsageError(`invalid value '${val}' for '--output <OUTPUT>'`, usage, '  [possible values: table, json, yaml]\n')
+        if (f.multi) (flags[key] ||= []).push(val)
+        else flags[key] = val
+      } else flags[key] = true
+    } else pos.push(a)
+  }
+  const [min, max, label] = spec.pos || [0, 0]
+  if (pos.length > max) throw new UsageError(`unexpected argument '${pos[max]}' found`, usage)
+  const missing = Object.entries(spec.flags).filter(([k, f]) => f.required && flags[k] === undefined).map(([k]) => `  ${k} <${k.slice(2).toUpperCase()}>`)
+  if (pos.length < min) missing.push(`  ${label}`)
+  if (missing.length) throw new UsageError('the following required arguments were not provided:\n' + missing.join('\n'), usage)
+  return {id, flags, pos, trailing, output: flags['-o'] || 'table'}
+}
+
+// ---------- context ----------
+function makeCtx(state, argv, env) {
+  const version = state.version
+  const caps = C.capabilities(version)
+  let globals = {}, rest = [], pendingUsage = null
+  try { ({globals, rest} = extractGlobals(argv, caps)) } catch (e) { pendingUsage = e }
+  const style = makeStyle(colorEnabled(caps, globals.color, env))
+  return {state, argv, env, caps, globals, rest, style, stdout: [], stderr: [], now: Date.now(), block: false, pendingUsage}
+}
+const out = (ctx, s = '') => ctx.stdout.push(s + '\n')
+const err = (ctx, s = '') => ctx.stderr.push(s + '\n')
+const nonEmpty = (v) => (v === undefined || v === null || v === '' ? undefined : v)
+
+function resolveGateway(ctx) {
+  const {env, globals} = ctx
+  const endpoint = nonEmpty(globals.gatewayEndpoint) ?? nonEmpty(env.OPENSHELL_GATEWAY_ENDPOINT)
+  const gwName = nonEmpty(globals.gateway) ?? nonEmpty(env.OPENSHELL_GATEWAY)
+  if (endpoint) {
+    const name = gwName ?? C.listRegistrations(env).find((m) => m.gateway_endpoint === endpoint)?.name ?? endpoint
+    return {name, endpoint, meta: C.readMetadata(name, env)}
+  }
+  if (gwName) {
+    const meta = C.readMetadata(gwName, env)
+    return meta ? {name: gwName, endpoint: meta.gateway_endpoint, meta} : {unknown: gwName}
+  }
+  const active = C.readActive(env)
+  if (!active) return null
+  const meta = C.readMetadata(active, env)
+  return meta ? {name: active, endpoint: meta.gateway_endpoint, meta} : {missing: active}
+}
+function noGatewayHint(caps) {
+  return caps.legacy ? 'Deploy a gateway with: openshell gateway start' : 'Register a gateway with: openshell gateway add <endpoint>'
+}
+function requireGateway(ctx) {
+  const gw = resolveGateway(ctx)
+  if (!gw) throw new CliError('No active gateway.', [], {help: noGatewayHint(ctx.caps)})
+  if (gw.unknown) throw new CliError(`Unknown gateway '${gw.unknown}'.`)
+  if (gw.missing) throw new CliError(`No gateway metadata found for '${gw.missing}'.`)
+  return gw
+}
+
+const REFUSED = 'Connection refused (os error 111)'
+/** Connect like the CLI: load client TLS material, TCP connect, TLS handshake, auth. kind: status|grpc|create */
+function connect(ctx, gw, kind = 'grpc') {
+  const {caps, state, env} = ctx
+  const wrapCreate = (e) => {
+    if (kind !== 'create' || caps.legacy) return e
+    return new CliError(`failed to connect to gateway '${gw.name}' at ${gw.endpoint}. Start the gateway service with the installed package manager, or register a different endpoint with \`openshell gateway add <endpoint>\`.`, [e.top, ...e.causes])
+  }
+  if (gw.endpoint.startsWith('https://')) {
+    const dir = path.join(C.gatewayDir(gw.name, env), 'mtls')
+    if (!fs.existsSync(dir)) throw new CliError(`TLS CA is required for https endpoints or place certs in ${dir}`)
+    for (const [file, what] of [['ca.crt', 'CA'], ['tls.crt', 'cert'], ['tls.key', 'key']]) {
+      if (!fs.existsSync(path.join(dir, file))) throw new CliError(`failed to read TLS ${what} from ${path.join(dir, file)}`, ['No such file or directory (os error 2)'])
+    }
+  }
+  const server = state.servers[gw.endpoint]
+  if (!C.serverAccepting(server, ctx.now)) {
+    if (kind === 'status' && !caps.legacy) throw new CliError('client error (Connect)', ['tcp connect error', REFUSED])
+    if (caps.legacy) throw wrapCreate(new CliError('transport error', ['tcp connect error', REFUSED]))
+    throw wrapCreate(new CliError('transport error', ['tcp connect error', 'tcp connect error', REFUSED]))
+  }
+  let held = null
+  try { held = C.caIdOf(fs.readFileSync(path.join(C.gatewayDir(gw.name, env), 'mtls', 'ca.crt'), 'utf8')) } catch { /* ignore */ }
+  if (gw.endpoint.startsWith('https://') && held !== server.caId) {
+    if (caps.legacy) throw new CliError('transport error', ['error trying to connect: handshake verification failed', 'handshake verification failed'])
+    if (kind === 'status') throw new CliError('client error (Connect)', ['invalid peer certificate: BadSignature'])
+    throw wrapCreate(new CliError('transport error', ['invalid peer certificate: BadSignature', 'invalid peer certificate: BadSignature']))
+  }
+  if (server.authRequired && !(kind === 'status' && !caps.legacy)) {
+    if (caps.legacy) throw new CliError('Missing gateway auth token', [], {help: `Authenticate with: openshell gateway login ${gw.name}`})
+    throw new CliError(authText(gw))
+  }
+  return server
+}
+const authText = (gw) => `edge credentials are missing; run \`openshell gateway login ${gw.name}\``
+function notFound(ctx, what = 'sandbox') { return new CliError(tonic('NotFound', `${what} not found`, ctx.caps)) }
+function getSandbox(ctx, server, name) {
+  const sb = server.sandboxes[name]
+  if (!sb) throw notFound(ctx)
+  return sb
+}
+function lastSandbox(ctx, gw, name) {
+  if (name) return name
+  try { return fs.readFileSync(path.join(C.gatewayDir(gw.name, ctx.env), 'last_sandbox'), 'utf8').trim() } catch { /* ignore */ }
+  throw new CliError('No sandbox name provided and no last-used sandbox is recorded.', [], {help: 'Pass a sandbox name.'})
+}
+function rememberSandbox(ctx, gw, name) {
+  try { fs.writeFileSync(path.join(C.gatewayDir(gw.name, ctx.env), 'last_sandbox'), name) } catch { /* ignore */ }
+}
+function emit(ctx, value, output) {
+  if (output === 'yaml') ctx.stdout.push(toYaml(value))
+  else ctx.stdout.push(toJson(value, ctx.caps))
+}
+function sandboxJson(ctx, server, sb) {
+  const policy = server.policies[sb.name]
+  return {
+    id: sb.id, name: sb.name, workspace: 'default', labels: sb.labels || {}, annotations: {},
+    resource_version: sb.resourceVersion || 1, created_at: utcStamp(sb.createdAt), phase: C.effectivePhase(sb, ctx.now),
+    current_policy_version: policy ? policy.version : 0,
+  }
+}
+
+// ---------- commands ----------
+const H = {}
+
+H['status'] = (ctx, p) => {
+  const {caps, style: s} = ctx
+  const gw = resolveGateway(ctx)
+  if (!gw || gw.unknown || gw.missing) {
+    if (p.output !== 'table') return emit(ctx, {status: 'not_configured'}, p.output)
+    out(ctx, s.bold('Gateway Status')); out(ctx)
+    out(ctx, `  ${s.dim('Status:')} No gateway configured.`); out(ctx)
+    out(ctx, noGatewayHint(caps))
+    return
+  }
+  const header = () => {
+    out(ctx, s.bold('Server Status')); out(ctx)
+    out(ctx, `  ${s.dim('Gateway:')} ${gw.name}`)
+    out(ctx, `  ${s.dim('Server:')} ${gw.endpoint}`)
+  }
+  if (caps.legacy && p.output === 'table') header() // legacy prints the header before connecting
+  const server = connect(ctx, gw, 'status')
+  const authFailed = server.authRequired ? authText(gw) : null
+  if (p.output !== 'table') {
+    const authentication = authFailed ? {error: authFailed, status: 'failed'} : {provider: 'mTLS transport', status: 'authenticated'}
+    const doc = {gateway: gw.name, server: gw.endpoint, status: 'connected'}
+    if (caps.authLine) doc.authentication = authentication
+    doc.version = server.version
+    return emit(ctx, doc, p.output)
+  }
+  if (!caps.legacy) header()
+  out(ctx, `  ${s.dim('Status:')} ${s.green('Connected')}`)
+  if (caps.authLine) out(ctx, `  ${s.dim('Authentication:')} ${authFailed ? `Failed (${authFailed})` : 'Authenticated (mTLS transport)'}`)
+  out(ctx, `  ${s.dim('Version:')} ${server.version}`)
+}
+
+H['gateway info'] = (ctx, p) => {
+  const {caps, style: s} = ctx
+  if (p.flags['--name']) ctx.globals.gateway = p.flags['--name']
+  const gw = resolveGateway(ctx)
+  if (!gw || gw.unknown || gw.missing) {
+    if (gw?.unknown || gw?.missing) throw new CliError(`No gateway metadata found for '${gw.unknown || gw.missing}'.`)
+    throw new CliError('No gateway configured.', [], {help: noGatewayHint(caps)})
+  }
+  if (!caps.gatewayInfoLive) {
+    out(ctx, s.bold('Gateway Info')); out(ctx)
+    out(ctx, `  ${s.dim('Gateway:')} ${gw.name}`)
+    out(ctx, `  ${s.dim('Gateway endpoint:')} ${gw.endpoint}`)
+    if (gw.meta?.is_remote) {
+      out(ctx, `  ${s.dim('Remote host:')} ${gw.meta.remote_host}`)
+      if (gw.meta.resolved_host) out(ctx, `  ${s.dim('Resolved host:')} ${gw.meta.resolved_host}`)
+    }
+    return
+  }
+  const server = connect(ctx, gw)
+  const drivers = [{capabilities: {driver_name: 'docker', driver_version: '28.1.1'}, name: 'docker'}]
+  if (p.output !== 'table') return emit(ctx, {auth: null, compute_drivers: drivers, gateway: gw.name, server: gw.endpoint, status: 'healthy', version: server.version}, p.output)
+  out(ctx, s.bold('Gateway Info')); out(ctx)
+  out(ctx, `  ${s.dim('Gateway:')} ${gw.name}`)
+  out(ctx, `  ${s.dim('Server:')} ${gw.endpoint}`)
+  out(ctx, `  ${s.dim('Status:')} ${s.green('healthy')}`)
+  out(ctx, `  ${s.dim('Version:')} ${server.version}`)
+  out(ctx, `  ${s.dim('Compute drivers:')}`)
+  for (const d of drivers) { out(ctx, `    ${d.name}`); out(ctx, `      ${s.dim('Driver version:')} ${d.capabilities.driver_version}`) }
+}
+
+H['gateway select'] = (ctx, p) => {
+  const name = p.pos[0]
+  if (!C.readMetadata(name, ctx.env)) throw new CliError(`No gateway metadata found for '${name}'.`)
+  C.writeActive(name, ctx.env)
+  err(ctx, `${ctx.style.green('✓')} Active gateway set to '${name}'`)
+  const envGw = nonEmpty(ctx.env.OPENSHELL_GATEWAY)
+  if (envGw) err(ctx, `${ctx.style.yellow('⚠')} OPENSHELL_GATEWAY is set to '${envGw}'; it overrides the active gateway until it is unset`)
+}
+
+H['gateway list'] = (ctx, p) => {
+  const active = C.readActive(ctx.env)
+  const regs = C.listRegistrations(ctx.env)
+  const items = regs.map((m) => ({name: m.name, endpoint: m.gateway_endpoint, type: m.is_remote ? 'remote' : 'local', source: 'user', auth: m.auth_mode || 'mtls', active: m.name === active, is_remote: Boolean(m.is_remote), remote_host: m.remote_host ?? null, resolved_host: m.resolved_host ?? null}))
+  if (p.output !== 'table') return emit(ctx, items, p.output)
+  if (items.length === 0) return out(ctx, 'No gateways found.')
+  const rows = table(['NAME', 'ENDPOINT', 'TYPE', 'SOURCE', 'AUTH'], items.map((g) => [g.name, g.endpoint, g.type, g.source, g.auth]))
+  out(ctx, '  ' + rows[0])
+  items.forEach((g, i) => out(ctx, (g.active ? '* ' : '  ') + rows[i + 1]))
+}
+
+H['gateway add'] = (ctx, p) => {
+  const {env, state, style: s} = ctx
+  const endpoint = p.pos[0]
+  if (!/^https?:\/\//.test(endpoint)) throw new CliError(`invalid gateway endpoint '${endpoint}'`, ['expected a URL such as https://127.0.0.1:17670'])
+  const name = p.flags['--name'] || (p.flags['--local'] ? 'openshell' : new URL(endpoint).hostname.replace(/[^A-Za-z0-9._-]/g, '_'))
+  if (C.readMetadata(name, env)) throw new CliError(`Gateway '${name}' already exists.`, [], {help: `Remove it first with: openshell gateway remove ${name}`})
+  if (p.flags['--local']) {
+    const dir = C.localTlsDir(env)
+    for (const f of ['ca.crt', 'client/tls.crt', 'client/tls.key']) {
+      if (!fs.existsSync(path.join(dir, f))) throw new CliError(`failed to read TLS ${f === 'ca.crt' ? 'CA' : f.endsWith('key') ? 'key' : 'cert'} from ${path.join(dir, f)}`, ['No such file or directory (os error 2)'])
+    }
+  }
+  C.writeRegistration({name, endpoint, port: 0}, env)
+  if (p.flags['--local']) C.copyLocalBundleToMtls(C.localTlsDir(env), path.join(C.gatewayDir(name, env), 'mtls'))
+  C.writeActive(name, env)
+  err(ctx, `${s.green('✓')} Gateway '${name}' added and set as active`)
+  if (!C.serverAccepting(state.servers[endpoint], ctx.now)) err(ctx, `${s.yellow('⚠')} Gateway is not reachable at ${endpoint}: ${REFUSED}`)
+}
+
+H['gateway remove'] = (ctx, p) => {
+  const name = p.pos[0]
+  if (!C.readMetadata(name, ctx.env)) throw new CliError(`No gateway metadata found for '${name}'.`)
+  C.removeRegistration(name, ctx.env)
+  if (C.readActive(ctx.env) === name) C.clearActive(ctx.env)
+  err(ctx, `${ctx.style.green('✓')} Gateway '${name}' removed`)
+}
+
+H['gateway login'] = (ctx) => {
+  const gw = requireGateway(ctx)
+  const server = ctx.state.servers[gw.endpoint]
+  if (server) server.authRequired = false
+  err(ctx, `${ctx.style.green('✓')} Logged in to gateway '${gw.name}'`)
+}
+
+H['gateway start'] = (ctx, p) => {
+  const {env, state, style: s} = ctx
+  const name = p.flags['--name'] || 'openshell'
+  const meta = C.readMetadata(name, env)
+  const port = Number(p.flags['--port'] || (meta?.gateway_port) || C.LEGACY_PORT)
+  const endpoint = meta && !p.flags['--port'] ? meta.gateway_endpoint : `https://127.0.0.1:${port}`
+  let server = state.servers[endpoint]
+  if (server && server.name !== name) {
+    throw new CliError('Port already in use', [`port ${port} is already used by gateway '${server.name}'`], {help: `Stop it with: openshell gateway stop --name ${server.name}, or choose another --port`})
+  }
+  if (server && !p.flags['--recreate']) {
+    err(ctx, `Gateway '${name}' already exists, reusing.`)
+    server.running = true
+    server.upAt = 0
+  } else {
+    if (server && p.flags['--recreate']) { server.sandboxes = {}; server.caId = C.newCaId(); server.policies = {}; server.inference = null; server.providers = {}; server.running = true; server.upAt = 0 }
+    else server = state.servers[endpoint] = C.newServer({name, endpoint, port, version: state.version, generation: 'legacy'})
+  }
+  C.writeRegistration({name, endpoint, port, caId: server.caId}, env) // re-sync mtls from the server's current CA
+  C.writeActive(name, env)
+  if (!C.serverAccepting(server, ctx.now)) throw new CliError(`gateway '${name}' did not become healthy`, ['transport error', 'tcp connect error', REFUSED], {help: `Check the gateway logs: docker logs openshell-cluster-${name}`})
+  out(ctx, `${s.green('✓')} Gateway ready`); out(ctx)
+  out(ctx, `  ${s.dim('Name:')} ${name}`)
+  out(ctx, `  ${s.dim('Endpoint:')} ${endpoint}`)
+}
+
+function legacyTarget(ctx, p) {
+  if (p.flags['--name']) ctx.globals.gateway = p.flags['--name']
+  return requireGateway(ctx)
+}
+H['gateway stop'] = (ctx, p) => {
+  const gw = legacyTarget(ctx, p)
+  const server = ctx.state.servers[gw.endpoint]
+  if (server) server.running = false
+  err(ctx, `${ctx.style.green('✓')} Gateway '${gw.name}' stopped`)
+}
+H['gateway destroy'] = (ctx, p) => {
+  const gw = legacyTarget(ctx, p)
+  delete ctx.state.servers[gw.endpoint]
+  C.removeRegistration(gw.name, ctx.env)
+  if (C.readActive(ctx.env) === gw.name) C.clearActive(ctx.env)
+  err(ctx, `${ctx.style.green('✓')} Gateway '${gw.name}' destroyed`)
+}
+
+const NAME_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
+H['sandbox create'] = (ctx, p) => {
+  const {caps} = ctx
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw, 'create')
+  const name = p.flags['--name'] || `sandbox-${Math.random().toString(36).slice(2, 8)}`
+  if (name.length > 19) throw new CliError(tonic('InvalidArgument', `name exceeds maximum length (${name.length} > 19)`, caps))
+  if (!NAME_RE.test(name)) throw new CliError(tonic('InvalidArgument', `invalid sandbox name '${name}': must be a lowercase RFC 1123 label`, caps))
+  if (server.sandboxes[name]) throw new CliError('sandbox already exists', [`hint: delete it first with: openshell sandbox delete ${name}`])
+  for (const prov of p.flags['--provider'] || []) if (!server.providers[prov]) throw new CliError(tonic('FailedPrecondition', `provider '${prov}' not found`, caps))
+  const labels = Object.fromEntries((p.flags['--label'] || []).map((kv) => kv.split('=')))
+  const sb = server.sandboxes[name] = C.newSandbox(name, 'Ready', {from: p.flags['--from'] || null, providers: p.flags['--provider'] || [], labels})
+  if (p.flags['--policy']) {
+    try { server.policies[name] = {version: 1, content: fs.readFileSync(p.flags['--policy'], 'utf8'), status: 'Loaded'} } catch { throw new CliError(`failed to read policy file ${p.flags['--policy']}`, ['No such file or directory (os error 2)']) }
+  }
+  rememberSandbox(ctx, gw, name)
+  if (p.output !== 'table') {
+    err(ctx, 'Provisioning sandbox (structured output on stdout)...')
+    return emit(ctx, {...sandboxJson(ctx, server, sb), policy_source: 'sandbox'}, p.output)
+  }
+  out(ctx, `Created sandbox: ${name}`)
+  out(ctx, '  [0.0s] Requesting compute...')
+}
+
+H['sandbox get'] = (ctx, p) => {
+  const {caps, style: s} = ctx
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const sb = getSandbox(ctx, server, lastSandbox(ctx, gw, p.pos[0]))
+  const policy = server.policies[sb.name]
+  if (p.output !== 'table') return emit(ctx, {...sandboxJson(ctx, server, sb), policy_source: 'sandbox', revision: policy ? policy.version : null, policy: policy ? {raw: policy.content} : null}, p.output)
+  out(ctx, s.bold('Sandbox:')); out(ctx)
+  out(ctx, `  ${s.dim('Id:')} ${sb.id}`)
+  out(ctx, `  ${s.dim('Name:')} ${sb.name}`)
+  if (caps.legacy) out(ctx, `  ${s.dim('Namespace:')} openshell`)
+  out(ctx, `  ${s.dim('Phase:')} ${C.effectivePhase(sb, ctx.now)}`)
+  if (!caps.legacy) {
+    out(ctx, `  ${s.dim('Resource version:')} ${sb.resourceVersion || 1}`)
+    out(ctx, `  ${s.dim('Policy source:')} sandbox`)
+    if (policy) out(ctx, `  ${s.dim('Revision:')} ${policy.version}`)
+  }
+  if (policy) { out(ctx); out(ctx, s.bold('Policy:')); ctx.stdout.push(policy.content.endsWith('\n') ? policy.content : policy.content + '\n') }
+}
+
+function encodeToken(offset) { return Buffer.from(`offset:${offset}`).toString('base64url') }
+function decodeToken(t) { const m = /^offset:(\d+)$/.exec(Buffer.from(t, 'base64url').toString()); return m ? Number(m[1]) : null }
+
+H['sandbox list'] = (ctx, p) => {
+  const {caps, style: s} = ctx
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  let all = Object.values(server.sandboxes).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.name.localeCompare(b.name)))
+  if (p.flags['--selector']) {
+    const [k, v] = p.flags['--selector'].split('=')
+    all = all.filter((sb) => (sb.labels || {})[k] === v)
+  }
+  let page = all
+  let next = ''
+  if (caps.envelope) {
+    const size = p.flags['--page-size'] !== undefined ? Number(p.flags['--page-size']) : 100
+    if (!Number.isInteger(size) || size < 0) throw new UsageError(`invalid value '${p.flags['--page-size']}' for '--page-size <PAGE_SIZE>': invalid digit found in string`, 'openshell ' + COMMANDS['sandbox list'].usage)
+    const start = p.flags['--page-token'] ? decodeToken(p.flags['--page-token']) : 0
+    if (start === null) throw new CliError(tonic('InvalidArgument', 'invalid page token', caps))
+    const n = size === 0 ? 100 : Math.min(size, 1000)
+    page = all.slice(start, start + n)
+    if (start + n < all.length) next = encodeToken(start + n)
+  }
+  if (p.output !== 'table') {
+    const items = page.map((sb) => sandboxJson(ctx, server, sb))
+    emit(ctx, caps.envelope ? {next_page_token: next, sandboxes: items} : items, p.output)
+    return
+  }
+  if (page.length === 0) out(ctx, 'No sandboxes found.')
+  else {
+    const headers = caps.legacy ? ['NAME', 'NAMESPACE', 'CREATED', 'PHASE'] : ['NAME', 'CREATED', 'PHASE']
+    const rows = page.map((sb) => caps.legacy ? [sb.name, 'openshell', utcStamp(sb.createdAt), C.effectivePhase(sb, ctx.now)] : [sb.name, utcStamp(sb.createdAt), C.effectivePhase(sb, ctx.now)])
+    const lines = table(headers, rows, {minWidths: [4]})
+    out(ctx, s.bold(lines[0]))
+    for (const l of lines.slice(1)) out(ctx, l)
+  }
+  if (next) err(ctx, `Next page token: ${next}`)
+}
+
+H['sandbox delete'] = (ctx, p) => {
+  const {caps, style: s} = ctx
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const names = p.flags['--all'] ? Object.keys(server.sandboxes).sort() : p.pos
+  if (names.length === 0) throw new UsageError('the following required arguments were not provided:\n  <NAME>...', 'openshell ' + COMMANDS['sandbox delete'].usage)
+  for (const name of names) {
+    if (server.sandboxes[name]) {
+      delete server.sandboxes[name]
+      delete server.policies[name]
+      ctx.state.forwards = (ctx.state.forwards || []).filter((f) => f.sandbox !== name)
+      out(ctx, `${s.green('✓')} Deleted sandbox ${name}`)
+    } else if (caps.envelope) out(ctx, `${s.green('✓')} Sandbox ${name} already deleted`)
+    else throw notFound(ctx)
+  }
+}
+
+H['sandbox connect'] = (ctx, p) => {
+  const {caps} = ctx
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const sb = getSandbox(ctx, server, lastSandbox(ctx, gw, p.pos[0]))
+  if (sb.readyAt && ctx.now < sb.readyAt) throw new CliError(tonic('Unavailable', 'supervisor session not connected', caps))
+  if (sb.phase !== 'Ready') throw new CliError(tonic('FailedPrecondition', 'sandbox is not ready', caps))
+  rememberSandbox(ctx, gw, sb.name)
+  out(ctx, `Connected to ${sb.name} (simulated)`)
+}
+
+H['sandbox start'] = (ctx, p) => {
+  const gw = requireGateway(ctx)
+  const sb = getSandbox(ctx, connect(ctx, gw), p.pos[0])
+  if (sb.phase !== 'Error') sb.phase = 'Ready'
+  sb.resourceVersion = (sb.resourceVersion || 1) + 1
+  out(ctx, `${ctx.style.green('✓')} Sandbox ${sb.name} started`)
+}
+H['sandbox stop'] = (ctx, p) => {
+  const gw = requireGateway(ctx)
+  const sb = getSandbox(ctx, connect(ctx, gw), p.pos[0])
+  if (sb.phase !== 'Error') sb.phase = 'Stopped'
+  sb.resourceVersion = (sb.resourceVersion || 1) + 1
+  out(ctx, `${ctx.style.green('✓')} Sandbox ${sb.name} stopped`)
+}
+
+H['provider create'] = (ctx, p) => {
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const name = p.flags['--name']
+  if (server.providers[name]) throw new CliError(tonic('AlreadyExists', 'provider already exists', ctx.caps))
+  const keys = []
+  let inArgv = false
+  for (const c of p.flags['--credential'] || []) {
+    const eq = c.indexOf('=')
+    if (eq > 0) { keys.push(c.slice(0, eq)); inArgv = true; continue } // value given in argv: never stored
+    if (!nonEmpty(ctx.env[c])) throw new CliError(`credential '${c}' was not found in the environment`, [], {help: `export ${c}=… before running this command`})
+    keys.push(c)
+  }
+  server.providers[name] = {name, type: p.flags['--type'], credentialKeys: keys, credentialFromArgv: inArgv}
+  out(ctx, `${ctx.style.green('✓')} Created provider ${name}`)
+}
+H['provider list'] = (ctx, p) => {
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const items = Object.values(server.providers).sort((a, b) => a.name.localeCompare(b.name)).map((pr) => ({name: pr.name, type: pr.type, credential_keys: pr.credentialKeys}))
+  if (p.output !== 'table') return emit(ctx, items, p.output)
+  if (items.length === 0) return out(ctx, 'No providers found.')
+  for (const l of table(['NAME', 'TYPE', 'CREDENTIALS'], items.map((i) => [i.name, i.type, i.credential_keys.join(',')]))) out(ctx, l)
+}
+
+H['inference set'] = (ctx, p) => {
+  const {style: s} = ctx
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const provider = p.flags['--provider']
+  if (!server.providers[provider]) throw new CliError(tonic('NotFound', `provider '${provider}' not found`, ctx.caps))
+  const version = (server.inference?.version || 0) + 1
+  server.inference = {provider, model: p.flags['--model'], version}
+  out(ctx, s.bold('Inference configured:')); out(ctx)
+  out(ctx, `  ${s.dim('Provider:')} ${provider}`)
+  out(ctx, `  ${s.dim('Model:')} ${p.flags['--model']}`)
+  out(ctx, `  ${s.dim('Version:')} ${version}`)
+}
+H['inference get'] = (ctx) => {
+  const {caps, style: s} = ctx
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const block = (title, route) => {
+    out(ctx, s.bold(title)); out(ctx)
+    if (!route) return out(ctx, '  Not configured')
+    if (caps.envelope) out(ctx, `  ${s.dim('Workspace:')} default`)
+    out(ctx, `  ${s.dim('Provider:')} ${route.provider}`)
+    out(ctx, `  ${s.dim('Model:')} ${route.model}`)
+    out(ctx, `  ${s.dim('Version:')} ${route.version}`)
+  }
+  block('Inference:', server.inference)
+  if (caps.envelope) { out(ctx); block('System inference:', null) }
+}
+
+H['policy set'] = (ctx, p) => {
+  const {style: s} = ctx
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const sb = getSandbox(ctx, server, p.pos[0])
+  let content
+  try { content = fs.readFileSync(p.flags['--policy'], 'utf8') } catch { throw new CliError(`failed to read policy file ${p.flags['--policy']}`, ['No such file or directory (os error 2)']) }
+  const version = (server.policies[sb.name]?.version || 0) + 1
+  const fails = content.includes('sim-fail-load')
+  server.policies[sb.name] = {version, content, status: fails ? 'Failed' : 'Loaded'}
+  err(ctx, `${s.green('✓')} Policy version ${version} submitted for sandbox '${sb.name}'`)
+  if (p.flags['--wait']) {
+    if (fails) throw new CliError(`policy version ${version} failed to load`, ['simulated load failure'])
+    err(ctx, `${s.green('✓')} Policy version ${version} loaded`)
+  }
+}
+H['policy get'] = (ctx, p) => {
+  const {style: s} = ctx
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const sb = getSandbox(ctx, server, p.pos[0])
+  const pol = server.policies[sb.name]
+  if (!pol) return out(ctx, `No policy set for sandbox '${sb.name}'.`)
+  out(ctx, s.bold('Policy:')); out(ctx)
+  out(ctx, `  ${s.dim('Sandbox:')} ${sb.name}`)
+  out(ctx, `  ${s.dim('Version:')} ${pol.version}`)
+  out(ctx, `  ${s.dim('Status:')} ${pol.status}`)
+  if (p.flags['--full']) { out(ctx); ctx.stdout.push(pol.content.endsWith('\n') ? pol.content : pol.content + '\n') }
+}
+
+H['logs'] = (ctx, p) => {
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const sb = getSandbox(ctx, server, lastSandbox(ctx, gw, p.pos[0]))
+  const n = p.flags['-n'] !== undefined ? Number(p.flags['-n']) : 200
+  const total = 20
+  const base = Date.parse(sb.createdAt)
+  for (let i = Math.max(0, total - n); i < total; i++) {
+    out(ctx, `${new Date(base + i * 1000).toISOString()} INFO  openshell_sandbox: [${sb.name}] simulated log line ${i + 1}`)
+  }
+  if (p.flags['--tail']) ctx.block = true
+}
+
+H['forward start'] = (ctx, p) => {
+  const {style: s} = ctx
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const [spec, name] = p.pos
+  const m = /^(?:(.+):)?(\d+)$/.exec(spec)
+  if (!m) throw new UsageError(`invalid value '${spec}' for '<PORT>'`, 'openshell ' + COMMANDS['forward start'].usage)
+  const sb = getSandbox(ctx, server, name)
+  if (C.effectivePhase(sb, ctx.now) !== 'Ready') throw new CliError(tonic('FailedPrecondition', 'sandbox is not ready', ctx.caps))
+  const port = Number(m[2])
+  ctx.state.forwards ||= []
+  if (ctx.state.forwards.some((f) => f.port === port)) throw new CliError(`port ${port} is already forwarded`)
+  const bg = p.flags['-d'] || p.flags['--background']
+  ctx.state.forwards.push({sandbox: name, bind: m[1] || '127.0.0.1', port, pid: bg ? 40000 + port : process.pid})
+  err(ctx, `${s.green('✓')} Forwarding port ${port} to sandbox ${name}${bg ? ' in the background' : ''}`)
+  if (!bg) ctx.block = true
+}
+H['forward stop'] = (ctx, p) => {
+  const port = Number(p.pos[0])
+  const before = (ctx.state.forwards || []).length
+  ctx.state.forwards = (ctx.state.forwards || []).filter((f) => !(f.port === port && (!p.pos[1] || f.sandbox === p.pos[1])))
+  if (ctx.state.forwards.length === before) throw new CliError(`No active forward found for port ${port}`)
+  err(ctx, `${ctx.style.green('✓')} Stopped forwarding port ${port}`)
+}
+H['forward list'] = (ctx) => {
+  const fw = ctx.state.forwards || []
+  if (fw.length === 0) return out(ctx, 'No active forwards.')
+  for (const l of table(['SANDBOX', 'BIND', 'PORT', 'PID', 'STATUS'], fw.map((f) => [f.sandbox, f.bind, f.port, f.pid, 'running']))) out(ctx, l)
+}
+
+// ---------- faults ----------
+function findFault(state, argv) {
+  const joined = argv.join(' ')
+  return (state.faults || []).find((f) => joined.includes(f.pattern)) || null
+}
+async function runFault(fault, argv) {
+  const kind = fault.kind
+  if (kind === 'hang') {
+    C.logEntry('openshell', argv, null, {fault: 'hang'})
+    // a grandchild holding our stdout: callers must kill the whole process group
+    spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], {stdio: ['ignore', 'inherit', 'inherit']})
+    process.stdout.write('')
+    setInterval(() => {}, 1 << 30)
+    return new Promise(() => {})
+  }
+  if (kind === 'crash') {
+    C.logEntry('openshell', argv, null, {fault: 'crash', signal: 'SIGKILL'})
+    process.kill(process.pid, 'SIGKILL')
+    return new Promise(() => {})
+  }
+  if (kind === 'garbage') {
+    let s = ''
+    for (let i = 0; i < 2048; i++) s += String.fromCharCode(33 + Math.floor(Math.random() * 94)) + (i % 97 === 96 ? '\n' : '')
+    C.logEntry('openshell', argv, 0, {fault: 'garbage'})
+    process.stdout.write(s + '\n')
+    return 0
+  }
+  if (kind === 'huge') {
+    C.logEntry('openshell', argv, 0, {fault: 'huge'})
+    const line = 'x'.repeat(1023) + '\n'
+    const chunk = line.repeat(1024) // 1 MiB
+    for (let i = 0; i < 5; i++) {
+      if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r))
+    }
+    return 0
+  }
+  const m = /^exit:(\d+)$/.exec(kind)
+  if (m) {
+    const code = Number(m[1])
+    C.logEntry('openshell', argv, code, {fault: kind})
+    if (fault.stderr) process.stderr.write(fault.stderr.endsWith('\n') ? fault.stderr : fault.stderr + '\n')
+    return code
+  }
+  C.logEntry('openshell', argv, 70, {fault: kind})
+  process.stderr.write(`openshell (simulator): unknown fault kind '${kind}'\n`)
+  return 70
+}
+
+// ---------- main ----------
+function helpText(id) {
+  if (!id) return 'OpenShell CLI (simulated)\n\nUsage: openshell [OPTIONS] <COMMAND>\n\nCommands:\n  status, gateway, sandbox, provider, inference, policy, logs, forward\n'
+  const spec = COMMANDS[id]
+  return `Usage: openshell ${spec ? spec.usage : id + ' <COMMAND>'}\n`
+}
+
+export async function main(argv) {
+  let stateFile
+  try { stateFile = C.statePath() } catch (e) {
+    process.stderr.write(`openshell (simulator): ${e.message}\n`)
+    process.exitCode = 1
+    return
+  }
+  let pre
+  try { pre = C.loadState(stateFile) } catch (e) {
+    process.stderr.write(`openshell (simulator): ${e.message}\n`)
+    C.logEntry('openshell', argv, 1, {simError: e.message})
+    process.exitCode = 1
+    return
+  }
+  if (pre.latencyMs > 0) await C.sleep(pre.latencyMs)
+  const fault = findFault(pre, argv)
+  if (fault) { process.exitCode = await runFault(fault, argv); return }
+
+  let ctx
+  try {
+    ctx = C.withLock(stateFile, () => {
+      const state = C.loadState(stateFile)
+      const before = JSON.stringify(state)
+      const c = makeCtx(state, argv, process.env)
+      c.code = 0
+      try {
+        if (c.pendingUsage) throw c.pendingUsage
+        if (c.rest.length === 1 && (c.rest[0] === '--version' || c.rest[0] === '-V')) { out(c, `openshell ${state.version}`); return c }
+        if (c.rest[0] === '--help' || c.rest[0] === '-h' || c.rest[0] === 'help') { c.stdout.push(helpText()); return c }
+        const parsed = parseCommand(c.rest, c.caps)
+        if (parsed.help) { c.stdout.push(helpText(parsed.id)); return c }
+        H[parsed.id](c, parsed)
+      } catch (e) {
+        if (e instanceof CliError) { c.stderr.push(miette(e.top, e.causes, e.help)); c.code = e.code }
+        else if (e instanceof UsageError) { c.stdout = []; c.stderr = [clapError(e.message, e.usage, e.extra)]; c.code = 2 }
+        else throw e
+      } finally {
+        if (JSON.stringify(state) !== before) C.saveState(stateFile, state)
+      }
+      return c
+    })
+  } catch (e) {
+    ctx = {stdout: [], stderr: [], code: e instanceof C.SimFatal ? 1 : 70}
+    ctx.stderr.push(e instanceof C.SimFatal ? `openshell (simulator): ${e.message}\n` : `openshell (simulator): internal error: ${(e && e.stack) || e}\n`)
+  }
+  const code = ctx.code
+  C.logEntry('openshell', argv, code)
+  const so = ctx.stdout.join('')
+  const se = ctx.stderr.join('')
+  if (so) process.stdout.write(so)
+  if (se) process.stderr.write(se)
+  process.exitCode = code
+  if (ctx.block && code === 0) setInterval(() => {}, 1 << 30) // streams (logs --tail, foreground forward) until killed
+}
+export {CliError, UsageError, Exit}
