@@ -1,0 +1,312 @@
+/**
+ * The one table of lifecycle classes: every failure nemoclaw can report maps to exactly one of these, with a stable
+ * id (used in --json), a one-line diagnosis, numbered next steps for the detected OpenShell generation, and an exit
+ * code. The same state always renders the same words: everything here is a pure function of its context.
+ *
+ * Rule for the steps: the first step is always safe and non-destructive; anything that deletes sandboxes appears
+ * only as the last step, spelled out as something the user runs, with a warning.
+ */
+import type {Generation} from '../openshell/types.js'
+
+export const CLASS_IDS = [
+  'ok',
+  'openshell_missing',
+  'openshell_unsupported',
+  'gateway_not_configured',
+  'gateway_unreachable',
+  'gateway_refusing_after_restart',
+  'gateway_trust_rotated',
+  'gateway_auth_required',
+  'gateway_other_active',
+  'sandbox_missing',
+  'sandbox_not_ready',
+  'sandbox_error',
+  'sandbox_stopped',
+  'probe_timeout',
+  'unknown',
+] as const
+
+export type ClassId = (typeof CLASS_IDS)[number]
+
+export const EXIT_CODES: Record<ClassId, number> = {
+  ok: 0,
+  openshell_missing: 10,
+  openshell_unsupported: 11,
+  gateway_not_configured: 20,
+  gateway_unreachable: 21,
+  gateway_refusing_after_restart: 22,
+  gateway_trust_rotated: 23,
+  gateway_auth_required: 24,
+  gateway_other_active: 25,
+  sandbox_missing: 30,
+  sandbox_not_ready: 31,
+  sandbox_error: 32,
+  sandbox_stopped: 33,
+  probe_timeout: 40,
+  unknown: 1,
+}
+
+/**
+ * How bad a class is, for "the worst finding decides the exit code". Higher is worse. Gateway-level problems
+ * outrank sandbox-level ones because they hide the sandboxes' real state.
+ */
+const SEVERITY: Record<ClassId, number> = {
+  ok: 0,
+  sandbox_not_ready: 10,
+  sandbox_stopped: 11,
+  sandbox_missing: 12,
+  sandbox_error: 13,
+  gateway_other_active: 20,
+  probe_timeout: 30,
+  gateway_auth_required: 31,
+  gateway_trust_rotated: 32,
+  gateway_unreachable: 33,
+  gateway_refusing_after_restart: 34,
+  gateway_not_configured: 35,
+  unknown: 36,
+  openshell_unsupported: 40,
+  openshell_missing: 41,
+}
+
+export function worstClass(ids: Iterable<ClassId>): ClassId {
+  let worst: ClassId = 'ok'
+  for (const id of ids) if (SEVERITY[id] > SEVERITY[worst]) worst = id
+  return worst
+}
+
+export function isGatewayClass(id: ClassId): boolean {
+  return id.startsWith('gateway_') || id === 'openshell_missing' || id === 'openshell_unsupported'
+}
+
+/** Facts the words depend on. Only these; nothing time- or machine-dependent beyond what is passed in. */
+export interface GuidanceContext {
+  /** Detected OpenShell generation; undefined when openshell could not be run. */
+  generation?: Generation
+  /** The gateway the sandbox(es) live on. */
+  gateway: string
+  /** Its endpoint, when known from metadata. */
+  endpoint?: string
+  sandbox?: string
+  /** The sandbox phase as the gateway reported it. */
+  phase?: string
+  /** The gateway that plain `openshell` commands would use (active or env override). */
+  activeGateway?: string
+  /** Set when OPENSHELL_GATEWAY / OPENSHELL_GATEWAY_ENDPOINT overrides the selection. */
+  envOverride?: {variable: string; value: string}
+  /** Modern: whether the systemd user unit `openshell-gateway.service` exists. */
+  serviceUnit?: boolean
+  /** The openshell command that did not answer in time, e.g. `openshell sandbox list`. */
+  hungCommand?: string
+  timeoutMs?: number
+  /** Detected openshell version, for openshell_unsupported. */
+  version?: string
+  /** The key error text, for unknown. */
+  message?: string
+}
+
+export interface Guidance {
+  id: ClassId
+  exitCode: number
+  diagnosis: string
+  steps: string[]
+}
+
+export const SUPPORTED_RANGE = '0.0.10 – 0.1.5'
+const DEFAULT_LOCAL_ENDPOINT = 'https://127.0.0.1:17670'
+
+function q(s: string): string {
+  return `'${s}'`
+}
+
+function startSteps(ctx: GuidanceContext): string[] {
+  if (ctx.generation === 'legacy') {
+    return [
+      `Run \`nemoclaw recover\` to start it and wait until it is healthy (runs \`openshell gateway start --name ${ctx.gateway}\`, which keeps its sandboxes).`,
+      `Or by hand: \`openshell gateway start --name ${ctx.gateway}\`, then \`nemoclaw status\`.`,
+    ]
+  }
+
+  if (ctx.serviceUnit) {
+    return [
+      'Run `nemoclaw recover` to start the gateway service and wait until it is healthy.',
+      'Or by hand: `systemctl --user start openshell-gateway`, then `nemoclaw status`.',
+    ]
+  }
+
+  return [
+    'Start the OpenShell gateway service the way it was installed (systemd: `systemctl --user start openshell-gateway`; Homebrew: `brew services start openshell`; container: start its container).',
+    'Then run `nemoclaw status` to confirm it answers.',
+  ]
+}
+
+function gwCmd(ctx: GuidanceContext): string {
+  return ctx.gateway === 'nemoclaw' ? '' : ` -g ${ctx.gateway}`
+}
+
+export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
+  const g = q(ctx.gateway)
+  const s = q(ctx.sandbox ?? '<name>')
+  const sName = ctx.sandbox ?? '<name>'
+  const endpoint = ctx.endpoint ?? DEFAULT_LOCAL_ENDPOINT
+  let diagnosis: string
+  let steps: string[]
+
+  switch (id) {
+    case 'ok': {
+      diagnosis = ctx.sandbox ? `Sandbox ${s} is Ready on gateway ${g}.` : `Gateway ${g} is healthy.`
+      steps = []
+      break
+    }
+
+    case 'openshell_missing': {
+      diagnosis = 'The openshell CLI was not found or cannot be executed.'
+      steps = [
+        'Install it: `pip install --user openshell` (or `uv tool install openshell`).',
+        'Or point nemoclaw at it: `export NEMOCLAW_OPENSHELL_BIN=/path/to/openshell`.',
+        'Then run `nemoclaw doctor`.',
+      ]
+      break
+    }
+
+    case 'openshell_unsupported': {
+      diagnosis = `openshell ${ctx.version ?? '(unknown version)'} is outside the versions nemoclaw supports (${SUPPORTED_RANGE}).`
+      steps = ['Upgrade it: `pip install --user --upgrade openshell`.', 'Then run `nemoclaw doctor`.']
+      break
+    }
+
+    case 'gateway_not_configured': {
+      diagnosis = `No OpenShell gateway named ${g} is registered on this machine.`
+      steps =
+        ctx.generation === 'legacy'
+          ? [
+              `Run \`nemoclaw onboard\` to start gateway ${g} and create a sandbox.`,
+              `Or start it by hand: \`openshell gateway start --name ${ctx.gateway}\`.`,
+            ]
+          : [
+              `Run \`nemoclaw onboard\` to register the local gateway service as ${g} and create a sandbox.`,
+              `Or register it by hand: \`openshell gateway add ${endpoint} --local --name ${ctx.gateway}\`.`,
+            ]
+      break
+    }
+
+    case 'gateway_unreachable': {
+      diagnosis = `Gateway ${g} is registered but does not answer at ${endpoint}.`
+      steps = startSteps(ctx)
+      break
+    }
+
+    case 'gateway_refusing_after_restart': {
+      diagnosis = `Gateway ${g} was started but its API still refuses connections at ${endpoint}.`
+      steps =
+        ctx.generation === 'legacy'
+          ? [
+              `Read the gateway's logs: \`docker ps -a --filter name=openshell\`, then \`docker logs <container>\`.`,
+              `Fix what the logs report (Docker running, port free), then run \`nemoclaw recover\` again.`,
+              `Last resort, run by you only — WARNING: deletes every sandbox on gateway ${g}: \`openshell gateway start --name ${ctx.gateway} --recreate\`.`,
+            ]
+          : [
+              "Read the gateway's logs: `journalctl --user -u openshell-gateway -n 200` (or the log of the gateway's container).",
+              'Fix what the logs report, then run `nemoclaw recover` again.',
+              `Last resort, run by you only — WARNING: deletes every sandbox on gateway ${g}: reinstall the gateway service with fresh state, then \`nemoclaw onboard\`.`,
+            ]
+      break
+    }
+
+    case 'gateway_trust_rotated': {
+      diagnosis = `Gateway ${g} presents a certificate from a CA this machine does not trust: it was rebuilt or its certificates rotated. Its sandboxes may still exist.`
+      steps =
+        ctx.generation === 'legacy'
+          ? [
+              `Run \`nemoclaw recover\` to re-sync the client certificates (runs \`openshell gateway start --name ${ctx.gateway}\` on the existing gateway).`,
+              'Then run `nemoclaw status` to see which sandboxes survived.',
+            ]
+          : [
+              "Run `nemoclaw recover` to re-import the client bundle from the local gateway's TLS directory (the old files are kept as a backup).",
+              `Or by hand: \`openshell gateway remove ${ctx.gateway} && openshell gateway add ${endpoint} --local --name ${ctx.gateway}\`.`,
+              'Then run `nemoclaw status` to see which sandboxes survived.',
+            ]
+      break
+    }
+
+    case 'gateway_auth_required': {
+      diagnosis = `Gateway ${g} requires you to log in.`
+      steps = [`Run \`openshell gateway login ${ctx.gateway}\`.`, 'Then run `nemoclaw status`.']
+      break
+    }
+
+    case 'gateway_other_active': {
+      if (ctx.envOverride) {
+        diagnosis = `${ctx.envOverride.variable}=${ctx.envOverride.value} overrides the gateway selection, but the sandboxes live on gateway ${g}; plain openshell commands go to the wrong gateway.`
+        steps = [
+          `Unset the override: \`unset ${ctx.envOverride.variable}\`.`,
+          `Then select the sandboxes' gateway: \`openshell gateway select ${ctx.gateway}\`.`,
+        ]
+      } else {
+        diagnosis = `Gateway ${q(ctx.activeGateway ?? '(none)')} is active, but the sandboxes live on gateway ${g}; plain openshell commands go to the wrong gateway.`
+        steps = [
+          `Select it: \`openshell gateway select ${ctx.gateway}\` (or run \`nemoclaw recover\`).`,
+          'Then run `nemoclaw status`.',
+        ]
+      }
+
+      break
+    }
+
+    case 'sandbox_missing': {
+      diagnosis = `Gateway ${g} is healthy and active but has no sandbox ${s} (the gateway was rebuilt or the sandbox deleted). Its record was moved to ${'`pruned.jsonl`'}.`
+      steps = [
+        `Create it again: \`nemoclaw onboard --name ${sName}\`.`,
+        'See removed records: `nemoclaw list --pruned`.',
+      ]
+      break
+    }
+
+    case 'sandbox_not_ready': {
+      diagnosis = `Sandbox ${s} is ${ctx.phase ?? 'not ready'}: not ready yet (after a gateway restart its supervisor reconnects).`
+      steps = [`Wait a moment, then run \`nemoclaw status ${sName}\`.`, `If it stays so, read its logs: \`nemoclaw logs ${sName}\`.`]
+      break
+    }
+
+    case 'sandbox_error': {
+      diagnosis = `Sandbox ${s} is in Error: its main process exited or it failed to start.`
+      steps = [
+        `Read its logs: \`nemoclaw logs ${sName}\`.`,
+        `Recreate it — WARNING: replaces this sandbox and its files: \`nemoclaw onboard --name ${sName} --recreate\`.`,
+      ]
+      break
+    }
+
+    case 'sandbox_stopped': {
+      diagnosis = `Sandbox ${s} is ${ctx.phase ?? 'Stopped'}: it is not running.`
+      steps = [`Start it: \`openshell${gwCmd(ctx)} sandbox start ${sName}\`.`, `Then run \`nemoclaw status ${sName}\`.`]
+      break
+    }
+
+    case 'probe_timeout': {
+      const secs = ctx.timeoutMs === undefined ? 'the probe timeout' : `${Math.round(ctx.timeoutMs / 100) / 10}s`
+      diagnosis = `\`${ctx.hungCommand ?? 'openshell'}\` did not answer within ${secs}.`
+      steps = [
+        ctx.generation === 'legacy'
+          ? 'Check that Docker and the gateway container are running: `docker ps --filter name=openshell`.'
+          : 'Check the gateway service: `systemctl --user status openshell-gateway`.',
+        'Run `nemoclaw doctor` for a full diagnosis.',
+        'On a slow machine, raise the limit: `export NEMOCLAW_PROBE_TIMEOUT_MS=30000`.',
+      ]
+      break
+    }
+
+    default: {
+      diagnosis = `openshell failed in a way nemoclaw does not recognise${ctx.message ? `: ${ctx.message}` : '.'}`
+      steps = ['Run `nemoclaw doctor --json` and include its output when you report this.']
+      break
+    }
+  }
+
+  return {diagnosis, exitCode: EXIT_CODES[id], id, steps}
+}
+
+/** The canonical text form: diagnosis, then numbered steps. */
+export function renderGuidance(g: Guidance): string {
+  if (g.steps.length === 0) return g.diagnosis
+  return [g.diagnosis, ...g.steps.map((step, i) => `  ${i + 1}. ${step}`)].join('\n')
+}

@@ -1,0 +1,154 @@
+/**
+ * The health model of a named gateway: the facts gathered about it (probe.ts) and the one pure rule that turns
+ * those facts into a lifecycle class. "Where is the trust-rotation rule" → here, `classifyGateway`.
+ */
+import type {Capabilities, Failure, FailureKind, GatewayStatus, Outcome} from '../openshell/types.js'
+import {type ClassId, type Guidance, type GuidanceContext, guidanceFor} from './classes.js'
+
+export interface EnvOverride {
+  variable: 'OPENSHELL_GATEWAY' | 'OPENSHELL_GATEWAY_ENDPOINT'
+  value: string
+}
+
+export interface CallEvidence {
+  argv: string[]
+  exitCode: number | null
+  timedOut: boolean
+  durationMs: number
+  lines: string[]
+}
+
+/** Everything nemoclaw learned about one gateway; `classifyGateway` decides from these alone. */
+export interface GatewayFacts {
+  gateway: string
+  /** undefined when openshell is missing / could not report its version. */
+  capabilities?: Capabilities
+  /** Why openshell could not be used at all. */
+  openshellFailure?: Failure
+  openshellPath?: string
+  /** metadata.json exists for this gateway. */
+  registered: boolean
+  endpoint?: string
+  /** `active_gateway` on disk. */
+  activeOnDisk?: string
+  envOverride?: EnvOverride
+  certs: {ca: boolean; cert: boolean; key: boolean}
+  /** Modern: the systemd user unit exists. */
+  serviceUnit: boolean
+  /** Modern: `systemctl --user is-active openshell-gateway` said active (undefined = not asked). */
+  serviceActive?: boolean
+  /** Modern: the local gateway's TLS bundle exists (a trust re-import is possible). */
+  localBundle: boolean
+  /** Result of `openshell status` for this gateway (undefined when not run). */
+  status?: Outcome<GatewayStatus>
+  /** Set by recovery: a start was just attempted. */
+  startAttempted?: boolean
+}
+
+export interface GatewayHealth {
+  gateway: string
+  classId: ClassId
+  guidance: Guidance
+  context: GuidanceContext
+  facts: GatewayFacts
+  /** The gateway answered the API (whether or not it is the active one). */
+  answering: boolean
+  evidence: CallEvidence[]
+}
+
+const FAILURE_TO_CLASS: Partial<Record<FailureKind, ClassId>> = {
+  auth_required: 'gateway_auth_required',
+  certs_missing: 'gateway_trust_rotated',
+  connection_refused: 'gateway_unreachable',
+  connection_reset: 'gateway_unreachable',
+  gateway_not_configured: 'gateway_not_configured',
+  gateway_unknown: 'gateway_not_configured',
+  killed: 'unknown',
+  openshell_missing: 'openshell_missing',
+  openshell_not_executable: 'openshell_missing',
+  timed_out: 'probe_timeout',
+  trust_rotated: 'gateway_trust_rotated',
+  usage_error: 'openshell_unsupported',
+}
+
+/** Map a low-level failure of any gateway-scoped call to its lifecycle class. */
+export function classOfFailure(failure: Failure): ClassId {
+  return FAILURE_TO_CLASS[failure.kind] ?? 'unknown'
+}
+
+function commandOf(failure: Failure): string {
+  const argv = failure.evidence.argv.filter((a, i, all) => !(a === '-g' || all[i - 1] === '-g'))
+  const words: string[] = []
+  for (const a of argv) {
+    if (a.startsWith('-')) break
+    words.push(a)
+  }
+
+  return ['openshell', ...words].join(' ')
+}
+
+export function contextFor(facts: GatewayFacts, failure?: Failure): GuidanceContext {
+  const ctx: GuidanceContext = {
+    activeGateway: facts.envOverride?.value ?? facts.activeOnDisk,
+    endpoint: facts.endpoint,
+    envOverride: facts.envOverride,
+    gateway: facts.gateway,
+    generation: facts.capabilities?.generation,
+    serviceUnit: facts.serviceUnit,
+    version: facts.capabilities?.version.raw,
+  }
+  if (failure) {
+    ctx.message = failure.message
+    if (failure.kind === 'timed_out') ctx.hungCommand = commandOf(failure)
+  }
+
+  return ctx
+}
+
+/** Is the gateway the one plain `openshell` commands would use? */
+export function overrideOf(facts: GatewayFacts): EnvOverride | undefined {
+  const o = facts.envOverride
+  if (!o) return undefined
+  if (o.variable === 'OPENSHELL_GATEWAY' && o.value === facts.gateway) return undefined
+  if (o.variable === 'OPENSHELL_GATEWAY_ENDPOINT' && facts.endpoint && o.value.replace(/\/+$/, '') === facts.endpoint.replace(/\/+$/, '')) return undefined
+  return o
+}
+
+/**
+ * The rule. Order matters and is the same everywhere:
+ * openshell usable → gateway registered → gateway answers (and how it fails) → it is the active one.
+ */
+export function classifyGateway(facts: GatewayFacts, evidence: CallEvidence[] = []): GatewayHealth {
+  const done = (classId: ClassId, answering: boolean, failure?: Failure): GatewayHealth => {
+    const context = contextFor({...facts, envOverride: overrideOf(facts)}, failure)
+    return {answering, classId, context, evidence, facts, gateway: facts.gateway, guidance: guidanceFor(classId, context)}
+  }
+
+  if (facts.openshellFailure) return done(classOfFailure(facts.openshellFailure), false, facts.openshellFailure)
+  if (!facts.capabilities) return done('openshell_missing', false)
+  if (facts.capabilities.unsupported) return done('openshell_unsupported', false)
+  if (!facts.registered) return done('gateway_not_configured', false)
+
+  const status = facts.status
+  if (!status) return done('unknown', false)
+  if (!status.ok) {
+    const failure = status.failure
+    let id = classOfFailure(failure)
+    if (id === 'gateway_unreachable' && (facts.startAttempted || facts.serviceActive)) id = 'gateway_refusing_after_restart'
+    return done(id, false, failure)
+  }
+
+  const s = status.value
+  if (!s.configured) return done('gateway_not_configured', false)
+  if (s.status !== 'connected') {
+    const id: ClassId = facts.startAttempted || facts.serviceActive ? 'gateway_refusing_after_restart' : 'gateway_unreachable'
+    return done(id, false)
+  }
+
+  if (s.authentication?.status === 'failed') return done('gateway_auth_required', true)
+
+  const override = overrideOf(facts)
+  if (override) return done('gateway_other_active', true)
+  if (facts.activeOnDisk !== facts.gateway) return done('gateway_other_active', true)
+  return done('ok', true)
+}

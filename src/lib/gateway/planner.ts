@@ -1,0 +1,136 @@
+/**
+ * The recovery planner: from a gateway's health, the ordered non-destructive steps that can bring it back.
+ * Steps come only from: select the gateway, start it, re-import trust, wait until healthy. When nothing safe can
+ * be done automatically the plan ends with a `stop` step that carries the class's guidance.
+ *
+ * Never, on any path: `gateway destroy`, `gateway start --recreate`, `sandbox delete`, container removal, or a
+ * `gateway remove` not immediately followed by the re-registration (which restores the old one if `add` fails).
+ * `argvOf` exposes every command a step can run so a test can walk all classes and prove it.
+ */
+import type {GatewayHealth} from './health.js'
+import {overrideOf} from './health.js'
+
+export type RecoveryStep =
+  | {kind: 'select'; gateway: string}
+  | {kind: 'start'; gateway: string; method: 'legacy' | 'systemd'}
+  | {kind: 'reimport-trust'; gateway: string; endpoint: string; method: 'legacy-start' | 'refresh-mtls'}
+  | {kind: 'wait-healthy'; gateway: string; timeoutMs: number}
+  | {kind: 'stop'; reason: string}
+
+export const DEFAULT_WAIT_MS = 60_000
+
+export function waitTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.NEMOCLAW_RECOVER_TIMEOUT_MS)
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_WAIT_MS
+}
+
+export function planRecovery(health: GatewayHealth, opts: {waitMs?: number} = {}): RecoveryStep[] {
+  const {facts} = health
+  const gateway = health.gateway
+  const waitMs = opts.waitMs ?? DEFAULT_WAIT_MS
+  const generation = facts.capabilities?.generation
+  const steps: RecoveryStep[] = []
+  const stop = (reason: string): RecoveryStep[] => [...steps, {kind: 'stop', reason}]
+  const needsSelect = facts.registered && facts.activeOnDisk !== gateway
+  const wait: RecoveryStep = {gateway, kind: 'wait-healthy', timeoutMs: waitMs}
+
+  switch (health.classId) {
+    case 'ok': {
+      return []
+    }
+
+    case 'gateway_other_active': {
+      if (needsSelect) steps.push({gateway, kind: 'select'})
+      if (overrideOf(facts)) return stop(health.guidance.diagnosis)
+      return steps
+    }
+
+    case 'gateway_unreachable': {
+      if (needsSelect) steps.push({gateway, kind: 'select'})
+      if (generation === 'legacy') return [...steps, {gateway, kind: 'start', method: 'legacy'}, wait]
+      if (facts.serviceUnit) return [...steps, {gateway, kind: 'start', method: 'systemd'}, wait]
+      return stop(health.guidance.diagnosis)
+    }
+
+    case 'gateway_trust_rotated': {
+      if (needsSelect) steps.push({gateway, kind: 'select'})
+      const endpoint = facts.endpoint ?? ''
+      if (generation === 'legacy') return [...steps, {endpoint, gateway, kind: 'reimport-trust', method: 'legacy-start'}, wait]
+      if (facts.localBundle) return [...steps, {endpoint, gateway, kind: 'reimport-trust', method: 'refresh-mtls'}, wait]
+      return stop(`${health.guidance.diagnosis} The local gateway's TLS bundle was not found, so nemoclaw cannot re-import trust safely.`)
+    }
+
+    default: {
+      return stop(health.guidance.diagnosis)
+    }
+  }
+}
+
+/** The external commands a step may run (openshell argv, or systemctl argv prefixed with `systemctl`). */
+export function argvOf(step: RecoveryStep): string[][] {
+  switch (step.kind) {
+    case 'select': {
+      return [['gateway', 'select', step.gateway]]
+    }
+
+    case 'start': {
+      return step.method === 'legacy'
+        ? [['gateway', 'start', '--name', step.gateway]]
+        : [['systemctl', '--user', 'start', 'openshell-gateway']]
+    }
+
+    case 'reimport-trust': {
+      return step.method === 'legacy-start' ? [['gateway', 'start', '--name', step.gateway]] : []
+    }
+
+    case 'wait-healthy': {
+      return [['-g', step.gateway, 'status']]
+    }
+
+    default: {
+      return []
+    }
+  }
+}
+
+/** What a step does, in the words of its task title. */
+export function describeStep(step: RecoveryStep): string {
+  switch (step.kind) {
+    case 'select': {
+      return `Select gateway '${step.gateway}'`
+    }
+
+    case 'start': {
+      return step.method === 'legacy'
+        ? `Start gateway '${step.gateway}' (openshell gateway start --name ${step.gateway})`
+        : 'Start the gateway service (systemctl --user start openshell-gateway)'
+    }
+
+    case 'reimport-trust': {
+      return step.method === 'legacy-start'
+        ? `Re-sync client certificates of '${step.gateway}' (openshell gateway start --name ${step.gateway})`
+        : `Re-import the client bundle of '${step.gateway}' from the local gateway's TLS directory`
+    }
+
+    case 'wait-healthy': {
+      return `Wait until gateway '${step.gateway}' is healthy`
+    }
+
+    default: {
+      return 'Stop: nothing more is safe to do automatically'
+    }
+  }
+}
+
+/** Any argv that would destroy or recreate a gateway, delete a sandbox, or remove containers/volumes. */
+export function isDestructiveArgv(argv: string[]): boolean {
+  const words = argv.filter((a) => a !== '-g' && !a.startsWith('--gateway'))
+  const joined = ` ${words.join(' ')} `
+  if (joined.includes(' gateway destroy ')) return true
+  if (joined.includes(' gateway start ') && joined.includes(' --recreate')) return true
+  if (joined.includes(' sandbox delete ')) return true
+  // nemoclaw never de-registers a gateway: trust is re-imported by refreshing mtls/ files in place.
+  if (joined.includes(' gateway remove ')) return true
+  if (/^\s*(docker|podman)\s/.test(joined) && /\s(rm|rmi|kill|prune|volume\s+rm|system\s+prune|down)\s/.test(joined)) return true
+  return false
+}

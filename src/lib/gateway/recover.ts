@@ -1,0 +1,114 @@
+/**
+ * Carry out a recovery plan, one listr2 task per step, then report the gateway's health afterwards.
+ * Only the steps the planner produced run; each is non-destructive. The wait is a bounded backoff poll that stops
+ * the moment the gateway is healthy.
+ */
+import type {OpenShell} from '../openshell/client.js'
+import {refreshMtlsFromLocalBundle} from '../openshell/config.js'
+import {runProcess} from '../openshell/runner.js'
+import {runSteps, type StepSpec, type TaskVerdict} from '../ui/tasks.js'
+import type {GatewayHealth} from './health.js'
+import {describeStep, planRecovery, type RecoveryStep, waitTimeoutMs} from './planner.js'
+import {probeGateway} from './probe.js'
+
+export interface RecoveryReport {
+  before: GatewayHealth
+  steps: Array<{step: RecoveryStep; title: string; ok: boolean; note?: string}>
+  after: GatewayHealth
+  /** The plan ended with a stop: nothing more was safe to do automatically. */
+  stopped: boolean
+}
+
+/** Delays of the health poll: quick at first (a restart is often done in a moment), capped, bounded in total. */
+export function* backoff(initialMs = 100, factor = 1.5, capMs = 400): Generator<number> {
+  let d = initialMs
+  for (;;) {
+    yield d
+    d = Math.min(capMs, Math.round(d * factor))
+  }
+}
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms)
+  })
+
+/** Poll until healthy (ok or other-active: it answers) or the deadline; returns the last health seen. */
+export async function waitHealthy(client: OpenShell, gateway: string, timeoutMs: number, startAttempted: boolean): Promise<GatewayHealth> {
+  const deadline = Date.now() + timeoutMs
+  const delays = backoff()
+  let health = await probeGateway(client, gateway, {startAttempted})
+  const transient = (h: GatewayHealth) =>
+    h.classId === 'gateway_unreachable' || h.classId === 'gateway_refusing_after_restart' || h.classId === 'probe_timeout'
+  while (!health.answering && transient(health) && Date.now() < deadline) {
+    const d = Math.min(delays.next().value as number, Math.max(0, deadline - Date.now()))
+    await sleep(d)
+    health = await probeGateway(client, gateway, {startAttempted})
+  }
+
+  return health
+}
+
+async function runStep(client: OpenShell, step: RecoveryStep, state: {startAttempted: boolean; last?: GatewayHealth}): Promise<TaskVerdict> {
+  switch (step.kind) {
+    case 'select': {
+      const r = await client.gatewaySelect(step.gateway)
+      return r.ok ? {ok: true, note: r.value.warning ?? ''} : {note: r.failure.message, ok: false}
+    }
+
+    case 'start': {
+      state.startAttempted = true
+      if (step.method === 'legacy') {
+        const r = await client.gatewayStart(step.gateway)
+        return r.ok ? {ok: true, note: r.value.reused ? 'existing gateway reused' : ''} : {note: r.failure.message, ok: false}
+      }
+
+      const run = await runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env: client.env, timeoutMs: 60_000})
+      if (run.exitCode === 0) return {ok: true}
+      return {note: run.stderr.trim().split('\n')[0] || `systemctl exited ${run.exitCode}`, ok: false}
+    }
+
+    case 'reimport-trust': {
+      state.startAttempted = state.startAttempted || step.method === 'legacy-start'
+      if (step.method === 'legacy-start') {
+        const r = await client.gatewayStart(step.gateway)
+        return r.ok ? {ok: true, note: 'certificates re-synced'} : {note: r.failure.message, ok: false}
+      }
+
+      const r = refreshMtlsFromLocalBundle(step.gateway, client.env)
+      return r.ok ? {ok: true, note: r.backupDir ? `old files kept in ${r.backupDir}` : ''} : {note: r.message, ok: false}
+    }
+
+    case 'wait-healthy': {
+      const h = await waitHealthy(client, step.gateway, step.timeoutMs, state.startAttempted)
+      state.last = h
+      return h.answering ? {ok: true, note: 'healthy'} : {note: h.classId, ok: false}
+    }
+
+    default: {
+      return {note: step.reason, ok: false}
+    }
+  }
+}
+
+export async function recoverGateway(client: OpenShell, before: GatewayHealth, opts: {silent?: boolean} = {}): Promise<RecoveryReport> {
+  const plan = planRecovery(before, {waitMs: waitTimeoutMs(client.env)})
+  const state: {startAttempted: boolean; last?: GatewayHealth} = {startAttempted: false}
+  const report: RecoveryReport = {after: before, before, steps: [], stopped: plan.some((s) => s.kind === 'stop')}
+  if (plan.length === 0) return report
+
+  const specs: StepSpec<object>[] = plan.map((step) => ({
+    fatal: true,
+    async run() {
+      const verdict = await runStep(client, step, state)
+      const ok = 'ok' in verdict && verdict.ok
+      report.steps.push({note: 'note' in verdict ? verdict.note : undefined, ok, step, title: describeStep(step)})
+      return verdict
+    },
+    title: describeStep(step),
+  }))
+
+  await runSteps({}, specs, {silent: opts.silent})
+  report.after = state.last ?? (await probeGateway(client, before.gateway, {startAttempted: state.startAttempted}))
+  return report
+}

@@ -1,0 +1,141 @@
+/**
+ * Registry × live state → a verdict per sandbox and the registry updates the evidence justifies.
+ *
+ * `decide` is pure. `reconcileLive` gathers the live state: one probe and one `sandbox list` per distinct gateway,
+ * all gateways concurrently, never one `sandbox get` per sandbox.
+ *
+ * A record is removed only on proof: its own gateway is active, healthy, and its complete sandbox list does not
+ * contain the name. Anything else (gateway down, other gateway active, list failed) keeps the record.
+ */
+import type {Failure, Outcome, SandboxList, SandboxPhase} from './openshell/types.js'
+import {type ClassId, type Guidance, guidanceFor} from './gateway/classes.js'
+import {type GatewayHealth, classOfFailure, contextFor} from './gateway/health.js'
+import {probeGateway} from './gateway/probe.js'
+import type {OpenShell} from './openshell/client.js'
+import {readGatewayMetadata} from './openshell/config.js'
+
+export interface RecordRef {
+  name: string
+  gateway: string
+}
+
+export interface LiveGateway {
+  health: GatewayHealth
+  /** The gateway's sandbox list (all pages); undefined when not fetched because the gateway is unusable. */
+  list?: Outcome<SandboxList>
+}
+
+export interface Verdict {
+  name: string
+  gateway: string
+  classId: ClassId
+  /** Live phase when the gateway listed the sandbox. */
+  phase?: SandboxPhase
+  guidance: Guidance
+}
+
+export interface Decision {
+  verdicts: Verdict[]
+  /** Records to remove (journaled) — each backed by proof. */
+  prune: Array<{name: string; gateway: string; reason: string}>
+  /** lastSeen updates for sandboxes the gateway listed. */
+  seen: Array<{name: string; phase: SandboxPhase}>
+}
+
+export function phaseClass(phase: SandboxPhase): ClassId {
+  switch (phase) {
+    case 'Ready': {
+      return 'ok'
+    }
+
+    case 'Error': {
+      return 'sandbox_error'
+    }
+
+    case 'Stopped':
+    case 'Completed': {
+      return 'sandbox_stopped'
+    }
+
+    default: {
+      return 'sandbox_not_ready'
+    }
+  }
+}
+
+function sandboxGuidance(classId: ClassId, health: GatewayHealth, name: string, phase?: SandboxPhase, failure?: Failure): Guidance {
+  const ctx = {...(failure ? contextFor(health.facts, failure) : health.context), phase, sandbox: name}
+  return guidanceFor(classId, ctx)
+}
+
+export function decide(records: RecordRef[], live: Map<string, LiveGateway>): Decision {
+  const decision: Decision = {prune: [], seen: [], verdicts: []}
+
+  for (const record of records) {
+    const gw = live.get(record.gateway)
+    if (!gw) {
+      decision.verdicts.push({classId: 'unknown', gateway: record.gateway, guidance: guidanceFor('unknown', {gateway: record.gateway, message: 'gateway was not probed', sandbox: record.name}), name: record.name})
+      continue
+    }
+
+    const {health} = gw
+    const verdict = (classId: ClassId, phase?: SandboxPhase, failure?: Failure): void => {
+      decision.verdicts.push({classId, gateway: record.gateway, guidance: sandboxGuidance(classId, health, record.name, phase, failure), name: record.name, phase})
+    }
+
+    if (health.classId !== 'ok' && health.classId !== 'gateway_other_active') {
+      verdict(health.classId)
+      continue
+    }
+
+    if (!gw.list) {
+      verdict('unknown')
+      continue
+    }
+
+    if (!gw.list.ok) {
+      verdict(classOfFailure(gw.list.failure), undefined, gw.list.failure)
+      continue
+    }
+
+    const found = gw.list.value.sandboxes.find((s) => s.name === record.name)
+    if (found) {
+      decision.seen.push({name: record.name, phase: found.phase})
+      verdict(health.classId === 'gateway_other_active' ? 'gateway_other_active' : phaseClass(found.phase), found.phase)
+      continue
+    }
+
+    if (health.classId === 'ok' && !gw.list.value.nextPageToken) {
+      decision.prune.push({gateway: record.gateway, name: record.name, reason: `gateway '${record.gateway}' is active and healthy and does not list sandbox '${record.name}'`})
+      verdict('sandbox_missing')
+      continue
+    }
+
+    // Other gateway active (or an incomplete list): no proof, keep the record.
+    verdict(health.classId === 'ok' ? 'unknown' : health.classId)
+  }
+
+  return decision
+}
+
+/** One probe + one `sandbox list` per distinct gateway, gateways concurrently; status and list concurrently too. */
+export async function gatherLive(client: OpenShell, gateways: Iterable<string>): Promise<Map<string, LiveGateway>> {
+  const names = [...new Set(gateways)]
+  const entries = await Promise.all(
+    names.map(async (gateway): Promise<[string, LiveGateway]> => {
+      // Detect first (cached, shared by all gateways), so the list call knows its flags; then both in parallel.
+      await client.detect()
+      const [health, list] = await Promise.all([probeGateway(client, gateway), listIfRegistered(client, gateway)])
+      const usable = health.classId === 'ok' || health.classId === 'gateway_other_active'
+      return [gateway, usable ? {health, list} : {health}]
+    }),
+  )
+  return new Map(entries)
+}
+
+async function listIfRegistered(client: OpenShell, gateway: string): Promise<Outcome<SandboxList> | undefined> {
+  const caps = await client.detect()
+  if (!caps.ok || caps.value.unsupported) return undefined
+  if (!readGatewayMetadata(gateway, client.env)) return undefined
+  return client.sandboxList(gateway)
+}
