@@ -346,14 +346,18 @@ export class OpenShell {
    * `provider create --name N --type T --credential ENV_NAME`. Only the variable's NAME goes into argv; the child
    * inherits the environment and openshell reads the value itself. A malformed or unset name fails before running.
    */
-  async providerCreate(opts: {name: string; type: string; credentialEnv: string; gateway: string}): Promise<Outcome<{name: string}>> {
-    const argv = ['provider', 'create', '--name', opts.name, '--type', opts.type, '--credential', opts.credentialEnv]
-    if (!ENV_NAME_RE.test(opts.credentialEnv)) {
-      return fail(syntheticFailure('usage_error', 'credential must be an environment variable name (never a value)', argv.slice(0, 6), 'credential_not_a_name'))
-    }
+  async providerCreate(opts: {name: string; type: string; credentialEnv?: string; config?: Record<string, string>; gateway: string}): Promise<Outcome<{name: string}>> {
+    const config = Object.entries(opts.config ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`])
+    const cred = opts.credentialEnv === undefined ? ['--runtime-credentials'] : ['--credential', opts.credentialEnv]
+    const argv = ['provider', 'create', '--name', opts.name, '--type', opts.type, ...cred, ...config]
+    if (opts.credentialEnv !== undefined) {
+      if (!ENV_NAME_RE.test(opts.credentialEnv)) {
+        return fail(syntheticFailure('usage_error', 'credential must be an environment variable name (never a value)', argv.slice(0, 6), 'credential_not_a_name'))
+      }
 
-    if (this.env[opts.credentialEnv] === undefined || this.env[opts.credentialEnv] === '') {
-      return fail(syntheticFailure('usage_error', `environment variable ${opts.credentialEnv} is not set`, argv, 'credential_unset'))
+      if (this.env[opts.credentialEnv] === undefined || this.env[opts.credentialEnv] === '') {
+        return fail(syntheticFailure('usage_error', `environment variable ${opts.credentialEnv} is not set`, argv, 'credential_unset'))
+      }
     }
 
     return this.call(argv, {kind: 'operation', gateway: opts.gateway}, () => ({name: opts.name}), 'provider create')

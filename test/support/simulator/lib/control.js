@@ -13,6 +13,7 @@ const USAGE = `usage: openshell-sim <command>
   sandbox add NAME [--phase P] [--count N] [--gateway G]
   sandbox remove NAME [--gateway G]
   sandbox phase NAME PHASE [--gateway G]
+  runtime up|down                   (the fake `docker info` answers or not)
   latency MS
   fault set PATTERN hang|crash|garbage|huge|exit:N [--stderr TEXT]
   fault clear [PATTERN]
@@ -216,6 +217,12 @@ export async function main(args, env = process.env) {
       case 'gateway': msg = gateway(rest, env); break
       case 'sandbox': msg = sandbox(rest, env); break
       case 'fault': msg = fault(rest, env); break
+      case 'runtime': {
+        if (rest[0] !== 'up' && rest[0] !== 'down') throw new Usage('runtime up|down')
+        const down = rest[0] === 'down'
+        msg = C.mutate((st) => { st.runtimeDown = down; return `container runtime ${rest[0]}` }, env)
+        break
+      }
       case 'latency': {
         const ms = num(rest[0], 'latency')
         msg = C.mutate((st) => { st.latencyMs = ms; return `latency ${ms} ms` }, env)

@@ -33,7 +33,7 @@ const COMMANDS = {
   'sandbox connect': {flags: {}, pos: [0, 1], usage: 'sandbox connect [NAME]'},
   'sandbox start': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'sandbox start <NAME>'},
   'sandbox stop': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'sandbox stop <NAME>'},
-  'provider create': {flags: {'--name': {value: true, required: true}, '--type': {value: true, required: true}, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}}, usage: 'provider create --name <NAME> --type <TYPE> [OPTIONS]'},
+  'provider create': {flags: {'--name': {value: true, required: true}, '--type': {value: true, required: true}, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--runtime-credentials': B, '--from-existing': B}, usage: 'provider create --name <NAME> --type <TYPE> [OPTIONS]'},
   'provider list': {flags: {'-o': OUT}, json: 'listJson', usage: 'provider list [OPTIONS]'},
   'inference set': {flags: {'--provider': {value: true, required: true}, '--model': {value: true, required: true}, '--no-verify': B, '--timeout': V}, usage: 'inference set --provider <PROVIDER> --model <MODEL>'},
   'inference get': {flags: {}, usage: 'inference get'},

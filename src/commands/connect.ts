@@ -1,0 +1,52 @@
+import {Args, Flags} from '@oclif/core'
+
+import {NemoclawCommand} from '../lib/cli/base.js'
+import {verdictJson} from '../lib/cli/render.js'
+import {openshell} from '../lib/cli/runtime.js'
+import {requireOne} from '../lib/cli/targets.js'
+import {EXIT_CODES, renderGuidance} from '../lib/gateway/classes.js'
+
+export default class Connect extends NemoclawCommand {
+  static override targetsSandbox = true
+
+  static override description = `Open a shell in a sandbox (hands the terminal to \`openshell sandbox connect\`).
+
+The sandbox and its gateway are checked first. If it is not Ready, nothing waits: the classification, the exact
+next step and its exit code are printed at once. --probe-only stops after the check.`
+
+  static override examples = [
+    {command: '<%= config.bin %> connect my-assistant', description: 'Connect to a sandbox.'},
+    {command: '<%= config.bin %> connect', description: 'Connect to the default sandbox.'},
+    {command: '<%= config.bin %> connect my-assistant --probe-only --json', description: 'Check only; for scripts.'},
+    {command: '<%= config.bin %> my-assistant connect', description: 'NemoClaw-style order also works.'},
+  ]
+
+  static override args = {
+    name: Args.string({description: 'Sandbox name (default: the default sandbox).', required: false}),
+  }
+
+  static override flags = {
+    'probe-only': Flags.boolean({default: false, description: 'Check that the sandbox can be connected to, then exit.'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Connect)
+    const {name, r} = await requireOne(this, {json: flags.json, name: args.name})
+    const v = r.verdicts.find((x) => x.name === name)!
+    if (flags.json) this.printJson({sandbox: verdictJson(v), schemaVersion: 1})
+    if (v.classId !== 'ok') {
+      if (!flags.json) process.stderr.write(renderGuidance(v.guidance) + '\n')
+      this.finish(EXIT_CODES[v.classId])
+      return
+    }
+
+    if (flags['probe-only']) {
+      if (!flags.json) this.log(v.guidance.diagnosis)
+      return
+    }
+
+    const result = await openshell().sandboxConnect(name, v.gateway)
+    if (!result.ok) this.error(result.failure.message, {exit: 1})
+    this.finish(result.value)
+  }
+}

@@ -1,0 +1,74 @@
+import {Args, Flags} from '@oclif/core'
+
+import {NemoclawCommand} from '../lib/cli/base.js'
+import {openshell} from '../lib/cli/runtime.js'
+import {requireOne} from '../lib/cli/targets.js'
+import {EXIT_CODES, renderGuidance} from '../lib/gateway/classes.js'
+import {removeRecord} from '../lib/registry/index.js'
+
+export default class Destroy extends NemoclawCommand {
+  static override targetsSandbox = true
+
+  static override description = `Delete a sandbox on its gateway, then its local record (journaled to pruned.jsonl).
+
+This is the only nemoclaw command that deletes a sandbox. It needs --yes when not run in a terminal. The gateway
+itself is never touched.`
+
+  static override examples = [
+    {command: '<%= config.bin %> destroy my-assistant', description: 'Asks for confirmation in a terminal.'},
+    {command: '<%= config.bin %> destroy my-assistant --yes', description: 'For scripts.'},
+  ]
+
+  static override args = {
+    name: Args.string({description: 'Sandbox name.', required: true}),
+  }
+
+  static override flags = {
+    yes: Flags.boolean({char: 'y', default: false, description: 'Do not ask for confirmation.'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Destroy)
+    const {name, r} = await requireOne(this, {json: flags.json, name: args.name})
+    const v = r.verdicts.find((x) => x.name === name)!
+
+    if (!flags.yes) {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        this.error(`Refusing to delete sandbox '${name}' without --yes (not a terminal). Run \`nemoclaw destroy ${name} --yes\`.`, {exit: 2})
+      }
+
+      const {confirm} = await import('@inquirer/prompts')
+      const ok = await confirm({default: false, message: `Delete sandbox '${name}' on gateway '${v.gateway}'? Its files are lost.`})
+      if (!ok) {
+        this.log('Nothing deleted.')
+        return
+      }
+    }
+
+    const env = openshell().env
+    if (v.classId === 'sandbox_missing') {
+      // Already gone on a healthy, active gateway: reconcile journaled the record.
+      this.reportDone(flags.json, name, v.gateway, 'already_absent')
+      return
+    }
+
+    if (!['ok', 'sandbox_not_ready', 'sandbox_error', 'sandbox_stopped'].includes(v.classId)) {
+      process.stderr.write(`Cannot delete sandbox '${name}' now.\n${renderGuidance(v.guidance)}\n`)
+      this.finish(EXIT_CODES[v.classId])
+      return
+    }
+
+    const result = await openshell().sandboxDelete(name, v.gateway)
+    if (!result.ok && result.failure.kind !== 'sandbox_not_found') {
+      this.error(`openshell could not delete sandbox '${name}': ${result.failure.message}. Its record is kept.`, {exit: 1})
+    }
+
+    await removeRecord(name, 'destroyed by user', {by: 'nemoclaw destroy', env})
+    this.reportDone(flags.json, name, v.gateway, result.ok ? result.value.outcome : 'already_absent')
+  }
+
+  private reportDone(json: boolean, name: string, gateway: string, outcome: string): void {
+    if (json) this.printJson({destroyed: {gateway, name, outcome}, schemaVersion: 1})
+    else this.log(`Deleted sandbox '${name}' on gateway '${gateway}'; its record is in pruned.jsonl.`)
+  }
+}

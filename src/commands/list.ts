@@ -1,0 +1,71 @@
+import {Flags} from '@oclif/core'
+
+import {NemoclawCommand} from '../lib/cli/base.js'
+import {table, verdictJson} from '../lib/cli/render.js'
+import {openshell} from '../lib/cli/runtime.js'
+import {requireReconciliation} from '../lib/cli/targets.js'
+import {readJournal} from '../lib/registry/index.js'
+
+export default class List extends NemoclawCommand {
+  static override targetsSandbox = true
+
+  static override description = `List registered sandboxes with their live verdicts.
+
+--pruned shows the records nemoclaw removed (journaled in pruned.jsonl), with the reason and time.`
+
+  static override examples = [
+    {command: '<%= config.bin %> list', description: 'Registered sandboxes with live phase and state.'},
+    {command: '<%= config.bin %> list --json', description: 'For scripts.'},
+    {command: '<%= config.bin %> list --pruned', description: 'Records removed after their gateway no longer listed them.'},
+  ]
+
+  static override flags = {
+    pruned: Flags.boolean({default: false, description: 'Show removed (journaled) records instead.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(List)
+    if (flags.pruned) {
+      const journal = await readJournal({env: openshell().env})
+      const entries = journal.entries.filter((e) => e.op === 'prune')
+      if (flags.json) {
+        this.printJson({pruned: entries.map((e) => ({at: e.at, name: e.name, reason: e.reason, record: e.record, status: e.status})), schemaVersion: 1})
+        return
+      }
+
+      if (entries.length === 0) {
+        this.log('No removed records.')
+        return
+      }
+
+      this.log(table([['SANDBOX', 'GATEWAY', 'REMOVED AT', 'REASON'], ...entries.map((e) => [e.name, e.record.gateway, e.at, e.reason])]))
+      return
+    }
+
+    const r = await requireReconciliation(this, {json: flags.json})
+    if (flags.json) {
+      this.printJson({
+        defaultSandbox: r.defaultSandbox,
+        sandboxes: r.verdicts.map((v) => {
+          const rec = r.records.find((x) => x.name === v.name)
+          return {...verdictJson(v), createdAt: rec?.createdAt ?? null, model: rec?.model ?? null, provider: rec?.provider ?? null}
+        }),
+        schemaVersion: 1,
+      })
+      return
+    }
+
+    if (r.verdicts.length === 0) {
+      this.log('No sandboxes registered. Create one with `nemoclaw onboard`.')
+      return
+    }
+
+    const rows = [['SANDBOX', 'GATEWAY', 'PHASE', 'STATE', 'MODEL']]
+    for (const v of r.verdicts) {
+      const rec = r.records.find((x) => x.name === v.name)
+      rows.push([v.name + (v.name === r.defaultSandbox ? ' *' : ''), v.gateway, v.phase ?? '-', v.classId, rec?.model ?? '-'])
+    }
+
+    this.log(table(rows))
+  }
+}

@@ -1,0 +1,49 @@
+import {Args, Flags} from '@oclif/core'
+
+import {NemoclawCommand} from '../lib/cli/base.js'
+import {openshell} from '../lib/cli/runtime.js'
+import {requireOne} from '../lib/cli/targets.js'
+import {EXIT_CODES, isGatewayClass, renderGuidance} from '../lib/gateway/classes.js'
+
+export default class Logs extends NemoclawCommand {
+  static override targetsSandbox = true
+
+  static override description = `Show a sandbox's logs (\`openshell logs\` with the right flags for the installed version).`
+
+  static override examples = [
+    {command: '<%= config.bin %> logs my-assistant', description: 'The last 200 lines.'},
+    {command: '<%= config.bin %> logs my-assistant -n 50', description: 'The last 50 lines.'},
+    {command: '<%= config.bin %> logs my-assistant --follow', description: 'Stream until Ctrl-C.'},
+  ]
+
+  static override args = {
+    name: Args.string({description: 'Sandbox name (default: the default sandbox).', required: false}),
+  }
+
+  static override flags = {
+    follow: Flags.boolean({char: 'f', default: false, description: 'Keep streaming new lines.'}),
+    lines: Flags.integer({char: 'n', default: 200, description: 'How many recent lines.', min: 1, max: 100_000}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Logs)
+    const {name, r} = await requireOne(this, {json: flags.json, name: args.name})
+    const v = r.verdicts.find((x) => x.name === name)!
+    // Logs of a sandbox that is not Ready are exactly what the user wants; only gateway problems and a missing
+    // sandbox stop us.
+    if (isGatewayClass(v.classId) || v.classId === 'sandbox_missing' || v.classId === 'probe_timeout' || v.classId === 'unknown') {
+      process.stderr.write(renderGuidance(v.guidance) + '\n')
+      this.finish(EXIT_CODES[v.classId])
+      return
+    }
+
+    const result = await openshell().logs({follow: flags.follow, gateway: v.gateway, lines: flags.lines, sandbox: name})
+    if (!result.ok) this.error(result.failure.message, {exit: 1})
+    if (result.value.text !== undefined) {
+      if (flags.json) this.printJson({lines: result.value.text.split('\n').filter(Boolean), sandbox: name, schemaVersion: 1})
+      else process.stdout.write(result.value.text.endsWith('\n') || result.value.text === '' ? result.value.text : result.value.text + '\n')
+    }
+
+    this.finish(result.value.exitCode)
+  }
+}

@@ -1,0 +1,132 @@
+import {Flags} from '@oclif/core'
+
+import {NemoclawCommand} from '../lib/cli/base.js'
+import {openshell} from '../lib/cli/runtime.js'
+import {
+  DEFAULT_SOURCE,
+  onboard,
+  OnboardError,
+  type OnboardInput,
+  POLICY_PRESETS,
+  PROVIDER_IDS,
+  PROVIDERS,
+  type ProviderId,
+} from '../lib/onboard.js'
+import {DEFAULT_GATEWAY} from '../lib/sandboxes.js'
+
+export default class Onboard extends NemoclawCommand {
+  static override description = `Create a sandbox on an OpenShell gateway, configure inference and policies, and register it.
+
+A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the
+gateway the first one lives on. A gateway that is down, rotated or not selected gets only the safe recovery steps
+(select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to
+replace it). Secrets come only from the environment: --credential-env names the variable, its value never
+appears in arguments, files or output. In a terminal, missing values are asked for; with --non-interactive (or
+without a terminal) they must be given as flags.`
+
+  static override examples = [
+    {command: '<%= config.bin %> onboard', description: 'Interactive: asks for the name, provider and model.'},
+    {
+      command: 'NVIDIA_API_KEY=nvapi-… <%= config.bin %> onboard --name my-assistant --non-interactive',
+      description: 'NVIDIA endpoints with the default model; the key is read from the environment.',
+    },
+    {
+      command: '<%= config.bin %> onboard --name coder --provider openai --model gpt-5-mini --credential-env OPENAI_API_KEY --policy github --policy npm',
+      description: 'OpenAI, with the github and npm network policy presets.',
+    },
+    {
+      command: '<%= config.bin %> onboard --name local --provider ollama --model llama3.1:8b --non-interactive',
+      description: 'A local Ollama server (no credential).',
+    },
+  ]
+
+  static override flags = {
+    'credential-env': Flags.string({description: 'NAME of the environment variable holding the API key (default per provider, e.g. NVIDIA_API_KEY).'}),
+    'endpoint-url': Flags.string({description: 'Inference endpoint URL (custom, ollama, vllm).'}),
+    from: Flags.string({description: 'Sandbox source: a community sandbox name, Dockerfile, directory or image.', default: DEFAULT_SOURCE}),
+    gateway: Flags.string({char: 'g', default: DEFAULT_GATEWAY, description: 'OpenShell gateway name.'}),
+    model: Flags.string({description: 'Model id (default per provider).'}),
+    name: Flags.string({char: 'n', description: 'Sandbox name: 1-19 lowercase letters, digits or -.'}),
+    'non-interactive': Flags.boolean({default: false, description: 'Never prompt; fail naming any missing flag.'}),
+    policy: Flags.string({description: 'Network policy preset to apply (repeatable).', multiple: true, options: [...POLICY_PRESETS]}),
+    provider: Flags.string({description: 'Inference provider.', options: PROVIDER_IDS}),
+    recreate: Flags.boolean({default: false, description: 'Delete and recreate the sandbox if it exists (never the gateway).'}),
+    yes: Flags.boolean({char: 'y', default: false, description: 'Accept defaults without asking.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Onboard)
+    const interactive = !flags['non-interactive'] && !flags.json && Boolean(process.stdin.isTTY && process.stdout.isTTY)
+    const ask = interactive && !flags.yes
+    const missing = (flag: string): never => this.fail(`Missing ${flag} (required with --non-interactive or without a terminal).`, {exit: 2, id: 'missing_flag', json: flags.json})
+
+    let name = flags.name
+    let provider = flags.provider as ProviderId | undefined
+    let model = flags.model
+    if (ask) {
+      const {input, select} = await import('@inquirer/prompts')
+      const {validateSandboxName} = await import('../lib/registry/index.js')
+      name ??= await input({message: 'Sandbox name', validate: (v) => {
+        const c = validateSandboxName(v)
+        return c.ok ? true : c.reason
+      }})
+      provider ??= await select({choices: PROVIDER_IDS.map((p) => ({name: p, value: p})), default: 'nvidia', message: 'Inference provider'})
+      model ??= await input({default: PROVIDERS[provider].model, message: 'Model', required: true})
+    }
+
+    if (name === undefined) missing('--name')
+    provider ??= 'nvidia'
+    model ??= PROVIDERS[provider].model
+    if (model === undefined) missing('--model')
+    const spec = PROVIDERS[provider]
+    const credentialEnv = flags['credential-env'] ?? spec.credentialEnv
+    if (provider === 'custom' && flags['endpoint-url'] === undefined) missing('--endpoint-url')
+
+    const input: OnboardInput = {
+      credentialEnv,
+      endpointUrl: flags['endpoint-url'],
+      gateway: flags.gateway,
+      model: model!,
+      name: name!,
+      policies: flags.policy ?? [],
+      provider,
+      recreate: flags.recreate,
+      source: flags.from,
+    }
+
+    let interrupted = false
+    const onSigint = () => {
+      interrupted = true
+      process.stderr.write('\nInterrupted. The registry was not changed by this run; run the same command again to finish.\n')
+      process.exit(130)
+    }
+
+    process.once('SIGINT', onSigint)
+    try {
+      const result = await onboard(openshell(), input, {silent: flags.json})
+      if (flags.json) {
+        this.printJson({
+          gatewayReused: result.gatewayReused,
+          message: result.message,
+          ok: result.ok,
+          record: result.record ?? null,
+          sandboxReused: result.sandboxReused,
+          schemaVersion: 1,
+          state: result.classId,
+        })
+      } else if (result.ok) {
+        this.log(result.message)
+      } else {
+        process.stderr.write(`${result.message}\n`)
+      }
+
+      this.finish(result.exitCode)
+    } catch (error) {
+      if (error instanceof OnboardError) this.fail(error.message, {exit: error.exitCode, id: error.classId, json: flags.json})
+      throw error
+    } finally {
+      process.removeListener('SIGINT', onSigint)
+      if (interrupted) process.exitCode = 130
+    }
+  }
+}

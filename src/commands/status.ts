@@ -1,0 +1,50 @@
+import {Args} from '@oclif/core'
+
+import {NemoclawCommand} from '../lib/cli/base.js'
+import {gatewayJson, statusText, verdictJson} from '../lib/cli/render.js'
+import {requireOne, requireReconciliation} from '../lib/cli/targets.js'
+import {EXIT_CODES} from '../lib/gateway/classes.js'
+import {worstOf} from '../lib/sandboxes.js'
+
+export default class Status extends NemoclawCommand {
+  static override targetsSandbox = true
+
+  static override description = `Show the gateway's health and every registered sandbox (or one) with its live phase.
+
+Reconciles the local registry with the live gateway first (one \`openshell sandbox list\` per gateway). A record is
+removed only when its own gateway is active, healthy and does not list it; the removal is journaled to pruned.jsonl.
+The exit code is that of the worst finding (0 when all is well): 20-25 gateway problems, 30-33 sandbox problems,
+40 a probe that timed out.`
+
+  static override examples = [
+    {command: '<%= config.bin %> status', description: 'All registered sandboxes and their gateways.'},
+    {command: '<%= config.bin %> status my-assistant', description: 'One sandbox; the exit code is its class.'},
+    {command: '<%= config.bin %> status --json | jq .sandboxes', description: 'For scripts.'},
+  ]
+
+  static override args = {
+    name: Args.string({description: 'Sandbox name (default: all registered sandboxes).', required: false}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Status)
+    const r = args.name === undefined ? await requireReconciliation(this, {json: flags.json}) : (await requireOne(this, {json: flags.json, name: args.name})).r
+    const worst = worstOf(r, args.name)
+    const primary = r.gateways.get(r.verdicts[0]?.gateway ?? [...r.gateways.keys()][0])!
+    if (flags.json) {
+      this.printJson({
+        gateway: gatewayJson(primary),
+        gateways: [...r.gateways.values()].map(gatewayJson),
+        ok: worst === 'ok',
+        pruned: r.pruned,
+        sandboxes: r.verdicts.map(verdictJson),
+        schemaVersion: 1,
+        state: worst,
+      })
+    } else {
+      this.log(statusText(r, {name: args.name}))
+    }
+
+    this.finish(EXIT_CODES[worst])
+  }
+}

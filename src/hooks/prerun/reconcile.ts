@@ -1,0 +1,40 @@
+/**
+ * Before every command whose class declares `static targetsSandbox = true` (plugin commands too): validate the
+ * target name, then reconcile it — or every registered sandbox when no name is given — with the live gateway, and
+ * hand the result to the command. Read-only towards the gateway; registry writes are limited to lastSeen and
+ * journaled removals on proof.
+ */
+import {type Hook, Parser} from '@oclif/core'
+
+import {openshell} from '../../lib/cli/runtime.js'
+import {setReconciliation} from '../../lib/cli/session.js'
+import {validateSandboxName} from '../../lib/registry/index.js'
+import {reconcile} from '../../lib/sandboxes.js'
+
+const hook: Hook<'prerun'> = async function (opts) {
+  setReconciliation(undefined)
+  const C = opts.Command as unknown as {targetsSandbox?: boolean; args?: any; flags?: any; baseFlags?: any; id?: string}
+  if (!C.targetsSandbox) return
+
+  let parsed: {args: Record<string, unknown>; flags: Record<string, unknown>}
+  try {
+    parsed = (await Parser.parse(opts.argv, {
+      args: C.args ?? {},
+      flags: {...C.baseFlags, ...C.flags},
+      strict: false,
+    })) as any
+  } catch {
+    return // let the command report its own usage error
+  }
+
+  const name = typeof parsed.args.name === 'string' ? parsed.args.name : undefined
+  if (name !== undefined) {
+    const check = validateSandboxName(name)
+    if (!check.ok) this.error(check.reason, {exit: 2})
+  }
+
+  const result = await reconcile(openshell(), {by: `nemoclaw ${C.id ?? ''}`.trim(), name, silent: Boolean(parsed.flags.json)})
+  setReconciliation(result)
+}
+
+export default hook

@@ -1,0 +1,81 @@
+/**
+ * How sandbox and gateway verdicts look: the status/list table, the guidance block, and the --json shapes.
+ * One place, so `status`, `list`, `recover` and `connect` print the same words for the same state.
+ */
+import {EXIT_CODES, renderGuidance} from '../gateway/classes.js'
+import type {GatewayHealth} from '../gateway/health.js'
+import type {Verdict} from '../reconcile.js'
+import type {Reconciliation} from '../sandboxes.js'
+
+export function table(rows: string[][]): string {
+  if (rows.length === 0) return ''
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n')
+}
+
+export function gatewayLine(h: GatewayHealth): string {
+  const caps = h.facts.capabilities
+  const bits = [caps ? `openshell ${caps.version.raw}` : undefined, h.facts.endpoint].filter(Boolean)
+  return `Gateway '${h.gateway}': ${h.classId}${bits.length > 0 ? ` (${bits.join(', ')})` : ''}`
+}
+
+export function gatewayJson(h: GatewayHealth) {
+  const status = h.facts.status?.ok && h.facts.status.value.configured ? h.facts.status.value : undefined
+  return {
+    endpoint: h.facts.endpoint ?? null,
+    exitCode: EXIT_CODES[h.classId],
+    guidance: {diagnosis: h.guidance.diagnosis, steps: h.guidance.steps},
+    name: h.gateway,
+    openshellVersion: h.facts.capabilities?.version.raw ?? null,
+    state: h.classId,
+    version: status?.version ?? null,
+    evidence: h.evidence,
+  }
+}
+
+export function verdictJson(v: Verdict) {
+  return {
+    exitCode: EXIT_CODES[v.classId],
+    gateway: v.gateway,
+    guidance: {diagnosis: v.guidance.diagnosis, steps: v.guidance.steps},
+    name: v.name,
+    phase: v.phase ?? null,
+    state: v.classId,
+  }
+}
+
+/** The status report as text: gateways, a table of sandboxes, then guidance for everything not ok. */
+export function statusText(r: Reconciliation, opts: {name?: string} = {}): string {
+  const out: string[] = []
+  for (const h of r.gateways.values()) out.push(gatewayLine(h))
+  const gatewayProblems = [...r.gateways.values()].filter((h) => h.classId !== 'ok')
+  out.push('')
+  if (r.verdicts.length === 0) {
+    out.push(opts.name ? `No sandbox '${opts.name}' is registered.` : 'No sandboxes registered. Create one with `nemoclaw onboard`.')
+  } else {
+    const rows = [['SANDBOX', 'GATEWAY', 'PHASE', 'STATE']]
+    for (const v of r.verdicts) rows.push([v.name + (v.name === r.defaultSandbox ? ' *' : ''), v.gateway, v.phase ?? '-', v.classId])
+    out.push(table(rows))
+  }
+
+  const shown = new Set<string>()
+  for (const h of gatewayProblems) {
+    const text = renderGuidance(h.guidance)
+    shown.add(text)
+    out.push('', text)
+  }
+
+  for (const v of r.verdicts) {
+    if (v.classId === 'ok') continue
+    const text = renderGuidance(v.guidance)
+    if (shown.has(text)) continue
+    shown.add(text)
+    out.push('', `${v.name}: ${text}`)
+  }
+
+  if (r.pruned.length > 0) {
+    out.push('', `Removed ${r.pruned.length} stale record(s), journaled to pruned.jsonl: ${r.pruned.map((p) => p.name).join(', ')}`)
+  }
+
+  return out.join('\n')
+}

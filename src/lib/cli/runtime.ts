@@ -1,0 +1,13 @@
+/** Per-process shared objects: the OpenShell client (its version detection is cached) and the registry home. */
+import {OpenShell} from '../openshell/client.js'
+
+let client: OpenShell | undefined
+
+export function openshell(): OpenShell {
+  client ??= new OpenShell({env: process.env})
+  return client
+}
+
+export function homeOptions(): {env: NodeJS.ProcessEnv} {
+  return {env: process.env}
+}

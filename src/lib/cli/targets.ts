@@ -1,0 +1,63 @@
+/**
+ * What a sandbox command needs before acting: the prerun reconciliation (re-run here only when the command was
+ * invoked without the hook, e.g. from a test harness), a readable registry, and — for commands that act on one
+ * sandbox — a registered name (given, or the default).
+ */
+import type {Command} from '@oclif/core'
+
+import {validateSandboxName} from '../registry/index.js'
+import type {Reconciliation} from '../sandboxes.js'
+import {reconcile} from '../sandboxes.js'
+import {openshell} from './runtime.js'
+import {takeReconciliation} from './session.js'
+
+export const REGISTRY_UNREADABLE_EXIT = 3
+export const NOT_REGISTERED_EXIT = 2
+
+function fail(cmd: Command, message: string, exit: number, json: boolean, id: string): never {
+  if (json) {
+    process.stdout.write(JSON.stringify({error: {id, message}, schemaVersion: 1}, null, 2) + '\n')
+    cmd.exit(exit)
+  }
+
+  cmd.error(message, {exit})
+}
+
+export async function requireReconciliation(cmd: Command, opts: {name?: string; json: boolean}): Promise<Reconciliation> {
+  let r = takeReconciliation()
+  if (!r) {
+    if (opts.name !== undefined) {
+      const check = validateSandboxName(opts.name)
+      if (!check.ok) fail(cmd, check.reason, 2, opts.json, 'invalid_name')
+    }
+
+    r = await reconcile(openshell(), {name: opts.name, silent: opts.json})
+  }
+
+  if (r.registryProblem) {
+    fail(cmd, `${r.registryProblem.message}\nRun \`nemoclaw doctor --fix\` to move it aside (your records stay in the set-aside file).`, REGISTRY_UNREADABLE_EXIT, opts.json, 'registry_unreadable')
+  }
+
+  return r
+}
+
+/** One sandbox: the given name or the registry's default; it must be registered. */
+export async function requireOne(cmd: Command, opts: {name?: string; json: boolean}): Promise<{r: Reconciliation; name: string}> {
+  let r = await requireReconciliation(cmd, opts)
+  const name = opts.name ?? r.defaultSandbox ?? undefined
+  if (!name) fail(cmd, 'No sandbox named and no default sandbox set. Run `nemoclaw list` to see registered sandboxes.', NOT_REGISTERED_EXIT, opts.json, 'no_sandbox')
+  if (!opts.name) {
+    // The hook reconciled everything; narrow to the default sandbox.
+    r = {...r, records: r.records.filter((x) => x.name === name), verdicts: r.verdicts.filter((v) => v.name === name)}
+  }
+
+  const verdict = r.verdicts.find((v) => v.name === name)
+  if (!verdict) {
+    const pruned = r.pruned.find((p) => p.name === name)
+    if (!pruned) {
+      fail(cmd, `No sandbox '${name}' is registered with nemoclaw. Run \`nemoclaw list\` to see registered sandboxes, or \`nemoclaw onboard --name ${name}\` to create it.`, NOT_REGISTERED_EXIT, opts.json, 'not_registered')
+    }
+  }
+
+  return {name, r}
+}

@@ -1,0 +1,358 @@
+/**
+ * Onboarding, as one listr2 list: preflight → gateway (reuse a healthy one untouched; otherwise only the recovery
+ * planner's safe steps, or a first-time start/registration) → inference → sandbox → policies → register.
+ *
+ * Safety: the registry is written once, at the end, atomically; an interrupted run leaves it as it was and a
+ * re-run picks up the sandbox that already exists. Secrets are passed to openshell by NAME only (`--credential
+ * NVIDIA_API_KEY`); their values stay in the environment of the child. One onboard per sandbox name at a time.
+ */
+import {mkdirSync} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import lockfile from 'proper-lockfile'
+
+import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
+import type {GatewayHealth} from './gateway/health.js'
+import {backoff, recoverGateway, waitHealthy} from './gateway/recover.js'
+import {waitTimeoutMs} from './gateway/planner.js'
+import {probeGateway} from './gateway/probe.js'
+import type {OpenShell} from './openshell/client.js'
+import {localTlsBundle, readGatewayMetadata} from './openshell/config.js'
+import {runProcess} from './openshell/runner.js'
+import type {SandboxPhase} from './openshell/types.js'
+import {load, registryPaths, type SandboxRecord, upsertRecord, validateSandboxName} from './registry/index.js'
+import {runSteps, type StepSpec, type TaskVerdict} from './ui/tasks.js'
+
+export const PROVIDERS = {
+  anthropic: {credentialEnv: 'ANTHROPIC_API_KEY', model: 'claude-sonnet-4-5', type: 'anthropic'},
+  custom: {credentialEnv: undefined, model: undefined, type: 'openai'},
+  nvidia: {credentialEnv: 'NVIDIA_API_KEY', model: 'nvidia/nemotron-3-super-120b-a12b', type: 'nvidia'},
+  ollama: {credentialEnv: undefined, endpoint: 'http://host.openshell.internal:11434/v1', model: undefined, type: 'openai'},
+  openai: {credentialEnv: 'OPENAI_API_KEY', model: 'gpt-5-mini', type: 'openai'},
+  vllm: {credentialEnv: undefined, endpoint: 'http://host.openshell.internal:8000/v1', model: undefined, type: 'openai'},
+} as const satisfies Record<string, {credentialEnv?: string; model?: string; type: string; endpoint?: string}>
+
+export type ProviderId = keyof typeof PROVIDERS
+export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[]
+export const DEFAULT_SOURCE = 'openclaw'
+export const LOCAL_MODERN_ENDPOINT = 'https://127.0.0.1:17670'
+
+export function presetsDir(): string {
+  // dist/lib/onboard.js → <package>/presets
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'presets')
+}
+
+export const POLICY_PRESETS = ['discord', 'github', 'huggingface', 'npm', 'pypi', 'slack', 'telegram'] as const
+
+export interface OnboardInput {
+  name: string
+  gateway: string
+  source: string
+  provider: ProviderId
+  model: string
+  endpointUrl?: string
+  credentialEnv?: string
+  policies: string[]
+  recreate: boolean
+}
+
+export interface OnboardResult {
+  ok: boolean
+  classId: ClassId
+  exitCode: number
+  message: string
+  record?: SandboxRecord
+  gatewayReused: boolean
+  sandboxReused: boolean
+  steps: Array<{title: string; ok: boolean; note?: string}>
+}
+
+export class OnboardError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly classId: ClassId | 'invalid_input' | 'busy' = 'invalid_input',
+  ) {
+    super(message)
+  }
+}
+
+/** Checks that need no openshell call: name, provider settings, credentials present, presets known. */
+export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): void {
+  const check = validateSandboxName(input.name)
+  if (!check.ok) throw new OnboardError(check.reason, 2)
+  if (!input.model || input.model.length > 200) throw new OnboardError('--model is required (at most 200 characters).', 2)
+  if (input.endpointUrl !== undefined) {
+    let url: URL | undefined
+    try {
+      url = new URL(input.endpointUrl)
+    } catch {
+      url = undefined
+    }
+
+    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new OnboardError(`--endpoint-url must be an http(s) URL, got '${input.endpointUrl.slice(0, 80)}'.`, 2)
+  }
+
+  if (input.credentialEnv !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(input.credentialEnv)) {
+      throw new OnboardError('--credential-env takes the NAME of an environment variable (e.g. NVIDIA_API_KEY), never the key itself.', 2)
+    }
+
+    if (!env[input.credentialEnv]) throw new OnboardError(`Set ${input.credentialEnv} in your environment first: export ${input.credentialEnv}=<your key>`, 2)
+  }
+
+  for (const p of input.policies) {
+    if (!(POLICY_PRESETS as readonly string[]).includes(p)) throw new OnboardError(`Unknown policy preset '${p.slice(0, 40)}'. Presets: ${POLICY_PRESETS.join(', ')}.`, 2)
+  }
+
+  if (input.source.length === 0 || input.source.length > 1024) throw new OnboardError('--from must not be empty (at most 1024 characters).', 2)
+}
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms)
+  })
+
+function readyTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.NEMOCLAW_SANDBOX_READY_TIMEOUT_MS)
+  return Number.isFinite(n) && n > 0 ? n : 300_000
+}
+
+async function containerRuntime(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const runs = await Promise.all(['docker', 'podman'].map((bin) => runProcess(bin, ['info'], {env, timeoutMs: 10_000}).then((r) => ({bin, r}))))
+  return runs.find(({r}) => r.exitCode === 0)?.bin
+}
+
+/** Hold a per-name lock for the whole onboard: a second onboard of the same name fails at once, clearly. */
+async function lockName(name: string, env: NodeJS.ProcessEnv): Promise<() => Promise<void>> {
+  const {home} = registryPaths({env})
+  const dir = path.join(home, 'locks')
+  mkdirSync(dir, {mode: 0o700, recursive: true})
+  try {
+    return await lockfile.lock(path.join(dir, `onboard-${name}`), {realpath: false, retries: 0, stale: 10_000, update: 2000})
+  } catch {
+    throw new OnboardError(`Another \`nemoclaw onboard\` for '${name}' is running. Wait for it to finish, then run \`nemoclaw status ${name}\`.`, 4, 'busy')
+  }
+}
+
+export async function onboard(client: OpenShell, input: OnboardInput, opts: {silent?: boolean} = {}): Promise<OnboardResult> {
+  const env = client.env
+  validateInput(input, env)
+  const loaded = await load({env})
+  const existing = loaded.problem ? undefined : loaded.registry.sandboxes[input.name]
+  if (existing && existing.gateway !== input.gateway) {
+    throw new OnboardError(`Sandbox '${input.name}' is already registered on gateway '${existing.gateway}'. Use another --name, or --gateway ${existing.gateway}.`, 2)
+  }
+
+  const unlock = await lockName(input.name, env)
+  const result: OnboardResult = {classId: 'ok', exitCode: 0, gatewayReused: false, message: '', ok: false, sandboxReused: false, steps: []}
+  let health: GatewayHealth | undefined
+  let runtime: string | undefined
+  let failClass: ClassId | undefined
+  let failMessage = ''
+  const providerName = `nemoclaw-${input.provider}`
+
+  const failWith = (classId: ClassId, message: string): TaskVerdict => {
+    failClass = classId
+    failMessage = message
+    return {note: classId === 'unknown' ? message.split('\n')[0] : classId, ok: false}
+  }
+
+  const steps: StepSpec<object>[] = [
+    {
+      async run() {
+        const d = await client.detect()
+        if (!d.ok) {
+          const h = await probeGateway(client, input.gateway)
+          return failWith(h.classId, renderGuidance(h.guidance))
+        }
+
+        if (d.value.unsupported) {
+          const h = await probeGateway(client, input.gateway)
+          return failWith('openshell_unsupported', renderGuidance(h.guidance))
+        }
+
+        runtime = await containerRuntime(env)
+        const notes = [`openshell ${d.value.version.raw}`, runtime ? `${runtime} answers` : 'no container runtime answered']
+        if (loaded.problem) notes.push('registry unreadable: it will be set aside')
+        return {note: notes.join(', '), ok: true}
+      },
+      title: 'Preflight',
+    },
+    {
+      async run(_c, update) {
+        health = await probeGateway(client, input.gateway)
+        if (health.classId === 'ok') {
+          result.gatewayReused = true
+          return {note: `Reusing healthy gateway '${input.gateway}'`, ok: true}
+        }
+
+        const local = !readGatewayMetadata(input.gateway, env)?.isRemote
+        if (local && !runtime && health.classId !== 'gateway_other_active' && health.classId !== 'gateway_trust_rotated') {
+          return failWith(health.classId, `${renderGuidance(health.guidance)}\nAlso: no container runtime answered (\`docker info\` / \`podman info\`); a local OpenShell gateway needs one.`)
+        }
+
+        if (health.classId === 'gateway_not_configured') {
+          update('first install: setting up the gateway')
+          health = await firstInstall(client, input.gateway, health)
+        } else {
+          update(`${health.classId}: running safe recovery steps`)
+          const report = await recoverGateway(client, health, {silent: true})
+          health = report.after
+          for (const s of report.steps) result.steps.push({note: s.note, ok: s.ok, title: s.title})
+        }
+
+        if (health.classId !== 'ok') return failWith(health.classId, renderGuidance(health.guidance))
+        return {note: `gateway '${input.gateway}' is healthy`, ok: true}
+      },
+      title: `Gateway '${input.gateway}'`,
+    },
+    {
+      async run() {
+        const spec = PROVIDERS[input.provider]
+        const config: Record<string, string> = {}
+        const endpoint = input.endpointUrl ?? ('endpoint' in spec ? spec.endpoint : undefined)
+        if (endpoint) config.OPENAI_BASE_URL = endpoint
+        const created = await client.providerCreate({
+          config,
+          credentialEnv: input.credentialEnv,
+          gateway: input.gateway,
+          name: providerName,
+          type: spec.type,
+        })
+        if (!created.ok && !/already exists/i.test(`${created.failure.message} ${created.failure.evidence.lines.join(' ')}`)) {
+          return failWith('unknown', `Could not create provider '${providerName}': ${created.failure.message}`)
+        }
+
+        const current = await client.inferenceGet(input.gateway)
+        if (current.ok && current.value.configured && current.value.provider === providerName && current.value.model === input.model) {
+          return {note: `${providerName} / ${input.model} (already set)`, ok: true}
+        }
+
+        const set = await client.inferenceSet({gateway: input.gateway, model: input.model, provider: providerName})
+        if (!set.ok) return failWith('unknown', `Could not set inference: ${set.failure.message}`)
+        const others = Object.values(loaded.registry.sandboxes).filter((r) => r.gateway === input.gateway && r.name !== input.name)
+        const shared = others.length > 0 && current.ok && current.value.configured ? ` (the route is per gateway: it also applies to ${others.map((r) => r.name).join(', ')})` : ''
+        return {note: `${providerName} / ${input.model}${shared}`, ok: true}
+      },
+      title: 'Inference',
+    },
+    {
+      async run(_c, update) {
+        const listed = await client.sandboxList(input.gateway)
+        if (!listed.ok) return failWith('unknown', `Could not list sandboxes: ${listed.failure.message}`)
+        const live = listed.value.sandboxes.find((s) => s.name === input.name)
+        if (live && input.recreate) {
+          update(`--recreate: deleting sandbox '${input.name}'`)
+          const del = await client.sandboxDelete(input.name, input.gateway)
+          if (!del.ok && del.failure.kind !== 'sandbox_not_found') return failWith('unknown', `Could not delete sandbox for --recreate: ${del.failure.message}`)
+        }
+
+        if (live && !input.recreate) {
+          result.sandboxReused = true
+          if (live.phase === 'Ready') return {note: `reusing existing sandbox '${input.name}' (Ready)`, ok: true}
+        } else {
+          update(`creating from ${input.source}`)
+          const created = await client.sandboxCreate({from: input.source, gateway: input.gateway, name: input.name, providers: [providerName]})
+          if (!created.ok && created.failure.kind !== 'sandbox_exists') return failWith('unknown', `Could not create sandbox '${input.name}': ${created.failure.message}`)
+        }
+
+        const phase = await waitReady(client, input.name, input.gateway, readyTimeoutMs(env), update)
+        if (phase === 'Ready') return {note: result.sandboxReused ? `reusing '${input.name}' (Ready)` : 'Ready', ok: true}
+        return failWith(phase === 'Error' ? 'sandbox_error' : 'sandbox_not_ready', `Sandbox '${input.name}' did not become Ready (last phase: ${phase ?? 'unknown'}). Run \`nemoclaw logs ${input.name}\`, then run the same onboard again.`)
+      },
+      title: `Sandbox '${input.name}'`,
+    },
+    {
+      async run() {
+        if (input.policies.length === 0) return {note: 'no presets requested', skipped: true}
+        for (const p of input.policies) {
+          // eslint-disable-next-line no-await-in-loop
+          const r = await client.policySet({file: path.join(presetsDir(), `${p}.yaml`), gateway: input.gateway, sandbox: input.name, wait: true})
+          if (!r.ok) return failWith('unknown', `Policy preset '${p}' failed: ${r.failure.message}`)
+        }
+
+        return {note: input.policies.join(', '), ok: true}
+      },
+      title: 'Policies',
+    },
+    {
+      async run() {
+        const r = await upsertRecord(
+          {
+            createdAt: existing?.createdAt ?? new Date().toISOString(),
+            credentialEnv: input.credentialEnv ?? null,
+            endpointUrl: input.endpointUrl ?? null,
+            gateway: input.gateway,
+            lastSeen: {at: new Date().toISOString(), phase: 'Ready'},
+            model: input.model,
+            name: input.name,
+            policies: [...new Set([...(existing?.policies ?? []), ...input.policies])].sort(),
+            provider: input.provider,
+            source: input.source,
+          },
+          {by: 'nemoclaw onboard', env, makeDefaultIfFirst: true, setAsideCorrupt: true},
+        )
+        result.record = r.value
+        const aside = r.setAside ? `; ${r.setAside.message}` : ''
+        return {note: `${registryPaths({env}).file}${aside}`, ok: true}
+      },
+      title: 'Register',
+    },
+  ]
+
+  try {
+    const run = await runSteps({}, steps.map((s) => ({...s, fatal: true})), {silent: opts.silent})
+    result.ok = run.ok
+  } finally {
+    await unlock().catch(() => {})
+  }
+
+  if (!result.ok) {
+    result.classId = failClass ?? 'unknown'
+    result.exitCode = EXIT_CODES[result.classId]
+    result.message = failMessage
+  } else {
+    result.message = `Sandbox '${input.name}' is Ready on gateway '${input.gateway}'. Connect with: nemoclaw connect ${input.name}`
+  }
+
+  return result
+}
+
+/** No gateway registered under this name yet: legacy starts one; modern registers the local gateway service. */
+async function firstInstall(client: OpenShell, gateway: string, health: GatewayHealth): Promise<GatewayHealth> {
+  const env = client.env
+  const caps = health.facts.capabilities
+  if (caps?.generation === 'legacy') {
+    const started = await client.gatewayStart(gateway)
+    if (!started.ok) return health
+    return waitHealthy(client, gateway, waitTimeoutMs(env), true)
+  }
+
+  if (health.facts.serviceUnit) {
+    await runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env, timeoutMs: 60_000})
+  }
+
+  if (!localTlsBundle(env).complete) return health
+  const added = await client.gatewayAdd(LOCAL_MODERN_ENDPOINT, {local: true, name: gateway})
+  if (!added.ok) return health
+  return waitHealthy(client, gateway, waitTimeoutMs(env), health.facts.serviceUnit)
+}
+
+/** Bounded backoff poll of the gateway's sandbox list until the sandbox is Ready (or Error). */
+async function waitReady(client: OpenShell, name: string, gateway: string, timeoutMs: number, update: (s: string) => void): Promise<SandboxPhase | undefined> {
+  const deadline = Date.now() + timeoutMs
+  const delays = backoff(200, 1.5, 2000)
+  let phase: SandboxPhase | undefined
+  for (;;) {
+    // eslint-disable-next-line no-await-in-loop
+    const l = await client.sandboxList(gateway)
+    phase = l.ok ? l.value.sandboxes.find((s) => s.name === name)?.phase : phase
+    if (phase === 'Ready' || phase === 'Error') return phase
+    if (Date.now() >= deadline) return phase
+    update(`waiting for Ready (${phase ?? 'not listed yet'})`)
+    // eslint-disable-next-line no-await-in-loop
+    await sleep(Math.min(delays.next().value as number, Math.max(0, deadline - Date.now())))
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * `recover` and `doctor --fix`: recover every gateway that needs it (the planner's safe steps only), then
+ * reconcile again, waiting — bounded, with backoff — while sandboxes are still coming back (Provisioning after a
+ * restart). Stops the moment everything is Ready.
+ */
+import {backoff, type RecoveryReport, recoverGateway} from './gateway/recover.js'
+import {waitTimeoutMs} from './gateway/planner.js'
+import type {OpenShell} from './openshell/client.js'
+import {type Reconciliation, reconcile} from './sandboxes.js'
+import {runSteps} from './ui/tasks.js'
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms)
+  })
+
+export async function recoverAll(
+  client: OpenShell,
+  before: Reconciliation,
+  opts: {name?: string; silent?: boolean},
+): Promise<{after: Reconciliation; reports: RecoveryReport[]}> {
+  const reports: RecoveryReport[] = []
+  for (const health of before.gateways.values()) {
+    if (health.classId === 'ok') continue
+    // eslint-disable-next-line no-await-in-loop
+    reports.push(await recoverGateway(client, health, {silent: opts.silent}))
+  }
+
+  let after = await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true})
+  const notReady = (r: Reconciliation) => r.verdicts.some((v) => v.classId === 'sandbox_not_ready')
+  const gatewaysOk = (r: Reconciliation) => [...r.gateways.values()].every((h) => h.classId === 'ok')
+  if (gatewaysOk(after) && notReady(after)) {
+    await runSteps({}, [
+      {
+        async run() {
+          const deadline = Date.now() + waitTimeoutMs(client.env)
+          const delays = backoff(150, 1.5, 1000)
+          while (notReady(after) && Date.now() < deadline) {
+            // eslint-disable-next-line no-await-in-loop
+            await sleep(Math.min(delays.next().value as number, Math.max(0, deadline - Date.now())))
+            // eslint-disable-next-line no-await-in-loop
+            after = await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true})
+          }
+
+          const waiting = after.verdicts.filter((v) => v.classId === 'sandbox_not_ready').map((v) => v.name)
+          return waiting.length === 0 ? {ok: true} : {note: `still not ready: ${waiting.join(', ')}`, ok: false}
+        },
+        title: 'Wait until the sandboxes are Ready',
+      },
+    ], {silent: opts.silent})
+  }
+
+  return {after, reports}
+}

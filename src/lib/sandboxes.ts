@@ -1,0 +1,131 @@
+/**
+ * Reconcile registered sandboxes with the live gateways, as a listr2 task list, and apply the registry changes the
+ * evidence justifies (lastSeen updates; removals only on proof, journaled). Used by the prerun hook, `recover`
+ * (after recovery) and `doctor`.
+ */
+import type {ClassId} from './gateway/classes.js'
+import {worstClass} from './gateway/classes.js'
+import type {GatewayHealth} from './gateway/health.js'
+import {probeGateway} from './gateway/probe.js'
+import type {OpenShell} from './openshell/client.js'
+import {readGatewayMetadata} from './openshell/config.js'
+import type {Outcome, SandboxList} from './openshell/types.js'
+import {type Decision, decide, type LiveGateway, type Verdict} from './reconcile.js'
+import {LEGACY_GATEWAY, load, type RegistryProblem, removeRecord, type SandboxRecord, touchLastSeen} from './registry/index.js'
+import {runSteps, type StepSpec} from './ui/tasks.js'
+
+export const DEFAULT_GATEWAY = LEGACY_GATEWAY
+
+export interface Reconciliation {
+  /** The records that were reconciled (all, or the one named). */
+  records: SandboxRecord[]
+  /** The registry's default sandbox. */
+  defaultSandbox: string | null
+  gateways: Map<string, GatewayHealth>
+  verdicts: Verdict[]
+  pruned: Decision['prune']
+  /** Set when the registry could not be read: nothing was reconciled or written. */
+  registryProblem?: RegistryProblem
+}
+
+export interface ReconcileOptions {
+  /** Only this sandbox (must be registered, else `records` is empty). */
+  name?: string
+  /** Gateways to probe even without records (e.g. the default gateway when nothing is registered). */
+  extraGateways?: string[]
+  silent?: boolean
+  /** Apply the registry updates (default true). */
+  write?: boolean
+  by?: string
+}
+
+export function worstOf(r: Reconciliation, name?: string): ClassId {
+  if (name) {
+    const v = r.verdicts.find((x) => x.name === name)
+    return v ? v.classId : 'unknown'
+  }
+
+  return worstClass([...[...r.gateways.values()].map((h) => h.classId), ...r.verdicts.map((v) => v.classId)])
+}
+
+export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}): Promise<Reconciliation> {
+  const loaded = await load({env: client.env})
+  const all = Object.values(loaded.registry.sandboxes).sort((a, b) => a.name.localeCompare(b.name))
+  const records = opts.name ? all.filter((r) => r.name === opts.name) : all
+  const gatewayNames = [...new Set([...records.map((r) => r.gateway), ...(opts.extraGateways ?? [])])]
+  if (gatewayNames.length === 0) gatewayNames.push(DEFAULT_GATEWAY)
+
+  const healths = new Map<string, GatewayHealth>()
+  const lists = new Map<string, Outcome<SandboxList>>()
+  const steps: StepSpec<object>[] = [
+    {
+      async run() {
+        const d = await client.detect()
+        if (!d.ok) return {note: d.failure.message, ok: false}
+        const c = d.value
+        const note = `${c.version.raw} (${c.generation})${c.unsupported ? ', unsupported' : c.newerThanKnown ? ', newer than known' : ''}`
+        return c.unsupported ? {note, ok: false} : {note, ok: true}
+      },
+      title: 'openshell is installed',
+    },
+  ]
+  for (const gw of gatewayNames) {
+    steps.push({
+      async run() {
+        const h = await probeGateway(client, gw)
+        healths.set(gw, h)
+        return h.classId === 'ok' ? {ok: true} : {note: h.classId, ok: false}
+      },
+      title: `Gateway '${gw}' answers`,
+    })
+    if (records.some((r) => r.gateway === gw)) {
+      steps.push({
+        async run() {
+          const d = await client.detect()
+          if (!d.ok || d.value.unsupported || !readGatewayMetadata(gw, client.env)) return {note: 'gateway not usable', skipped: true}
+          const l = await client.sandboxList(gw)
+          lists.set(gw, l)
+          return l.ok ? {ok: true, note: `${l.value.sandboxes.length} live`} : {note: l.failure.kind, ok: false}
+        },
+        title: `Sandboxes on '${gw}' listed`,
+      })
+    }
+  }
+
+  await runSteps({}, steps, {concurrent: true, silent: opts.silent})
+
+  const live = new Map<string, LiveGateway>()
+  for (const gw of gatewayNames) {
+    const health = healths.get(gw)!
+    const usable = health.classId === 'ok' || health.classId === 'gateway_other_active'
+    live.set(gw, usable ? {health, list: lists.get(gw)} : {health})
+  }
+
+  const decision = decide(records, live)
+  const result: Reconciliation = {
+    defaultSandbox: loaded.registry.defaultSandbox,
+    gateways: healths,
+    pruned: [],
+    records,
+    registryProblem: loaded.problem ?? undefined,
+    verdicts: decision.verdicts,
+  }
+
+  if (opts.write !== false && !loaded.problem) {
+    for (const p of decision.prune) {
+      // eslint-disable-next-line no-await-in-loop
+      const removed = await removeRecord(p.name, p.reason, {by: opts.by ?? 'reconcile', env: client.env})
+      if (removed.value) result.pruned.push(p)
+    }
+
+    if (decision.seen.length > 0) {
+      const at = new Date().toISOString()
+      await touchLastSeen(
+        decision.seen.map((s) => ({at, name: s.name, phase: s.phase})),
+        {env: client.env},
+      )
+    }
+  }
+
+  return result
+}
