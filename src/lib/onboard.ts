@@ -268,7 +268,7 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
       async run() {
         if (input.policies.length === 0) return {note: 'no presets requested', skipped: true}
         for (const p of input.policies) {
-          // eslint-disable-next-line no-await-in-loop
+           
           const r = await client.policySet({file: path.join(presetsDir(), `${p}.yaml`), gateway: input.gateway, sandbox: input.name, wait: true})
           if (!r.ok) return failWith('unknown', `Policy preset '${p}' failed: ${r.failure.message}`)
         }
@@ -346,13 +346,13 @@ async function waitReady(client: OpenShell, name: string, gateway: string, timeo
   const delays = backoff(200, 1.5, 2000)
   let phase: SandboxPhase | undefined
   for (;;) {
-    // eslint-disable-next-line no-await-in-loop
+     
     const l = await client.sandboxList(gateway)
     phase = l.ok ? l.value.sandboxes.find((s) => s.name === name)?.phase : phase
     if (phase === 'Ready' || phase === 'Error') return phase
     if (Date.now() >= deadline) return phase
     update(`waiting for Ready (${phase ?? 'not listed yet'})`)
-    // eslint-disable-next-line no-await-in-loop
+     
     await sleep(Math.min(delays.next().value as number, Math.max(0, deadline - Date.now())))
   }
 }

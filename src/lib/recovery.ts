@@ -22,7 +22,7 @@ export async function recoverAll(
   const reports: RecoveryReport[] = []
   for (const health of before.gateways.values()) {
     if (health.classId === 'ok') continue
-    // eslint-disable-next-line no-await-in-loop
+     
     reports.push(await recoverGateway(client, health, {silent: opts.silent}))
   }
 
@@ -36,9 +36,9 @@ export async function recoverAll(
           const deadline = Date.now() + waitTimeoutMs(client.env)
           const delays = backoff(150, 1.5, 1000)
           while (notReady(after) && Date.now() < deadline) {
-            // eslint-disable-next-line no-await-in-loop
+             
             await sleep(Math.min(delays.next().value as number, Math.max(0, deadline - Date.now())))
-            // eslint-disable-next-line no-await-in-loop
+             
             after = await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true})
           }
 

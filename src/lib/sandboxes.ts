@@ -113,7 +113,7 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
 
   if (opts.write !== false && !loaded.problem) {
     for (const p of decision.prune) {
-      // eslint-disable-next-line no-await-in-loop
+       
       const removed = await removeRecord(p.name, p.reason, {by: opts.by ?? 'reconcile', env: client.env})
       if (removed.value) result.pruned.push(p)
     }

@@ -13,7 +13,7 @@ const USAGE = `usage: openshell-sim <command>
   sandbox add NAME [--phase P] [--count N] [--gateway G]
   sandbox remove NAME [--gateway G]
   sandbox phase NAME PHASE [--gateway G]
-  runtime up|down                   (the fake `docker info` answers or not)
+  runtime up|down                   (the fake docker info answers or not)
   latency MS
   fault set PATTERN hang|crash|garbage|huge|exit:N [--stderr TEXT]
   fault clear [PATTERN]

@@ -1,0 +1,120 @@
+// Run the BUILT nemoclaw CLI (bin/run.js → dist/) as a user would, in a simulator's environment.
+// `npm test` builds first; run `npm run build` before running integration tests on their own.
+import {spawn} from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import type {Sim} from './sim.js'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const BIN = path.join(ROOT, 'bin', 'run.js')
+
+export interface CliResult {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  durationMs: number
+  /** stdout parsed as JSON when it is JSON, else undefined. */
+  json?: any
+}
+
+export interface CliOptions {
+  /** Extra environment (merged over the simulator's). Use `undefined` values to remove a variable. */
+  env?: Record<string, string | undefined>
+  /** Kill after this many ms (default 60 s). */
+  timeoutMs?: number
+  input?: string
+}
+
+export function assertBuilt(): void {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'cli', 'argv.js')) || !fs.existsSync(path.join(ROOT, 'oclif.manifest.json'))) {
+    throw new Error('nemoclaw is not built: run `npm run build` (npm test does it for you)')
+  }
+}
+
+export function cliEnv(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, extra: CliOptions['env'] = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {...sim.env}
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k]
+    else env[k] = v
+  }
+
+  return env
+}
+
+export function runCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  assertBuilt()
+  const env = cliEnv(sim, opts.env)
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer)
+      let json: any
+      try {
+        json = stdout.trim().startsWith('{') ? JSON.parse(stdout) : undefined
+      } catch {
+        json = undefined
+      }
+
+      resolve({durationMs: Date.now() - started, exitCode, json, signal, stderr, stdout})
+    })
+    if (opts.input !== undefined) child.stdin.end(opts.input)
+    else child.stdin.end()
+  })
+}
+
+/** Argv entries of the simulator log that would mutate the gateway (anything but reads). */
+export const READ_ONLY_COMMANDS = [
+  '--version',
+  'status',
+  'gateway info',
+  'gateway list',
+  'sandbox list',
+  'sandbox get',
+  'inference get',
+  'provider list',
+  'policy get',
+  'logs',
+  'forward list',
+]
+
+export function commandOf(argv: string[]): string {
+  const words: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '-g' || a === '--gateway') {
+      i++
+      continue
+    }
+
+    if (a.startsWith('-')) {
+      if (words.length === 0 && (a === '--version' || a === '-V')) return '--version'
+      continue
+    }
+
+    words.push(a)
+    if (words.length === 2) break
+  }
+
+  return words.join(' ')
+}
+
+export function mutatingCalls(log: Array<{argv: string[]}>): string[][] {
+  return log.map((e) => e.argv).filter((argv) => {
+    const c = commandOf(argv)
+    return !READ_ONLY_COMMANDS.some((r) => c === r || c.startsWith(`${r} `) || (r === 'status' && c === 'status') || (r === 'logs' && c.startsWith('logs')))
+  })
+}
