@@ -32,6 +32,8 @@ const RULES: Rule[] = [
   {kind: 'certs_missing', re: /failed to read TLS CA from/i, detail: 'ca'},
   {kind: 'certs_missing', re: /failed to read TLS (?:client )?(?:cert|certificate) from/i, detail: 'cert'},
   {kind: 'certs_missing', re: /failed to read TLS (?:client )?(?:private )?key from/i, detail: 'key'},
+  // `gateway add --local` found no bundle in $OPENSHELL_LOCAL_TLS_DIR nor gateways/<n>/mtls (0.0.111)
+  {kind: 'certs_missing', re: /mTLS certificates for gateway '[^']*' were not found/i, detail: 'local_bundle'},
   // authentication
   {kind: 'auth_required', re: /edge credentials are missing/i, detail: 'edge'},
   {kind: 'auth_required', re: /OIDC credentials are missing/i, detail: 'oidc'},
@@ -41,6 +43,7 @@ const RULES: Rule[] = [
   // gateway selection
   {kind: 'gateway_unknown', re: /Unknown gateway '[^']*'/i},
   {kind: 'gateway_unknown', re: /No gateway metadata found for '[^']*'/i},
+  {kind: 'gateway_exists', re: /Gateway '[^']*' already exists/i},
   {kind: 'gateway_not_configured', re: /No active gateway\b/i},
   {kind: 'gateway_not_configured', re: /No gateway configured\b/i},
   // TLS trust
@@ -69,12 +72,14 @@ const RULES: Rule[] = [
   {kind: 'provision_timeout', re: /sandbox provisioning timed out after \d+\s*s/i},
   {kind: 'provision_timeout', re: /timed out after \d+\s*s waiting for sandbox to reach \w+/i},
   // recognised but without a kind of their own
-  {kind: 'unknown', re: /Gateway '[^']*' already exists/i, detail: 'gateway_exists'},
+
   {kind: 'unknown', re: /Port already in use|address already in use/i, detail: 'port_in_use'},
   {kind: 'unknown', re: /Corrupted cluster state/i, detail: 'corrupted_cluster_state'},
   {kind: 'unknown', re: /Docker networking issue/i, detail: 'docker_networking'},
   {kind: 'unknown', re: /Cannot connect to the Docker daemon|Docker is not running|docker daemon is not running/i, detail: 'docker_not_running'},
   {kind: 'unknown', re: /HTTP\/2 was not negotiated/i, detail: 'http2_not_negotiated'},
+  // A gateway of the other wire generation answers Health but not the sandbox RPCs (0.0.x CLI vs 0.1.x gateway).
+  {kind: 'unknown', re: /code: 'Internal error', message: "Error deserializing request"/i, detail: 'wire_mismatch'},
 ]
 
 /** Evidence for a run: argv, exit, signal, timeout and the meaningful stripped error lines. */

@@ -6,6 +6,7 @@ import {normalise} from './text.js'
 import type {
   ConnectionStatus,
   DeleteOutcome,
+  GatewayAddResult,
   GatewayInfo,
   GatewayListEntry,
   GatewayStatus,
@@ -353,6 +354,8 @@ function sandboxFromJson(j: unknown): SandboxDetail | undefined {
   if (ns) s.namespace = ns
   const ws = str(j.workspace) ?? str(meta.workspace)
   if (ws) s.workspace = ws
+  const labels = isObject(j.labels) ? j.labels : isObject(meta.labels) ? meta.labels : undefined
+  if (labels) s.labels = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, str(v) ?? '']))
   if (typeof j.policy === 'string') s.policy = j.policy
   else if (isObject(j.policy)) s.policy = JSON.stringify(j.policy, null, 2)
   return s
@@ -380,6 +383,7 @@ export function parseSandboxList(stdout: string): SandboxList | undefined {
       const s = sandboxFromJson(item)
       if (!s) return undefined
       delete s.policy
+      delete s.labels
       sandboxes.push(s)
     }
 
@@ -426,8 +430,25 @@ export function parseSandboxGet(stdout: string): SandboxDetail | undefined {
   if (ws) s.workspace = ws
   const created = field(block, 'Created')
   if (created) s.createdAt = created
+  // 0.0.111: `  Labels: ` (trailing space) then one `    key: value` line per label, indented deeper.
+  const labelsIdx = block.findIndex(l => /^\s*Labels:\s*$/.test(l))
+  if (labelsIdx >= 0) {
+    const indent = /^\s*/.exec(block[labelsIdx])![0].length
+    const labels: Record<string, string> = {}
+    for (const l of block.slice(labelsIdx + 1)) {
+      if (l.trim() === '' || /^\s*/.exec(l)![0].length <= indent) break
+      const m = /^\s*([^:]+):\s?(.*)$/.exec(l)
+      if (m) labels[m[1].trim()] = m[2].trim()
+    }
+
+    s.labels = labels
+  }
+
   if (policyIdx >= 0) {
-    const policy = all.slice(policyIdx + 1).join('\n').replace(/^\n+|\s+$/g, '')
+    const body = all.slice(policyIdx + 1)
+    const indents = body.filter(l => l.trim() !== '').map(l => /^\s*/.exec(l)![0].length)
+    const cut = indents.length > 0 ? Math.min(...indents) : 0
+    const policy = body.map(l => l.slice(Math.min(cut, /^\s*/.exec(l)![0].length))).join('\n').replace(/^\n+|\s+$/g, '')
     if (policy) s.policy = policy
   }
 
@@ -437,10 +458,9 @@ export function parseSandboxGet(stdout: string): SandboxDetail | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // inference, paging, delete, providers
 
-/** `inference get`: the `Inference:` block (not `System inference:`). Provider/Model, or `Not configured`. */
-export function parseInferenceGet(stdout: string): InferenceRoute | undefined {
-  const all = lines(stdout)
-  const start = all.findIndex(l => /^\s*Inference:\s*$/.test(l))
+/** The indented block under a `<label>:` line (up to the next line at the label's indentation or less). */
+function blockAfter(all: string[], labelRe: RegExp): string[] | undefined {
+  const start = all.findIndex(l => labelRe.test(l))
   if (start < 0) return undefined
   const indent = /^\s*/.exec(all[start])![0].length
   const block: string[] = []
@@ -449,6 +469,10 @@ export function parseInferenceGet(stdout: string): InferenceRoute | undefined {
     block.push(l)
   }
 
+  return block
+}
+
+function routeOf(block: string[]): InferenceRoute | undefined {
   if (hasLine(block, /^\s*Not configured\.?\s*$/)) return {configured: false}
   const provider = field(block, 'Provider')
   const model = field(block, 'Model')
@@ -462,6 +486,74 @@ export function parseInferenceGet(stdout: string): InferenceRoute | undefined {
   const error = field(block, 'Error')
   if (error) return {configured: false, error}
   return undefined
+}
+
+/**
+ * `inference get`: the `Inference:` block (Provider/Model, or `Not configured`). 0.0.111 also prints a
+ * `System inference:` block (the gateway's own route); it is returned as `system` and never mistaken for the user's.
+ */
+export function parseInferenceGet(stdout: string): InferenceRoute | undefined {
+  const all = lines(stdout)
+  const block = blockAfter(all, /^\s*Inference:\s*$/)
+  if (!block) return undefined
+  const route = routeOf(block)
+  if (!route) return undefined
+  const sysBlock = blockAfter(all, /^\s*System inference:\s*$/)
+  const sys = sysBlock ? routeOf(sysBlock) : undefined
+  if (sys && sys.error === undefined) {
+    route.system = {configured: sys.configured, ...(sys.provider ? {provider: sys.provider} : {}), ...(sys.model ? {model: sys.model} : {})}
+  }
+
+  return route
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// gateway add / select / remove, sandbox create (success texts, stdout and stderr together)
+
+/**
+ * `gateway add` (0.0.111, stderr): optional `⚠ Gateway is not reachable at <url>. …`, then `✓ Gateway '<n>' added
+ * and set as active` / `  Endpoint: <url>` / `  Type: local|remote|cloud`, then `✓ TLS certificates present` (mTLS)
+ * or, for a cloud registration, `! Authentication failed: …` and possibly `! Registration for '<n>' removed. …`.
+ * undefined without the `added` line.
+ */
+export function parseGatewayAdd(text: string): GatewayAddResult | undefined {
+  const all = lines(text)
+  const added = all.map(l => /^\s*(?:✓\s*)?Gateway '([^']+)' added\b/.exec(l)).find(m => m !== null)
+  if (!added) return undefined
+  const name = added[1]
+  const r: GatewayAddResult = {
+    authFailed: hasLine(all, /^\s*!\s*Authentication failed\b/),
+    name,
+    reachable: !hasLine(all, /Gateway is not reachable at\b/),
+    registrationRemoved: all.some(l => new RegExp(`^\\s*!\\s*Registration for '${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' removed`).test(l)),
+    tlsPresent: hasLine(all, /^\s*(?:✓\s*)?TLS certificates present\b/),
+  }
+  const endpoint = field(all, 'Endpoint')
+  if (endpoint) r.endpoint = endpoint
+  const type = field(all, 'Type')
+  if (type) r.type = type.toLowerCase()
+  return r
+}
+
+/** `gateway select <n>` (stderr): `✓ Active gateway set to '<n>'`, plus a `⚠ OPENSHELL_GATEWAY=… will override` warning. */
+export function parseGatewaySelect(text: string): {name: string; warning?: string} | undefined {
+  const all = lines(text)
+  const m = all.map(l => /^\s*(?:✓\s*)?Active gateway set to '([^']+)'/.exec(l)).find(x => x !== null)
+  if (!m) return undefined
+  const w = all.find(l => /^\s*⚠/.test(l))
+  return w ? {name: m[1], warning: w.replace(/^\s*⚠\s*/, '').trim()} : {name: m[1]}
+}
+
+/** `gateway remove <n>` (stderr): `✓ Gateway registration '<n>' removed.` (it leaves mtls/ in place). */
+export function parseGatewayRemove(text: string): {name: string} | undefined {
+  const m = /^\s*(?:✓\s*)?Gateway (?:registration )?'([^']+)' removed\b/m.exec(normalise(text))
+  return m ? {name: m[1]} : undefined
+}
+
+/** `sandbox create` (stdout; 0.0.111 starts with a blank line): `Created sandbox: <n>`. */
+export function parseSandboxCreate(text: string): {name: string} | undefined {
+  const m = /^\s*Created sandbox:\s*(\S+)\s*$/m.exec(normalise(text))
+  return m ? {name: m[1]} : undefined
 }
 
 /** `Next page token: <t>` on stderr (0.1.x `sandbox list`). */

@@ -26,8 +26,33 @@ function joinFragment(previous: string, fragment: string): string {
   const frag = fragment.trim()
   if (frag === '') return previous
   const prev = previous.replace(/\s+$/, '')
-  if (/[A-Za-z0-9]-$/.test(prev) && /^[A-Za-z0-9]/.test(frag)) return prev + frag
+  if (/[A-Za-z0-9][-/]$/.test(prev) && /^[A-Za-z0-9._~]/.test(frag)) return prev + frag
+  // A word longer than the width (a path) is broken mid-word: the line above is then exactly full.
+  if ([...prev].length >= MIETTE_WIDTH && /\/\S*$/.test(prev) && /^[A-Za-z0-9._~/-]/.test(frag)) return prev + frag
   return `${prev} ${frag}`
+}
+
+/** miette's report width when stderr is not a terminal (always the case for nemoclaw's captured runs). */
+export const MIETTE_WIDTH = 80
+
+/**
+ * Was `fragment` (the text of a `  │ ` line) put on its own line by miette's word wrap, rather than by a newline in
+ * the message? miette (textwrap) breaks a line only when the next word does not fit in the width, so the line
+ * above plus a space plus the fragment's first word must overflow it. A hyphen or slash at the end of the line
+ * above with no space before the fragment (a path or word split by textwrap) also counts. Hint lines such as
+ * `  │ Set one with: openshell gateway select <name>` follow short lines and are kept as lines of their own.
+ */
+function isWrap(previous: string, fragment: string): boolean {
+  const frag = fragment.trim()
+  if (frag === '') return false
+  const prev = previous.replace(/\s+$/, '')
+  const firstWord = frag.split(/\s/, 1)[0]
+  if ([...prev].length + 1 + [...firstWord].length > MIETTE_WIDTH) return true
+  // A sentence cut mid-way (narrower output, or a hand-wrapped message): the line above does not end a sentence and
+  // the fragment goes on in lower case. Hint lines start with a capital (`Set one with:`) or `hint:`.
+  const prevText = prev.replace(/^\s*(?:Error:\s*×|×|├─▶|╰─▶|│)\s*/, '')
+  if (prevText !== '' && !/[.:!?]$/.test(prevText) && /^[a-z]/.test(frag) && !/^hint:/.test(frag)) return true
+  return /[A-Za-z0-9][-/]$/.test(prev) && /^[A-Za-z0-9._~]/.test(frag)
 }
 
 /**
@@ -54,7 +79,10 @@ export function joinWrapped(text: string): string {
 
     const cont = CONTINUATION_RE.exec(line)
     if (inReport && cont && out.length > 0) {
-      out[out.length - 1] = joinFragment(out[out.length - 1], cont[1])
+      // A `│` line is either a wrap of the line above or a line of its own (a miette help/hint line, or a
+      // message line after an explicit newline). Only a wrap is joined.
+      if (isWrap(out[out.length - 1], cont[1])) out[out.length - 1] = joinFragment(out[out.length - 1], cont[1])
+      else out.push(line)
       continue
     }
 

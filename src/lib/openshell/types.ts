@@ -28,6 +28,8 @@ export interface Capabilities {
   sandboxListJson: boolean
   /** `sandbox list -o json` is the `{next_page_token, sandboxes}` envelope and the list pages (≥ 0.1.0). */
   sandboxListPaged: boolean
+  /** `sandbox list --limit/--offset` pages the 0.0.x list (0.0.44 ≤ v < 0.1.0; default limit 100, cut silently). */
+  sandboxListOffset: boolean
   /** `status -o json` and `sandbox get -o json` (≥ 0.0.92). */
   statusJson: boolean
   /** `gateway info` is a live call with `Server:` / `Status:` (≥ 0.0.85); before, local metadata only. */
@@ -74,6 +76,8 @@ export type FailureKind =
   | 'sandbox_not_found'
   | 'sandbox_exists'
   | 'gateway_unknown'
+  /** `gateway add` of a name that is already registered (0.0.111: `Gateway '<n>' already exists.`). */
+  | 'gateway_exists'
   | 'gateway_not_configured'
   | 'sandbox_not_ready'
   | 'provision_timeout'
@@ -99,7 +103,7 @@ export interface Failure {
   evidence: FailureEvidence
   /**
    * Optional finer reason within the kind, e.g. for trust_rotated: 'bad_signature' | 'unknown_issuer' |
-   * 'handshake' | 'expired' | 'name_mismatch'; for unknown: 'gateway_exists' | 'port_in_use' | …
+   * 'handshake' | 'expired' | 'name_mismatch'; for unknown: 'port_in_use' | 'wire_mismatch' | …
    */
   detail?: string
 }
@@ -167,10 +171,17 @@ export interface SandboxList {
   sandboxes: SandboxSummary[]
   /** Non-empty when another page exists (0.1.x). */
   nextPageToken?: string
+  /**
+   * Set by the client when the list may be cut short and could not be paged (a version without `--offset` that
+   * returned a full default page): a name missing from it proves nothing.
+   */
+  incomplete?: boolean
 }
 
 export interface SandboxDetail extends SandboxSummary {
+  /** The `Policy:` YAML (text, de-indented) or the JSON `policy` object re-serialised. */
   policy?: string
+  labels?: Record<string, string>
 }
 
 export interface InferenceRoute {
@@ -179,6 +190,24 @@ export interface InferenceRoute {
   model?: string
   /** `Error: <message>` printed inside the `Inference:` block (route lookup failed; configured is then false). */
   error?: string
+  /** The `System inference:` block (the gateway's own route; 0.0.111 prints it after the user route). */
+  system?: {configured: boolean; provider?: string; model?: string}
+}
+
+/** `gateway add` as printed on stderr (0.0.111). */
+export interface GatewayAddResult {
+  name: string
+  endpoint?: string
+  /** `local`, `remote`, `cloud` (an https endpoint without --local/--remote is a browser-login cloud gateway). */
+  type?: string
+  /** False when `⚠ Gateway is not reachable at <url>` was printed (it still registers and exits 0). */
+  reachable: boolean
+  /** `✓ TLS certificates present`. */
+  tlsPresent: boolean
+  /** Cloud registration whose browser login failed or was skipped (`! Authentication failed: …`). */
+  authFailed: boolean
+  /** `! Registration for '<n>' removed.` — the CLI undid the registration although it exits 0. */
+  registrationRemoved: boolean
 }
 
 /** One row of `provider list`. */

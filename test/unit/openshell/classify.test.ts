@@ -51,7 +51,7 @@ describe('openshell/classify', () => {
     ['supervisor, wrapped last cause', S.ERR_SUPERVISOR, 'sandbox_not_ready'],
     ['provisioning timeout', S.ERR_PROVISION_TIMEOUT, 'provision_timeout'],
     ['phase wait timeout', S.ERR_PHASE_TIMEOUT, 'provision_timeout'],
-    ['gateway exists', S.ERR_GATEWAY_EXISTS, 'unknown', 'gateway_exists'],
+    ['gateway exists', S.ERR_GATEWAY_EXISTS, 'gateway_exists'],
   ]
   for (const [title, stderr, kind, detail] of table) {
     it(`${title} → ${kind}`, () => {

@@ -211,8 +211,10 @@ describe('openshell/parsers: sandboxes', () => {
 
 describe('openshell/parsers: inference, paging, delete, providers', () => {
   it('inference get: Provider/Model from the `Inference:` block, not `System inference:`', () => {
-    expect(parseInferenceGet(S.INFERENCE_SET)).to.deep.equal({configured: true, provider: 'nvidia', model: 'meta/llama-3.1-8b-instruct'})
-    expect(parseInferenceGet(S.INFERENCE_NOT_CONFIGURED)).to.deep.equal({configured: false})
+    expect(parseInferenceGet(S.INFERENCE_SET)).to.deep.equal({configured: true, provider: 'nvidia', model: 'meta/llama-3.1-8b-instruct', system: {configured: false}})
+    expect(parseInferenceGet('Inference:\n\n  Not configured\n\nSystem inference:\n\n  Provider: nv-sys\n  Model: m-sys\n'))
+      .to.deep.equal({configured: false, system: {configured: true, provider: 'nv-sys', model: 'm-sys'}})
+    expect(parseInferenceGet(S.INFERENCE_NOT_CONFIGURED)).to.deep.equal({configured: false, system: {configured: true, provider: 'nvidia', model: 'x'}})
     expect(parseInferenceGet('Inference:\n\n  Error: permission denied\n')).to.deep.equal({configured: false, error: 'permission denied'})
     expect(parseInferenceGet('nothing here')).to.equal(undefined)
   })

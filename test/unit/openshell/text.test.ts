@@ -29,6 +29,31 @@ describe('openshell/text', () => {
     expect(normalise(text)).to.include('sandbox-system configured')
   })
 
+  it('keeps miette hint lines (`  │ Set one with: …`) as lines of their own, joins only real wraps (0.0.111)', () => {
+    const hints = "Error:   × No active gateway.\n  │ Set one with: openshell gateway select <name>\n  │ Or register one with: openshell gateway add <endpoint>\n\n"
+    expect(normalise(hints).split('\n').slice(0, 3)).to.deep.equal([
+      'Error:   × No active gateway.',
+      '  │ Set one with: openshell gateway select <name>',
+      '  │ Or register one with: openshell gateway add <endpoint>',
+    ])
+    expect(errorLines(hints)).to.deep.equal(['No active gateway.'])
+    // a hint line that is itself wrapped (it overflows 80 columns) is joined, the short ones are not
+    const wrapped = "Error:   × mTLS certificates for gateway 'g' were not found.\n  │ Expected them under the default gateway config directory.\n  │ Start the gateway package first so it provisions client TLS material, then\n  │ retry: openshell gateway add https://127.0.0.1:17670 --local\n"
+    expect(normalise(wrapped).split('\n').slice(0, 3)).to.deep.equal([
+      "Error:   × mTLS certificates for gateway 'g' were not found.",
+      '  │ Expected them under the default gateway config directory.',
+      '  │ Start the gateway package first so it provisions client TLS material, then retry: openshell gateway add https://127.0.0.1:17670 --local',
+    ])
+  })
+
+  it('joins a path wrapped inside a word without inserting a space', () => {
+    const text = 'Error:   × failed to read TLS CA from /tmp/openshell-conf-0.0.111-AbCdEf/home2-\n  │ XyZ123/.config/openshell/gateways/g/mtls/ca.crt\n  ╰─▶ No such file or directory (os error 2)\n'
+    expect(errorLines(text)[0]).to.equal('failed to read TLS CA from /tmp/openshell-conf-0.0.111-AbCdEf/home2-XyZ123/.config/openshell/gateways/g/mtls/ca.crt')
+    const full = `Error:   × failed to read TLS CA from /root/.config/openshell/gateways/ne/mtls/c\n  │ a.crt\n`
+    expect([...full.split('\n')[0]].length).to.equal(80)
+    expect(errorLines(full)[0]).to.equal('failed to read TLS CA from /root/.config/openshell/gateways/ne/mtls/ca.crt')
+  })
+
   it('leaves tables and YAML untouched', () => {
     expect(joinWrapped(S.SANDBOX_LIST_MODERN)).to.equal(S.SANDBOX_LIST_MODERN)
     const yaml = 'Policy:\n  a: 1\n      b: 2\n'
