@@ -105,7 +105,7 @@ export function decide(records: RecordRef[], live: Map<string, LiveGateway>): De
       continue
     }
 
-    if (health.classId === 'ok' && !gw.list.value.nextPageToken) {
+    if (health.classId === 'ok' && !gw.list.value.nextPageToken && !gw.list.value.incomplete) {
       decision.prune.push({gateway: record.gateway, name: record.name, reason: `gateway '${record.gateway}' is active and healthy and does not list sandbox '${record.name}'`})
       verdict('sandbox_missing')
       continue

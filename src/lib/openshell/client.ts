@@ -6,11 +6,15 @@
 import {classifyFailure, evidenceOf, syntheticFailure} from './classify.js'
 import {
   parseDeleteOutcome,
+  parseGatewayAdd,
   parseGatewayInfo,
   parseGatewayList,
+  parseGatewayRemove,
+  parseGatewaySelect,
   parseInferenceGet,
   parseNextPageToken,
   parseProviderList,
+  parseSandboxCreate,
   parseSandboxGet,
   parseSandboxList,
   parseStatus,
@@ -21,6 +25,7 @@ import type {
   Capabilities,
   DeleteOutcome,
   Failure,
+  GatewayAddResult,
   GatewayInfo,
   GatewayListEntry,
   GatewayStatus,
@@ -37,9 +42,14 @@ import type {
 export const DEFAULT_CREATE_TIMEOUT_MS = 360_000
 /** Default for legacy `gateway start` (pulls and boots a k3s cluster). */
 export const DEFAULT_GATEWAY_START_TIMEOUT_MS = 300_000
-/** Page size requested from 0.1.x `sandbox list`, and the most pages followed. */
+/** Page size requested from `sandbox list` (0.1.x `--page-size`, 0.0.x `--limit`), and the most pages followed. */
 export const SANDBOX_PAGE_SIZE = 1000
 export const MAX_SANDBOX_PAGES = 100
+/**
+ * What 0.0.x `sandbox list` returns without `--limit` (0.0.111: `--limit` default 100; the rest is cut silently,
+ * exit 0, nothing on stderr). A list of exactly this many from a version that cannot page may be incomplete.
+ */
+export const DEFAULT_0_0_LIST_LIMIT = 100
 
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -53,6 +63,8 @@ export interface OpenShellOptions {
   env?: Env
   /** Use this binary instead of resolving one (tests). */
   binary?: string
+  /** Most `sandbox list` pages followed (default MAX_SANDBOX_PAGES; tests lower it). */
+  maxListPages?: number
 }
 
 function fail<T>(failure: Failure, run?: RunResult): Outcome<T> {
@@ -74,12 +86,14 @@ function succeeded(run: RunResult): boolean {
 export class OpenShell {
   readonly env: Env
   private readonly fixedBinary?: string
+  private readonly maxListPages: number
   private detection?: Promise<Outcome<Capabilities>>
   private resolved?: ResolveResult
 
   constructor(opts: OpenShellOptions = {}) {
     this.env = opts.env ?? process.env
     this.fixedBinary = opts.binary
+    this.maxListPages = opts.maxListPages ?? MAX_SANDBOX_PAGES
   }
 
   /** Where the binary is (cached). */
@@ -187,6 +201,9 @@ export class OpenShell {
       ['gateway', 'select', name],
       {kind: 'operation'},
       run => {
+        const parsed = parseGatewaySelect(`${run.stderr}\n${run.stdout}`)
+        if (parsed) return parsed.warning ? {name, warning: parsed.warning} : {name}
+        // Exit 0 without the usual line: still selected; keep any warning.
         const warning = [...run.stderr.split('\n'), ...run.stdout.split('\n')].find(l => /^\s*⚠/.test(l))
         return warning ? {name, warning: warning.replace(/^\s*⚠\s*/, '').trim()} : {name}
       },
@@ -194,25 +211,35 @@ export class OpenShell {
     )
   }
 
-  /** `gateway add ENDPOINT --name N [--local]` (modern only). `--local` re-imports the local client bundle. */
-  gatewayAdd(endpoint: string, opts: {name: string; local?: boolean}): Promise<Outcome<{name: string; reachable: boolean}>> {
+  /**
+   * `gateway add ENDPOINT --name N [--local]` (modern only). `--local` reads the client bundle from
+   * `$OPENSHELL_LOCAL_TLS_DIR`; without it an https endpoint is a browser-login *cloud* gateway (0.0.111), so
+   * nemoclaw always passes it for a local mTLS gateway. An existing name fails (`gateway_exists`): the CLI does not
+   * overwrite a registration. A cloud registration the CLI removed again (`! Registration for … removed`) is a failure.
+   */
+  gatewayAdd(endpoint: string, opts: {name: string; local?: boolean}): Promise<Outcome<GatewayAddResult>> {
     return this.call(
       caps => {
         const argv = ['gateway', 'add', endpoint, '--name', opts.name, ...(opts.local ? ['--local'] : [])]
         return this.modernOnly(caps, ['gateway', 'add']) ?? argv
       },
       {kind: 'operation'},
-      run => ({name: opts.name, reachable: !/Gateway is not reachable/i.test(`${run.stderr}\n${run.stdout}`)}),
+      run => {
+        const text = `${run.stderr}\n${run.stdout}`
+        const parsed = parseGatewayAdd(text)
+        if (parsed?.registrationRemoved) return undefined
+        return parsed ?? {authFailed: false, name: opts.name, reachable: !/Gateway is not reachable/i.test(text), registrationRemoved: false, tlsPresent: false}
+      },
       'gateway add',
     )
   }
 
-  /** `gateway remove NAME` (modern only; it removes the local registration, not the gateway). */
+  /** `gateway remove NAME` (modern only; it removes metadata.json and active_gateway, and leaves mtls/). */
   gatewayRemove(name: string): Promise<Outcome<{name: string}>> {
     return this.call(
       caps => this.modernOnly(caps, ['gateway', 'remove']) ?? ['gateway', 'remove', name],
       {kind: 'operation'},
-      () => ({name}),
+      run => parseGatewayRemove(`${run.stderr}\n${run.stdout}`) ?? {name},
       'gateway remove',
     )
   }
@@ -250,8 +277,14 @@ export class OpenShell {
   // ---- sandboxes ----------------------------------------------------------------------------------------------
 
   /**
-   * All sandboxes on `gateway`. JSON when the version has it (≥ 0.0.44), text before. On 0.1.x the list pages:
-   * `--page-size 1000`, then `--page-token <t>` until the token is empty (bounded, and a repeated token stops).
+   * All sandboxes on `gateway`. JSON when the version has it (≥ 0.0.44), text before. Every page is fetched:
+   * - 0.1.x: `--page-size 1000`, then `--page-token <t>` until the token is empty (a repeated token stops);
+   * - 0.0.44 … 0.0.x: `--limit 1000 --offset N` until a page returns fewer than 1000 (0.0.111 otherwise stops at
+   *   100 silently, exit 0, nothing on stderr); a short page of a round size (a multiple of 100: maybe a server
+   *   cap) is confirmed by one more, empty, page;
+   * - older: one plain call; a result of exactly the 0.0.x default limit is marked `incomplete` so that no record
+   *   is ever judged missing because a page was cut.
+   * Bounded by MAX_SANDBOX_PAGES; beyond that the call fails (unparseable) rather than return a partial list.
    */
   async sandboxList(gateway: string): Promise<Outcome<SandboxList>> {
     const caps = await this.detect()
@@ -259,27 +292,49 @@ export class OpenShell {
     const c = caps.value
     const base = ['sandbox', 'list', ...(c.sandboxListJson ? ['-o', 'json'] : [])]
     const all: SandboxSummary[] = []
-    const seen = new Set<string>()
+    const seenTokens = new Set<string>()
+    const seenNames = new Set<string>()
     let token: string | undefined
+    let offset = 0
     let last: RunResult | undefined
-    for (let page = 0; page < MAX_SANDBOX_PAGES; page++) {
-      const argv = c.sandboxListPaged
-        ? [...base, '--page-size', String(SANDBOX_PAGE_SIZE), ...(token ? ['--page-token', token] : [])]
-        : base
+    for (let page = 0; page < this.maxListPages; page++) {
+      let argv = base
+      if (c.sandboxListPaged) argv = [...base, '--page-size', String(SANDBOX_PAGE_SIZE), ...(token ? ['--page-token', token] : [])]
+      else if (c.sandboxListOffset) argv = [...base, '--limit', String(SANDBOX_PAGE_SIZE), '--offset', String(offset)]
       const run = await this.exec(argv, {kind: 'probe', gateway})
       last = run
       if (!succeeded(run)) return fail(classifyFailure(run), run)
       const parsed = parseSandboxList(run.stdout)
       if (!parsed) return unparseable(run, 'sandbox list')
-      all.push(...parsed.sandboxes)
-      if (!c.sandboxListPaged) return {ok: true, value: {sandboxes: all}, run}
-      token = parsed.nextPageToken ?? parseNextPageToken(run.stderr)
-      if (!token) return {ok: true, value: {sandboxes: all}, run}
-      if (seen.has(token)) return unparseable(run, `sandbox list repeated page token ${token}`)
-      seen.add(token)
+      // A list that shifts between pages (a sandbox created/deleted meanwhile) can repeat a name: keep it once.
+      for (const sb of parsed.sandboxes) {
+        if (seenNames.has(sb.name)) continue
+        seenNames.add(sb.name)
+        all.push(sb)
+      }
+
+      if (c.sandboxListPaged) {
+        token = parsed.nextPageToken ?? parseNextPageToken(run.stderr)
+        if (!token) return {ok: true, value: {sandboxes: all}, run}
+        if (seenTokens.has(token)) return unparseable(run, `sandbox list repeated page token ${token}`)
+        seenTokens.add(token)
+        continue
+      }
+
+      if (c.sandboxListOffset) {
+        const n = parsed.sandboxes.length
+        // A short page ends the list — unless its size is a round number, which may be a server-side cap on
+        // `limit` rather than the end: then one more page must come back empty before the list counts as whole.
+        if (n === 0 || (n < SANDBOX_PAGE_SIZE && n % DEFAULT_0_0_LIST_LIMIT !== 0)) return {ok: true, value: {sandboxes: all}, run}
+        offset += n
+        continue
+      }
+
+      const cut = parsed.sandboxes.length >= DEFAULT_0_0_LIST_LIMIT
+      return {ok: true, value: cut ? {incomplete: true, sandboxes: all} : {sandboxes: all}, run}
     }
 
-    return unparseable(last!, `sandbox list has more than ${MAX_SANDBOX_PAGES} pages`)
+    return unparseable(last!, `sandbox list has more than ${this.maxListPages} pages`)
   }
 
   /** `sandbox get NAME [-o json]` (JSON ≥ 0.0.92). */
@@ -309,7 +364,7 @@ export class OpenShell {
     return this.call(
       argv,
       {kind: 'operation', gateway: opts.gateway, timeoutMs: opts.timeoutMs ?? this.longTimeout(DEFAULT_CREATE_TIMEOUT_MS)},
-      () => ({name: opts.name}),
+      run => parseSandboxCreate(run.stdout) ?? {name: opts.name},
       'sandbox create',
     )
   }

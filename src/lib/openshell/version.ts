@@ -17,6 +17,13 @@ export const THRESHOLDS = {
   gatewayInfoLive: '0.0.85',
   statusJson: '0.0.92',
   sandboxListPaged: '0.1.0',
+  /**
+   * `sandbox list --limit N --offset N` (default limit 100). Seen in the real 0.0.111 `sandbox list --help` and in
+   * the 0.0.83 binary's clap strings; 0.0.44 is where `-o json` (and so a readable full list) began, the oldest
+   * release nemoclaw pages. Below it nemoclaw makes one plain call and treats a full default page as incomplete.
+   * 0.1.0 replaced the flags with `--page-size` / `--page-token`.
+   */
+  sandboxListOffset: '0.0.44',
 } as const
 
 export const LEGACY_DEFAULT_PORT = 8080
@@ -63,6 +70,7 @@ export function capabilitiesFor(version: SemVer | string): Capabilities {
     gatewayListJson: modern,
     sandboxListJson: atLeast(v, THRESHOLDS.sandboxListJson),
     sandboxListPaged: atLeast(v, THRESHOLDS.sandboxListPaged),
+    sandboxListOffset: atLeast(v, THRESHOLDS.sandboxListOffset) && !atLeast(v, THRESHOLDS.sandboxListPaged),
     statusJson: atLeast(v, THRESHOLDS.statusJson),
     gatewayInfoLive: atLeast(v, THRESHOLDS.gatewayInfoLive),
     tonicStyle: atLeast(v, THRESHOLDS.tonicModern) ? 'modern' : 'legacy',

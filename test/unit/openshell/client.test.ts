@@ -75,7 +75,62 @@ describe('openshell/client', function () {
     ])
   })
 
-  it('sandboxList: bare JSON array without paging flags on 0.0.116; text table before 0.0.44', async () => {
+  it('sandboxList on 0.0.x (>= 0.0.44) pages with --limit 1000 --offset N until a short page (2345 sandboxes)', async () => {
+    const r = await client({FAKE_VERSION: '0.0.111', FAKE_SANDBOXES: '2345'}).sandboxList('nemoclaw')
+    expect(r.ok).to.equal(true)
+    if (!r.ok) return
+    expect(r.value.sandboxes).to.have.length(2345)
+    expect(new Set(r.value.sandboxes.map(s => s.name)).size).to.equal(2345)
+    expect(r.value.incomplete).to.equal(undefined)
+    expect(calls().filter(c => c.includes('list'))).to.deep.equal([
+      ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--limit', '1000', '--offset', '0'],
+      ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--limit', '1000', '--offset', '1000'],
+      ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--limit', '1000', '--offset', '2000'],
+    ])
+  })
+
+  it('sandboxList on 0.0.x: 150 sandboxes (the real CLI would stop at 100) → one call, all 150', async () => {
+    const r = await client({FAKE_VERSION: '0.0.111', FAKE_SANDBOXES: '150'}).sandboxList('nemoclaw')
+    expect(r.ok && r.value.sandboxes.map(s => s.name).slice(-1)).to.deep.equal(['sbx-149'])
+    expect(r.ok && r.value.sandboxes).to.have.length(150)
+    expect(calls().filter(c => c.includes('list'))).to.have.length(1)
+  })
+
+  it('sandboxList on 0.0.x: a server that caps limit at 100 is paged through (round short page → one more page)', async () => {
+    const r = await client({FAKE_VERSION: '0.0.111', FAKE_SANDBOXES: '250', FAKE_LIMIT_MAX: '100'}).sandboxList('nemoclaw')
+    expect(r.ok && r.value.sandboxes).to.have.length(250)
+    expect(calls().filter(c => c.includes('list')).map(c => c[c.length - 1])).to.deep.equal(['0', '100', '200'])
+  })
+
+  it('sandboxList on 0.0.x: exactly 1000 → a second, empty page confirms the end', async () => {
+    const r = await client({FAKE_VERSION: '0.0.92', FAKE_SANDBOXES: '1000'}).sandboxList('nemoclaw')
+    expect(r.ok && r.value.sandboxes).to.have.length(1000)
+    expect(r.ok && r.value.incomplete).to.equal(undefined)
+    expect(calls().filter(c => c.includes('list')).map(c => c[c.length - 1])).to.deep.equal(['0', '1000'])
+  })
+
+  it('sandboxList on 0.0.x: a list that never ends is bounded (MAX_SANDBOX_PAGES) and fails instead of returning a part', async () => {
+    const env = {PATH: process.env.PATH, HOME: dir, FAKE_LOG: logFile, NEMOCLAW_OPENSHELL_BIN: bin, FAKE_VERSION: '0.0.111', FAKE_SANDBOXES: '5000', FAKE_LIMIT_MAX: '100'}
+    const r = await new OpenShell({env, maxListPages: 4}).sandboxList('nemoclaw')
+    expect(r.ok).to.equal(false)
+    expect(!r.ok && r.failure.kind).to.equal('unparseable')
+    expect(!r.ok && r.failure.message).to.match(/more than 4 pages/)
+    expect(calls().filter(c => c.includes('list')).map(c => c[c.length - 1])).to.deep.equal(['0', '100', '200', '300'])
+  })
+
+  it('sandboxList before 0.0.44 cannot page: a full default page (100) is marked incomplete, a short one is not', async () => {
+    const cut = await client({FAKE_VERSION: '0.0.43', FAKE_SANDBOXES: '150'}).sandboxList('nemoclaw')
+    expect(cut.ok && cut.value.sandboxes).to.have.length(100)
+    expect(cut.ok && cut.value.incomplete).to.equal(true)
+    const whole = await client({FAKE_VERSION: '0.0.26', FAKE_SANDBOXES: '99'}).sandboxList('nemoclaw')
+    expect(whole.ok && whole.value.incomplete).to.equal(undefined)
+    expect(calls().filter(c => c.includes('list'))).to.deep.equal([
+      ['-g', 'nemoclaw', 'sandbox', 'list'],
+      ['-g', 'nemoclaw', 'sandbox', 'list'],
+    ])
+  })
+
+  it('sandboxList: bare JSON array with --limit/--offset on 0.0.116; text table before 0.0.44', async () => {
     const a = await client({FAKE_VERSION: '0.0.116', FAKE_SANDBOXES: '3'}).sandboxList('nemoclaw')
     expect(a.ok && a.value.sandboxes.map(s => s.name)).to.deep.equal(['sbx-0', 'sbx-1', 'sbx-2'])
     const b = await client({FAKE_VERSION: '0.0.43', FAKE_SANDBOXES: '2'}).sandboxList('nemoclaw')
@@ -84,7 +139,7 @@ describe('openshell/client', function () {
       {name: 'sbx-1', phase: 'Ready', createdAt: '2026-03-20 10:11:12', namespace: 'openshell'},
     ])
     expect(calls().filter(c => c.includes('list'))).to.deep.equal([
-      ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json'],
+      ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--limit', '1000', '--offset', '0'],
       ['-g', 'nemoclaw', 'sandbox', 'list'],
     ])
   })
@@ -122,7 +177,7 @@ describe('openshell/client', function () {
     expect(!add.ok && add.failure.kind).to.equal('usage_error')
     expect(calls().filter(c => c[0] !== '--version')).to.deep.equal([])
     const add2 = await client({FAKE_VERSION: '0.1.5'}).gatewayAdd('https://127.0.0.1:17670', {name: 'n', local: true})
-    expect(add2.ok && add2.value).to.deep.equal({name: 'n', reachable: false})
+    expect(add2.ok && add2.value).to.deep.include({name: 'n', reachable: false, registrationRemoved: false})
     expect(calls().at(-1)).to.deep.equal(['gateway', 'add', 'https://127.0.0.1:17670', '--name', 'n', '--local'])
   })
 

@@ -11,11 +11,13 @@ printf '%scred=%s\n' "$line" "$cred" >> "$FAKE_LOG"
 if [ "$1" = "--version" ]; then echo "openshell ${FAKE_VERSION:-0.1.5}"; exit 0; fi
 gw=""
 if [ "$1" = "-g" ]; then gw="$2"; shift 2; fi
-json=0; pagesize=""; token=""; name=""; port=""
+json=0; pagesize=""; token=""; name=""; port=""; limit=""; offset=0
 prev=""
 for a in "$@"; do
   case "$prev" in
     -o) [ "$a" = json ] && json=1 ;;
+    --limit) limit="$a" ;;
+    --offset) offset="$a" ;;
     --page-size) pagesize="$a" ;;
     --page-token) token="$a" ;;
     --name) name="$a" ;;
@@ -55,16 +57,21 @@ case "$1 $2" in
       while [ $i -lt $end ]; do printf '%s' "$sep"; item "sbx-$i"; sep=", "; i=$((i + 1)); done
       printf ']}\n'
       [ -n "$next" ] && echo "Next page token: $next" >&2
-    elif [ $json = 1 ]; then
-      printf '['; i=0; sep=""
-      while [ $i -lt $n ]; do printf '%s' "$sep"; item "sbx-$i"; sep=", "; i=$((i + 1)); done
-      printf ']\n'
-    elif [ "$n" = 0 ]; then
-      echo 'No sandboxes found.'
     else
-      echo 'NAME     NAMESPACE  CREATED              PHASE'
-      i=0
-      while [ $i -lt $n ]; do printf 'sbx-%-5s openshell  2026-03-20 10:11:12  Ready\n' "$i"; i=$((i + 1)); done
+      # 0.0.x: --limit (default 100, capped by FAKE_LIMIT_MAX) / --offset; the rest is cut silently, as 0.0.111 does.
+      lim=${limit:-100}; cap=${FAKE_LIMIT_MAX:-100000}; [ "$lim" -gt "$cap" ] && lim=$cap
+      end=$((offset + lim)); [ $end -gt $n ] && end=$n
+      if [ $json = 1 ]; then
+        printf '['; i=$offset; sep=""
+        while [ $i -lt $end ]; do printf '%s' "$sep"; item "sbx-$i"; sep=", "; i=$((i + 1)); done
+        printf ']\n'
+      elif [ "$n" = 0 ]; then
+        echo 'No sandboxes found.'
+      else
+        echo 'NAME     NAMESPACE  CREATED              PHASE'
+        i=$offset
+        while [ $i -lt $end ]; do printf 'sbx-%-5s openshell  2026-03-20 10:11:12  Ready\n' "$i"; i=$((i + 1)); done
+      fi
     fi
     exit 0 ;;
   "sandbox get")

@@ -30,6 +30,16 @@ describe('openshell/version', () => {
     })
   }
 
+  it('sandboxListOffset (--limit/--offset paging) holds for 0.0.44 ≤ v < 0.1.0 only', () => {
+    expect(['0.0.26', '0.0.43', '0.0.44', '0.0.83', '0.0.111', '0.0.116', '0.1.0', '0.1.5'].map(v => capabilitiesFor(v).sandboxListOffset))
+      .to.deep.equal([false, false, true, true, true, true, false, false])
+    // exactly one paging scheme (or none) per version
+    for (const v of ['0.0.43', '0.0.111', '0.1.5']) {
+      const c = capabilitiesFor(v)
+      expect(Number(c.sandboxListOffset) + Number(c.sandboxListPaged), v).to.be.at.most(1)
+    }
+  })
+
   it('generation, legacy lifecycle and default port switch at 0.0.37', () => {
     const a = capabilitiesFor('0.0.36')
     const b = capabilitiesFor('0.0.37')
