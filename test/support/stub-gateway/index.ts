@@ -53,6 +53,10 @@ export interface StubGateway {
   wire: Wire
   calls: StubCall[]
   sandboxes: Map<string, StubSandbox>
+  /** Providers created through CreateProvider (0.0 wire): name → {type, credential keys, config}. */
+  providers: Map<string, {type: string; credentialKeys: string[]; config: Record<string, string>}>
+  /** Inference routes set through SetInferenceRoute (0.0 wire), keyed by route name ('' = the user route). */
+  routes: Map<string, {provider: string; model: string; version: number}>
   addSandbox(name: string, phase?: Phase, opts?: {createdMs?: number; labels?: Record<string, string>}): StubSandbox
   removeSandbox(name: string): boolean
   setPhase(name: string, phase: Phase): void
@@ -94,6 +98,8 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
   const root = loadWire(wire)
   const sandboxes = new Map<string, StubSandbox>()
   const calls: StubCall[] = []
+  const providers: StubGateway['providers'] = new Map()
+  const routes: StubGateway['routes'] = new Map()
   const watchers = new Set<(s: StubSandbox) => void>()
   let generation = 0
   let pki: Pki = generatePki(join(dir, `pki-${generation}`))
@@ -205,12 +211,50 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
       call.on('close', end)
       send(s)
     },
+    // Providers (0.0 wire, as `provider create|get|list` of 0.0.111 use them). Credential VALUES are never kept.
+    CreateProvider(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
+      const p = call.request.provider ?? {}
+      const name: string = p.metadata?.name ?? ''
+      record('CreateProvider', {provider: {metadata: p.metadata, type: p.type, credentials: Object.keys(p.credentials ?? {}), config: p.config}, workspace: call.request.workspace})
+      if (!name) return cb(grpcError(grpc.status.INVALID_ARGUMENT, 'provider name is required'))
+      if (providers.has(name)) return cb(grpcError(grpc.status.ALREADY_EXISTS, 'provider already exists'))
+      providers.set(name, {config: p.config ?? {}, credentialKeys: Object.keys(p.credentials ?? {}), type: p.type ?? ''})
+      cb(null, {provider: providerWire(name)})
+    },
+    GetProvider(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
+      record('GetProvider', call.request)
+      if (!providers.has(call.request.name)) return cb(grpcError(grpc.status.NOT_FOUND, 'provider not found'))
+      cb(null, {provider: providerWire(call.request.name)})
+    },
+    ListProviders(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
+      record('ListProviders', call.request)
+      cb(null, {providers: [...providers.keys()].sort().map(providerWire)})
+    },
+  }
+  const providerWire = (name: string) => {
+    const p = providers.get(name)!
+    return {metadata: {id: `prov-${name}`, name, labels: {}, annotations: {}, resource_version: '1', workspace: 'default', created_at_ms: String(Date.now())},
+      type: p.type, credentials: Object.fromEntries(p.credentialKeys.map((k) => [k, ''])), config: p.config}
   }
 
   const inferenceImpl: grpc.UntypedServiceImplementation = {
     GetInferenceRoute(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
       record('GetInferenceRoute', call.request)
-      cb(grpcError(grpc.status.NOT_FOUND, 'inference route not found'))
+      const r = routes.get(call.request.route_name ?? '')
+      if (!r) return cb(grpcError(grpc.status.NOT_FOUND, 'inference route not found'))
+      cb(null, {provider_name: r.provider, model_id: r.model, version: String(r.version), route_name: call.request.route_name ?? '',
+        timeout_secs: '0', workspace: call.request.workspace || 'default'})
+    },
+    SetInferenceRoute(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
+      const q = call.request
+      record('SetInferenceRoute', q)
+      if (!providers.has(q.provider_name)) return cb(grpcError(grpc.status.NOT_FOUND, `provider '${q.provider_name}' not found`))
+      const key = q.route_name ?? ''
+      const version = (routes.get(key)?.version ?? 0) + 1
+      routes.set(key, {model: q.model_id, provider: q.provider_name, version})
+      // No upstream is reachable from here: the stub reports that it validated nothing.
+      cb(null, {provider_name: q.provider_name, model_id: q.model_id, version: String(version), route_name: key,
+        validation_performed: false, validated_endpoints: [], timeout_secs: q.timeout_secs ?? '0', workspace: q.workspace || 'default'})
     },
   }
 
@@ -250,6 +294,8 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
     wire,
     calls,
     sandboxes,
+    providers,
+    routes,
     addSandbox,
     removeSandbox: (name) => sandboxes.delete(name),
     setPhase(name, phase) {

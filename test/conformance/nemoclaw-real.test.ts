@@ -1,0 +1,298 @@
+// The BUILT nemoclaw driving the REAL openshell CLI (installed by scripts/install-openshell.sh; 0.0.111 is the newest
+// real CLI on PyPI) — no simulator anywhere on PATH. Gateways are: nothing, a closed port, foreign TLS servers, and
+// the mTLS gRPC stub gateway speaking the 0.0 wire the real CLI speaks. Every openshell call nemoclaw makes here
+// is answered by the real binary, so parsers, classifier, flags and paging are checked against the real thing.
+import {expect} from 'chai'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {delimiter, join} from 'node:path'
+import {createServer as createTlsServer, type Server as TlsServer} from 'node:tls'
+
+import {type CliResult, runCli} from '../support/cli.js'
+import {type RealEntry, realOpenshellVersions, runReal} from '../support/real-openshell.js'
+import {SIM_BIN_DIR} from '../support/sim.js'
+import {generatePki} from '../support/stub-gateway/pki.js'
+import {startStubGateway, type StubGateway} from '../support/stub-gateway/index.js'
+import {freePort} from './scenarios.js'
+
+const {versions, reason} = realOpenshellVersions()
+// nemoclaw's onboard/recover paths talk to a 0.0.x-wire gateway only through a 0.0.x CLI.
+const cli = versions.find((v) => v.version.startsWith('0.0.'))
+
+interface World {
+  dir: string
+  home: string
+  ncHome: string
+  tlsDir: string
+  env: Record<string, string>
+}
+
+const PATH_WITHOUT_SIM = (process.env.PATH ?? '/usr/bin:/bin').split(delimiter).filter((d) => d !== SIM_BIN_DIR && !d.includes('simulator')).join(delimiter)
+
+function world(root: string, entry: RealEntry, tag: string, extra: Record<string, string> = {}): World {
+  const dir = mkdtempSync(join(root, `${tag}-`))
+  const home = join(dir, 'home')
+  const ncHome = join(dir, 'nemoclaw')
+  const tlsDir = join(dir, 'local-tls')
+  for (const d of [join(home, '.config'), join(home, '.local', 'state'), ncHome]) mkdirSync(d, {recursive: true})
+  const env: Record<string, string> = {
+    CI: '1',
+    HOME: home,
+    LANG: 'C.UTF-8',
+    NEMOCLAW_HOME: ncHome,
+    NEMOCLAW_OPENSHELL_BIN: entry.binary!,
+    NEMOCLAW_PROBE_TIMEOUT_MS: '10000',
+    NEMOCLAW_RECOVER_TIMEOUT_MS: '8000',
+    NEMOCLAW_SANDBOX_READY_TIMEOUT_MS: '15000',
+    OPENSHELL_LOCAL_TLS_DIR: tlsDir,
+    PATH: PATH_WITHOUT_SIM,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_STATE_HOME: join(home, '.local', 'state'),
+    ...extra,
+  }
+  return {dir, env, home, ncHome, tlsDir}
+}
+
+/** Register records the way nemoclaw stores them ($NEMOCLAW_HOME/sandboxes.json, schema v1). */
+function writeRegistry(w: World, names: string[], gateway = 'nemoclaw'): void {
+  const sandboxes = Object.fromEntries(names.map((name) => [name, {
+    createdAt: '2026-11-01T12:00:00.000Z', gateway, lastSeen: null, model: 'm', name, policies: [], provider: 'nvidia', source: 'openclaw',
+  }]))
+  writeFileSync(join(w.ncHome, 'sandboxes.json'), JSON.stringify({defaultSandbox: names[0] ?? null, sandboxes, version: 1}, null, 2))
+}
+
+function registryNames(w: World): string[] {
+  return Object.keys(JSON.parse(readFileSync(join(w.ncHome, 'sandboxes.json'), 'utf8')).sandboxes).sort()
+}
+
+function journal(w: World): Array<{op: string; name: string; reason: string}> {
+  const file = join(w.ncHome, 'pruned.jsonl')
+  if (!existsSync(file)) return []
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+}
+
+const nc = (w: World, args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> =>
+  runCli({env: w.env}, args, {env, timeoutMs: 90_000})
+
+function states(r: CliResult): Record<string, string> {
+  return Object.fromEntries((r.json?.sandboxes ?? []).map((s: any) => [s.name, s.state]))
+}
+
+/** A TLS listener (ALPN h2) whose certificate comes from a CA the CLI does not trust. */
+async function foreignTls(dir: string, caSubject: string): Promise<{server: TlsServer; port: number}> {
+  const pki = generatePki(dir, {caSubject})
+  const server = createTlsServer({ALPNProtocols: ['h2'], cert: pki.serverCert, key: pki.serverKey}, (s) => s.destroy())
+  server.on('tlsClientError', () => {})
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as {port: number}).port)))
+  return {port, server}
+}
+
+describe('conformance: nemoclaw (built) with the REAL openshell CLI', function () {
+  this.timeout(120_000)
+
+  if (!cli) {
+    before(function () {
+      console.log(`      SKIP: ${reason ?? 'no real 0.0.x openshell CLI installed'}`)
+      this.skip()
+    })
+    it('runs nemoclaw against the real CLI (skipped: no binary)', () => {})
+    return
+  }
+
+  let root: string
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'nemoclaw-real-'))
+  })
+  after(() => rmSync(root, {force: true, recursive: true}))
+
+  it(`nothing registered with openshell ${cli.version}: status, connect --probe-only → gateway_not_configured (20), record kept`, async () => {
+    const w = world(root, cli, 'none')
+    writeRegistry(w, ['alpha'])
+    const [st, probe, bare] = await Promise.all([
+      nc(w, ['status', '--json']),
+      nc(w, ['connect', 'alpha', '--probe-only', '--json']),
+      nc(world(root, cli, 'none-empty'), ['status', '--json']),
+    ])
+    expect(st.exitCode, st.stderr).to.equal(20)
+    expect(st.json.state).to.equal('gateway_not_configured')
+    expect(st.json.gateway).to.include({name: 'nemoclaw', openshellVersion: cli.version, state: 'gateway_not_configured'})
+    expect(probe.exitCode, probe.stderr).to.equal(20)
+    expect(probe.json.sandbox).to.include({name: 'alpha', state: 'gateway_not_configured'})
+    expect(bare.exitCode, bare.stderr).to.equal(20)
+    expect(registryNames(w)).to.deep.equal(['alpha'])
+    expect(journal(w)).to.deep.equal([])
+  })
+
+  it('registered with the real `gateway add --local` on a closed port → gateway_unreachable (21), record kept', async () => {
+    const w = world(root, cli, 'closed')
+    const pki = generatePki(join(w.dir, 'pki'))
+    mkdirSync(join(w.tlsDir, 'client'), {recursive: true})
+    writeFileSync(join(w.tlsDir, 'ca.crt'), pki.caCert)
+    writeFileSync(join(w.tlsDir, 'client', 'tls.crt'), pki.clientCert)
+    writeFileSync(join(w.tlsDir, 'client', 'tls.key'), pki.clientKey, {mode: 0o600})
+    const port = await freePort()
+    const add = await runReal(cli, ['gateway', 'add', `https://127.0.0.1:${port}`, '--local', '--name', 'nemoclaw'], w.home, {env: {OPENSHELL_LOCAL_TLS_DIR: w.tlsDir}})
+    expect(add.exitCode, add.stderr).to.equal(0)
+    expect(add.stderr).to.contain("Gateway 'nemoclaw' added and set as active")
+    writeRegistry(w, ['alpha'])
+    const [st, probe] = await Promise.all([nc(w, ['status', '--json']), nc(w, ['connect', 'alpha', '--probe-only', '--json'])])
+    expect(st.exitCode, st.stderr).to.equal(21)
+    expect(st.json.gateway).to.include({endpoint: `https://127.0.0.1:${port}`, state: 'gateway_unreachable'})
+    expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.contain('Connection refused (os error 111)')
+    expect(probe.exitCode).to.equal(21)
+    expect(registryNames(w)).to.deep.equal(['alpha'])
+  })
+
+  for (const [tag, subject] of [['same DN', '/O=openshell/CN=openshell-ca'], ['different DN', '/O=elsewhere/CN=other-ca']] as const) {
+    it(`a TLS server whose certificate comes from a foreign CA (${tag}) → gateway_trust_rotated (23)`, async () => {
+      const w = world(root, cli, `trust-${tag.replace(' ', '-')}`)
+      const {port, server} = await foreignTls(join(w.dir, 'foreign'), subject)
+      const stub = await startStubGateway({dir: join(w.dir, 'stub'), wire: '0.0'})
+      try {
+        await stub.stop()
+        stub.registerWithCli(w.home, 'nemoclaw')
+        const meta = join(w.home, '.config', 'openshell', 'gateways', 'nemoclaw', 'metadata.json')
+        writeFileSync(meta, readFileSync(meta, 'utf8').replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`))
+        writeRegistry(w, ['alpha'])
+        const st = await nc(w, ['status', '--json'])
+        expect(st.exitCode, st.stderr).to.equal(23)
+        expect(st.json.gateway.state).to.equal('gateway_trust_rotated')
+        expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.match(tag === 'same DN' ? /BadSignature/ : /UnknownIssuer/)
+        expect(registryNames(w)).to.deep.equal(['alpha'])
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+      }
+    })
+  }
+
+  describe('against the stub gateway (0.0 wire)', () => {
+    let stub: StubGateway
+    let w: World
+    before(async () => {
+      w = world(root, cli, 'stub')
+      stub = await startStubGateway({dir: join(w.dir, 'stub'), wire: '0.0'})
+      stub.registerWithCli(w.home, 'nemoclaw')
+      // the gateway service's own bundle: where `recover` re-imports trust from
+      w.env.OPENSHELL_LOCAL_TLS_DIR = stub.localTlsDir
+      stub.addSandbox('alpha', 'Ready')
+      stub.addSandbox('beta', 'Provisioning')
+      stub.addSandbox('gamma', 'Error')
+      stub.addSandbox('delta', 'Stopped')
+      writeRegistry(w, ['alpha', 'beta', 'delta', 'gamma'])
+    })
+    after(() => stub?.stop())
+
+    it('healthy: status --json and list --json agree with the stub, phase by phase; nothing mutated', async () => {
+      const before = stub.calls.length
+      const [st, ls] = await Promise.all([nc(w, ['status', '--json']), nc(w, ['list', '--json'])])
+      const want = {alpha: 'ok', beta: 'sandbox_not_ready', delta: 'sandbox_stopped', gamma: 'sandbox_error'}
+      expect(states(st), st.stderr).to.deep.equal(want)
+      expect(states(ls), ls.stderr).to.deep.equal(want)
+      const phases = (r: CliResult) => Object.fromEntries(r.json.sandboxes.map((s: any) => [s.name, s.phase]))
+      const live = Object.fromEntries([...stub.sandboxes.values()].map((s) => [s.name, s.phase]))
+      expect(phases(st)).to.deep.equal(live)
+      expect(phases(ls)).to.deep.equal(live)
+      expect(st.json.gateway).to.include({state: 'ok', version: '0.0.111'})
+      expect(st.exitCode).to.equal(32) // the worst finding: gamma in Error
+      const methods = new Set(stub.calls.slice(before).map((c) => c.method))
+      expect([...methods].sort()).to.deep.equal(['GetGatewayInfo', 'Health', 'ListSandboxes'])
+    })
+
+    it('OPENSHELL_GATEWAY naming another registered gateway → gateway_other_active (25), record kept', async () => {
+      stub.registerWithCli(w.home, 'other', {activate: false})
+      try {
+        const st = await nc(w, ['status', '--json'], {OPENSHELL_GATEWAY: 'other'})
+        expect(st.exitCode, st.stderr).to.equal(25)
+        expect(st.json.gateway.state).to.equal('gateway_other_active')
+        expect(st.json.gateway.guidance.diagnosis).to.contain('OPENSHELL_GATEWAY')
+        expect(registryNames(w)).to.deep.equal(['alpha', 'beta', 'delta', 'gamma'])
+      } finally {
+        rmSync(join(w.home, '.config', 'openshell', 'gateways', 'other'), {force: true, recursive: true})
+      }
+    })
+
+    it('150 more sandboxes (0.0.111 alone would print only 100): every record is seen, none pruned', async () => {
+      for (let i = 0; i < 150; i++) stub.addSandbox(`bulk-${String(i).padStart(3, '0')}`, 'Ready')
+      writeRegistry(w, ['alpha', 'beta', 'bulk-149', 'delta', 'gamma'])
+      const before = stub.calls.length
+      const st = await nc(w, ['status', '--json'])
+      expect(states(st), st.stderr).to.include({'bulk-149': 'ok', delta: 'sandbox_stopped'})
+      expect(st.json.pruned).to.deep.equal([])
+      expect(journal(w)).to.deep.equal([])
+      const lists = stub.calls.slice(before).filter((c) => c.method === 'ListSandboxes').map((c) => c.request as any)
+      expect(lists.map((r) => [r.limit, r.offset])).to.deep.equal([[1000, 0]])
+    })
+
+    it('a sandbox removed in the gateway → sandbox_missing (30), the record is journaled to pruned.jsonl', async () => {
+      stub.removeSandbox('delta')
+      for (const n of ['beta', 'gamma']) stub.setPhase(n, 'Ready')
+      const st = await nc(w, ['status', '--json'])
+      expect(states(st), st.stderr).to.include({alpha: 'ok', delta: 'sandbox_missing'})
+      expect(st.exitCode).to.equal(30)
+      expect(st.json.pruned.map((p: any) => p.name)).to.deep.equal(['delta'])
+      expect(registryNames(w)).to.deep.equal(['alpha', 'beta', 'bulk-149', 'gamma'])
+      expect(journal(w).map((e) => [e.op, e.name])).to.deep.equal([['prune', 'delta']])
+      const back = await nc(w, ['list', '--pruned', '--json'])
+      expect(back.json?.pruned?.map((p: any) => p.name), back.stderr).to.deep.equal(['delta'])
+    })
+
+    it('stub stopped → gateway_unreachable (21); nothing pruned', async () => {
+      await stub.stop()
+      const st = await nc(w, ['status', '--json'])
+      expect(st.exitCode, st.stderr).to.equal(21)
+      expect(st.json.gateway.state).to.equal('gateway_unreachable')
+      expect(registryNames(w)).to.deep.equal(['alpha', 'beta', 'bulk-149', 'gamma'])
+    })
+
+    it('restarted on a new CA → gateway_trust_rotated (23); `recover` re-imports trust from the local bundle → healthy', async () => {
+      await stub.restart({newCa: true})
+      const mtlsCa = join(w.home, '.config', 'openshell', 'gateways', 'nemoclaw', 'mtls', 'ca.crt')
+      const oldCa = readFileSync(mtlsCa, 'utf8')
+      const st = await nc(w, ['status', '--json'])
+      expect(st.exitCode, st.stderr).to.equal(23)
+      expect(st.json.gateway.state).to.equal('gateway_trust_rotated')
+      const rec = await nc(w, ['recover', '--json'])
+      expect(rec.exitCode, rec.stderr).to.equal(0)
+      expect(rec.json.state).to.equal('ok')
+      expect(rec.json.recovery.map((r: any) => [r.before, r.after])).to.deep.equal([['gateway_trust_rotated', 'ok']])
+      expect(rec.json.recovery[0].steps.map((s: any) => s.kind)).to.include('reimport-trust')
+      const newCa = readFileSync(mtlsCa, 'utf8')
+      expect(newCa).to.not.equal(oldCa)
+      expect(newCa).to.equal(readFileSync(join(stub.localTlsDir, 'ca.crt'), 'utf8'))
+      expect(states(rec)).to.deep.equal({alpha: 'ok', beta: 'ok', 'bulk-149': 'ok', gamma: 'ok'})
+      const again = await nc(w, ['status', '--json'])
+      expect(again.exitCode, again.stderr).to.equal(0)
+    })
+  })
+
+  it('onboard A then B against the stub: the gateway is reused both times, A survives B', async () => {
+    const w = world(root, cli, 'onboard', {NVIDIA_API_KEY: 'nvapi-conformance-secret'})
+    const stub = await startStubGateway({dir: join(w.dir, 'stub'), provisionMs: 200, wire: '0.0'})
+    try {
+      stub.registerWithCli(w.home, 'nemoclaw')
+      w.env.OPENSHELL_LOCAL_TLS_DIR = stub.localTlsDir
+      const metaFile = join(w.home, '.config', 'openshell', 'gateways', 'nemoclaw', 'metadata.json')
+      const meta = readFileSync(metaFile, 'utf8')
+      const a = await nc(w, ['onboard', '--name', 'first', '--non-interactive', '--json'])
+      expect(a.exitCode, a.stderr).to.equal(0)
+      expect(a.json).to.include({gatewayReused: true, ok: true})
+      const b = await nc(w, ['onboard', '--name', 'second', '--non-interactive', '--json'])
+      expect(b.exitCode, b.stderr).to.equal(0)
+      expect(b.json).to.include({gatewayReused: true, ok: true})
+      expect([...stub.sandboxes.keys()].sort()).to.deep.equal(['first', 'second'])
+      expect(readFileSync(metaFile, 'utf8')).to.equal(meta)
+      const methods = stub.calls.map((c) => c.method)
+      expect(methods).to.not.include('DeleteSandbox')
+      expect(methods.filter((m) => m === 'CreateSandbox')).to.have.length(2)
+      // the provider carries the credential NAME; the stub never saw the value in a request it recorded
+      expect([...stub.providers.entries()].map(([n, p]) => [n, p.type, p.credentialKeys])).to.deep.equal([['nemoclaw-nvidia', 'nvidia', ['NVIDIA_API_KEY']]])
+      expect(JSON.stringify(stub.calls)).to.not.contain('nvapi-conformance-secret')
+      expect(stub.routes.get('')).to.include({model: 'nvidia/nemotron-3-super-120b-a12b', provider: 'nemoclaw-nvidia'})
+      const st = await nc(w, ['status', '--json'])
+      expect(st.exitCode, st.stderr).to.equal(0)
+      expect(states(st)).to.deep.equal({first: 'ok', second: 'ok'})
+    } finally {
+      await stub.stop()
+    }
+  })
+})
