@@ -185,6 +185,8 @@ export interface InferenceRoute {
 export interface ProviderEntry {
   name: string
   type?: string
+  /** Names of the environment variables the provider reads its credential from (when listed). */
+  credentialKeys?: string[]
 }
 
 /** Per-name outcome printed by `sandbox delete`. */
