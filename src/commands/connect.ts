@@ -11,8 +11,7 @@ export default class Connect extends NemoclawCommand {
 
   static override description = `Open a shell in a sandbox (hands the terminal to \`openshell sandbox connect\`).
 
-The sandbox and its gateway are checked first. If it is not Ready, nothing waits: the classification, the exact
-next step and its exit code are printed at once. --probe-only stops after the check.`
+The sandbox and its gateway are checked first. If it is not Ready, nothing waits: the classification, the exact next step and its exit code are printed at once. --probe-only stops after the check.`
 
   static override examples = [
     {command: '<%= config.bin %> connect my-assistant', description: 'Connect to a sandbox.'},

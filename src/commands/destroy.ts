@@ -11,8 +11,7 @@ export default class Destroy extends NemoclawCommand {
 
   static override description = `Delete a sandbox on its gateway, then its local record (journaled to pruned.jsonl).
 
-This is the only nemoclaw command that deletes a sandbox. It needs --yes when not run in a terminal. The gateway
-itself is never touched.`
+This is the only nemoclaw command that deletes a sandbox. It needs --yes when not run in a terminal. The gateway itself is never touched.`
 
   static override examples = [
     {command: '<%= config.bin %> destroy my-assistant', description: 'Asks for confirmation in a terminal.'},

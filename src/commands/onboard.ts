@@ -17,12 +17,7 @@ import {DEFAULT_GATEWAY} from '../lib/sandboxes.js'
 export default class Onboard extends NemoclawCommand {
   static override description = `Create a sandbox on an OpenShell gateway, configure inference and policies, and register it.
 
-A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the
-gateway the first one lives on. A gateway that is down, rotated or not selected gets only the safe recovery steps
-(select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to
-replace it). Secrets come only from the environment: --credential-env names the variable, its value never
-appears in arguments, files or output. In a terminal, missing values are asked for; with --non-interactive (or
-without a terminal) they must be given as flags.`
+A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
 
   static override examples = [
     {command: '<%= config.bin %> onboard', description: 'Interactive: asks for the name, provider and model.'},

@@ -11,10 +11,7 @@ export default class Status extends NemoclawCommand {
 
   static override description = `Show the gateway's health and every registered sandbox (or one) with its live phase.
 
-Reconciles the local registry with the live gateway first (one \`openshell sandbox list\` per gateway). A record is
-removed only when its own gateway is active, healthy and does not list it; the removal is journaled to pruned.jsonl.
-The exit code is that of the worst finding (0 when all is well): 20-25 gateway problems, 30-33 sandbox problems,
-40 a probe that timed out.`
+Reconciles the local registry with the live gateway first (one \`openshell sandbox list\` per gateway). A record is removed only when its own gateway is active, healthy and does not list it; the removal is journaled to pruned.jsonl. The exit code is that of the worst finding (0 when all is well): 20-25 gateway problems, 30-33 sandbox problems, 40 a probe that timed out.`
 
   static override examples = [
     {command: '<%= config.bin %> status', description: 'All registered sandboxes and their gateways.'},

@@ -81,4 +81,5 @@ export async function runReal(entry: RealEntry, argv: string[], home: string,
 }
 
 /** Strip ANSI SGR codes (0.0.x colours even when piped). */
+  // eslint-disable-next-line no-control-regex
 export const stripAnsi = (s: string): string => s.replaceAll(/\u001B\[[0-9;]*m/g, '')

@@ -229,8 +229,11 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
     }
 
     case 'gateway_auth_required': {
-      diagnosis = `Gateway ${g} requires you to log in.`
-      steps = [`Run \`openshell gateway login ${ctx.gateway}\`.`, 'Then run `nemoclaw status`.']
+      diagnosis = ctx.generation === 'legacy' ? `Gateway ${g} requires an auth token that this machine does not have.` : `Gateway ${g} requires you to log in.`
+      steps =
+        ctx.generation === 'legacy'
+          ? [`Get access to gateway ${g} from whoever runs it: legacy openshell (before 0.0.37) has no \`gateway login\` command.`, 'Then run `nemoclaw status`.']
+          : [`Run \`openshell gateway login ${ctx.gateway}\`.`, 'Then run `nemoclaw status`.']
       break
     }
 

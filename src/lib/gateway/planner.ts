@@ -131,6 +131,7 @@ export function isDestructiveArgv(argv: string[]): boolean {
   if (joined.includes(' sandbox delete ')) return true
   // nemoclaw never de-registers a gateway: trust is re-imported by refreshing mtls/ files in place.
   if (joined.includes(' gateway remove ')) return true
-  if (/^\s*(docker|podman)\s/.test(joined) && /\s(rm|rmi|kill|prune|volume\s+rm|system\s+prune|down)\s/.test(joined)) return true
+  // `remove` is the long form of `rm` (`docker container remove`, `docker volume remove`); `system reset` wipes podman.
+  if (/^\s*(\S*\/)?(docker|podman)\s/.test(joined) && /\s(rm|rmi|remove|kill|prune|down|reset)\s/.test(joined)) return true
   return false
 }

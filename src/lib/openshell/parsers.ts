@@ -583,7 +583,10 @@ export function parseProviderList(stdout: string): ProviderEntry[] | undefined {
     for (const i of items) {
       if (!isObject(i) || !str(i.name)) return undefined
       const type = str(i.type)
-      out.push(type ? {name: str(i.name)!, type} : {name: str(i.name)!})
+      const entry: ProviderEntry = type ? {name: str(i.name)!, type} : {name: str(i.name)!}
+      const keys = Array.isArray(i.credential_keys) ? i.credential_keys.filter((k): k is string => typeof k === 'string') : undefined
+      if (keys) entry.credentialKeys = keys
+      out.push(entry)
     }
 
     return out
@@ -600,7 +603,10 @@ export function parseProviderList(stdout: string): ProviderEntry[] | undefined {
     const name = cells?.NAME ?? tokens[0]
     if (!name) return undefined
     const type = cells?.TYPE
-    out.push(type ? {name, type} : {name})
+    const entry: ProviderEntry = type ? {name, type} : {name}
+    // CREDENTIALS column (when printed): comma-separated credential key NAMES, never values.
+    if (cells && 'CREDENTIALS' in cells) entry.credentialKeys = cells.CREDENTIALS.split(',').map(k => k.trim()).filter(k => k !== '')
+    out.push(entry)
   }
 
   return out

@@ -153,6 +153,20 @@ function trackGroup(pid: number): void {
     process.on('exit', () => {
       for (const g of liveGroups) killGroup(g)
     })
+    // Ctrl-C / termination while a probe runs: kill its process group too (a detached child would otherwise
+    // outlive us), then let the signal do what it would have done.
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const onSignal = (): void => {
+        for (const g of liveGroups) killGroup(g)
+        liveGroups.clear()
+        if (process.listenerCount(sig) === 1) {
+          process.removeListener(sig, onSignal)
+          process.kill(process.pid, sig)
+        }
+      }
+
+      process.on(sig, onSignal)
+    }
   }
 }
 

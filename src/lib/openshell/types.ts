@@ -214,6 +214,8 @@ export interface GatewayAddResult {
 export interface ProviderEntry {
   name: string
   type?: string
+  /** Names of the environment variables the provider reads its credential from (when listed). */
+  credentialKeys?: string[]
 }
 
 /** Per-name outcome printed by `sandbox delete`. */

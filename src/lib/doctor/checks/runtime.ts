@@ -1,0 +1,64 @@
+/** runtime: the Node version nemoclaw runs on, and nemoclaw's own install (oclif manifest present, same version). */
+import {existsSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {compareVersions, parseSemVer} from '../../openshell/version.js'
+import type {DoctorContext} from '../context.js'
+import type {Check, CheckResult} from '../types.js'
+
+/** The minimum version of a `>=x.y[.z]` range (the only form nemoclaw's engines field uses). */
+export function minimumOf(range: string | undefined): string | undefined {
+  const m = /^\s*>=\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(range ?? '')
+  return m ? `${m[1]}.${m[2] ?? 0}.${m[3] ?? 0}` : undefined
+}
+
+function manifestVersion(root: string): {present: boolean; version?: string} {
+  const file = path.join(root, 'oclif.manifest.json')
+  if (!existsSync(file)) return {present: false}
+  try {
+    const v = (JSON.parse(readFileSync(file, 'utf8')) as {version?: unknown}).version
+    return {present: true, version: typeof v === 'string' ? v : undefined}
+  } catch {
+    return {present: true}
+  }
+}
+
+export const runtimeCheck: Check<DoctorContext> = {
+  id: 'runtime',
+  title: 'Node.js and the nemoclaw install',
+  run(ctx): CheckResult {
+    const {nodeRange, root, version} = ctx.options
+    const node = process.versions.node
+    const min = minimumOf(nodeRange)
+    const lines = [`node ${node} (${process.execPath}); nemoclaw ${version} at ${root}`]
+    const nodeOk = !min || compareVersions(parseSemVer(node)!, parseSemVer(min)!) >= 0
+    const devCheckout = existsSync(path.join(root, 'tsconfig.json'))
+    const reinstall = devCheckout ? `cd ${root} && npm run build` : `npm install -g nemoclaw@${version}`
+    if (!nodeOk) {
+      return {
+        detail: [`Node.js ${node} is older than nemoclaw supports (${nodeRange}).`, ...lines].join('\n'),
+        fix: `Install Node.js ${min} or newer (e.g. \`nvm install 20\`), then \`${reinstall}\`.`,
+        status: 'fail',
+      }
+    }
+
+    const manifest = manifestVersion(root)
+    if (!manifest.present) {
+      return {
+        detail: [`The command manifest (oclif.manifest.json) is missing: start-up is slower and new commands may be hidden.`, ...lines].join('\n'),
+        fix: reinstall,
+        status: 'warn',
+      }
+    }
+
+    if (manifest.version !== version) {
+      return {
+        detail: [`The command manifest is for version ${manifest.version ?? '(unknown)'}, not ${version}: oclif ignores it.`, ...lines].join('\n'),
+        fix: reinstall,
+        status: 'warn',
+      }
+    }
+
+    return {detail: [`Node.js ${node} is supported (${nodeRange ?? 'any'}); manifest matches ${version}.`, ...lines].join('\n'), status: 'pass'}
+  },
+}
