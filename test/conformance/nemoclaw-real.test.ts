@@ -108,10 +108,12 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
   it(`nothing registered with openshell ${cli.version}: status, connect --probe-only → gateway_not_configured (20), record kept`, async () => {
     const w = world(root, cli, 'none')
     writeRegistry(w, ['alpha'])
-    const [st, probe, bare] = await Promise.all([
+    const empty = world(root, cli, 'none-empty')
+    const [st, probe, bare, doctor] = await Promise.all([
       nc(w, ['status', '--json']),
       nc(w, ['connect', 'alpha', '--probe-only', '--json']),
-      nc(world(root, cli, 'none-empty'), ['status', '--json']),
+      nc(empty, ['status', '--json']),
+      nc(empty, ['doctor', '--json']),
     ])
     expect(st.exitCode, st.stderr).to.equal(20)
     expect(st.json.state).to.equal('gateway_not_configured')
@@ -119,6 +121,11 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
     expect(probe.exitCode, probe.stderr).to.equal(20)
     expect(probe.json.sandbox).to.include({name: 'alpha', state: 'gateway_not_configured'})
     expect(bare.exitCode, bare.stderr).to.equal(20)
+    const gatewayCheck = doctor.json?.checks?.find((c: any) => c.id === 'gateway')
+    expect(gatewayCheck, doctor.stderr).to.include({classId: 'gateway_not_configured'})
+    expect(doctor.json.checks.find((c: any) => c.id === 'openshell')).to.include({status: 'pass'})
+    // read-only: neither status nor doctor registered anything with openshell
+    expect(existsSync(join(empty.home, '.config', 'openshell', 'gateways'))).to.equal(false)
     expect(registryNames(w)).to.deep.equal(['alpha'])
     expect(journal(w)).to.deep.equal([])
   })
