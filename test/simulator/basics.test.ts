@@ -96,7 +96,7 @@ describe('simulator: versions, status, gateway info', () => {
     expect(os(sim, ['gateway', 'list']).stdout).to.equal('  NAME      ENDPOINT                 TYPE   SOURCE  AUTH\n  nemoclaw  https://127.0.0.1:17670  local  user    mtls\n* other     https://127.0.0.1:17671  local  user    mtls\n')
     const unknown = os(sim, ['gateway', 'select', 'nope'])
     expect(unknown.code).to.equal(1)
-    expect(unknown.stderr).to.equal("Error:   × No gateway metadata found for 'nope'.\n")
+    expect(unknown.stderr).to.equal("Error:   × No gateway metadata found for 'nope'.\n\n")
     expect(os(sim, ['gateway', 'select', 'nemoclaw'], {OPENSHELL_GATEWAY: 'other'}).stderr).to.contain('⚠ OPENSHELL_GATEWAY is set')
     expect(os(sim, ['gateway', 'remove', 'other']).code).to.equal(0)
     expect(JSON.parse(os(sim, ['gateway', 'list', '-o', 'json']).stdout).map((g: any) => g.name)).to.deep.equal(['nemoclaw'])

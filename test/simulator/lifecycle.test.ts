@@ -4,8 +4,9 @@ import path from 'node:path'
 import {createSim, type Sim} from '../support/sim.js'
 import {joinWrapped, os, sleep, sysctl} from './run.js'
 
-const REFUSED_GRPC = 'Error:   × transport error\n  ├─▶ tcp connect error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n'
-const REFUSED_STATUS = 'Error:   × client error (Connect)\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n'
+// every miette report of the real CLI ends with a blank line
+const REFUSED_GRPC = 'Error:   × transport error\n  ├─▶ tcp connect error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n'
+const REFUSED_STATUS = 'Error:   × client error (Connect)\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n'
 
 describe('simulator: gateway lifecycle', () => {
   const sims: Sim[] = []
@@ -29,7 +30,7 @@ describe('simulator: gateway lifecycle', () => {
     const s = os(sim, ['status'])
     expect(s.code).to.equal(1)
     expect(s.stdout).to.equal('\x1b[1mServer Status\x1b[0m\n\n  \x1b[2mGateway:\x1b[0m nemoclaw\n  \x1b[2mServer:\x1b[0m https://127.0.0.1:8080\n')
-    expect(s.stderr).to.equal('Error:   × transport error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n')
+    expect(s.stderr).to.equal('Error:   × transport error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n')
   })
 
   it('restart: refusing during the delay, then Provisioning, then Ready', async () => {
@@ -43,7 +44,7 @@ describe('simulator: gateway lifecycle', () => {
     expect(os(sim, ['sandbox', 'get', 'box']).stdout).to.contain('  Phase: Provisioning\n')
     const c = os(sim, ['sandbox', 'connect', 'box'])
     expect(c.code).to.equal(1)
-    expect(joinWrapped(c.stderr)).to.equal(`Error:   × code: 'The service is currently unavailable', message: "supervisor session not connected"\n`)
+    expect(joinWrapped(c.stderr)).to.equal(`Error:   × code: 'The service is currently unavailable', message: "supervisor session not connected"\n\n`)
     await sleep(Math.max(0, t0 + 2600 - Date.now()))
     expect(os(sim, ['sandbox', 'get', 'box']).stdout).to.contain('  Phase: Ready\n')
     expect(os(sim, ['sandbox', 'connect', 'box']).stdout).to.equal('Connected to box (simulated)\n')
@@ -55,9 +56,9 @@ describe('simulator: gateway lifecycle', () => {
     sim.control('gateway', 'rebuild')
     const l = os(sim, ['sandbox', 'list'])
     expect(l.code).to.equal(1)
-    expect(l.stderr).to.equal('Error:   × transport error\n  ├─▶ invalid peer certificate: BadSignature\n  ╰─▶ invalid peer certificate: BadSignature\n')
+    expect(l.stderr).to.equal('Error:   × transport error\n  ├─▶ invalid peer certificate: BadSignature\n  ╰─▶ invalid peer certificate: BadSignature\n\n')
     const s = os(sim, ['status', '-o', 'json'])
-    expect([s.code, s.stdout, s.stderr]).to.deep.equal([1, '', 'Error:   × client error (Connect)\n  ╰─▶ invalid peer certificate: BadSignature\n'])
+    expect([s.code, s.stdout, s.stderr]).to.deep.equal([1, '', 'Error:   × client error (Connect)\n  ╰─▶ invalid peer certificate: BadSignature\n\n'])
     const dup = os(sim, ['gateway', 'add', 'https://127.0.0.1:17670', '--local', '--name', 'nemoclaw'])
     expect([dup.code, dup.stderr.split('\n')[0]]).to.deep.equal([1, "Error:   × Gateway 'nemoclaw' already exists."])
     expect(os(sim, ['gateway', 'remove', 'nemoclaw']).stderr).to.equal("✓ Gateway 'nemoclaw' removed\n")
@@ -126,13 +127,13 @@ describe('simulator: gateway lifecycle', () => {
     sim.control('sandbox', 'add', 'mine')
     sim.control('gateway', 'add-other', 'openshell', '--activate')
     const other = os(sim, ['sandbox', 'get', 'mine'])
-    expect(other.stderr).to.equal(`Error:   × code: 'Some requested entity was not found', message: "sandbox not found"\n`)
+    expect(other.stderr).to.equal(`Error:   × code: 'Some requested entity was not found', message: "sandbox not found"\n\n`)
     expect(os(sim, ['status']).stdout).to.contain('  Gateway: openshell\n  Server: https://127.0.0.1:17671\n')
     expect(os(sim, ['sandbox', 'get', 'mine'], {OPENSHELL_GATEWAY: 'nemoclaw'}).code).to.equal(0)
     expect(os(sim, ['-g', 'nemoclaw', 'sandbox', 'get', 'mine']).code).to.equal(0)
     expect(os(sim, ['sandbox', 'get', 'mine', '--gateway-endpoint', 'https://127.0.0.1:17670']).code).to.equal(0)
     expect(os(sim, ['status'], {OPENSHELL_GATEWAY: 'ghost'}).stdout).to.contain('No gateway configured.')
-    expect(os(sim, ['sandbox', 'list'], {OPENSHELL_GATEWAY: 'ghost'}).stderr).to.equal("Error:   × Unknown gateway 'ghost'.\n")
+    expect(os(sim, ['sandbox', 'list'], {OPENSHELL_GATEWAY: 'ghost'}).stderr).to.equal("Error:   × Unknown gateway 'ghost'.\n\n")
   })
 
   it('missing client certificates and auth required', async () => {
@@ -141,13 +142,15 @@ describe('simulator: gateway lifecycle', () => {
     fs.rmSync(path.join(mtls, 'ca.crt'))
     const noWs = (t: string) => t.replace(/\n {2}│ /g, '').replace(/\s+/g, '')
     const ca = os(sim, ['sandbox', 'list']).stderr
-    expect(ca).to.match(/^Error: {3}× failed to read TLS CA from\n/) // a long path wraps (and breaks) like miette
+    // a long path is split after a hyphen that fits, like miette's textwrap (real: `…/home2-` / `  │ XXXXXX/.config/…`)
+    expect(ca).to.match(/^Error: {3}× failed to read TLS CA from \S+-\n {2}│ \S+\n/)
+    expect(Math.max(...ca.split('\n').map((l) => l.replace(/^Error: /, '').length))).to.be.at.most(80)
     expect(noWs(ca)).to.equal(noWs(`Error:   × failed to read TLS CA from ${mtls}/ca.crt ╰─▶ No such file or directory (os error 2)`))
     fs.rmSync(mtls, {recursive: true})
     expect(noWs(os(sim, ['sandbox', 'list']).stderr)).to.equal(noWs(`Error:   × TLS CA is required for https endpoints or place certs in ${mtls}`))
     const auth = await make({profile: 'modern'})
     auth.control('gateway', 'auth', 'on')
-    expect(os(auth, ['sandbox', 'list']).stderr).to.equal("Error:   × edge credentials are missing; run `openshell gateway login nemoclaw`\n")
+    expect(os(auth, ['sandbox', 'list']).stderr).to.equal("Error:   × edge credentials are missing; run `openshell gateway login nemoclaw`\n\n")
     expect(JSON.parse(os(auth, ['status', '-o', 'json']).stdout).authentication.status).to.equal('failed')
   })
 })

@@ -36,6 +36,7 @@ export function capabilities(version) {
     gatewayListJson: !legacy,       // gateway list -o (v0.0.37)
     gatewayInfoLive: ge('0.0.85'),  // gateway info is a live RPC with Server:/Status:/Version:
     envelope: ge('0.1.0'),          // list envelope + paging, alphabetical JSON keys, delete outcomes, no ANSI when piped
+    listOffset: ge('0.0.44') && !ge('0.1.0'), // sandbox list --limit (default 100, the rest cut silently) / --offset (real 0.0.111)
     modernTonic: ge('0.0.61'),      // code: '<description>', message: "..."
     authLine: ge('0.0.91'),         // Authentication: line in status
     workspace: ge('0.0.88'),        // --workspace global flag
@@ -122,14 +123,19 @@ export function listRegistrations(env) {
   try { names = fs.readdirSync(dir) } catch { return [] }
   return names.sort().map((n) => readMetadata(n, env)).filter(Boolean)
 }
-export function writeRegistration({name, endpoint, port, caId}, env) {
+export function writeRegistration({name, endpoint, port, caId, exact, isRemote = false, authMode = 'mtls'}, env) {
   const dir = gatewayDir(name, env)
   fs.mkdirSync(dir, {recursive: true})
-  const meta = {name, gateway_endpoint: endpoint, is_remote: false, gateway_port: port, remote_host: null, resolved_host: null, auth_mode: 'mtls'}
-  atomicWrite(path.join(dir, 'metadata.json'), JSON.stringify(meta, null, 2) + '\n')
+  // exact: as the real 0.0.111 `gateway add` writes it (these keys only, no trailing newline)
+  const meta = exact
+    ? {name, gateway_endpoint: endpoint, is_remote: isRemote, gateway_port: port, auth_mode: authMode}
+    : {name, gateway_endpoint: endpoint, is_remote: isRemote, gateway_port: port, remote_host: null, resolved_host: null, auth_mode: authMode}
+  atomicWrite(path.join(dir, 'metadata.json'), JSON.stringify(meta, null, 2) + (exact ? '' : '\n'))
   if (caId) writeBundle(path.join(dir, 'mtls'), caId, 'mtls')
 }
 export function removeRegistration(name, env) { fs.rmSync(gatewayDir(name, env), {recursive: true, force: true}) }
+/** Real 0.0.111 `gateway remove`: metadata.json goes, mtls/ and last_sandbox stay. */
+export function removeMetadata(name, env) { fs.rmSync(path.join(gatewayDir(name, env), 'metadata.json'), {force: true}) }
 
 // ---------- state file with a lock ----------
 export function atomicWrite(file, data) {

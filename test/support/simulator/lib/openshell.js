@@ -28,7 +28,7 @@ const COMMANDS = {
   'gateway destroy': {flags: {'--name': V}, when: LEGACY_ONLY, usage: 'gateway destroy [OPTIONS]'},
   'sandbox create': {flags: {'--name': V, '--from': V, '--gpu': B, '--provider': {value: true, multi: true}, '--policy': V, '--env': {value: true, multi: true}, '--label': {value: true, multi: true}, '-o': OUT}, json: 'objectJson', trailing: true, usage: 'sandbox create [OPTIONS] [-- <COMMAND>...]'},
   'sandbox get': {flags: {'-o': OUT}, json: 'objectJson', pos: [0, 1], usage: 'sandbox get [OPTIONS] [NAME]'},
-  'sandbox list': {flags: {'-o': OUT, '--page-size': {value: true, when: 'envelope'}, '--page-token': {value: true, when: 'envelope'}, '--selector': V}, json: 'listJson', usage: 'sandbox list [OPTIONS]'},
+  'sandbox list': {flags: {'-o': OUT, '--page-size': {value: true, when: 'envelope'}, '--page-token': {value: true, when: 'envelope'}, '--limit': {value: true, when: 'listOffset'}, '--offset': {value: true, when: 'listOffset'}, '--selector': V}, json: 'listJson', usage: 'sandbox list [OPTIONS]'},
   'sandbox delete': {flags: {'--all': B}, pos: [0, Infinity, '<NAME>...'], usage: 'sandbox delete [OPTIONS] <NAME>...'},
   'sandbox connect': {flags: {}, pos: [0, 1], usage: 'sandbox connect [NAME]'},
   'sandbox start': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'sandbox start <NAME>'},
@@ -79,7 +79,7 @@ function parseCommand(rest, caps) {
       throw new UsageError(`'openshell ${top}' requires a subcommand but one was not provided`, `openshell ${top} <COMMAND>`)
     }
     id = `${top} ${sub}`; i = 2
-    if (!COMMANDS[id] || (COMMANDS[id].when && !COMMANDS[id].when(caps))) throw new UsageError(`unrecognized subcommand '${sub}'`, `openshell ${top} <COMMAND>`)
+    if (!COMMANDS[id] || (COMMANDS[id].when && !COMMANDS[id].when(caps))) throw new UsageError(`unrecognized subcommand '${sub}'`, real00(caps) ? `openshell ${top} [OPTIONS] [COMMAND]` : `openshell ${top} <COMMAND>`)
   } else {
     id = top; i = 1
     if (!COMMANDS[id]) throw new UsageError(`unrecognized subcommand '${top}'`, 'openshell [OPTIONS] <COMMAND>')
@@ -118,6 +118,10 @@ function parseCommand(rest, caps) {
   return {id, flags, pos, trailing, output: flags['-o'] || 'table'}
 }
 
+/** Texts observed on the real 0.0.111 (docs/CONFORMANCE.md) apply to the modern 0.0.x profiles; 0.1.x keeps the
+ *  reference's texts (no real 0.1.x CLI could be run) and legacy keeps its own. miette's layout is shared by all. */
+const real00 = (caps) => !caps.legacy && !caps.envelope
+
 // ---------- context ----------
 function makeCtx(state, argv, env) {
   const version = state.version
@@ -151,10 +155,18 @@ function resolveGateway(ctx) {
 function noGatewayHint(caps) {
   return caps.legacy ? 'Deploy a gateway with: openshell gateway start' : 'Register a gateway with: openshell gateway add <endpoint>'
 }
+const SELECT_HINT = 'Or list available gateways: openshell gateway select'
 function requireGateway(ctx) {
   const gw = resolveGateway(ctx)
-  if (!gw) throw new CliError('No active gateway.', [], {help: noGatewayHint(ctx.caps)})
-  if (gw.unknown) throw new CliError(`Unknown gateway '${gw.unknown}'.`)
+  if (!gw) {
+    // real 0.0.111: two hint lines under the message
+    const help = real00(ctx.caps) ? ['Set one with: openshell gateway select <name>', 'Or register one with: openshell gateway add <endpoint>'] : noGatewayHint(ctx.caps)
+    throw new CliError('No active gateway.', [], {help})
+  }
+  if (gw.unknown) {
+    const help = real00(ctx.caps) ? [`Register it first: openshell gateway add <endpoint> --name ${gw.unknown}`, SELECT_HINT] : undefined
+    throw new CliError(`Unknown gateway '${gw.unknown}'.`, [], {help})
+  }
   if (gw.missing) throw new CliError(`No gateway metadata found for '${gw.missing}'.`)
   return gw
 }
@@ -287,11 +299,17 @@ H['gateway info'] = (ctx, p) => {
 
 H['gateway select'] = (ctx, p) => {
   const name = p.pos[0]
-  if (!C.readMetadata(name, ctx.env)) throw new CliError(`No gateway metadata found for '${name}'.`)
+  const modern = real00(ctx.caps)
+  if (!C.readMetadata(name, ctx.env)) {
+    throw new CliError(`No gateway metadata found for '${name}'.`, [], {help: modern ? [`Register it first with: openshell gateway add <endpoint> --name ${name}`, SELECT_HINT] : undefined})
+  }
   C.writeActive(name, ctx.env)
   err(ctx, `${ctx.style.green('✓')} Active gateway set to '${name}'`)
   const envGw = nonEmpty(ctx.env.OPENSHELL_GATEWAY)
-  if (envGw) err(ctx, `${ctx.style.yellow('⚠')} OPENSHELL_GATEWAY is set to '${envGw}'; it overrides the active gateway until it is unset`)
+  if (envGw && modern) {
+    err(ctx, `${ctx.style.yellow('⚠')} OPENSHELL_GATEWAY=${envGw} is set and will override this selection.`)
+    err(ctx, `  Unset it or run: export OPENSHELL_GATEWAY=${name}`)
+  } else if (envGw) err(ctx, `${ctx.style.yellow('⚠')} OPENSHELL_GATEWAY is set to '${envGw}'; it overrides the active gateway until it is unset`)
 }
 
 H['gateway list'] = (ctx, p) => {
@@ -305,7 +323,8 @@ H['gateway list'] = (ctx, p) => {
   items.forEach((g, i) => out(ctx, (g.active ? '* ' : '  ') + rows[i + 1]))
 }
 
-H['gateway add'] = (ctx, p) => {
+// 0.1.x (reference texts; no real 0.1.x CLI to compare with)
+function gatewayAddRef(ctx, p) {
   const {env, state, style: s} = ctx
   const endpoint = p.pos[0]
   if (!/^https?:\/\//.test(endpoint)) throw new CliError(`invalid gateway endpoint '${endpoint}'`, ['expected a URL such as https://127.0.0.1:17670'])
@@ -324,12 +343,73 @@ H['gateway add'] = (ctx, p) => {
   if (!C.serverAccepting(state.servers[endpoint], ctx.now)) err(ctx, `${s.yellow('⚠')} Gateway is not reachable at ${endpoint}: ${REFUSED}`)
 }
 
-H['gateway remove'] = (ctx, p) => {
+function gatewayRemoveRef(ctx, p) {
   const name = p.pos[0]
   if (!C.readMetadata(name, ctx.env)) throw new CliError(`No gateway metadata found for '${name}'.`)
   C.removeRegistration(name, ctx.env)
   if (C.readActive(ctx.env) === name) C.clearActive(ctx.env)
   err(ctx, `${ctx.style.green('✓')} Gateway '${name}' removed`)
+}
+
+H['gateway add'] = (ctx, p) => {
+  if (!real00(ctx.caps)) return gatewayAddRef(ctx, p)
+  const {env, state, style: s} = ctx
+  const endpoint = p.pos[0]
+  if (!/^https?:\/\//.test(endpoint)) throw new CliError(`invalid gateway endpoint '${endpoint}'`, ['expected a URL such as https://127.0.0.1:17670'])
+  const name = p.flags['--name'] || (p.flags['--local'] ? 'openshell' : new URL(endpoint).hostname.replace(/[^A-Za-z0-9._-]/g, '_'))
+  const exact = true // the shapes below were observed on the real 0.0.111
+  if (C.readMetadata(name, env)) {
+    throw new CliError(`Gateway '${name}' already exists.`, [], {help: [`Remove it first with: openshell gateway remove ${name}`, 'Or choose a different name with: --name <name>']})
+  }
+  const mtls = path.join(C.gatewayDir(name, env), 'mtls')
+  // https without --local/--remote: an edge-authenticated (cloud) gateway with a browser login (real 0.0.111)
+  const cloud = endpoint.startsWith('https://') && !p.flags['--local'] && !p.flags['--remote']
+  let useBundle = false
+  if (p.flags['--local']) {
+    const dir = C.localTlsDir(env)
+    useBundle = ['ca.crt', 'client/tls.crt', 'client/tls.key'].every((f) => fs.existsSync(path.join(dir, f)))
+    // no bundle: the CLI falls back to an existing gateways/<n>/mtls/ca.crt (left by `gateway remove`)
+    if (!useBundle && !fs.existsSync(path.join(mtls, 'ca.crt'))) {
+      throw new CliError(`mTLS certificates for gateway '${name}' were not found.`, [], {help: [
+        'Expected them under the default gateway config directory.',
+        `Start the gateway package first so it provisions client TLS material, then retry: openshell gateway add ${endpoint} --local`,
+      ]})
+    }
+  }
+  if (p.flags['--local'] && !C.serverAccepting(state.servers[endpoint], ctx.now)) {
+    err(ctx, `${s.yellow('⚠')} Gateway is not reachable at ${endpoint}. Verify the gateway is running.`)
+  }
+  C.writeRegistration({name, endpoint, port: 0, exact, isRemote: cloud, authMode: cloud ? 'cloudflare_jwt' : 'mtls'}, env)
+  if (useBundle) C.copyLocalBundleToMtls(C.localTlsDir(env), mtls)
+  C.writeActive(name, env)
+  err(ctx, `${s.green('✓')} Gateway '${name}' added and set as active`)
+  err(ctx, `  ${s.dim('Endpoint:')} ${endpoint}`)
+  err(ctx, `  ${s.dim('Type:')} ${cloud ? 'cloud' : p.flags['--remote'] ? 'remote' : 'local'}`)
+  if (p.flags['--local'] || p.flags['--remote']) err(ctx, `${s.green('✓')} TLS certificates present`)
+  if (cloud) {
+    err(ctx)
+    if (nonEmpty(env.OPENSHELL_NO_BROWSER)) {
+      err(ctx, `${s.yellow('!')} Authentication failed: authentication skipped (OPENSHELL_NO_BROWSER is set).`)
+      err(ctx, 'Authenticate later with: openshell gateway login')
+    } else {
+      // the real CLI waits 120 s for the browser first; the simulator does not wait
+      err(ctx, `${s.yellow('!')} Authentication failed: authentication timed out after 120 seconds.`)
+      err(ctx, 'Try again with: openshell gateway login')
+      C.removeMetadata(name, env)
+      if (C.readActive(env) === name) C.clearActive(env)
+      err(ctx, `${s.yellow('!')} Registration for '${name}' removed. Fix the issue and retry gateway add.`)
+    }
+  }
+}
+
+H['gateway remove'] = (ctx, p) => {
+  if (!real00(ctx.caps)) return gatewayRemoveRef(ctx, p)
+  const name = p.pos[0]
+  if (!C.readMetadata(name, ctx.env)) throw new CliError(`No gateway metadata found for '${name}'.`, [], {help: [SELECT_HINT]})
+  // real 0.0.111: metadata.json and active_gateway go; mtls/ and last_sandbox stay
+  C.removeMetadata(name, ctx.env)
+  if (C.readActive(ctx.env) === name) C.clearActive(ctx.env)
+  err(ctx, `${ctx.style.green('✓')} Gateway registration '${name}' removed.`)
 }
 
 H['gateway login'] = (ctx) => {
@@ -391,7 +471,11 @@ H['sandbox create'] = (ctx, p) => {
   const name = p.flags['--name'] || `sandbox-${Math.random().toString(36).slice(2, 8)}`
   if (name.length > 19) throw new CliError(tonic('InvalidArgument', `name exceeds maximum length (${name.length} > 19)`, caps))
   if (!NAME_RE.test(name)) throw new CliError(tonic('InvalidArgument', `invalid sandbox name '${name}': must be a lowercase RFC 1123 label`, caps))
-  if (server.sandboxes[name]) throw new CliError('sandbox already exists', [`hint: delete it first with: openshell sandbox delete ${name}`])
+  if (server.sandboxes[name]) {
+    if (!real00(caps)) throw new CliError('sandbox already exists', [`hint: delete it first with: openshell sandbox delete ${name}`])
+    // real 0.0.111: the bare gRPC message, a blank message line, then the hint (with a literal <name>)
+    throw new CliError('sandbox already exists', [], {help: ['', 'hint: delete it first with: openshell sandbox delete <name>', '      or use a different name']})
+  }
   for (const prov of p.flags['--provider'] || []) if (!server.providers[prov]) throw new CliError(tonic('FailedPrecondition', `provider '${prov}' not found`, caps))
   const labels = Object.fromEntries((p.flags['--label'] || []).map((kv) => kv.split('=')))
   const sb = server.sandboxes[name] = C.newSandbox(name, 'Ready', {from: p.flags['--from'] || null, providers: p.flags['--provider'] || [], labels})
@@ -403,7 +487,9 @@ H['sandbox create'] = (ctx, p) => {
     err(ctx, 'Provisioning sandbox (structured output on stdout)...')
     return emit(ctx, {...sandboxJson(ctx, server, sb), policy_source: 'sandbox'}, p.output)
   }
-  out(ctx, `Created sandbox: ${name}`)
+  if (real00(caps)) out(ctx) // real 0.0.111 starts with a blank line
+  out(ctx, real00(caps) ? `${ctx.style.bold('Created sandbox:')} ${ctx.style.bold(name)}` : `Created sandbox: ${name}`)
+  if (real00(caps)) out(ctx)
   out(ctx, '  [0.0s] Requesting compute...')
 }
 
@@ -421,10 +507,19 @@ H['sandbox get'] = (ctx, p) => {
   out(ctx, `  ${s.dim('Phase:')} ${C.effectivePhase(sb, ctx.now)}`)
   if (!caps.legacy) {
     out(ctx, `  ${s.dim('Resource version:')} ${sb.resourceVersion || 1}`)
+    const labels = Object.entries(sb.labels || {})
+    if (labels.length > 0 && real00(caps)) {
+      out(ctx, `  ${s.dim('Labels:')} `) // sic: trailing space (real 0.0.111)
+      for (const [k, v] of labels.sort()) out(ctx, `    ${k}: ${v}`)
+    }
     out(ctx, `  ${s.dim('Policy source:')} sandbox`)
     if (policy) out(ctx, `  ${s.dim('Revision:')} ${policy.version}`)
   }
-  if (policy) { out(ctx); out(ctx, s.bold('Policy:')); ctx.stdout.push(policy.content.endsWith('\n') ? policy.content : policy.content + '\n') }
+  if (policy && real00(caps)) {
+    // real 0.0.111: `Policy:`, a blank line, the YAML indented by two
+    out(ctx); out(ctx, s.bold('Policy:')); out(ctx)
+    for (const l of policy.content.replace(/\n+$/, '').split('\n')) out(ctx, l ? `  ${l}` : '')
+  } else if (policy) { out(ctx); out(ctx, s.bold('Policy:')); ctx.stdout.push(policy.content.endsWith('\n') ? policy.content : policy.content + '\n') }
 }
 
 function encodeToken(offset) { return Buffer.from(`offset:${offset}`).toString('base64url') }
@@ -449,6 +544,17 @@ H['sandbox list'] = (ctx, p) => {
     const n = size === 0 ? 100 : Math.min(size, 1000)
     page = all.slice(start, start + n)
     if (start + n < all.length) next = encodeToken(start + n)
+  } else if (caps.listOffset) {
+    // real 0.0.111: --limit defaults to 100 and the rest is cut silently (exit 0, nothing on stderr)
+    const num = (flag, dflt) => {
+      const v = p.flags[flag]
+      if (v === undefined) return dflt
+      if (!/^\d+$/.test(v)) throw new UsageError(`invalid value '${v}' for '${flag} <${flag.slice(2).toUpperCase()}>': invalid digit found in string`, 'openshell ' + COMMANDS['sandbox list'].usage)
+      return Number(v)
+    }
+    const limit = num('--limit', 100)
+    const offset = num('--offset', 0)
+    page = all.slice(offset, offset + limit)
   }
   if (p.output !== 'table') {
     const items = page.map((sb) => sandboxJson(ctx, server, sb))
@@ -560,7 +666,7 @@ H['inference get'] = (ctx) => {
     out(ctx, `  ${s.dim('Version:')} ${route.version}`)
   }
   block('Inference:', server.inference)
-  if (caps.envelope) { out(ctx); block('System inference:', null) }
+  if (!caps.legacy) { out(ctx); block('System inference:', null) }
 }
 
 H['policy set'] = (ctx, p) => {

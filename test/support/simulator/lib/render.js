@@ -1,37 +1,56 @@
 // Output rendering that imitates the real CLI: miette reports, tonic status texts, clap usage errors, ANSI.
 
 // ---------- miette ----------
-function wrap(text, width) {
+const WIDTH = 80
+/** textwrap as miette uses it: break at spaces; a word too long for the line is split after a hyphen that fits,
+ *  else cut at the width. `first` / `rest` are the text widths of the first and the following lines. */
+function wrap(text, first, rest = first) {
   const out = []
   for (const para of String(text).split('\n')) {
-    let line = ''
-    for (let word of para.split(' ')) {
-      while (word.length > width) { // textwrap breaks over-long words
-        if (line) { out.push(line); line = '' }
-        out.push(word.slice(0, width)); word = word.slice(width)
+    // a paragraph's own indentation (`      or use a different name`) is kept on its first line
+    const indent = /^ */.exec(para)[0]
+    let line = indent
+    const room = () => (out.length === 0 ? first : rest) - line.length - (line.trim() ? 1 : 0)
+    for (let word of para.slice(indent.length).split(' ')) {
+      while (word.length > room()) {
+        if (line.trim() && word.length <= (out.length === 0 ? first : rest)) { out.push(line); line = ''; continue }
+        const fit = room()
+        const hy = word.lastIndexOf('-', fit - 1)
+        // no hyphen that fits: a word too long for any line starts a line of its own and is cut at the width
+        const cut = hy > 0 ? hy + 1 : line.trim() ? 0 : fit
+        if (cut <= 0) { out.push(line); line = ''; continue }
+        line = line.trim() ? `${line} ${word.slice(0, cut)}` : line + word.slice(0, cut)
+        out.push(line); line = ''
+        word = word.slice(cut)
       }
-      if (!line) line = word
-      else if (line.length + 1 + word.length <= width) line += ' ' + word
-      else { out.push(line); line = word }
+      if (!line.trim()) line += word
+      else line += ' ' + word
     }
     out.push(line)
   }
   return out
 }
-/** `Error:   × top` / `  ├─▶ cause` … `  ╰─▶ last`, wrapped at 80 columns. */
+/**
+ * A miette report as openshell 0.0.111 prints it: `Error:   × <top>`, then the message's further lines (hints such
+ * as `Set one with: …`) as `  │ <line>`, then `  ├─▶ cause` … `  ╰─▶ last`; everything wrapped at 80 columns and the
+ * report followed by one blank line. `help` is a string or an array of message lines (the hints).
+ */
 export function miette(top, causes = [], help) {
   const lines = []
-  const t = wrap(top, 76)
-  lines.push('Error:   × ' + t[0])
-  for (const c of t.slice(1)) lines.push('  │ ' + c)
+  const hints = help === undefined ? [] : Array.isArray(help) ? help : String(help).split('\n')
+  const msg = [top, ...hints]
+  msg.forEach((m, i) => {
+    // `Error: ` is printed around the report, outside miette's 80 columns: `  × ` and `  │ ` take 4
+    const w = wrap(m, WIDTH - 4)
+    w.forEach((l, j) => lines.push(i === 0 && j === 0 ? 'Error:   × ' + l : ('  │ ' + l).replace(/\s+$/, m === '' ? ' ' : '')))
+  })
   causes.forEach((cause, i) => {
     const last = i === causes.length - 1
-    const w = wrap(cause, 74)
+    const w = wrap(cause, WIDTH - 6)
     lines.push((last ? '  ╰─▶ ' : '  ├─▶ ') + w[0])
     for (const c of w.slice(1)) lines.push((last ? '      ' : '  │   ') + c)
   })
-  if (help) { lines.push(''); for (const [i, h] of wrap(help, 72).entries()) lines.push((i ? '        ' : '  help: ') + h) }
-  return lines.join('\n') + '\n'
+  return lines.join('\n') + '\n\n'
 }
 
 // ---------- tonic Status Display ----------
