@@ -28,12 +28,21 @@ function joinFragment(previous: string, fragment: string): string {
   const prev = previous.replace(/\s+$/, '')
   if (/[A-Za-z0-9][-/]$/.test(prev) && /^[A-Za-z0-9._~]/.test(frag)) return prev + frag
   // A word longer than the width (a path) is broken mid-word: the line above is then exactly full.
-  if ([...prev].length >= MIETTE_WIDTH && /\/\S*$/.test(prev) && /^[A-Za-z0-9._~/-]/.test(frag)) return prev + frag
+  if (reportWidth(prev) >= MIETTE_WIDTH && /\/\S*$/.test(prev) && /^[A-Za-z0-9._~/-]/.test(frag)) return prev + frag
   return `${prev} ${frag}`
 }
 
 /** miette's report width when stderr is not a terminal (always the case for nemoclaw's captured runs). */
 export const MIETTE_WIDTH = 80
+
+/**
+ * Columns a report line took in miette's layout. The `Error: ` in front of the first line is printed by the
+ * program around the report, outside miette's width: 0.0.111 prints an unwrapped 84-column
+ * `Error:   × code: 'Some requested entity was not found', message: "sandbox not found"`.
+ */
+function reportWidth(line: string): number {
+  return [...line.replace(/^Error: /, '')].length
+}
 
 /**
  * Was `fragment` (the text of a `  │ ` line) put on its own line by miette's word wrap, rather than by a newline in
@@ -47,7 +56,7 @@ function isWrap(previous: string, fragment: string): boolean {
   if (frag === '') return false
   const prev = previous.replace(/\s+$/, '')
   const firstWord = frag.split(/\s/, 1)[0]
-  if ([...prev].length + 1 + [...firstWord].length > MIETTE_WIDTH) return true
+  if (reportWidth(prev) + 1 + [...firstWord].length > MIETTE_WIDTH) return true
   // A sentence cut mid-way (narrower output, or a hand-wrapped message): the line above does not end a sentence and
   // the fragment goes on in lower case. Hint lines start with a capital (`Set one with:`) or `hint:`.
   const prevText = prev.replace(/^\s*(?:Error:\s*×|×|├─▶|╰─▶|│)\s*/, '')
