@@ -6,11 +6,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {stripAnsi as plain} from '../support/real-openshell.js'
 import {createSim, type Sim} from '../support/sim.js'
 import {os} from './run.js'
 
 const FIX = fileURLToPath(new URL('../fixtures/openshell/0.0.111/', import.meta.url))
-const plain = (s: string) => s.replaceAll(/\u001B\[[0-9;]*m/g, '')
 const norm = (s: string) => plain(s).replaceAll(/127\.0\.0\.1:\d+/g, '127.0.0.1:<PORT>').replaceAll(/\[\d+\.\d+s\]/g, '[<T>s]')
 function fixture(name: string, rename: Record<string, string> = {}): {stdout: string; stderr: string; exitCode: number} {
   const f = JSON.parse(fs.readFileSync(path.join(FIX, `${name}.json`), 'utf8'))
