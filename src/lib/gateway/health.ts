@@ -94,12 +94,18 @@ export function contextFor(facts: GatewayFacts, failure?: Failure): GuidanceCont
     envOverride: facts.envOverride,
     gateway: facts.gateway,
     generation: facts.capabilities?.generation,
+    localBundle: facts.localBundle,
     serviceUnit: facts.serviceUnit,
     version: facts.capabilities?.version.raw,
   }
   if (failure) {
     ctx.message = failure.message
-    if (failure.kind === 'timed_out') ctx.hungCommand = commandOf(failure)
+    if (failure.kind === 'timed_out') {
+      ctx.hungCommand = commandOf(failure)
+      if (failure.evidence.timeoutMs !== undefined) ctx.timeoutMs = failure.evidence.timeoutMs
+    }
+
+    if (failure.kind === 'certs_missing') ctx.certsMissing = true
   }
 
   return ctx

@@ -149,11 +149,12 @@ describe('gateway/health classifyGateway', () => {
     expect(overrideOf(facts())).to.equal(undefined)
   })
 
-  it('contextFor carries generation, version, endpoint, service unit and the active gateway (override first)', () => {
-    expect(contextFor(facts({capabilities: LEGACY_CAPS, endpoint: 'https://127.0.0.1:8080', serviceUnit: false}))).to.deep.equal({
+  it('contextFor carries generation, version, endpoint, service unit, local bundle and the active gateway (override first)', () => {
+    expect(contextFor(facts({capabilities: LEGACY_CAPS, endpoint: 'https://127.0.0.1:8080', localBundle: false, serviceUnit: false}))).to.deep.equal({
       activeGateway: 'nemoclaw',
       endpoint: 'https://127.0.0.1:8080',
       envOverride: undefined,
+      localBundle: false,
       gateway: 'nemoclaw',
       generation: 'legacy',
       serviceUnit: false,
