@@ -26,7 +26,12 @@ export async function recoverAll(
     reports.push(await recoverGateway(client, health, {silent: opts.silent}))
   }
 
-  let after = await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true})
+  // Keep what recovery learned: a gateway it tried to start that still refuses is "refusing after restart", not
+  // merely "unreachable" (whose advice would be to run the recovery that just failed).
+  const startAttempted = reports
+    .filter((rep) => rep.steps.some((s) => s.step.kind === 'start' || (s.step.kind === 'reimport-trust' && s.step.method === 'legacy-start')))
+    .map((rep) => rep.before.gateway)
+  let after = await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true, startAttempted})
   const notReady = (r: Reconciliation) => r.verdicts.some((v) => v.classId === 'sandbox_not_ready')
   const gatewaysOk = (r: Reconciliation) => [...r.gateways.values()].every((h) => h.classId === 'ok')
   if (gatewaysOk(after) && notReady(after)) {
@@ -39,7 +44,7 @@ export async function recoverAll(
              
             await sleep(Math.min(delays.next().value as number, Math.max(0, deadline - Date.now())))
              
-            after = await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true})
+            after = await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true, startAttempted})
           }
 
           const waiting = after.verdicts.filter((v) => v.classId === 'sandbox_not_ready').map((v) => v.name)

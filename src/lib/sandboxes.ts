@@ -37,6 +37,8 @@ export interface ReconcileOptions {
   /** Apply the registry updates (default true). */
   write?: boolean
   by?: string
+  /** Gateways that recovery just tried to start: one still refusing is `gateway_refusing_after_restart`. */
+  startAttempted?: string[]
 }
 
 export function worstOf(r: Reconciliation, name?: string): ClassId {
@@ -72,7 +74,7 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
   for (const gw of gatewayNames) {
     steps.push({
       async run() {
-        const h = await probeGateway(client, gw)
+        const h = await probeGateway(client, gw, {startAttempted: opts.startAttempted?.includes(gw)})
         healths.set(gw, h)
         return h.classId === 'ok' ? {ok: true} : {note: h.classId, ok: false}
       },
