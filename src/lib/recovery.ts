@@ -31,7 +31,8 @@ export async function recoverAll(
   const startAttempted = reports
     .filter((rep) => rep.steps.some((s) => s.step.kind === 'start' || (s.step.kind === 'reimport-trust' && s.step.method === 'legacy-start')))
     .map((rep) => rep.before.gateway)
-  let after = await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true, startAttempted})
+  // Nothing was recovered: the prerun reconciliation still holds, so do not probe again.
+  let after = reports.length === 0 ? before : await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true, startAttempted})
   const notReady = (r: Reconciliation) => r.verdicts.some((v) => v.classId === 'sandbox_not_ready')
   const gatewaysOk = (r: Reconciliation) => [...r.gateways.values()].every((h) => h.classId === 'ok')
   if (gatewaysOk(after) && notReady(after)) {
