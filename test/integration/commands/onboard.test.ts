@@ -98,6 +98,27 @@ for (const profile of PROFILES) {
       }
     })
 
+    it('gateway stopped: onboard B runs only the safe start, and A comes back Ready and registered', async () => {
+      const sim = await createSim({profile})
+      try {
+        sim.control('sandbox', 'add', 'alpha')
+        seedRegistry(sim, [{name: 'alpha'}])
+        sim.control('gateway', 'stop')
+        sim.clearLog()
+        const r = await runCli(sim, ['onboard', '--name', 'beta', '--non-interactive', '--json'], {env: {NVIDIA_API_KEY: KEY}})
+        expect(r.exitCode, r.stderr).to.equal(0)
+        expect(r.json).to.include({gatewayReused: false, ok: true})
+        const gw = calls(sim).filter((c) => GATEWAY_MUTATIONS.test(c))
+        const systemctl = sim.argvLog('systemctl').map((e) => e.argv.join(' ')).filter((a) => !a.includes('is-active'))
+        if (profile === 'legacy') expect([gw, systemctl]).to.deep.equal([['gateway start --name nemoclaw'], []])
+        else expect([gw, systemctl]).to.deep.equal([[], ['--user start openshell-gateway']])
+        expect(Object.keys(liveSandboxes(sim)).sort()).to.deep.equal(['alpha', 'beta'])
+        expect(registryNames(sim)).to.deep.equal(['alpha', 'beta'])
+      } finally {
+        sim.cleanup()
+      }
+    })
+
     it('container runtime down and the gateway stopped: fails naming docker info, starts nothing, registers nothing', async () => {
       const sim = await createSim({profile})
       try {
