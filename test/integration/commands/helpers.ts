@@ -89,3 +89,11 @@ export function allFilesText(dir: string): string {
 export function errText(r: {stderr: string}): string {
   return r.stderr.replace(/\s*\n\s*›\s*/g, ' ').replace(/^\s*›\s*/, '').replace(/\s+/g, ' ')
 }
+
+/** The openshell command of each logged call, without flags: `status`, `sandbox list`, `logs`, `--version`. */
+export function verbs(sim: Sim): string[] {
+  return calls(sim).map((c) => {
+    const w = c.split(' ')
+    return ['status', 'logs', '--version'].includes(w[0]) ? w[0] : w.slice(0, 2).join(' ')
+  })
+}
