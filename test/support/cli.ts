@@ -102,6 +102,8 @@ export function commandOf(argv: string[]): string {
 
     if (a.startsWith('-')) {
       if (words.length === 0 && (a === '--version' || a === '-V')) return '--version'
+      // A flag after the command word: what follows may be its value (`status -o json`), not a subcommand.
+      if (words.length > 0) break
       continue
     }
 
