@@ -2,6 +2,8 @@
 import {expect} from 'chai'
 
 import {spawn} from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
 
 import {assertBuilt, BIN, cliEnv, mutatingCalls, runCli} from '../../support/cli.js'
 import {createSim, type Sim} from '../../support/sim.js'
@@ -139,8 +141,13 @@ for (const profile of PROFILES) {
       expect(verbs(sim).sort(), 'nothing recovered, no second probe').to.deep.equal(['--version', 'sandbox list', 'status'])
     })
 
-    it('destroy without --yes on a non-TTY refuses (exit 2) and deletes nothing', async () => {
+    it('destroy without --yes on a non-TTY refuses (exit 2) before any openshell call, leaving the registry byte-identical', async () => {
+      const file = path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json')
+      const before = fs.readFileSync(file)
+      sim.clearLog()
       const r = await runCli(sim, ['destroy', 'beta'])
+      expect(sim.argvLog()).to.deep.equal([])
+      expect(fs.readFileSync(file).equals(before)).to.equal(true)
       expect(r.exitCode).to.equal(2)
       expect(errText(r)).to.contain('--yes')
       expect(mutatingCalls(sim.argvLog())).to.deep.equal([])
