@@ -99,7 +99,10 @@ export function contextFor(facts: GatewayFacts, failure?: Failure): GuidanceCont
   }
   if (failure) {
     ctx.message = failure.message
-    if (failure.kind === 'timed_out') ctx.hungCommand = commandOf(failure)
+    if (failure.kind === 'timed_out') {
+      ctx.hungCommand = commandOf(failure)
+      ctx.timeoutMs = failure.evidence.timeoutMs
+    }
   }
 
   return ctx

@@ -88,6 +88,8 @@ export interface FailureEvidence {
   exitCode: number | null
   signal: string | null
   timedOut: boolean
+  /** nemoclaw's own limit, when the call timed out. */
+  timeoutMs?: number
   /** The meaningful stderr lines (stripped, joined, glyphs removed), at most a handful. */
   lines: string[]
 }
