@@ -21,7 +21,7 @@ import type {OpenShell} from './openshell/client.js'
 import {localTlsBundle, readGatewayMetadata} from './openshell/config.js'
 import {runProcess} from './openshell/runner.js'
 import type {SandboxPhase} from './openshell/types.js'
-import {load, registryPaths, type SandboxRecord, upsertRecord, validateSandboxName} from './registry/index.js'
+import {load, registryPaths, type SandboxRecord, upsertRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
 import {runSteps, type StepSpec, type TaskVerdict} from './ui/tasks.js'
 
 export const PROVIDERS = {
@@ -82,6 +82,8 @@ export class OnboardError extends Error {
 export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): void {
   const check = validateSandboxName(input.name)
   if (!check.ok) throw new OnboardError(check.reason, 2)
+  const gatewayCheck = validateGatewayName(input.gateway)
+  if (!gatewayCheck.ok) throw new OnboardError(gatewayCheck.reason, 2)
   if (!input.model || input.model.length > 200) throw new OnboardError('--model is required (at most 200 characters).', 2)
   if (input.endpointUrl !== undefined) {
     let url: URL | undefined
