@@ -88,12 +88,12 @@ export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): void
   if (input.endpointUrl !== undefined) {
     let url: URL | undefined
     try {
-      url = new URL(input.endpointUrl)
+      url = input.endpointUrl.length <= 2048 ? new URL(input.endpointUrl) : undefined
     } catch {
       url = undefined
     }
 
-    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new OnboardError(`--endpoint-url must be an http(s) URL, got '${input.endpointUrl.slice(0, 80)}'.`, 2)
+    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new OnboardError(`--endpoint-url must be an http(s) URL (at most 2048 characters), got '${input.endpointUrl.slice(0, 80)}'.`, 2)
   }
 
   if (input.credentialEnv !== undefined) {
