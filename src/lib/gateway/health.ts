@@ -130,7 +130,11 @@ export function classifyGateway(facts: GatewayFacts, evidence: CallEvidence[] = 
     return {answering, classId, context, evidence, facts, gateway: facts.gateway, guidance: guidanceFor(classId, context)}
   }
 
-  if (facts.openshellFailure) return done(classOfFailure(facts.openshellFailure), false, facts.openshellFailure)
+  if (facts.openshellFailure) {
+    // A binary that answers `--version` with something that is not an openshell version is not one we support.
+    const id = facts.openshellFailure.kind === 'unparseable' ? 'openshell_unsupported' : classOfFailure(facts.openshellFailure)
+    return done(id, false, facts.openshellFailure)
+  }
   if (!facts.capabilities) return done('openshell_missing', false)
   if (facts.capabilities.unsupported) return done('openshell_unsupported', false)
   if (!facts.registered) return done('gateway_not_configured', false)

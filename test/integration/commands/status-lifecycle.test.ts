@@ -122,8 +122,15 @@ for (const profile of PROFILES) {
       expect(j[0].record.gateway).to.equal('nemoclaw')
       expectReadOnly(sim)
 
-      const [again, pruned] = await Promise.all([runCli(sim, ['status', '--json']), runCli(sim, ['list', '--pruned', '--json'])])
+      const [again, pruned, connect] = await Promise.all([
+        runCli(sim, ['status', '--json']),
+        runCli(sim, ['list', '--pruned', '--json']),
+        runCli(sim, ['connect', 'beta', '--probe-only', '--json']),
+      ])
       expect(again.exitCode, 'the stale record is gone, all is well').to.equal(0)
+      expect(connect.exitCode, 'a pruned name is still reported as missing, not as never registered').to.equal(30)
+      expect(connect.json.error.id).to.equal('sandbox_missing')
+      expect(connect.json.error.message).to.match(/no longer registered: it was removed at .*does not list sandbox 'beta'.*nemoclaw onboard --name beta/)
       expect(pruned.exitCode).to.equal(0)
       expect(pruned.json.pruned.map((p: any) => [p.name, p.record.gateway])).to.deep.equal([['beta', 'nemoclaw']])
       expect(journal(sim)).to.have.length(1)

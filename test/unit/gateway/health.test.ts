@@ -22,7 +22,7 @@ describe('gateway/health classifyGateway', () => {
       ['usage_error', 'openshell_unsupported'],
       ['timed_out', 'probe_timeout'],
       ['killed', 'unknown'],
-      ['unparseable', 'unknown'],
+      ['unparseable', 'openshell_unsupported'],
     ]
     for (const [kind, id] of table) {
       it(`a ${kind} failure of --version → ${id}, not answering, whatever else is known`, () => {
