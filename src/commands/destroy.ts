@@ -4,10 +4,11 @@ import {NemoclawCommand} from '../lib/cli/base.js'
 import {openshell} from '../lib/cli/runtime.js'
 import {requireOne} from '../lib/cli/targets.js'
 import {EXIT_CODES, renderGuidance} from '../lib/gateway/classes.js'
-import {removeRecord} from '../lib/registry/index.js'
+import {removeRecord, validateSandboxName} from '../lib/registry/index.js'
 
 export default class Destroy extends NemoclawCommand {
-  static override targetsSandbox = true
+  // Reconciled in run(), after the confirmation: a refused destroy must not touch anything, not even lastSeen.
+  static override targetsSandbox = false
 
   static override description = `Delete a sandbox on its gateway, then its local record (journaled to pruned.jsonl).
 
@@ -28,14 +29,18 @@ This is the only nemoclaw command that deletes a sandbox. It needs --yes when no
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Destroy)
+    const check = validateSandboxName(args.name)
+    if (!check.ok) this.fail(check.reason, {exit: 2, id: 'invalid_name', json: flags.json})
+    if (!flags.yes) {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        this.error(`Refusing to delete sandbox '${args.name}' without --yes (not a terminal). Run \`nemoclaw destroy ${args.name} --yes\`.`, {exit: 2})
+      }
+    }
+
     const {name, r} = await requireOne(this, {json: flags.json, name: args.name})
     const v = r.verdicts.find((x) => x.name === name)!
 
     if (!flags.yes) {
-      if (!process.stdin.isTTY || !process.stdout.isTTY) {
-        this.error(`Refusing to delete sandbox '${name}' without --yes (not a terminal). Run \`nemoclaw destroy ${name} --yes\`.`, {exit: 2})
-      }
-
       const {confirm} = await import('@inquirer/prompts')
       const ok = await confirm({default: false, message: `Delete sandbox '${name}' on gateway '${v.gateway}'? Its files are lost.`})
       if (!ok) {

@@ -92,7 +92,7 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
     let interrupted = false
     const onSigint = () => {
       interrupted = true
-      process.stderr.write('\nInterrupted. The registry was not changed by this run; run the same command again to finish.\n')
+      process.stderr.write('\nInterrupted. The registry is written only by the last step, atomically, so it is consistent; run the same command again to finish.\n')
       process.exit(130)
     }
 

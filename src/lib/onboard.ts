@@ -6,7 +6,7 @@
  * re-run picks up the sandbox that already exists. Secrets are passed to openshell by NAME only (`--credential
  * NVIDIA_API_KEY`); their values stay in the environment of the child. One onboard per sandbox name at a time.
  */
-import {mkdirSync} from 'node:fs'
+import {mkdirSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -21,7 +21,7 @@ import type {OpenShell} from './openshell/client.js'
 import {localTlsBundle, readGatewayMetadata} from './openshell/config.js'
 import {runProcess} from './openshell/runner.js'
 import type {SandboxPhase} from './openshell/types.js'
-import {load, registryPaths, type SandboxRecord, upsertRecord, validateSandboxName} from './registry/index.js'
+import {load, registryPaths, type SandboxRecord, upsertRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
 import {runSteps, type StepSpec, type TaskVerdict} from './ui/tasks.js'
 
 export const PROVIDERS = {
@@ -82,16 +82,18 @@ export class OnboardError extends Error {
 export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): void {
   const check = validateSandboxName(input.name)
   if (!check.ok) throw new OnboardError(check.reason, 2)
+  const gatewayCheck = validateGatewayName(input.gateway)
+  if (!gatewayCheck.ok) throw new OnboardError(gatewayCheck.reason, 2)
   if (!input.model || input.model.length > 200) throw new OnboardError('--model is required (at most 200 characters).', 2)
   if (input.endpointUrl !== undefined) {
     let url: URL | undefined
     try {
-      url = new URL(input.endpointUrl)
+      url = input.endpointUrl.length <= 2048 ? new URL(input.endpointUrl) : undefined
     } catch {
       url = undefined
     }
 
-    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new OnboardError(`--endpoint-url must be an http(s) URL, got '${input.endpointUrl.slice(0, 80)}'.`, 2)
+    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new OnboardError(`--endpoint-url must be an http(s) URL (at most 2048 characters), got '${input.endpointUrl.slice(0, 80)}'.`, 2)
   }
 
   if (input.credentialEnv !== undefined) {
@@ -124,15 +126,41 @@ async function containerRuntime(env: NodeJS.ProcessEnv): Promise<string | undefi
   return runs.find(({r}) => r.exitCode === 0)?.bin
 }
 
-/** Hold a per-name lock for the whole onboard: a second onboard of the same name fails at once, clearly. */
+const NAME_LOCK_STALE_MS = 10_000
+const NAME_LOCK_UPDATE_MS = 2000
+
+function mtimeOf(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Hold a per-name lock for the whole onboard: a second onboard of the same name fails clearly, within one refresh
+ * interval. A live holder refreshes the lock every NAME_LOCK_UPDATE_MS; a lock that is not refreshed belongs to a
+ * run that was killed (kill -9, OOM): wait until it turns stale and take it, instead of calling a dead run busy.
+ */
 async function lockName(name: string, env: NodeJS.ProcessEnv): Promise<() => Promise<void>> {
   const {home} = registryPaths({env})
   const dir = path.join(home, 'locks')
   mkdirSync(dir, {mode: 0o700, recursive: true})
-  try {
-    return await lockfile.lock(path.join(dir, `onboard-${name}`), {realpath: false, retries: 0, stale: 10_000, update: 2000})
-  } catch {
-    throw new OnboardError(`Another \`nemoclaw onboard\` for '${name}' is running. Wait for it to finish, then run \`nemoclaw status ${name}\`.`, 4, 'busy')
+  const file = path.join(dir, `onboard-${name}`)
+  const busy = () => new OnboardError(`Another \`nemoclaw onboard\` for '${name}' is running. Wait for it to finish, then run \`nemoclaw status ${name}\`.`, 4, 'busy')
+  const deadline = Date.now() + NAME_LOCK_STALE_MS + NAME_LOCK_UPDATE_MS
+  let firstSeen: number | undefined
+  for (;;) {
+    try {
+      return await lockfile.lock(file, {realpath: false, retries: 0, stale: NAME_LOCK_STALE_MS, update: NAME_LOCK_UPDATE_MS})
+    } catch (error) {
+      if ((error as {code?: string}).code !== 'ELOCKED' || Date.now() > deadline) throw busy()
+      const mtime = mtimeOf(`${file}.lock`)
+      firstSeen ??= mtime
+      if (mtime !== undefined && mtime !== firstSeen) throw busy() // refreshed: its holder is alive
+    }
+
+    await sleep(250)
   }
 }
 

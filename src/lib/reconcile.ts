@@ -63,12 +63,13 @@ export function phaseClass(phase: SandboxPhase): ClassId {
   }
 }
 
-function sandboxGuidance(classId: ClassId, health: GatewayHealth, name: string, phase?: SandboxPhase, failure?: Failure): Guidance {
-  const ctx = {...(failure ? contextFor(health.facts, failure) : health.context), phase, sandbox: name}
+function sandboxGuidance(classId: ClassId, health: GatewayHealth, name: string, phase?: SandboxPhase, failure?: Failure, recordKept?: boolean): Guidance {
+  const ctx = {...(failure ? contextFor(health.facts, failure) : health.context), phase, sandbox: name, ...(recordKept ? {recordKept} : {})}
   return guidanceFor(classId, ctx)
 }
 
-export function decide(records: RecordRef[], live: Map<string, LiveGateway>): Decision {
+/** `readOnly`: the caller will not apply the removals (doctor), so the guidance must not say the record moved. */
+export function decide(records: RecordRef[], live: Map<string, LiveGateway>, opts: {readOnly?: boolean} = {}): Decision {
   const decision: Decision = {prune: [], seen: [], verdicts: []}
 
   for (const record of records) {
@@ -80,7 +81,7 @@ export function decide(records: RecordRef[], live: Map<string, LiveGateway>): De
 
     const {health} = gw
     const verdict = (classId: ClassId, phase?: SandboxPhase, failure?: Failure): void => {
-      decision.verdicts.push({classId, gateway: record.gateway, guidance: sandboxGuidance(classId, health, record.name, phase, failure), name: record.name, phase})
+      decision.verdicts.push({classId, gateway: record.gateway, guidance: sandboxGuidance(classId, health, record.name, phase, failure, opts.readOnly), name: record.name, phase})
     }
 
     if (health.classId !== 'ok' && health.classId !== 'gateway_other_active') {

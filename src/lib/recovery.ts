@@ -26,8 +26,13 @@ export async function recoverAll(
     reports.push(await recoverGateway(client, health, {silent: opts.silent}))
   }
 
-  const startAttempted = reports.filter((rep) => rep.after.facts.startAttempted).map((rep) => rep.before.gateway)
-  let after = await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true, startAttempted})
+  // Keep what recovery learned: a gateway it tried to start that still refuses is "refusing after restart", not
+  // merely "unreachable" (whose advice would be to run the recovery that just failed).
+  const startAttempted = reports
+    .filter((rep) => rep.steps.some((s) => s.step.kind === 'start' || (s.step.kind === 'reimport-trust' && s.step.method === 'legacy-start')))
+    .map((rep) => rep.before.gateway)
+  // Nothing was recovered: the prerun reconciliation still holds, so do not probe again.
+  let after = reports.length === 0 ? before : await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true, startAttempted})
   const notReady = (r: Reconciliation) => r.verdicts.some((v) => v.classId === 'sandbox_not_ready')
   const gatewaysOk = (r: Reconciliation) => [...r.gateways.values()].every((h) => h.classId === 'ok')
   if (gatewaysOk(after) && notReady(after)) {

@@ -250,7 +250,7 @@ for (const profile of ['legacy', 'modern'] as const) {
         sim.control('fault', 'set', 'status', 'hang')
         sim.clearLog()
         const r = await runCli(sim, ['status', '--json'], {env: {NEMOCLAW_PROBE_TIMEOUT_MS: '1500'}})
-        expectStatus(r, 'probe_timeout', {...base, hungCommand: 'openshell status'}, {gatewayClass: true})
+        expectStatus(r, 'probe_timeout', {...base, hungCommand: 'openshell status', timeoutMs: 1500}, {gatewayClass: true})
         // the default probe timeout is 15 s: finishing well before it proves the 1.5 s limit applied (with slack for a loaded machine)
         expect(r.durationMs, 'should not wait much past the 1.5 s probe timeout').to.be.below(12_000)
         expect(r.json.gateway.evidence.find((e: any) => e.argv.includes('status')).timedOut).to.equal(true)

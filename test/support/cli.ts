@@ -1,6 +1,6 @@
 // Run the BUILT nemoclaw CLI (bin/run.js → dist/) as a user would, in a simulator's environment.
 // `npm test` builds first; run `npm run build` before running integration tests on their own.
-import {spawn} from 'node:child_process'
+import {type ChildProcess, spawn} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -76,6 +76,86 @@ export function runCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: s
   })
 }
 
+export interface RunningCli {
+  child: ChildProcess
+  /** Output so far. */
+  readonly stdout: string
+  readonly stderr: string
+  /** Resolves when stderr (or stdout) matches; rejects after `timeoutMs` or when the process ends first. */
+  waitFor(re: RegExp, opts?: {stream?: 'stdout' | 'stderr'; timeoutMs?: number}): Promise<void>
+  done: Promise<CliResult>
+}
+
+/** Start the built CLI and control it while it runs (signals, timing on its output). */
+export function startCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions = {}): RunningCli {
+  assertBuilt()
+  const started = Date.now()
+  const child = spawn(process.execPath, [BIN, ...args], {env: cliEnv(sim, opts.env), stdio: ['pipe', 'pipe', 'pipe']})
+  const out = {stderr: '', stdout: ''}
+  const waiters = new Set<() => void>()
+  const poke = () => {
+    for (const w of [...waiters]) w()
+  }
+
+  child.stdout!.setEncoding('utf8').on('data', (d) => {
+    out.stdout += d
+    poke()
+  })
+  child.stderr!.setEncoding('utf8').on('data', (d) => {
+    out.stderr += d
+    poke()
+  })
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
+  let ended = false
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer)
+      ended = true
+      poke()
+      let json: any
+      try {
+        json = out.stdout.trim().startsWith('{') ? JSON.parse(out.stdout) : undefined
+      } catch {
+        json = undefined
+      }
+
+      resolve({durationMs: Date.now() - started, exitCode, json, signal, stderr: out.stderr, stdout: out.stdout})
+    })
+  })
+  if (opts.input !== undefined) child.stdin!.end(opts.input)
+  else child.stdin!.end()
+  const waitFor = (re: RegExp, o: {stream?: 'stdout' | 'stderr'; timeoutMs?: number} = {}) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (re.test(out[o.stream ?? 'stderr'])) finish()
+        else if (ended) finish(new Error(`process ended before ${re} appeared\nstdout: ${out.stdout}\nstderr: ${out.stderr}`))
+      }
+
+      const t = setTimeout(() => finish(new Error(`timed out waiting for ${re}\nstderr: ${out.stderr}`)), o.timeoutMs ?? 30_000)
+      function finish(error?: Error) {
+        clearTimeout(t)
+        waiters.delete(check)
+        if (error) reject(error)
+        else resolve()
+      }
+
+      waiters.add(check)
+      check()
+    })
+  return {
+    child,
+    done,
+    get stderr() {
+      return out.stderr
+    },
+    get stdout() {
+      return out.stdout
+    },
+    waitFor,
+  }
+}
+
 /** Argv entries of the simulator log that would mutate the gateway (anything but reads). */
 export const READ_ONLY_COMMANDS = [
   '--version',
@@ -102,6 +182,8 @@ export function commandOf(argv: string[]): string {
 
     if (a.startsWith('-')) {
       if (words.length === 0 && (a === '--version' || a === '-V')) return '--version'
+      // A flag after the command word: what follows may be its value (`status -o json`), not a subcommand.
+      if (words.length > 0) break
       continue
     }
 

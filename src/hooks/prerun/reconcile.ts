@@ -30,7 +30,14 @@ const hook: Hook<'prerun'> = async function (opts) {
   const name = typeof parsed.args.name === 'string' ? parsed.args.name : undefined
   if (name !== undefined) {
     const check = validateSandboxName(name)
-    if (!check.ok) this.error(check.reason, {exit: 2})
+    if (!check.ok) {
+      if (parsed.flags.json) {
+        process.stdout.write(JSON.stringify({error: {id: 'invalid_name', message: check.reason}, schemaVersion: 1}, null, 2) + '\n')
+        this.exit(2)
+      }
+
+      this.error(check.reason, {exit: 2})
+    }
   }
 
   const result = await reconcile(openshell(), {by: `nemoclaw ${C.id ?? ''}`.trim(), name, silent: Boolean(parsed.flags.json)})

@@ -5,7 +5,8 @@
  */
 import type {Command} from '@oclif/core'
 
-import {validateSandboxName} from '../registry/index.js'
+import {EXIT_CODES} from '../gateway/classes.js'
+import {readJournal, validateSandboxName} from '../registry/index.js'
 import type {Reconciliation} from '../sandboxes.js'
 import {reconcile} from '../sandboxes.js'
 import {openshell} from './runtime.js'
@@ -55,6 +56,12 @@ export async function requireOne(cmd: Command, opts: {name?: string; json: boole
   if (!verdict) {
     const pruned = r.pruned.find((p) => p.name === name)
     if (!pruned) {
+      const journal = await readJournal({env: process.env}).catch(() => undefined)
+      const removed = journal?.entries.filter((e) => e.name === name && e.op === 'prune' && e.status === 'applied').at(-1)
+      if (removed) {
+        fail(cmd, `Sandbox '${name}' is no longer registered: it was removed at ${removed.at} (${removed.reason}). Create it again with \`nemoclaw onboard --name ${name}\`; see \`nemoclaw list --pruned\`.`, EXIT_CODES.sandbox_missing, opts.json, 'sandbox_missing')
+      }
+
       fail(cmd, `No sandbox '${name}' is registered with nemoclaw. Run \`nemoclaw list\` to see registered sandboxes, or \`nemoclaw onboard --name ${name}\` to create it.`, NOT_REGISTERED_EXIT, opts.json, 'not_registered')
     }
   }

@@ -102,6 +102,12 @@ export interface GuidanceContext {
   version?: string
   /** The key error text, for unknown. */
   message?: string
+  /** Modern: whether the local gateway's TLS bundle exists (a trust re-import is possible). */
+  localBundle?: boolean
+  /** The client certificates are missing or unreadable (rather than signed by an old CA). */
+  certsMissing?: boolean
+  /** sandbox_missing seen by a read-only caller (doctor): the record was not moved. */
+  recordKept?: boolean
 }
 
 export interface Guidance {
@@ -213,9 +219,16 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
     }
 
     case 'gateway_trust_rotated': {
-      diagnosis = `Gateway ${g} presents a certificate from a CA this machine does not trust: it was rebuilt or its certificates rotated. Its sandboxes may still exist.`
+      diagnosis = ctx.certsMissing
+        ? `The client certificates of gateway ${g} are missing or unreadable, so nothing can talk to it. Its sandboxes may still exist.`
+        : `Gateway ${g} presents a certificate from a CA this machine does not trust: it was rebuilt or its certificates rotated. Its sandboxes may still exist.`
       steps =
-        ctx.generation === 'legacy'
+        ctx.generation !== 'legacy' && ctx.localBundle === false
+          ? [
+              "The local gateway's TLS bundle was not found, so nemoclaw cannot re-import trust: put the gateway's current `ca.crt`, `client/tls.crt` and `client/tls.key` in `$OPENSHELL_LOCAL_TLS_DIR` (default `~/.local/state/openshell/tls`), then run `nemoclaw recover`.",
+              'Then run `nemoclaw status` to see which sandboxes survived.',
+            ]
+          : ctx.generation === 'legacy'
           ? [
               `Run \`nemoclaw recover\` to re-sync the client certificates (runs \`openshell gateway start --name ${ctx.gateway}\` on the existing gateway).`,
               'Then run `nemoclaw status` to see which sandboxes survived.',
@@ -256,7 +269,9 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
     }
 
     case 'sandbox_missing': {
-      diagnosis = `Gateway ${g} is healthy and active but has no sandbox ${s} (the gateway was rebuilt or the sandbox deleted). Its record was moved to ${'`pruned.jsonl`'}.`
+      diagnosis = ctx.recordKept
+        ? `Gateway ${g} is healthy and active but has no sandbox ${s} (the gateway was rebuilt or the sandbox deleted). Its record is still registered; \`nemoclaw status\` moves it to \`pruned.jsonl\`.`
+        : `Gateway ${g} is healthy and active but has no sandbox ${s} (the gateway was rebuilt or the sandbox deleted). Its record was moved to \`pruned.jsonl\`.`
       steps = [
         `Create it again: \`nemoclaw onboard --name ${sName}\`.`,
         'See removed records: `nemoclaw list --pruned`.',

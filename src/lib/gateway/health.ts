@@ -94,12 +94,18 @@ export function contextFor(facts: GatewayFacts, failure?: Failure): GuidanceCont
     envOverride: facts.envOverride,
     gateway: facts.gateway,
     generation: facts.capabilities?.generation,
+    localBundle: facts.localBundle,
     serviceUnit: facts.serviceUnit,
     version: facts.capabilities?.version.raw,
   }
   if (failure) {
     ctx.message = failure.message
-    if (failure.kind === 'timed_out') ctx.hungCommand = commandOf(failure)
+    if (failure.kind === 'timed_out') {
+      ctx.hungCommand = commandOf(failure)
+      if (failure.evidence.timeoutMs !== undefined) ctx.timeoutMs = failure.evidence.timeoutMs
+    }
+
+    if (failure.kind === 'certs_missing') ctx.certsMissing = true
   }
 
   return ctx
@@ -124,7 +130,11 @@ export function classifyGateway(facts: GatewayFacts, evidence: CallEvidence[] = 
     return {answering, classId, context, evidence, facts, gateway: facts.gateway, guidance: guidanceFor(classId, context)}
   }
 
-  if (facts.openshellFailure) return done(classOfFailure(facts.openshellFailure), false, facts.openshellFailure)
+  if (facts.openshellFailure) {
+    // A binary that answers `--version` with something that is not an openshell version is not one we support.
+    const id = facts.openshellFailure.kind === 'unparseable' ? 'openshell_unsupported' : classOfFailure(facts.openshellFailure)
+    return done(id, false, facts.openshellFailure)
+  }
   if (!facts.capabilities) return done('openshell_missing', false)
   if (facts.capabilities.unsupported) return done('openshell_unsupported', false)
   if (!facts.registered) return done('gateway_not_configured', false)

@@ -86,7 +86,9 @@ const RULES: Rule[] = [
 export function evidenceOf(run: RunResult, fallbackLines?: string[]): FailureEvidence {
   let lines = errorLines(run.stderr)
   if (lines.length === 0) lines = fallbackLines ?? errorLines(run.stdout, 5)
-  return {argv: [...run.argv], exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, lines}
+  const evidence: FailureEvidence = {argv: [...run.argv], exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, lines}
+  if (run.timedOut && run.timeoutMs !== undefined) evidence.timeoutMs = run.timeoutMs
+  return evidence
 }
 
 function cmdText(run: RunResult): string {

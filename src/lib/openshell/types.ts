@@ -94,6 +94,8 @@ export interface FailureEvidence {
   timedOut: boolean
   /** The meaningful stderr lines (stripped, joined, glyphs removed), at most a handful. */
   lines: string[]
+  /** The timeout that killed the call, when it timed out. */
+  timeoutMs?: number
 }
 
 export interface Failure {

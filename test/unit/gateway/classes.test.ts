@@ -447,3 +447,31 @@ describe('gateway/classes', () => {
     })
   })
 })
+
+describe('gateway/classes: context variants', () => {
+  it('trust rotated on modern without a local TLS bundle does not promise an automatic re-import', () => {
+    const g = guidanceFor('gateway_trust_rotated', {endpoint: 'https://127.0.0.1:17670', gateway: 'nemoclaw', generation: 'modern', localBundle: false})
+    expect(renderGuidance(g)).to.equal(
+      [
+        "Gateway 'nemoclaw' presents a certificate from a CA this machine does not trust: it was rebuilt or its certificates rotated. Its sandboxes may still exist.",
+        "  1. The local gateway's TLS bundle was not found, so nemoclaw cannot re-import trust: put the gateway's current `ca.crt`, `client/tls.crt` and `client/tls.key` in `$OPENSHELL_LOCAL_TLS_DIR` (default `~/.local/state/openshell/tls`), then run `nemoclaw recover`.",
+        '  2. Then run `nemoclaw status` to see which sandboxes survived.',
+      ].join('\n'),
+    )
+  })
+
+  it('missing client certificates are said as such, with the same repair', () => {
+    const g = guidanceFor('gateway_trust_rotated', {certsMissing: true, gateway: 'nemoclaw', generation: 'legacy'})
+    expect(g.diagnosis).to.equal("The client certificates of gateway 'nemoclaw' are missing or unreadable, so nothing can talk to it. Its sandboxes may still exist.")
+    expect(g.steps[0]).to.include('openshell gateway start --name nemoclaw')
+  })
+
+  it('sandbox_missing seen read-only says the record is still registered', () => {
+    const g = guidanceFor('sandbox_missing', {gateway: 'nemoclaw', recordKept: true, sandbox: 'alpha'})
+    expect(g.diagnosis).to.equal("Gateway 'nemoclaw' is healthy and active but has no sandbox 'alpha' (the gateway was rebuilt or the sandbox deleted). Its record is still registered; `nemoclaw status` moves it to `pruned.jsonl`.")
+  })
+
+  it('probe_timeout states the timeout that was used', () => {
+    expect(guidanceFor('probe_timeout', {gateway: 'nemoclaw', generation: 'modern', hungCommand: 'openshell sandbox list', timeoutMs: 1500}).diagnosis).to.equal('`openshell sandbox list` did not answer within 1.5s.')
+  })
+})

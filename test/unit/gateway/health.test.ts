@@ -22,7 +22,7 @@ describe('gateway/health classifyGateway', () => {
       ['usage_error', 'openshell_unsupported'],
       ['timed_out', 'probe_timeout'],
       ['killed', 'unknown'],
-      ['unparseable', 'unknown'],
+      ['unparseable', 'openshell_unsupported'],
     ]
     for (const [kind, id] of table) {
       it(`a ${kind} failure of --version → ${id}, not answering, whatever else is known`, () => {
@@ -149,11 +149,12 @@ describe('gateway/health classifyGateway', () => {
     expect(overrideOf(facts())).to.equal(undefined)
   })
 
-  it('contextFor carries generation, version, endpoint, service unit and the active gateway (override first)', () => {
-    expect(contextFor(facts({capabilities: LEGACY_CAPS, endpoint: 'https://127.0.0.1:8080', serviceUnit: false}))).to.deep.equal({
+  it('contextFor carries generation, version, endpoint, service unit, local bundle and the active gateway (override first)', () => {
+    expect(contextFor(facts({capabilities: LEGACY_CAPS, endpoint: 'https://127.0.0.1:8080', localBundle: false, serviceUnit: false}))).to.deep.equal({
       activeGateway: 'nemoclaw',
       endpoint: 'https://127.0.0.1:8080',
       envOverride: undefined,
+      localBundle: false,
       gateway: 'nemoclaw',
       generation: 'legacy',
       serviceUnit: false,

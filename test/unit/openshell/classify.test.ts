@@ -102,6 +102,7 @@ describe('openshell/classify', () => {
     expect(f.kind).to.equal('timed_out')
     expect(f.message).to.include('openshell -g nemoclaw sandbox get alpha').and.include('15000 ms')
     expect(f.evidence.timedOut).to.equal(true)
+    expect(f.evidence.timeoutMs).to.equal(15000)
     expect(f.evidence.signal).to.equal('SIGKILL')
   })
 

@@ -13,7 +13,7 @@ export const sandboxesCheck: Check<DoctorContext> = {
     if (reg.problem) return {detail: 'The registry cannot be read; see the registry check.', status: 'skip'}
     const records = await ctx.records()
     if (records.length === 0) return {detail: 'No sandboxes are registered.', status: 'pass'}
-    const {verdicts} = decide(records, await ctx.live())
+    const {verdicts} = decide(records, await ctx.live(), {readOnly: true})
     const statuses = verdicts.map((v) => statusOfClass(v.classId))
     const lines = verdicts.map((v) => `'${v.name}' on '${v.gateway}' [${v.classId}${v.phase ? `, ${v.phase}` : ''}]: ${v.guidance.diagnosis}`)
     const fixes = uniqueLines(verdicts.filter((v) => v.classId !== 'ok').flatMap((v) => v.guidance.steps))

@@ -1,0 +1,197 @@
+import {expect} from 'chai'
+import fs from 'node:fs'
+
+import {runCli} from '../../support/cli.js'
+import {createSim, type Sim} from '../../support/sim.js'
+import {allFilesText, calls, errText, home, KEY, liveSandboxes, PROFILES, registry, registryNames, seedRegistry} from './helpers.js'
+
+const GATEWAY_MUTATIONS = /^(gateway (start|stop|destroy|add|remove|select)|sandbox delete)/
+
+for (const profile of PROFILES) {
+  describe(`onboard (${profile})`, () => {
+    describe('A, A again, then B on one healthy gateway', () => {
+      let sim: Sim
+      before(async () => {
+        sim = await createSim({profile})
+      })
+      after(() => sim.cleanup())
+
+      it('onboards A reusing the healthy gateway untouched, passing the credential by name', async () => {
+        const r = await runCli(sim, ['onboard', '--name', 'alpha', '--non-interactive', '--policy', 'github'], {env: {NVIDIA_API_KEY: KEY}})
+        expect(r.exitCode, r.stderr).to.equal(0)
+        expect(r.stdout + r.stderr).to.contain("Reusing healthy gateway 'nemoclaw'")
+        const log = calls(sim)
+        expect(log.filter((c) => GATEWAY_MUTATIONS.test(c))).to.deep.equal([])
+        expect(sim.argvLog('systemctl')).to.deep.equal([])
+        expect(log).to.include('provider create --name nemoclaw-nvidia --type nvidia --credential NVIDIA_API_KEY')
+        expect(log.some((c) => c.startsWith('inference set --provider nemoclaw-nvidia --model '))).to.equal(true)
+        expect(log).to.include('sandbox create --name alpha --from openclaw --provider nemoclaw-nvidia')
+        const policy = log.find((c) => c.startsWith('policy set alpha '))
+        expect(policy).to.match(/--policy \S+\/presets\/github\.yaml --wait/)
+        const reg = registry(sim)
+        expect(reg.defaultSandbox).to.equal('alpha')
+        expect(reg.sandboxes.alpha).to.include({credentialEnv: 'NVIDIA_API_KEY', gateway: 'nemoclaw', provider: 'nvidia', source: 'openclaw'})
+        expect(reg.sandboxes.alpha.policies).to.deep.equal(['github'])
+      })
+
+      it('re-running onboard for Ready A reuses it: no create, no delete', async () => {
+        sim.clearLog()
+        const r = await runCli(sim, ['onboard', '--name', 'alpha', '--non-interactive', '--json'], {env: {NVIDIA_API_KEY: KEY}})
+        expect(r.exitCode, r.stderr).to.equal(0)
+        expect(r.json).to.include({gatewayReused: true, ok: true, sandboxReused: true, state: 'ok'})
+        const log = calls(sim)
+        expect(log.filter((c) => /^sandbox (create|delete)/.test(c) || GATEWAY_MUTATIONS.test(c))).to.deep.equal([])
+        expect(r.json.record.policies, 'policies of the first run are kept').to.deep.equal(['github'])
+      })
+
+      it('onboarding B never touches the gateway A lives on; A stays Ready and registered', async () => {
+        sim.clearLog()
+        const createdA = liveSandboxes(sim).alpha.createdAt
+        const r = await runCli(sim, ['onboard', '--name', 'beta', '--non-interactive', '--json'], {env: {NVIDIA_API_KEY: KEY}})
+        expect(r.exitCode, r.stderr).to.equal(0)
+        expect(r.json).to.include({gatewayReused: true, ok: true, sandboxReused: false})
+        expect(calls(sim).filter((c) => GATEWAY_MUTATIONS.test(c))).to.deep.equal([])
+        expect(sim.argvLog('systemctl')).to.deep.equal([])
+        expect(liveSandboxes(sim).alpha.createdAt, 'A was not recreated').to.equal(createdA)
+        expect(registryNames(sim)).to.deep.equal(['alpha', 'beta'])
+        expect(registry(sim).defaultSandbox, 'the first stays the default').to.equal('alpha')
+        const st = await runCli(sim, ['status', '--json'])
+        expect(st.exitCode, st.stderr).to.equal(0)
+        expect(st.json.sandboxes.map((s: any) => [s.name, s.state, s.phase])).to.deep.equal([['alpha', 'ok', 'Ready'], ['beta', 'ok', 'Ready']])
+      })
+
+      it('no API key value ever reaches the argv log or $NEMOCLAW_HOME', () => {
+        expect(fs.readFileSync(sim.logPath, 'utf8')).to.not.contain(KEY)
+        expect(sim.argvLog().some((e) => e.secretInArgv)).to.equal(false)
+        expect(allFilesText(home(sim))).to.not.contain(KEY)
+        expect(allFilesText(home(sim))).to.contain('NVIDIA_API_KEY')
+      })
+
+      it('--recreate replaces the sandbox, never the gateway', async () => {
+        sim.clearLog()
+        const r = await runCli(sim, ['onboard', '--name', 'beta', '--non-interactive', '--recreate', '--json'], {env: {NVIDIA_API_KEY: KEY}})
+        expect(r.exitCode, r.stderr).to.equal(0)
+        const log = calls(sim)
+        expect(log.filter((c) => /^sandbox (create|delete)/.test(c))).to.deep.equal(['sandbox delete beta', 'sandbox create --name beta --from openclaw --provider nemoclaw-nvidia'])
+        expect(log.filter((c) => /^gateway /.test(c))).to.deep.equal([])
+        expect(Object.keys(liveSandboxes(sim)).sort()).to.deep.equal(['alpha', 'beta'])
+      })
+    })
+
+    it('first install: sets up the gateway the generation way, then onboards', async () => {
+      const sim = await createSim({gateway: null, profile})
+      try {
+        const r = await runCli(sim, ['onboard', '--name', 'alpha', '--non-interactive', '--json'], {env: {NVIDIA_API_KEY: KEY}})
+        expect(r.exitCode, r.stderr).to.equal(0)
+        expect(r.json).to.include({gatewayReused: false, ok: true})
+        const gw = calls(sim).filter((c) => /^gateway /.test(c))
+        if (profile === 'legacy') expect(gw).to.deep.equal(['gateway start --name nemoclaw'])
+        else {
+          expect(gw).to.have.length(1)
+          expect(gw[0].split(' ').sort()).to.deep.equal(['gateway', 'add', 'https://127.0.0.1:17670', '--local', '--name', 'nemoclaw'].sort())
+        }
+
+        expect(registry(sim).sandboxes.alpha.gateway).to.equal('nemoclaw')
+        expect(liveSandboxes(sim).alpha).to.not.equal(undefined)
+      } finally {
+        sim.cleanup()
+      }
+    })
+
+    it('gateway stopped: onboard B runs only the safe start, and A comes back Ready and registered', async () => {
+      const sim = await createSim({profile})
+      try {
+        sim.control('sandbox', 'add', 'alpha')
+        seedRegistry(sim, [{name: 'alpha'}])
+        sim.control('gateway', 'stop')
+        sim.clearLog()
+        const r = await runCli(sim, ['onboard', '--name', 'beta', '--non-interactive', '--json'], {env: {NVIDIA_API_KEY: KEY}})
+        expect(r.exitCode, r.stderr).to.equal(0)
+        expect(r.json).to.include({gatewayReused: false, ok: true})
+        const gw = calls(sim).filter((c) => GATEWAY_MUTATIONS.test(c))
+        const systemctl = sim.argvLog('systemctl').map((e) => e.argv.join(' ')).filter((a) => !a.includes('is-active'))
+        if (profile === 'legacy') expect([gw, systemctl]).to.deep.equal([['gateway start --name nemoclaw'], []])
+        else expect([gw, systemctl]).to.deep.equal([[], ['--user start openshell-gateway']])
+        expect(Object.keys(liveSandboxes(sim)).sort()).to.deep.equal(['alpha', 'beta'])
+        expect(registryNames(sim)).to.deep.equal(['alpha', 'beta'])
+      } finally {
+        sim.cleanup()
+      }
+    })
+
+    it('container runtime down and the gateway stopped: fails naming docker info, starts nothing, registers nothing', async () => {
+      const sim = await createSim({profile})
+      try {
+        sim.control('runtime', 'down')
+        sim.control('gateway', 'stop')
+        const r = await runCli(sim, ['onboard', '--name', 'alpha', '--non-interactive'], {env: {NVIDIA_API_KEY: KEY}})
+        expect(r.exitCode).to.equal(21)
+        expect(errText(r)).to.contain('docker info')
+        expect(calls(sim).filter((c) => /^(gateway|sandbox create)/.test(c))).to.deep.equal([])
+        expect(sim.argvLog('systemctl').filter((e) => e.argv.includes('start') || e.argv.includes('restart'))).to.deep.equal([])
+        expect(registry(sim)).to.equal(null)
+      } finally {
+        sim.cleanup()
+      }
+    })
+  })
+}
+
+describe('onboard input checks (no openshell call)', () => {
+  let sim: Sim
+  before(async () => {
+    sim = await createSim({profile: 'modern'})
+    seedRegistry(sim, [{gateway: 'elsewhere', name: 'taken'}])
+  })
+  after(() => sim.cleanup())
+  beforeEach(() => sim.clearLog())
+  afterEach(() => {
+    expect(sim.argvLog(), 'no openshell call').to.deep.equal([])
+  })
+
+  const base = ['onboard', '--non-interactive']
+  const env = {env: {NVIDIA_API_KEY: KEY}}
+
+  it('refuses invalid names with the rule', async () => {
+    const names = ['Alpha', 'a;rm', '../x', 'a'.repeat(20), 'status']
+    const results = await Promise.all(names.map((n) => runCli(sim, [...base, '--name', n], env)))
+    for (const [i, r] of results.entries()) {
+      expect(r.exitCode, names[i]).to.equal(2)
+      if (names[i] === 'status') expect(r.stderr).to.contain("'status' is a nemoclaw command")
+      else expect(errText(r), names[i]).to.contain('lowercase letters, digits')
+    }
+
+    expect(errText(results[3])).to.contain('20 characters')
+  })
+
+  it('names the missing flag: --name, --endpoint-url, --model', async () => {
+    const [noName, noEndpoint, noModel] = await Promise.all([
+      runCli(sim, base, env),
+      runCli(sim, [...base, '--name', 'c', '--provider', 'custom', '--model', 'm'], env),
+      runCli(sim, [...base, '--name', 'c', '--provider', 'vllm', '--json'], env),
+    ])
+    expect(noName.exitCode).to.equal(2)
+    expect(noName.stderr).to.contain('Missing --name')
+    expect(noEndpoint.exitCode).to.equal(2)
+    expect(noEndpoint.stderr).to.contain('Missing --endpoint-url')
+    expect(noModel.exitCode).to.equal(2)
+    expect(noModel.json.error.message).to.contain('Missing --model')
+  })
+
+  it('refuses an unknown --policy, an unset credential variable, a key given as --credential-env, a name on another gateway', async () => {
+    const [policy, unset, value, taken] = await Promise.all([
+      runCli(sim, [...base, '--name', 'p', '--policy', 'nope'], env),
+      runCli(sim, [...base, '--name', 'p'], {env: {NVIDIA_API_KEY: undefined}}),
+      runCli(sim, [...base, '--name', 'p', '--credential-env', KEY], env),
+      runCli(sim, [...base, '--name', 'taken'], env),
+    ])
+    expect(policy.exitCode).to.equal(2)
+    expect(errText(policy)).to.match(/--policy/).and.to.contain('github')
+    expect(unset.exitCode).to.equal(2)
+    expect(errText(unset)).to.contain('export NVIDIA_API_KEY=')
+    expect(value.exitCode).to.equal(2)
+    expect(errText(value)).to.contain('NAME of an environment variable').and.not.contain(KEY)
+    expect(taken.exitCode).to.equal(2)
+    expect(errText(taken)).to.contain("already registered on gateway 'elsewhere'")
+  })
+})
