@@ -84,8 +84,13 @@ export interface ProbeOptions {
 
 export async function probeGateway(client: OpenShell, gateway: string, opts: ProbeOptions = {}): Promise<GatewayHealth> {
   const env = client.env
-  const detected = await client.detect()
   const disk = diskFacts(gateway, env)
+  // When the client knows this binary's version from a previous run, `status` starts together with `--version`;
+  // its result is used only if the version detected now is usable (else it is one wasted read-only call, still
+  // waited for so that no process outlives the verdict).
+  const early = disk.registered && client.probesStartEarly() ? client.status(gateway) : undefined
+  const detected = await client.detect()
+  if (early && (!detected.ok || detected.value.unsupported)) await early
   const facts: GatewayFacts = {...disk, startAttempted: opts.startAttempted}
   const evidence: CallEvidence[] = [...outcomeEvidence(detected)]
   const resolved = client.resolve()
@@ -99,7 +104,7 @@ export async function probeGateway(client: OpenShell, gateway: string, opts: Pro
   facts.capabilities = detected.value
   if (detected.value.unsupported || !disk.registered) return classifyGateway(facts, evidence)
 
-  facts.status = await client.status(gateway)
+  facts.status = await (early ?? client.status(gateway))
   evidence.push(...outcomeEvidence(facts.status))
   if (
     !facts.status.ok &&
