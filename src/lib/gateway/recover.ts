@@ -33,16 +33,23 @@ const sleep = (ms: number) =>
     setTimeout(resolve, ms)
   })
 
-/** Poll until healthy (ok or other-active: it answers) or the deadline; returns the last health seen. */
+/**
+ * Poll until healthy (ok or other-active: it answers) or the deadline; returns the last health seen. The backoff
+ * delay is the interval between the STARTS of two probes (a slow probe is not followed by the full delay again),
+ * so a gateway that comes back is noticed within one interval.
+ */
 export async function waitHealthy(client: OpenShell, gateway: string, timeoutMs: number, startAttempted: boolean): Promise<GatewayHealth> {
   const deadline = Date.now() + timeoutMs
   const delays = backoff()
+  let probeStarted = Date.now()
   let health = await probeGateway(client, gateway, {startAttempted})
   const transient = (h: GatewayHealth) =>
     h.classId === 'gateway_unreachable' || h.classId === 'gateway_refusing_after_restart' || h.classId === 'probe_timeout'
   while (!health.answering && transient(health) && Date.now() < deadline) {
-    const d = Math.min(delays.next().value as number, Math.max(0, deadline - Date.now()))
-    await sleep(d)
+    const interval = delays.next().value as number
+    const d = Math.min(Math.max(0, probeStarted + interval - Date.now()), Math.max(0, deadline - Date.now()))
+    if (d > 0) await sleep(d)
+    probeStarted = Date.now()
     health = await probeGateway(client, gateway, {startAttempted})
   }
 
