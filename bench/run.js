@@ -4,6 +4,7 @@
 //
 //   BENCH_RUNS=N        runs per start-up measurement (default 15); status/recover use fewer (see below)
 //   BENCH_QUICK=1       fewer runs everywhere (a smoke run of the bench itself)
+//   BENCH_CLI_ROOT=DIR  measure the built nemoclaw in DIR instead of this checkout
 //   BENCH_RESTART_DELAY_MS=D  how long the simulated gateway restart keeps it down (default 1000; doubled when
 //                       start-up alone outlasts it, so that recover really waits)
 //
@@ -16,7 +17,9 @@ import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const BIN = path.join(ROOT, 'bin', 'run.js')
+// BENCH_CLI_ROOT: measure another built checkout (e.g. an older commit exported with `git archive`) against this
+// tree's simulator, for before/after comparisons.
+const BIN = path.join(process.env.BENCH_CLI_ROOT ? path.resolve(process.env.BENCH_CLI_ROOT) : ROOT, 'bin', 'run.js')
 const SIM_DIR = path.join(ROOT, 'test', 'support', 'simulator')
 const SIM_CTL = path.join(SIM_DIR, 'openshell-sim')
 const RUSAGE_PRELOAD = path.join(ROOT, 'bench', 'rusage.mjs')
@@ -156,8 +159,9 @@ async function startup() {
 
   fs.rmSync(tmp, {force: true, recursive: true})
   const out = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, {medianMs: median(xs), minMs: Math.min(...xs), runs: xs.length}]))
-  const base = out['node -e 0'].medianMs
-  for (const k of Object.keys(out)) out[k].ratio = out[k].medianMs / base
+  // The ratio is the median of per-round ratios: runs of the same round saw about the same machine load.
+  const base = samples['node -e 0']
+  for (const [k, xs] of Object.entries(samples)) out[k].ratio = median(xs.map((x, i) => x / base[i]))
   return out
 }
 
@@ -282,7 +286,7 @@ const m = machine()
 console.log(`nemoclaw bench — ${m.cpu}, ${m.nproc} CPUs, node ${m.node}, load ${m.load.join(' ')}`)
 
 const su = await startup()
-console.log('\nstart-up (median wall time, interleaved runs)')
+console.log('\nstart-up (median wall time, interleaved runs; ratio = median of per-round ratios)')
 for (const [k, v] of Object.entries(su)) console.log(`  ${k.padEnd(22)} ${ms(v.medianMs).padStart(8)}  min ${ms(v.minMs).padStart(7)}  ×${v.ratio.toFixed(2)} of node -e 0`)
 
 const st = await status()

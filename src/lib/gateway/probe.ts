@@ -80,6 +80,11 @@ async function serviceIsActive(env: NodeJS.ProcessEnv): Promise<boolean | undefi
 export interface ProbeOptions {
   /** Set by recovery right after a start attempt. */
   startAttempted?: boolean
+  /**
+   * Do not ask systemd whether the service is active when the API refuses (recovery's wait loop: it only needs to
+   * know whether the gateway answers yet; its final verdict is probed in full).
+   */
+  skipServiceCheck?: boolean
 }
 
 export async function probeGateway(client: OpenShell, gateway: string, opts: ProbeOptions = {}): Promise<GatewayHealth> {
@@ -111,7 +116,8 @@ export async function probeGateway(client: OpenShell, gateway: string, opts: Pro
     facts.status.failure.kind === 'connection_refused' &&
     detected.value.generation === 'modern' &&
     disk.serviceUnit &&
-    !opts.startAttempted
+    !opts.startAttempted &&
+    !opts.skipServiceCheck
   ) {
     facts.serviceActive = await serviceIsActive(env)
   }

@@ -41,8 +41,11 @@ const sleep = (ms: number) =>
 export async function waitHealthy(client: OpenShell, gateway: string, timeoutMs: number, startAttempted: boolean): Promise<GatewayHealth> {
   const deadline = Date.now() + timeoutMs
   const delays = backoff()
+  // While waiting only "does it answer yet" matters (refusing and unreachable are both worth waiting for): one
+  // `status` per probe, without asking systemd; a gateway still down at the deadline gets one full probe.
+  const probe = () => probeGateway(client, gateway, {skipServiceCheck: true, startAttempted})
   let probeStarted = Date.now()
-  let health = await probeGateway(client, gateway, {startAttempted})
+  let health = await probe()
   const transient = (h: GatewayHealth) =>
     h.classId === 'gateway_unreachable' || h.classId === 'gateway_refusing_after_restart' || h.classId === 'probe_timeout'
   while (!health.answering && transient(health) && Date.now() < deadline) {
@@ -50,10 +53,10 @@ export async function waitHealthy(client: OpenShell, gateway: string, timeoutMs:
     const d = Math.min(Math.max(0, probeStarted + interval - Date.now()), Math.max(0, deadline - Date.now()))
     if (d > 0) await sleep(d)
     probeStarted = Date.now()
-    health = await probeGateway(client, gateway, {startAttempted})
+    health = await probe()
   }
 
-  return health
+  return health.answering ? health : probeGateway(client, gateway, {startAttempted})
 }
 
 async function runStep(client: OpenShell, step: RecoveryStep, state: {startAttempted: boolean; last?: GatewayHealth}): Promise<TaskVerdict> {
