@@ -4,12 +4,11 @@
  * whole process group (a grandchild holding stdout must not keep the call alive), an output cap, and an in-process
  * call log for evidence and call counting. Never throws for a process that fails: every outcome is a RunResult.
  */
-import {type ChildProcess, spawn} from 'node:child_process'
 import {constants as fsc} from 'node:fs'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-
+import {execa} from 'execa'
 import {normalise} from './text.js'
 import type {RunResult} from './types.js'
 
@@ -192,10 +191,6 @@ interface InternalOptions extends ProcessOptions {
   tool: 'openshell' | 'process'
 }
 
-/**
- * One process, with node:child_process directly (no execa: it is about half of a status command's start-up, and
- * everything it would add — timeout, group kill, output cap — is done here anyway).
- */
 async function run(file: string, args: string[], opts: InternalOptions): Promise<RunResult> {
   const started = Date.now()
   const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
@@ -206,40 +201,27 @@ async function run(file: string, args: string[], opts: InternalOptions): Promise
   let timer: NodeJS.Timeout | undefined
   const ignoreSigint = (): void => {}
 
-  const result = await new Promise<RunResult>((resolve) => {
-    const spawnFailure = (error: unknown): RunResult => ({
-      argv: [...args],
-      binary: file,
-      exitCode: null,
-      signal: null,
-      stdout: '',
-      stderr: error instanceof Error ? error.message : String(error),
-      timedOut: false,
-      durationMs: Date.now() - started,
-      spawnError: (error as {code?: string}).code ?? 'SPAWN_FAILED',
+  let result: RunResult
+  try {
+    const sub = execa(file, args, {
+      reject: false,
+      // A detached child leads its own process group so the whole group can be killed; an interactive child
+      // must stay in the foreground group to own the terminal.
+      detached: !interactive,
+      stdin: interactive ? 'inherit' : 'ignore',
+      stdout: interactive ? 'inherit' : 'pipe',
+      stderr: interactive ? 'inherit' : 'pipe',
+      env: opts.env ?? process.env,
+      extendEnv: false,
+      maxBuffer: cap,
+      stripFinalNewline: false,
+      cwd: opts.cwd,
+      windowsHide: true,
     })
-
-    let child: ChildProcess
-    try {
-      child = spawn(file, args, {
-        // A detached child leads its own process group so the whole group can be killed; an interactive child
-        // must stay in the foreground group to own the terminal.
-        detached: !interactive,
-        stdio: interactive ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-        env: opts.env ?? process.env,
-        cwd: opts.cwd,
-        windowsHide: true,
-      })
-    } catch (error) {
-      // invalid arguments etc.: still a result, never a crash
-      resolve(spawnFailure(error))
-      return
-    }
-
-    const pid = child.pid
+    const pid = sub.pid
     if (pid !== undefined && !interactive) trackGroup(pid)
     const kill = (): void => {
-      if (interactive) child.kill('SIGKILL')
+      if (interactive) sub.kill('SIGKILL')
       else killGroup(pid)
     }
 
@@ -250,57 +232,63 @@ async function run(file: string, args: string[], opts: InternalOptions): Promise
       }, timeoutMs)
     }
 
-    // Output is kept up to the cap; more kills the group (a grandchild keeping the pipe open must not keep us waiting).
-    const chunks: Record<'stdout' | 'stderr', Buffer[]> = {stdout: [], stderr: []}
-    for (const name of ['stdout', 'stderr'] as const) {
-      let bytes = 0
-      child[name]?.on('data', (chunk: Buffer) => {
-        const room = cap - bytes
-        bytes += chunk.length
-        if (room > 0) chunks[name].push(room >= chunk.length ? chunk : chunk.subarray(0, room))
-        if (bytes > cap && !truncated) {
-          truncated = true
-          killGroup(pid)
-        }
-      })
+    if (!interactive) {
+      // execa's own maxBuffer only stops buffering: a grandchild keeping the pipe open would keep us waiting.
+      for (const stream of [sub.stdout, sub.stderr]) {
+        let bytes = 0
+        stream?.on('data', (chunk: Buffer | string) => {
+          bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length
+          if (bytes > cap && !truncated) {
+            truncated = true
+            killGroup(pid)
+          }
+        })
+      }
+    } else {
+      process.on('SIGINT', ignoreSigint)
     }
 
-    if (interactive) process.on('SIGINT', ignoreSigint)
-
-    let settled = false
-    child.on('error', (error) => {
-      // spawn failed (ENOENT, EACCES…): no process ran
-      if (settled || pid !== undefined) return
-      settled = true
-      resolve(spawnFailure(error))
-    })
-    child.on('close', (code, signal) => {
-      if (settled) return
-      settled = true
-      if (pid !== undefined) liveGroups.delete(pid)
-      const text = (name: 'stdout' | 'stderr'): string => {
-        const raw = Buffer.concat(chunks[name]).toString('utf8')
-        return opts.normalise === false ? raw : normalise(raw)
-      }
-
-      const r: RunResult = {
-        argv: [...args],
-        binary: file,
-        exitCode: typeof code === 'number' ? code : null,
-        signal: signal ?? null,
-        stdout: text('stdout'),
-        stderr: text('stderr'),
-        timedOut,
-        durationMs: Date.now() - started,
-      }
-      if (timeoutMs !== undefined) r.timeoutMs = timeoutMs
-      if (truncated) r.truncated = true
-      resolve(r)
-    })
-  })
-
-  if (timer) clearTimeout(timer)
-  if (interactive) process.removeListener('SIGINT', ignoreSigint)
+    const r = await sub
+    if (pid !== undefined) liveGroups.delete(pid)
+    const asText = (v: unknown): string => (typeof v === 'string' ? v : '')
+    const stdout = asText(r.stdout)
+    const stderr = asText(r.stderr)
+    const doNormalise = opts.normalise !== false
+    if (r.isMaxBuffer) truncated = true
+    result = {
+      argv: [...args],
+      binary: file,
+      exitCode: typeof r.exitCode === 'number' ? r.exitCode : null,
+      signal: r.signal ?? null,
+      stdout: doNormalise ? normalise(stdout) : stdout,
+      stderr: doNormalise ? normalise(stderr) : stderr,
+      timedOut,
+      durationMs: Date.now() - started,
+    }
+    if (timeoutMs !== undefined) result.timeoutMs = timeoutMs
+    if (truncated) result.truncated = true
+    if (r.failed && r.exitCode === undefined && r.signal === undefined && !timedOut && !truncated) {
+      result.spawnError = r.code ?? 'SPAWN_FAILED'
+      if (result.stderr === '') result.stderr = r.shortMessage ?? ''
+    }
+  } catch (error) {
+    // execa itself threw (invalid options etc.): still a result, never a crash.
+    const code = (error as {code?: string}).code
+    result = {
+      argv: [...args],
+      binary: file,
+      exitCode: null,
+      signal: null,
+      stdout: '',
+      stderr: error instanceof Error ? error.message : String(error),
+      timedOut: false,
+      durationMs: Date.now() - started,
+      spawnError: code ?? 'SPAWN_FAILED',
+    }
+  } finally {
+    if (timer) clearTimeout(timer)
+    if (interactive) process.removeListener('SIGINT', ignoreSigint)
+  }
 
   log.push({
     binary: file,
