@@ -137,7 +137,7 @@ const ROWS: Row[] = [
     // gateway itself, is what reports refusing-after-restart there).
     expect: (p) =>
       p === 'modern'
-        ? {classId: 'gateway_refusing_after_restart', diagnosis: /was started but its API still refuses/, exitCode: 22}
+        ? {classId: 'gateway_refusing_after_restart', diagnosis: /is running \(it was started\) but its API still refuses/, exitCode: 22}
         : {classId: 'gateway_unreachable', diagnosis: /does not answer/, exitCode: 21},
     fault: 'refusing after restart',
     setup(sim) {
