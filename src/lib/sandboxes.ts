@@ -83,9 +83,15 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
     if (records.some((r) => r.gateway === gw)) {
       steps.push({
         async run() {
+          // started together with `--version` when the version is known from a previous run (see probeGateway)
+          const early = client.probesStartEarly() && readGatewayMetadata(gw, client.env) ? client.sandboxList(gw) : undefined
           const d = await client.detect()
-          if (!d.ok || d.value.unsupported || !readGatewayMetadata(gw, client.env)) return {note: 'gateway not usable', skipped: true}
-          const l = await client.sandboxList(gw)
+          if (!d.ok || d.value.unsupported || !readGatewayMetadata(gw, client.env)) {
+            await early // discarded, but no process outlives the reconcile
+            return {note: 'gateway not usable', skipped: true}
+          }
+
+          const l = await (early ?? client.sandboxList(gw))
           lists.set(gw, l)
           return l.ok ? {ok: true, note: `${l.value.sandboxes.length} live`} : {note: l.failure.kind, ok: false}
         },

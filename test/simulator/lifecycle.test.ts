@@ -83,6 +83,38 @@ describe('simulator: gateway lifecycle', () => {
     expect(os(sim, ['sandbox', 'list']).stdout).to.equal('No sandboxes found.\n')
   })
 
+  it('rotate-ca (modern): trust rotated, sandboxes kept; remove + add --local repairs trust', async () => {
+    const sim = await make({profile: 'modern'})
+    sim.control('sandbox', 'add', 'box')
+    const before = sim.state()
+    const caBefore = (Object.values(before.servers)[0] as any).caId
+    expect(sim.control('gateway', 'rotate-ca')).to.match(/^gateway 'nemoclaw' rotated to CA ca-[0-9a-f]+ \(1 sandbox\(es\) kept\)\n$/)
+    const after = sim.state()
+    const server = Object.values(after.servers)[0] as any
+    expect(server.caId).to.not.equal(caBefore)
+    expect(after.localTlsCaId).to.equal(server.caId)
+    const l = os(sim, ['sandbox', 'list'])
+    expect([l.code, l.stderr]).to.deep.equal([1, 'Error:   × transport error\n  ├─▶ invalid peer certificate: BadSignature\n  ╰─▶ invalid peer certificate: BadSignature\n'])
+    expect(os(sim, ['gateway', 'remove', 'nemoclaw']).code).to.equal(0)
+    expect(os(sim, ['gateway', 'add', 'https://127.0.0.1:17670', '--local', '--name', 'nemoclaw']).code).to.equal(0)
+    const again = os(sim, ['sandbox', 'list'])
+    expect(again.code).to.equal(0)
+    expect(again.stdout).to.match(/\nbox +\S+ \S+ +Ready\n/)
+  })
+
+  it('rotate-ca (legacy): handshake failure with sandboxes kept; gateway start re-syncs certificates', async () => {
+    const sim = await make({profile: 'legacy'})
+    sim.control('sandbox', 'add', 'box')
+    sim.control('gateway', 'rotate-ca')
+    const l = os(sim, ['sandbox', 'list'])
+    expect(l.code).to.equal(1)
+    expect(l.stderr).to.contain('handshake verification failed')
+    expect(os(sim, ['gateway', 'start', '--name', 'nemoclaw']).code).to.equal(0)
+    const again = os(sim, ['sandbox', 'list'])
+    expect(again.code).to.equal(0)
+    expect(again.stdout).to.match(/\nbox +/)
+  })
+
   it('legacy gateway start --recreate wipes sandboxes; stop/destroy', async () => {
     const sim = await make({profile: 'legacy'})
     sim.control('sandbox', 'add', 'box')

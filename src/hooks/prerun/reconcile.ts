@@ -3,13 +3,13 @@
  * target name, then reconcile it — or every registered sandbox when no name is given — with the live gateway, and
  * hand the result to the command. Read-only towards the gateway; registry writes are limited to lastSeen and
  * journaled removals on proof.
+ *
+ * oclif loads this file for EVERY command (help, plugins, autocomplete too), so it imports nothing heavy at load:
+ * the reconcile machinery (execa, listr2, the registry) is imported only once a sandbox command is known.
  */
 import {type Hook, Parser} from '@oclif/core'
 
-import {openshell} from '../../lib/cli/runtime.js'
 import {setReconciliation} from '../../lib/cli/session.js'
-import {validateSandboxName} from '../../lib/registry/index.js'
-import {reconcile} from '../../lib/sandboxes.js'
 
 const hook: Hook<'prerun'> = async function (opts) {
   setReconciliation(undefined)
@@ -27,6 +27,11 @@ const hook: Hook<'prerun'> = async function (opts) {
     return // let the command report its own usage error
   }
 
+  const [{openshell}, {validateSandboxName}, {reconcile}] = await Promise.all([
+    import('../../lib/cli/runtime.js'),
+    import('../../lib/registry/index.js'),
+    import('../../lib/sandboxes.js'),
+  ])
   const name = typeof parsed.args.name === 'string' ? parsed.args.name : undefined
   if (name !== undefined) {
     const check = validateSandboxName(name)

@@ -1,10 +1,13 @@
-/** Per-process shared objects: the OpenShell client (its version detection is cached) and the registry home. */
+/**
+ * Per-process shared objects: the OpenShell client (its version detection is cached; the version is also kept as a
+ * hint for the next process, see OpenShell.versionHint) and the registry home.
+ */
 import {OpenShell} from '../openshell/client.js'
 
 let client: OpenShell | undefined
 
 export function openshell(): OpenShell {
-  client ??= new OpenShell({env: process.env})
+  client ??= new OpenShell({env: process.env, versionCache: true})
   return client
 }
 

@@ -202,7 +202,7 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
     }
 
     case 'gateway_refusing_after_restart': {
-      diagnosis = `Gateway ${g} was started but its API still refuses connections at ${endpoint}.`
+      diagnosis = `Gateway ${g} is running (it was started) but its API still refuses connections at ${endpoint}.`
       steps =
         ctx.generation === 'legacy'
           ? [

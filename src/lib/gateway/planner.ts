@@ -52,6 +52,15 @@ export function planRecovery(health: GatewayHealth, opts: {waitMs?: number} = {}
       return stop(health.guidance.diagnosis)
     }
 
+    case 'gateway_refusing_after_restart': {
+      // The service manager says the gateway runs but its API refuses, and nemoclaw has not started it: it is most
+      // likely still booting after a restart. Waiting (bounded) is safe; if it still refuses afterwards the class
+      // stays and its guidance (read the logs) is printed. After nemoclaw's own start attempt, stop at once.
+      if (facts.startAttempted || !facts.serviceActive) return stop(health.guidance.diagnosis)
+      if (needsSelect) steps.push({gateway, kind: 'select'})
+      return [...steps, wait]
+    }
+
     case 'gateway_trust_rotated': {
       if (needsSelect) steps.push({gateway, kind: 'select'})
       const endpoint = facts.endpoint ?? ''

@@ -80,12 +80,22 @@ async function serviceIsActive(env: NodeJS.ProcessEnv): Promise<boolean | undefi
 export interface ProbeOptions {
   /** Set by recovery right after a start attempt. */
   startAttempted?: boolean
+  /**
+   * Do not ask systemd whether the service is active when the API refuses (recovery's wait loop: it only needs to
+   * know whether the gateway answers yet; its final verdict is probed in full).
+   */
+  skipServiceCheck?: boolean
 }
 
 export async function probeGateway(client: OpenShell, gateway: string, opts: ProbeOptions = {}): Promise<GatewayHealth> {
   const env = client.env
-  const detected = await client.detect()
   const disk = diskFacts(gateway, env)
+  // When the client knows this binary's version from a previous run, `status` starts together with `--version`;
+  // its result is used only if the version detected now is usable (else it is one wasted read-only call, still
+  // waited for so that no process outlives the verdict).
+  const early = disk.registered && client.probesStartEarly() ? client.status(gateway) : undefined
+  const detected = await client.detect()
+  if (early && (!detected.ok || detected.value.unsupported)) await early
   const facts: GatewayFacts = {...disk, startAttempted: opts.startAttempted}
   const evidence: CallEvidence[] = [...outcomeEvidence(detected)]
   const resolved = client.resolve()
@@ -99,14 +109,15 @@ export async function probeGateway(client: OpenShell, gateway: string, opts: Pro
   facts.capabilities = detected.value
   if (detected.value.unsupported || !disk.registered) return classifyGateway(facts, evidence)
 
-  facts.status = await client.status(gateway)
+  facts.status = await (early ?? client.status(gateway))
   evidence.push(...outcomeEvidence(facts.status))
   if (
     !facts.status.ok &&
     facts.status.failure.kind === 'connection_refused' &&
     detected.value.generation === 'modern' &&
     disk.serviceUnit &&
-    !opts.startAttempted
+    !opts.startAttempted &&
+    !opts.skipServiceCheck
   ) {
     facts.serviceActive = await serviceIsActive(env)
   }

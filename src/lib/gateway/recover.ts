@@ -33,20 +33,30 @@ const sleep = (ms: number) =>
     setTimeout(resolve, ms)
   })
 
-/** Poll until healthy (ok or other-active: it answers) or the deadline; returns the last health seen. */
+/**
+ * Poll until healthy (ok or other-active: it answers) or the deadline; returns the last health seen. The backoff
+ * delay is the interval between the STARTS of two probes (a slow probe is not followed by the full delay again),
+ * so a gateway that comes back is noticed within one interval.
+ */
 export async function waitHealthy(client: OpenShell, gateway: string, timeoutMs: number, startAttempted: boolean): Promise<GatewayHealth> {
   const deadline = Date.now() + timeoutMs
   const delays = backoff()
-  let health = await probeGateway(client, gateway, {startAttempted})
+  // While waiting only "does it answer yet" matters (refusing and unreachable are both worth waiting for): one
+  // `status` per probe, without asking systemd; a gateway still down at the deadline gets one full probe.
+  const probe = () => probeGateway(client, gateway, {skipServiceCheck: true, startAttempted})
+  let probeStarted = Date.now()
+  let health = await probe()
   const transient = (h: GatewayHealth) =>
     h.classId === 'gateway_unreachable' || h.classId === 'gateway_refusing_after_restart' || h.classId === 'probe_timeout'
   while (!health.answering && transient(health) && Date.now() < deadline) {
-    const d = Math.min(delays.next().value as number, Math.max(0, deadline - Date.now()))
-    await sleep(d)
-    health = await probeGateway(client, gateway, {startAttempted})
+    const interval = delays.next().value as number
+    const d = Math.min(Math.max(0, probeStarted + interval - Date.now()), Math.max(0, deadline - Date.now()))
+    if (d > 0) await sleep(d)
+    probeStarted = Date.now()
+    health = await probe()
   }
 
-  return health
+  return health.answering ? health : probeGateway(client, gateway, {startAttempted})
 }
 
 async function runStep(client: OpenShell, step: RecoveryStep, state: {startAttempted: boolean; last?: GatewayHealth}): Promise<TaskVerdict> {

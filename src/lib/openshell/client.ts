@@ -2,7 +2,20 @@
  * The OpenShell class: version-aware calls to `openshell`, each returning Outcome<T>. Flags are chosen from the
  * detected capabilities (JSON where the version has it, text otherwise; lifecycle commands only where they exist).
  * A call that exits 0 but whose output does not parse is an `unparseable` failure, never an exception.
+ *
+ * Version detection runs once per process. With `versionCache` (the CLI's client), the version found is also
+ * remembered between processes in `$NEMOCLAW_HOME/cache/openshell-version.json`, keyed by the binary (path, real path, device, inode, size, mtime,
+ * ctime). That cache is only ever a HINT: a read-only probe (`status`, `sandbox list`, …) whose argv depends on the
+ * version is started at once with the hinted version's flags, concurrently with the real `--version`; when the
+ * real version asks for the same argv the early run is used, otherwise it is discarded and the probe runs again
+ * with the right flags. Every decision is still made from the real `--version` of this process, so a stale or
+ * unreadable cache (a shim or wrapper script whose target changed, a hand-edited file) costs one extra call at
+ * most, never a wrong verdict. Operations (anything that changes state) always wait for the real detection.
  */
+import {mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {resolveHome} from '../registry/paths.js'
 import {classifyFailure, evidenceOf, syntheticFailure} from './classify.js'
 import {
   parseDeleteOutcome,
@@ -59,12 +72,49 @@ interface CallOptions {
   timeoutMs?: number
 }
 
+/** Where the version hint lives: `$NEMOCLAW_HOME/cache/openshell-version.json`. */
+export function versionCachePath(env: Env): string {
+  return path.join(resolveHome({env}), 'cache', 'openshell-version.json')
+}
+
+/** What identifies the binary the hint is about; any difference means "no hint". */
+export interface BinaryKey {
+  path: string
+  realPath: string
+  dev: number
+  ino: number
+  size: number
+  mtimeMs: number
+  ctimeMs: number
+}
+
+export function binaryKey(file: string): BinaryKey | undefined {
+  try {
+    const st = statSync(file)
+    return {ctimeMs: st.ctimeMs, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs, path: file, realPath: realpathSync(file), size: st.size}
+  } catch {
+    return undefined
+  }
+}
+
+const KEY_FIELDS = ['path', 'realPath', 'dev', 'ino', 'size', 'mtimeMs', 'ctimeMs'] as const
+
+function sameKey(a: unknown, b: BinaryKey): boolean {
+  return typeof a === 'object' && a !== null && KEY_FIELDS.every(k => (a as Record<string, unknown>)[k] === b[k])
+}
+
+function sameArgv(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
 export interface OpenShellOptions {
   env?: Env
   /** Use this binary instead of resolving one (tests). */
   binary?: string
   /** Most `sandbox list` pages followed (default MAX_SANDBOX_PAGES; tests lower it). */
   maxListPages?: number
+  /** Read and write the version hint (`$NEMOCLAW_HOME/cache/openshell-version.json`). The CLI turns it on. */
+  versionCache?: boolean
 }
 
 function fail<T>(failure: Failure, run?: RunResult): Outcome<T> {
@@ -87,13 +137,19 @@ export class OpenShell {
   readonly env: Env
   private readonly fixedBinary?: string
   private readonly maxListPages: number
+  private readonly versionCache: boolean
   private detection?: Promise<Outcome<Capabilities>>
+  /** Set once detection has finished: no more speculation needed. */
+  private detected?: Outcome<Capabilities>
+  /** The cached version's capabilities when the cache matches the binary (undefined: not read yet; null: none). */
+  private hinted?: Capabilities | null
   private resolved?: ResolveResult
 
   constructor(opts: OpenShellOptions = {}) {
     this.env = opts.env ?? process.env
     this.fixedBinary = opts.binary
     this.maxListPages = opts.maxListPages ?? MAX_SANDBOX_PAGES
+    this.versionCache = opts.versionCache === true
   }
 
   /** Where the binary is (cached). */
@@ -107,8 +163,63 @@ export class OpenShell {
 
   /** Detect the version and capabilities: one `openshell --version` per process (per instance), cached. */
   detect(): Promise<Outcome<Capabilities>> {
-    this.detection ??= this.doDetect()
+    this.detection ??= this.doDetect().then(d => {
+      this.detected = d
+      return d
+    })
     return this.detection
+  }
+
+  /**
+   * The capabilities of the version remembered for this exact binary, if any — a hint for speculative probes only,
+   * never a decision (see the top of this file). Read once per instance.
+   */
+  versionHint(): Capabilities | undefined {
+    if (this.hinted === undefined) this.hinted = this.readHint() ?? null
+    return this.hinted ?? undefined
+  }
+
+  /**
+   * True when a read-only probe issued now would start before detection finishes (a supported version is hinted and
+   * detection is still running). Callers that would otherwise wait for `detect()` before probing issue the probe
+   * concurrently only then, so without a hint nothing changes: no probe on a version found unsupported.
+   */
+  probesStartEarly(): boolean {
+    if (this.detected) return false
+    const hint = this.versionHint()
+    return hint !== undefined && !hint.unsupported
+  }
+
+  private readHint(): Capabilities | undefined {
+    if (!this.versionCache) return undefined
+    const r = this.resolve()
+    if (!r.ok) return undefined
+    const key = binaryKey(r.path)
+    if (!key) return undefined
+    try {
+      const entry = JSON.parse(readFileSync(versionCachePath(this.env), 'utf8')) as {key?: unknown; version?: unknown}
+      if (!sameKey(entry.key, key) || typeof entry.version !== 'string') return undefined
+      const version = parseVersion(`openshell ${entry.version}`)
+      return version ? capabilitiesFor(version) : undefined
+    } catch {
+      return undefined // missing, unreadable or not JSON: no hint
+    }
+  }
+
+  /** Remember the detected version for the next process (best effort: a failure here changes nothing). */
+  private rememberVersion(binary: string, caps: Capabilities): void {
+    if (!this.versionCache || this.versionHint()?.version.raw === caps.version.raw) return
+    const key = binaryKey(binary)
+    if (!key) return
+    const file = versionCachePath(this.env)
+    try {
+      mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
+      const tmp = `${file}.tmp-${process.pid}`
+      writeFileSync(tmp, JSON.stringify({key, version: caps.version.raw}) + '\n', {mode: 0o600})
+      renameSync(tmp, file)
+    } catch {
+      // read-only home etc.: the next process simply detects again
+    }
   }
 
   private async doDetect(): Promise<Outcome<Capabilities>> {
@@ -118,7 +229,28 @@ export class OpenShell {
     if (!succeeded(run)) return fail(classifyFailure(run), run)
     const version = parseVersion(run.stdout) ?? parseVersion(run.stderr)
     if (!version) return unparseable(run, 'version')
-    return {ok: true, value: capabilitiesFor(version), run}
+    const caps = capabilitiesFor(version)
+    this.rememberVersion(r.path, caps)
+    return {ok: true, value: caps, run}
+  }
+
+  /**
+   * A read-only probe started before detection has finished, with the hinted version's argv, concurrently with
+   * `--version`. Returns the detection and a run of the argv the REAL version asks for (the early run when equal).
+   * Undefined when there is nothing to gain (detection done, no hint, or argv not computable from the hint).
+   */
+  private async speculate(
+    argv: (caps: Capabilities) => string[] | Failure,
+    opts: CallOptions,
+  ): Promise<{caps: Outcome<Capabilities>; args?: string[] | Failure; run?: RunResult} | undefined> {
+    if (opts.kind !== 'probe' || !this.probesStartEarly()) return undefined
+    const guess = argv(this.versionHint()!)
+    if (!Array.isArray(guess)) return undefined
+    const [caps, early] = await Promise.all([this.detect(), this.exec(guess, opts)])
+    if (!caps.ok) return {caps}
+    const args = argv(caps.value)
+    if (!Array.isArray(args)) return {args, caps}
+    return {args, caps, run: sameArgv(args, guess) ? early : await this.exec(args, opts)}
   }
 
   /** Run argv after detection; `parse` reads a successful run. */
@@ -128,11 +260,12 @@ export class OpenShell {
     parse: (run: RunResult, caps: Capabilities) => T | undefined,
     what: string,
   ): Promise<Outcome<T>> {
-    const caps = await this.detect()
+    const early = typeof argv === 'function' ? await this.speculate(argv, opts) : undefined
+    const caps = early?.caps ?? (await this.detect())
     if (!caps.ok) return fail(caps.failure, caps.run)
-    const args = typeof argv === 'function' ? argv(caps.value) : argv
+    const args = early?.args ?? (typeof argv === 'function' ? argv(caps.value) : argv)
     if (!Array.isArray(args)) return fail(args)
-    const run = await this.exec(args, opts)
+    const run = early?.run ?? (await this.exec(args, opts))
     if (!succeeded(run)) return fail(classifyFailure(run), run)
     const value = parse(run, caps.value)
     if (value === undefined) return unparseable(run, what)
@@ -287,10 +420,17 @@ export class OpenShell {
    * Bounded by MAX_SANDBOX_PAGES; beyond that the call fails (unparseable) rather than return a partial list.
    */
   async sandboxList(gateway: string): Promise<Outcome<SandboxList>> {
-    const caps = await this.detect()
+    const pageArgv = (c: Capabilities, token?: string, offset = 0): string[] => {
+      const base = ['sandbox', 'list', ...(c.sandboxListJson ? ['-o', 'json'] : [])]
+      if (c.sandboxListPaged) return [...base, '--page-size', String(SANDBOX_PAGE_SIZE), ...(token ? ['--page-token', token] : [])]
+      if (c.sandboxListOffset) return [...base, '--limit', String(SANDBOX_PAGE_SIZE), '--offset', String(offset)]
+      return base
+    }
+
+    const early = await this.speculate(c => pageArgv(c), {kind: 'probe', gateway})
+    const caps = early?.caps ?? (await this.detect())
     if (!caps.ok) return fail(caps.failure, caps.run)
     const c = caps.value
-    const base = ['sandbox', 'list', ...(c.sandboxListJson ? ['-o', 'json'] : [])]
     const all: SandboxSummary[] = []
     const seenTokens = new Set<string>()
     const seenNames = new Set<string>()
@@ -298,10 +438,7 @@ export class OpenShell {
     let offset = 0
     let last: RunResult | undefined
     for (let page = 0; page < this.maxListPages; page++) {
-      let argv = base
-      if (c.sandboxListPaged) argv = [...base, '--page-size', String(SANDBOX_PAGE_SIZE), ...(token ? ['--page-token', token] : [])]
-      else if (c.sandboxListOffset) argv = [...base, '--limit', String(SANDBOX_PAGE_SIZE), '--offset', String(offset)]
-      const run = await this.exec(argv, {kind: 'probe', gateway})
+      const run = page === 0 && early?.run ? early.run : await this.exec(pageArgv(c, token, offset), {kind: 'probe', gateway})
       last = run
       if (!succeeded(run)) return fail(classifyFailure(run), run)
       const parsed = parseSandboxList(run.stdout)

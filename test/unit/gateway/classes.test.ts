@@ -208,7 +208,7 @@ describe('gateway/classes', () => {
         ctx: LEGACY,
         id: 'gateway_refusing_after_restart',
         text: [
-          "Gateway 'nemoclaw' was started but its API still refuses connections at https://127.0.0.1:8080.",
+          "Gateway 'nemoclaw' is running (it was started) but its API still refuses connections at https://127.0.0.1:8080.",
           "  1. Read the gateway's logs: `docker ps -a --filter name=openshell`, then `docker logs <container>`.",
           '  2. Fix what the logs report (Docker running, port free), then run `nemoclaw recover` again.',
           "  3. Last resort, run by you only — WARNING: deletes every sandbox on gateway 'nemoclaw': `openshell gateway start --name nemoclaw --recreate`.",
@@ -219,7 +219,7 @@ describe('gateway/classes', () => {
         ctx: MODERN,
         id: 'gateway_refusing_after_restart',
         text: [
-          "Gateway 'nemoclaw' was started but its API still refuses connections at https://127.0.0.1:17670.",
+          "Gateway 'nemoclaw' is running (it was started) but its API still refuses connections at https://127.0.0.1:17670.",
           "  1. Read the gateway's logs: `journalctl --user -u openshell-gateway -n 200` (or the log of the gateway's container).",
           '  2. Fix what the logs report, then run `nemoclaw recover` again.',
           "  3. Last resort, run by you only — WARNING: deletes every sandbox on gateway 'nemoclaw': reinstall the gateway service with fresh state, then `nemoclaw onboard`.",

@@ -7,6 +7,7 @@ const USAGE = `usage: openshell-sim <command>
   gateway stop|start [--name N]
   gateway restart [--delay-ms D] [--provisioning-ms P] [--name N]
   gateway rebuild [--name N]
+  gateway rotate-ca [--name N]      (new CA, sandboxes kept: a pure trust rotation)
   gateway refuse on|off [--name N]
   gateway auth on|off [--name N]
   gateway add-other NAME [--activate]
@@ -122,6 +123,17 @@ function gateway(args, env) {
         st.forwards = []
         if (st.localService && st.localService.endpoint === s.endpoint) C.writeLocalService(st, s, env)
         return `gateway '${s.name}' rebuilt with CA ${s.caId}`
+      }, env)
+    }
+    case 'rotate-ca': {
+      // A trust rotation without a rebuild: the server gets a new CA (the modern local service writes its new
+      // client bundle, as a real service does on start); clients keep the old one until they re-import.
+      const {flags} = parse(rest, {'--name': true})
+      return C.mutate((st) => {
+        const s = serverByName(st, flags['--name'])
+        s.caId = C.newCaId()
+        if (st.localService && st.localService.endpoint === s.endpoint) C.writeLocalService(st, s, env)
+        return `gateway '${s.name}' rotated to CA ${s.caId} (${Object.keys(s.sandboxes).length} sandbox(es) kept)`
       }, env)
     }
     case 'refuse': case 'auth': {

@@ -1,0 +1,95 @@
+/**
+ * `nemoclaw --version` without loading oclif. bin/run.js asks this module first; when it returns a line, that line
+ * is printed and @oclif/core is never imported (about half the start-up time of any command is importing and
+ * configuring oclif, and a version check needs none of it).
+ *
+ * The answer must be exactly what oclif would print (`Config.userAgent`: `NAME/VERSION PLATFORM-ARCH node-vX`), so
+ * this answers only when nothing could make oclif's answer differ, and returns undefined (→ oclif runs as usual)
+ * otherwise:
+ *   - argv[0] is `--version` (or one of `oclif.additionalVersionFlags`), exactly oclif's own test;
+ *   - no `init` hook in nemoclaw or its core plugins (oclif runs init hooks before printing the version);
+ *   - no user-installed or linked plugins (`<dataDir>/package.json`, see `nemoclaw plugins`), which could bring one;
+ *   - not Windows and not WSL (oclif reports WSL as platform `wsl`), and no DEBUG output requested.
+ */
+import {existsSync, readFileSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+export interface FastVersionOptions {
+  argv: string[]
+  env: NodeJS.ProcessEnv
+  /** The package root (the directory with package.json). */
+  root: string
+  platform?: NodeJS.Platform
+  arch?: string
+  nodeVersion?: string
+  /** Kernel release (os.release()), for the WSL test. */
+  release?: string
+}
+
+interface PJSON {
+  name?: unknown
+  version?: unknown
+  oclif?: {bin?: unknown; dirname?: unknown; plugins?: unknown; hooks?: Record<string, unknown>; additionalVersionFlags?: unknown}
+}
+
+function readJson(file: string): PJSON | undefined {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as unknown
+    return typeof data === 'object' && data !== null ? (data as PJSON) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function hasInitHook(pjson: PJSON): boolean {
+  return Boolean(pjson.oclif?.hooks && 'init' in pjson.oclif.hooks)
+}
+
+/** oclif's WSL test (is-wsl), conservatively: anything that looks like WSL defers to oclif. */
+function looksLikeWsl(release: string): boolean {
+  if (release.toLowerCase().includes('microsoft')) return true
+  try {
+    if (readFileSync('/proc/version', 'utf8').toLowerCase().includes('microsoft')) return true
+  } catch {
+    // no /proc/version: not WSL
+  }
+
+  return existsSync('/proc/sys/fs/binfmt_misc/WSLInterop') || existsSync('/run/WSL')
+}
+
+/** oclif's data dir: $<BIN>_DATA_DIR, else $XDG_DATA_HOME/<dirname>, else ~/.local/share/<dirname>. */
+function dataDir(env: NodeJS.ProcessEnv, bin: string, dirname: string): string {
+  const scoped = env[`${bin.replaceAll('@', '').replaceAll(/[/-]/g, '_')}_DATA_DIR`.toUpperCase()]
+  if (scoped) return scoped
+  const home = env.HOME || os.homedir() || os.tmpdir()
+  return path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), dirname)
+}
+
+export function fastVersion(opts: FastVersionOptions): string | undefined {
+  const platform = opts.platform ?? process.platform
+  if (platform === 'win32') return undefined
+  if (opts.env.DEBUG) return undefined
+
+  const pjson = readJson(path.join(opts.root, 'package.json'))
+  if (!pjson || typeof pjson.name !== 'string' || typeof pjson.version !== 'string') return undefined
+  const extra = Array.isArray(pjson.oclif?.additionalVersionFlags) ? (pjson.oclif.additionalVersionFlags as unknown[]) : []
+  if (opts.argv[0] !== '--version' && !extra.includes(opts.argv[0])) return undefined
+  if (hasInitHook(pjson)) return undefined
+
+  const plugins = Array.isArray(pjson.oclif?.plugins) ? (pjson.oclif.plugins as unknown[]) : []
+  for (const name of plugins) {
+    if (typeof name !== 'string') return undefined
+    const plugin = readJson(path.join(opts.root, 'node_modules', name, 'package.json'))
+    if (!plugin || hasInitHook(plugin)) return undefined
+  }
+
+  const bin = typeof pjson.oclif?.bin === 'string' ? pjson.oclif.bin : pjson.name
+  const dirname = typeof pjson.oclif?.dirname === 'string' ? pjson.oclif.dirname : pjson.name
+  if (existsSync(path.join(dataDir(opts.env, bin, dirname), 'package.json'))) return undefined
+
+  if (platform === 'linux' && looksLikeWsl(opts.release ?? os.release())) return undefined
+  const rawArch = opts.arch ?? os.arch()
+  const arch = rawArch === 'ia32' ? 'x86' : rawArch
+  return `${pjson.name}/${pjson.version} ${platform}-${arch} node-${opts.nodeVersion ?? process.version}`
+}
