@@ -94,7 +94,7 @@ describe('simulator: gateway lifecycle', () => {
     expect(server.caId).to.not.equal(caBefore)
     expect(after.localTlsCaId).to.equal(server.caId)
     const l = os(sim, ['sandbox', 'list'])
-    expect([l.code, l.stderr]).to.deep.equal([1, 'Error:   × transport error\n  ├─▶ invalid peer certificate: BadSignature\n  ╰─▶ invalid peer certificate: BadSignature\n'])
+    expect([l.code, l.stderr]).to.deep.equal([1, 'Error:   × transport error\n  ├─▶ invalid peer certificate: BadSignature\n  ╰─▶ invalid peer certificate: BadSignature\n\n'])
     expect(os(sim, ['gateway', 'remove', 'nemoclaw']).code).to.equal(0)
     expect(os(sim, ['gateway', 'add', 'https://127.0.0.1:17670', '--local', '--name', 'nemoclaw']).code).to.equal(0)
     const again = os(sim, ['sandbox', 'list'])
