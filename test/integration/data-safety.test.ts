@@ -203,7 +203,7 @@ describe('data safety: Ctrl-C during each onboard step', () => {
       // The signal landed during this step: it never finished.
       expect(interrupted.stderr).to.match(new RegExp(`❯ ${escape(step.title)}\\n`))
       expect(interrupted.stderr).not.to.match(new RegExp(`✔ ${escape(step.title)} `))
-      expect(interrupted.stderr).to.match(/Interrupted\. The registry was not changed by this run; run the same command again to finish\./)
+      expect(interrupted.stderr).to.match(/Interrupted\. The registry is written only by the last step, atomically, so it is consistent; run the same command again to finish\./)
       // Interrupted before its own write completed: the old file, byte for byte (also for Register: the write was
       // paused half-way through its temp file when SIGINT came).
       expect(afterInterrupt).to.equal(old)

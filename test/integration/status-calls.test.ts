@@ -17,7 +17,7 @@ describe('status: a constant number of openshell calls, with or without the vers
   after(() => sim?.cleanup())
 
   it('first run detects the version and remembers it; the next run reuses it as a hint; 3 calls each time', async () => {
-    const hint = path.join(sim.env.NEMOCLAW_HOME!, 'cache', 'openshell-version.json')
+    const hint = path.join(sim.home, '.cache', 'nemoclaw', 'openshell-version.json')
     for (const run of ['first', 'second']) {
       sim.clearLog()
       const r = await runCli(sim, ['status', '--json'])

@@ -4,7 +4,7 @@
  * A call that exits 0 but whose output does not parse is an `unparseable` failure, never an exception.
  *
  * Version detection runs once per process. With `versionCache` (the CLI's client), the version found is also
- * remembered between processes in `$NEMOCLAW_HOME/cache/openshell-version.json`, keyed by the binary (path, real path, device, inode, size, mtime,
+ * remembered between processes in `~/.cache/nemoclaw/openshell-version.json`, keyed by the binary (path, real path, device, inode, size, mtime,
  * ctime). That cache is only ever a HINT: a read-only probe (`status`, `sandbox list`, …) whose argv depends on the
  * version is started at once with the hinted version's flags, concurrently with the real `--version`; when the
  * real version asks for the same argv the early run is used, otherwise it is discarded and the probe runs again
@@ -13,9 +13,9 @@
  * most, never a wrong verdict. Operations (anything that changes state) always wait for the real detection.
  */
 import {mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
-import {resolveHome} from '../registry/paths.js'
 import {classifyFailure, evidenceOf, syntheticFailure} from './classify.js'
 import {
   parseDeleteOutcome,
@@ -72,9 +72,13 @@ interface CallOptions {
   timeoutMs?: number
 }
 
-/** Where the version hint lives: `$NEMOCLAW_HOME/cache/openshell-version.json`. */
+/**
+ * Where the version hint lives: the user's cache directory (`$XDG_CACHE_HOME/nemoclaw`, else `~/.cache/nemoclaw`),
+ * not `$NEMOCLAW_HOME`, which holds only the user's records.
+ */
 export function versionCachePath(env: Env): string {
-  return path.join(resolveHome({env}), 'cache', 'openshell-version.json')
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(env.HOME && env.HOME !== '' ? env.HOME : os.homedir(), '.cache')
+  return path.join(base, 'nemoclaw', 'openshell-version.json')
 }
 
 /** What identifies the binary the hint is about; any difference means "no hint". */
@@ -113,7 +117,7 @@ export interface OpenShellOptions {
   binary?: string
   /** Most `sandbox list` pages followed (default MAX_SANDBOX_PAGES; tests lower it). */
   maxListPages?: number
-  /** Read and write the version hint (`$NEMOCLAW_HOME/cache/openshell-version.json`). The CLI turns it on. */
+  /** Read and write the version hint (`~/.cache/nemoclaw/openshell-version.json`). The CLI turns it on. */
   versionCache?: boolean
 }
 

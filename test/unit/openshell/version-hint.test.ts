@@ -39,7 +39,7 @@ describe('openshell/client: the version hint between processes', function () {
   const started = (): string[] => events().filter(e => e.startsWith('start ')).map(e => e.slice(6))
   /** Did `argv` start before `--version` ended? */
   const overlapped = (argv: string): boolean => events().indexOf(`start ${argv}`) < events().indexOf('end --version')
-  const cacheFile = () => versionCachePath({NEMOCLAW_HOME: path.join(dir, 'nc')})
+  const cacheFile = () => versionCachePath({HOME: dir})
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nc-hint-'))
