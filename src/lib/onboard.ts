@@ -14,7 +14,7 @@ import lockfile from 'proper-lockfile'
 
 import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
 import type {GatewayHealth} from './gateway/health.js'
-import {backoff, recoverGateway, waitHealthy} from './gateway/recover.js'
+import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {probeGateway} from './gateway/probe.js'
 import type {OpenShell} from './openshell/client.js'
@@ -110,11 +110,6 @@ export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): void
 
   if (input.source.length === 0 || input.source.length > 1024) throw new OnboardError('--from must not be empty (at most 1024 characters).', 2)
 }
-
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms)
-  })
 
 function readyTimeoutMs(env: NodeJS.ProcessEnv): number {
   const n = Number(env.NEMOCLAW_SANDBOX_READY_TIMEOUT_MS)

@@ -3,16 +3,11 @@
  * reconcile again, waiting — bounded, with backoff — while sandboxes are still coming back (Provisioning after a
  * restart). Stops the moment everything is Ready.
  */
-import {backoff, type RecoveryReport, recoverGateway} from './gateway/recover.js'
+import {backoff, type RecoveryReport, recoverGateway, sleep} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import type {OpenShell} from './openshell/client.js'
 import {type Reconciliation, reconcile} from './sandboxes.js'
 import {runSteps} from './ui/tasks.js'
-
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms)
-  })
 
 export async function recoverAll(
   client: OpenShell,

@@ -28,7 +28,8 @@ export function* backoff(initialMs = 100, factor = 1.5, capMs = 400): Generator<
   }
 }
 
-const sleep = (ms: number) =>
+/** The one sleep of the bounded polls (recovery wait, sandbox-ready wait); never a fixed wait on its own. */
+export const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
     setTimeout(resolve, ms)
   })
