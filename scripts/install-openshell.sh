@@ -8,9 +8,12 @@
 # So this script installs:
 #   * openshell==0.1.5 and openshell==0.0.116 (SDK) into .cache/openshell/<v>/ venvs: they give the protobuf
 #     runtime and the wire descriptors (_proto/*_pb2.py) that test/conformance/proto-drift.test.ts checks.
-#   * the CLI of openshell==0.0.111 (the newest real CLI on PyPI): the wheel is downloaded for its platform tag,
-#     the binary extracted to .cache/openshell/0.0.111/bin/openshell. On glibc < 2.39 the binary's version need
-#     for GLIBC_2.39 (only weak refs: pidfd_spawnp, pidfd_getpid) is dropped so it loads; recorded as `patched`.
+#   * the CLIs of openshell==0.0.111 (the newest real CLI on PyPI, modern line) and openshell==0.0.26 (legacy
+#     line, <= 0.0.36): each wheel is downloaded for its platform tag, the binary extracted to
+#     .cache/openshell/<v>/bin/openshell. On glibc < 2.39 the binary's version need for GLIBC_2.39 (only weak
+#     refs: pidfd_spawnp, pidfd_getpid) is dropped so it loads; recorded as `patched`. (0.0.27 .. 0.0.36 also need
+#     the strong GLIBC_2.38 `__isoc23_strtol` and GLIBCXX_3.4.31, so they cannot run on Debian 12: 0.0.26 is the
+#     newest legacy CLI that does.)
 # and writes .cache/openshell/versions.json. Idempotent and fast when cached.
 #
 # Exit codes: 0 ok (also when PyPI is unreachable: versions.json = {"unavailable": "<reason>"}), 1 install failed.
@@ -19,7 +22,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$ROOT/.cache/openshell"
 SDK_VERSIONS=(0.1.5 0.0.116)
-CLI_VERSION=0.0.111
+CLI_VERSIONS=(0.0.111 0.0.26)
 PY="${PYTHON:-python3}"
 mkdir -p "$CACHE"
 
@@ -42,11 +45,11 @@ sdk_ok() { # version
   local v="$1" py="$CACHE/$1/bin/python"
   [ -x "$py" ] && "$py" -c "import importlib.metadata as m, google.protobuf, sys; sys.exit(0 if m.version('openshell') == '$v' else 1)" 2>/dev/null
 }
-cli_ok() { [ -x "$CACHE/$CLI_VERSION/bin/openshell" ] && "$CACHE/$CLI_VERSION/bin/openshell" --version 2>/dev/null | grep -q "openshell $CLI_VERSION"; }
+cli_ok() { [ -x "$CACHE/$1/bin/openshell" ] && "$CACHE/$1/bin/openshell" --version 2>/dev/null | grep -qx "openshell $1"; }
 
 need_network=0
 for v in "${SDK_VERSIONS[@]}"; do sdk_ok "$v" || need_network=1; done
-cli_ok || need_network=1
+for v in "${CLI_VERSIONS[@]}"; do cli_ok "$v" || need_network=1; done
 
 if [ "$need_network" = 1 ]; then
   # Quick reachability probe: a tiny --no-deps download with a short timeout.
@@ -74,24 +77,25 @@ for v in "${SDK_VERSIONS[@]}"; do
   sdk_ok "$v" || fail "openshell $v installed but not importable"
 done
 
-# --- the newest real CLI on PyPI -----------------------------------------------------------------------------
-patched=""
-if cli_ok; then
-  log "openshell $CLI_VERSION CLI already installed"
-  patched="$(cat "$CACHE/$CLI_VERSION/patched" 2>/dev/null || true)"
-else
-  case "$(uname -s)-$(uname -m)" in
-    Linux-x86_64) plat=manylinux_2_39_x86_64 ;;
-    Linux-aarch64) plat=manylinux_2_39_aarch64 ;;
-    Darwin-arm64) plat=macosx_13_0_arm64 ;;
-    *) fail "no openshell $CLI_VERSION CLI wheel for $(uname -s)-$(uname -m)" ;;
-  esac
-  d="$CACHE/$CLI_VERSION"; rm -rf "$d"; mkdir -p "$d/bin" "$d/wheel"
-  log "downloading openshell==$CLI_VERSION ($plat) for its CLI binary"
-  "$PY" -m pip download --no-deps --disable-pip-version-check -q --only-binary=:all: --platform "$plat" \
-    --python-version 3.11 -d "$d/wheel" "openshell==$CLI_VERSION" || fail "download of openshell==$CLI_VERSION failed"
-  whl="$(ls "$d"/wheel/openshell-"$CLI_VERSION"-*.whl | head -1)"
-  "$PY" - "$whl" "$d" "$CLI_VERSION" <<'EOF' || fail "could not extract the CLI from $whl"
+# --- the real CLIs ----------------------------------------------------------------------------------------------
+install_cli() { # version
+  local CLI_VERSION="$1" patched="" plat d whl host_glibc
+  if cli_ok "$CLI_VERSION"; then
+    log "openshell $CLI_VERSION CLI already installed"
+    patched="$(cat "$CACHE/$CLI_VERSION/patched" 2>/dev/null || true)"
+  else
+    case "$(uname -s)-$(uname -m)" in
+      Linux-x86_64) plat=manylinux_2_39_x86_64 ;;
+      Linux-aarch64) plat=manylinux_2_39_aarch64 ;;
+      Darwin-arm64) plat=macosx_13_0_arm64 ;;
+      *) fail "no openshell $CLI_VERSION CLI wheel for $(uname -s)-$(uname -m)" ;;
+    esac
+    d="$CACHE/$CLI_VERSION"; rm -rf "$d"; mkdir -p "$d/bin" "$d/wheel"
+    log "downloading openshell==$CLI_VERSION ($plat) for its CLI binary"
+    "$PY" -m pip download --no-deps --disable-pip-version-check -q --only-binary=:all: --platform "$plat" \
+      --python-version 3.12 -d "$d/wheel" "openshell==$CLI_VERSION" || fail "download of openshell==$CLI_VERSION failed"
+    whl="$(ls "$d"/wheel/openshell-"$CLI_VERSION"-*.whl | head -1)"
+    "$PY" - "$whl" "$d" "$CLI_VERSION" <<'EOF' || fail "could not extract the CLI from $whl"
 import sys, zipfile, os, shutil
 whl, d, v = sys.argv[1:]
 z = zipfile.ZipFile(whl)
@@ -102,11 +106,11 @@ for n in z.namelist():  # the wire descriptors this CLI release was built with
     if n.startswith("openshell/_proto/"):
         z.extract(n, os.path.join(d, "sdk"))
 EOF
-  if [ "$(uname -s)" = Linux ]; then
-    host_glibc="$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')"
-    if [ -n "$host_glibc" ] && [ "$(printf '%s\n2.39\n' "$host_glibc" | sort -V | head -1)" != 2.39 ]; then
-      log "host glibc $host_glibc < 2.39: dropping the binary's GLIBC_2.39 version need (weak symbols only)"
-      patched="$("$PY" - "$d/bin/openshell" "$host_glibc" <<'EOF'
+    if [ "$(uname -s)" = Linux ]; then
+      host_glibc="$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')"
+      if [ -n "$host_glibc" ] && [ "$(printf '%s\n2.39\n' "$host_glibc" | sort -V | head -1)" != 2.39 ]; then
+        log "host glibc $host_glibc < 2.39: dropping the binary's GLIBC_2.39 version need (weak symbols only)"
+        patched="$("$PY" - "$d/bin/openshell" "$host_glibc" <<'EOF'
 # Drop GLIBC version needs newer than the host's from an ELF64 binary (.gnu.version_r + .gnu.version).
 # Safe here because the only GLIBC_2.39 symbols (pidfd_spawnp, pidfd_getpid) are *weak* references that
 # Rust's std probes at run time; they resolve to NULL and std falls back.
@@ -155,18 +159,21 @@ for sh in secs:
 open(path, 'wb').write(data)
 print('dropped ELF version need ' + ', '.join(changed) if changed else '')
 EOF
-)" || fail "patching the $CLI_VERSION binary for glibc $host_glibc failed"
-      printf '%s' "$patched" > "$d/patched"
+  )" || fail "patching the $CLI_VERSION binary for glibc $host_glibc failed"
+        printf '%s' "$patched" > "$d/patched"
+      fi
     fi
+    rm -rf "$d/wheel"
+    cli_ok "$CLI_VERSION" || fail "openshell $CLI_VERSION CLI extracted but \`--version\` does not answer: $("$d/bin/openshell" --version 2>&1 | head -3)"
   fi
-  rm -rf "$d/wheel"
-  cli_ok || fail "openshell $CLI_VERSION CLI extracted but \`--version\` does not answer: $("$d/bin/openshell" --version 2>&1 | head -3)"
-fi
+  printf '%s' "$patched" > "$CACHE/$CLI_VERSION/patched"
+}
+for v in "${CLI_VERSIONS[@]}"; do install_cli "$v"; done
 
 # --- versions.json ------------------------------------------------------------------------------------------
-"$PY" - "$CACHE" "$CLI_VERSION" "$patched" "${SDK_VERSIONS[@]}" <<'EOF' || fail "writing versions.json failed"
+"$PY" - "$CACHE" "${CLI_VERSIONS[*]}" "${SDK_VERSIONS[@]}" <<'EOF' || fail "writing versions.json failed"
 import json, os, subprocess, sys, datetime
-cache, cli_v, patched, sdks = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+cache, cli_vs, sdks = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
 entries = []
 for v in sdks:
     site = subprocess.run([os.path.join(cache, v, "bin", "python"), "-c",
@@ -176,13 +183,16 @@ for v in sdks:
                     "cli_unavailable": f"PyPI openshell=={v} is the Python SDK only (py3-none-any wheel, no CLI binary)",
                     "python": os.path.join(cache, v, "bin", "python"),
                     "proto_dir": os.path.join(site, "_proto")})
-binary = os.path.join(cache, cli_v, "bin", "openshell")
-out = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
-entries.append({"version": cli_v, "kind": "cli", "binary": binary, "version_output": out,
-                "patched": patched or None, "python": os.path.join(cache, sdks[0], "bin", "python"),
-                "proto_dir": os.path.join(cache, cli_v, "sdk", "openshell", "_proto")})
+for cli_v in cli_vs:
+    binary = os.path.join(cache, cli_v, "bin", "openshell")
+    out = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
+    patched = open(os.path.join(cache, cli_v, "patched")).read().strip() if os.path.exists(os.path.join(cache, cli_v, "patched")) else ""
+    proto = os.path.join(cache, cli_v, "sdk", "openshell", "_proto")
+    entries.append({"version": cli_v, "kind": "cli", "binary": binary, "version_output": out,
+                    "patched": patched or None, "python": os.path.join(cache, sdks[0], "bin", "python"),
+                    "proto_dir": proto if os.path.isdir(proto) else None})
 doc = {"generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-       "cli_versions": [cli_v], "sdk_versions": sdks, "versions": entries}
+       "cli_versions": cli_vs, "sdk_versions": sdks, "versions": entries}
 json.dump(doc, open(os.path.join(cache, "versions.json"), "w"), indent=2)
 print(json.dumps(doc, indent=2))
 EOF
