@@ -9,15 +9,17 @@ import {delimiter, join} from 'node:path'
 import {createServer as createTlsServer, type Server as TlsServer} from 'node:tls'
 
 import {type CliResult, runCli} from '../support/cli.js'
-import {type RealEntry, realOpenshellVersions, runReal} from '../support/real-openshell.js'
+import {capabilitiesFor} from '../../src/lib/openshell/version.js'
+import {type FakeDocker, startFakeDocker} from '../support/fake-docker.js'
+import {NO_DOCKER_HOST, type RealEntry, realOpenshellVersions, runReal} from '../support/real-openshell.js'
 import {SIM_BIN_DIR} from '../support/sim.js'
 import {generatePki} from '../support/stub-gateway/pki.js'
 import {startStubGateway, type StubGateway} from '../support/stub-gateway/index.js'
 import {freePort} from './scenarios.js'
 
 const {versions, reason} = realOpenshellVersions()
-// nemoclaw's onboard/recover paths talk to a 0.0.x-wire gateway only through a 0.0.x CLI.
-const cli = versions.find((v) => v.version.startsWith('0.0.'))
+// The stub gateway's 0.0 wire is the late 0.0.x one: the modern 0.0.x CLI (0.0.111) talks to it.
+const cli = versions.find((v) => v.version.startsWith('0.0.') && capabilitiesFor(v.version).generation === 'modern')
 
 interface World {
   dir: string
@@ -45,6 +47,8 @@ function world(root: string, entry: RealEntry, tag: string, extra: Record<string
     NEMOCLAW_RECOVER_TIMEOUT_MS: '8000',
     NEMOCLAW_SANDBOX_READY_TIMEOUT_MS: '15000',
     OPENSHELL_LOCAL_TLS_DIR: tlsDir,
+    // a legacy CLI drives Docker; never a developer's real one
+    ...(capabilitiesFor(entry.version).generation === 'legacy' ? {DOCKER_HOST: NO_DOCKER_HOST} : {}),
     PATH: PATH_WITHOUT_SIM,
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_STATE_HOME: join(home, '.local', 'state'),
@@ -59,6 +63,11 @@ function writeRegistry(w: World, names: string[], gateway = 'nemoclaw'): void {
     createdAt: '2026-11-01T12:00:00.000Z', gateway, lastSeen: null, model: 'm', name, policies: [], provider: 'nvidia', source: 'openclaw',
   }]))
   writeFileSync(join(w.ncHome, 'sandboxes.json'), JSON.stringify({defaultSandbox: names[0] ?? null, sandboxes, version: 1}, null, 2))
+}
+
+function readActive(w: World): string | undefined {
+  const f = join(w.home, '.config', 'openshell', 'active_gateway')
+  return existsSync(f) ? readFileSync(f, 'utf8').trim() : undefined
 }
 
 function registryNames(w: World): string[] {
@@ -90,9 +99,9 @@ async function foreignTls(dir: string, caSubject: string): Promise<{server: TlsS
 describe('conformance: nemoclaw (built) with the REAL openshell CLI', function () {
   this.timeout(120_000)
 
-  if (!cli) {
+  if (versions.length === 0) {
     before(function () {
-      console.log(`      SKIP: ${reason ?? 'no real 0.0.x openshell CLI installed'}`)
+      console.log(`      SKIP: ${reason ?? 'no real openshell CLI installed'}`)
       this.skip()
     })
     it('runs nemoclaw against the real CLI (skipped: no binary)', () => {})
@@ -105,73 +114,125 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
   })
   after(() => rmSync(root, {force: true, recursive: true}))
 
-  it(`nothing registered with openshell ${cli.version}: status, connect --probe-only → gateway_not_configured (20), record kept`, async () => {
-    const w = world(root, cli, 'none')
-    writeRegistry(w, ['alpha'])
-    const empty = world(root, cli, 'none-empty')
-    const [st, probe, bare, doctor] = await Promise.all([
-      nc(w, ['status', '--json']),
-      nc(w, ['connect', 'alpha', '--probe-only', '--json']),
-      nc(empty, ['status', '--json']),
-      nc(empty, ['doctor', '--json']),
-    ])
-    expect(st.exitCode, st.stderr).to.equal(20)
-    expect(st.json.state).to.equal('gateway_not_configured')
-    expect(st.json.gateway).to.include({name: 'nemoclaw', openshellVersion: cli.version, state: 'gateway_not_configured'})
-    expect(probe.exitCode, probe.stderr).to.equal(20)
-    expect(probe.json.sandbox).to.include({name: 'alpha', state: 'gateway_not_configured'})
-    expect(bare.exitCode, bare.stderr).to.equal(20)
-    const gatewayCheck = doctor.json?.checks?.find((c: any) => c.id === 'gateway')
-    expect(gatewayCheck, doctor.stderr).to.include({classId: 'gateway_not_configured'})
-    expect(doctor.json.checks.find((c: any) => c.id === 'openshell')).to.include({status: 'pass'})
-    // read-only: neither status nor doctor registered anything with openshell
-    expect(existsSync(join(empty.home, '.config', 'openshell', 'gateways'))).to.equal(false)
-    expect(registryNames(w)).to.deep.equal(['alpha'])
-    expect(journal(w)).to.deep.equal([])
-  })
+  // The states that need no gateway at all, with EVERY installed real CLI (legacy 0.0.26 and modern 0.0.111).
+  for (const entry of versions) {
+    const legacy = capabilitiesFor(entry.version).generation === 'legacy'
+    describe(`no gateway needed, openshell ${entry.version} (${legacy ? 'legacy' : 'modern'})`, () => {
+      /** status --json, connect --probe-only --json and doctor --json in one world. */
+      const triple = (w: World, env: Record<string, string> = {}) => Promise.all([
+        nc(w, ['status', '--json'], env),
+        nc(w, ['connect', 'alpha', '--probe-only', '--json'], env),
+        nc(w, ['doctor', '--json'], env),
+      ])
+      const gatewayCheck = (doctor: CliResult) => doctor.json?.checks?.find((c: any) => c.id === 'gateway')
 
-  it('registered with the real `gateway add --local` on a closed port → gateway_unreachable (21), record kept', async () => {
-    const w = world(root, cli, 'closed')
-    const pki = generatePki(join(w.dir, 'pki'))
-    mkdirSync(join(w.tlsDir, 'client'), {recursive: true})
-    writeFileSync(join(w.tlsDir, 'ca.crt'), pki.caCert)
-    writeFileSync(join(w.tlsDir, 'client', 'tls.crt'), pki.clientCert)
-    writeFileSync(join(w.tlsDir, 'client', 'tls.key'), pki.clientKey, {mode: 0o600})
-    const port = await freePort()
-    const add = await runReal(cli, ['gateway', 'add', `https://127.0.0.1:${port}`, '--local', '--name', 'nemoclaw'], w.home, {env: {OPENSHELL_LOCAL_TLS_DIR: w.tlsDir}})
-    expect(add.exitCode, add.stderr).to.equal(0)
-    expect(add.stderr).to.contain("Gateway 'nemoclaw' added and set as active")
-    writeRegistry(w, ['alpha'])
-    const [st, probe] = await Promise.all([nc(w, ['status', '--json']), nc(w, ['connect', 'alpha', '--probe-only', '--json'])])
-    expect(st.exitCode, st.stderr).to.equal(21)
-    expect(st.json.gateway).to.include({endpoint: `https://127.0.0.1:${port}`, state: 'gateway_unreachable'})
-    expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.contain('Connection refused (os error 111)')
-    expect(probe.exitCode).to.equal(21)
-    expect(registryNames(w)).to.deep.equal(['alpha'])
-  })
-
-  for (const [tag, subject] of [['same DN', '/O=openshell/CN=openshell-ca'], ['different DN', '/O=elsewhere/CN=other-ca']] as const) {
-    it(`a TLS server whose certificate comes from a foreign CA (${tag}) → gateway_trust_rotated (23)`, async () => {
-      const w = world(root, cli, `trust-${tag.replace(' ', '-')}`)
-      const {port, server} = await foreignTls(join(w.dir, 'foreign'), subject)
-      const stub = await startStubGateway({dir: join(w.dir, 'stub'), wire: '0.0'})
-      try {
-        await stub.stop()
-        stub.registerWithCli(w.home, 'nemoclaw')
-        const meta = join(w.home, '.config', 'openshell', 'gateways', 'nemoclaw', 'metadata.json')
-        writeFileSync(meta, readFileSync(meta, 'utf8').replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`))
-        writeRegistry(w, ['alpha'])
-        const st = await nc(w, ['status', '--json'])
-        expect(st.exitCode, st.stderr).to.equal(23)
-        expect(st.json.gateway.state).to.equal('gateway_trust_rotated')
-        expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.match(tag === 'same DN' ? /BadSignature/ : /UnknownIssuer/)
-        expect(registryNames(w)).to.deep.equal(['alpha'])
-      } finally {
-        await new Promise<void>((resolve) => server.close(() => resolve()))
+      /** Register gateway `name` on `port` with the real CLI's own `gateway add --local`: a modern CLI imports
+       *  the bundle from $OPENSHELL_LOCAL_TLS_DIR, a legacy one reads it out of the gateway container (fake Docker). */
+      const registerReal = async (w: World, name: string, port: number, opts: {activate?: boolean} = {}) => {
+        const pki = generatePki(join(w.dir, `pki-${name}`))
+        let env: Record<string, string>
+        let docker: FakeDocker | undefined
+        if (legacy) {
+          docker = await startFakeDocker([{caCert: pki.caCert, clientCert: pki.clientCert, clientKey: pki.clientKey,
+            name: `openshell-cluster-${name}`, publicPort: port, serverCert: pki.serverCert, serverKey: pki.serverKey}])
+          env = {DOCKER_HOST: docker.dockerHost}
+        } else {
+          mkdirSync(join(w.tlsDir, 'client'), {recursive: true})
+          writeFileSync(join(w.tlsDir, 'ca.crt'), pki.caCert)
+          writeFileSync(join(w.tlsDir, 'client', 'tls.crt'), pki.clientCert)
+          writeFileSync(join(w.tlsDir, 'client', 'tls.key'), pki.clientKey, {mode: 0o600})
+          env = {OPENSHELL_LOCAL_TLS_DIR: w.tlsDir}
+        }
+        try {
+          const active = readActive(w)
+          const add = await runReal(entry, ['gateway', 'add', `https://127.0.0.1:${port}`, '--local', '--name', name], w.home, {env})
+          expect(add.exitCode, add.stderr).to.equal(0)
+          expect(add.stderr).to.contain(`Gateway '${name}' added and set as active`)
+          if (opts.activate === false && active) {
+            const sel = await runReal(entry, ['gateway', 'select', active], w.home)
+            expect(sel.exitCode, sel.stderr).to.equal(0)
+          }
+        } finally {
+          await docker?.stop()
+        }
       }
+
+      it('nothing registered → gateway_not_configured (20) in status, connect --probe-only and doctor; record kept, nothing written', async () => {
+        const w = world(root, entry, 'none')
+        writeRegistry(w, ['alpha'])
+        const empty = world(root, entry, 'none-empty')
+        const [[st, probe, doctor], bare] = await Promise.all([triple(w), nc(empty, ['status', '--json'])])
+        expect(st.exitCode, st.stderr).to.equal(20)
+        expect(st.json.state).to.equal('gateway_not_configured')
+        expect(st.json.gateway).to.include({name: 'nemoclaw', openshellVersion: entry.version, state: 'gateway_not_configured'})
+        expect(probe.exitCode, probe.stderr).to.equal(20)
+        expect(probe.json.sandbox).to.include({name: 'alpha', state: 'gateway_not_configured'})
+        expect(bare.exitCode, bare.stderr).to.equal(20)
+        expect(gatewayCheck(doctor), doctor.stderr).to.include({classId: 'gateway_not_configured'})
+        expect(doctor.json.checks.find((c: any) => c.id === 'openshell')).to.include({status: 'pass'})
+        // read-only: neither status nor doctor registered anything with openshell
+        expect(existsSync(join(w.home, '.config', 'openshell', 'gateways'))).to.equal(false)
+        expect(existsSync(join(empty.home, '.config', 'openshell', 'gateways'))).to.equal(false)
+        expect(registryNames(w)).to.deep.equal(['alpha'])
+        expect(journal(w)).to.deep.equal([])
+      })
+
+      it('registered by the real `gateway add --local`, nothing listening → gateway_unreachable (21); record kept', async () => {
+        const w = world(root, entry, 'closed')
+        const port = await freePort()
+        await registerReal(w, 'nemoclaw', port)
+        writeRegistry(w, ['alpha'])
+        const [st, probe, doctor] = await triple(w)
+        expect(st.exitCode, st.stderr).to.equal(21)
+        expect(st.json.gateway).to.include({endpoint: `https://127.0.0.1:${port}`, state: 'gateway_unreachable'})
+        expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.contain('Connection refused (os error 111)')
+        expect(probe.exitCode, probe.stderr).to.equal(21)
+        expect(probe.json.sandbox).to.include({name: 'alpha', state: 'gateway_unreachable'})
+        expect(gatewayCheck(doctor), doctor.stderr).to.include({classId: 'gateway_unreachable'})
+        expect(registryNames(w)).to.deep.equal(['alpha'])
+        expect(journal(w)).to.deep.equal([])
+      })
+
+      for (const [tag, subject] of [['same DN', '/O=openshell/CN=openshell-ca'], ['different DN', '/O=elsewhere/CN=other-ca']] as const) {
+        it(`a TLS server whose certificate comes from a foreign CA (${tag}) → gateway_trust_rotated (23)`, async () => {
+          const w = world(root, entry, `trust-${tag.replace(' ', '-')}`)
+          const {port, server} = await foreignTls(join(w.dir, 'foreign'), subject)
+          try {
+            await registerReal(w, 'nemoclaw', port)
+            writeRegistry(w, ['alpha'])
+            const [st, probe, doctor] = await triple(w)
+            expect(st.exitCode, st.stderr).to.equal(23)
+            expect(st.json.gateway.state).to.equal('gateway_trust_rotated')
+            expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.match(tag === 'same DN' ? /BadSignature/ : /UnknownIssuer/)
+            expect(probe.exitCode, probe.stderr).to.equal(23)
+            expect(gatewayCheck(doctor), doctor.stderr).to.include({classId: 'gateway_trust_rotated'})
+            expect(registryNames(w)).to.deep.equal(['alpha'])
+          } finally {
+            await new Promise<void>((resolve) => server.close(() => resolve()))
+          }
+        })
+      }
+
+      it('OPENSHELL_GATEWAY naming another registered gateway → gateway_other_active (25); record kept', async () => {
+        const w = world(root, entry, 'other')
+        await registerReal(w, 'nemoclaw', await freePort())
+        await registerReal(w, 'other', await freePort(), {activate: false})
+        expect(readActive(w)).to.equal('nemoclaw')
+        writeRegistry(w, ['alpha'])
+        const [st, probe, doctor] = await triple(w, {OPENSHELL_GATEWAY: 'other'})
+        expect(st.exitCode, st.stderr).to.equal(25)
+        expect(st.json.gateway.state).to.equal('gateway_other_active')
+        expect(st.json.gateway.guidance.diagnosis).to.contain('OPENSHELL_GATEWAY')
+        expect(probe.exitCode, probe.stderr).to.equal(25)
+        expect(gatewayCheck(doctor), doctor.stderr).to.include({classId: 'gateway_other_active'})
+        expect(registryNames(w)).to.deep.equal(['alpha'])
+        expect(readActive(w)).to.equal('nemoclaw')
+      })
     })
   }
 
+  // Against the stub gateway: its 0.0 wire is what the modern 0.0.x CLI speaks.
+  if (!cli) return
   describe('against the stub gateway (0.0 wire)', () => {
     let stub: StubGateway
     let w: World

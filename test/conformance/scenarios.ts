@@ -5,6 +5,8 @@ import {createServer as createNetServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
 import {createServer as createTlsServer, type Server as TlsServer} from 'node:tls'
+import {capabilitiesFor} from '../../src/lib/openshell/version.js'
+import {startFakeDocker} from '../support/fake-docker.js'
 import {type RealEntry, type RealRun, runReal} from '../support/real-openshell.js'
 import {generatePki} from '../support/stub-gateway/pki.js'
 import {startStubGateway, type StubGateway} from '../support/stub-gateway/index.js'
@@ -56,6 +58,10 @@ async function foreignTlsServer(dir: string, caSubject: string): Promise<{server
 
 export async function runScenarios(entry: RealEntry, log: (m: string) => void = () => {}): Promise<CaseResult[]> {
   const results: CaseResult[] = []
+  // Legacy CLIs (<= 0.0.36) register a local gateway by reading its TLS secrets out of the gateway container
+  // through Docker; a fake Docker Engine API plays that container (test/support/fake-docker.ts). Modern CLIs
+  // import the bundle from $OPENSHELL_LOCAL_TLS_DIR.
+  const legacy = capabilitiesFor(entry.version).generation === 'legacy'
   const tmp = mkdtempSync(join(tmpdir(), `openshell-conf-${entry.version}-`))
   let n = 0
   const newHome = () => mkdtempSync(join(tmp, `home${n++}-`))
@@ -92,32 +98,62 @@ export async function runScenarios(entry: RealEntry, log: (m: string) => void = 
     await cap('no-gateway-env-gateway-sandbox-list', ['sandbox', 'list'], h0, 'OPENSHELL_GATEWAY names an unregistered gateway',
       {env: {OPENSHELL_GATEWAY: 'other'}})
     await cap('no-gateway-flag-gateway-status', ['-g', 'other', 'status'], h0, '-g names an unregistered gateway')
-    await cap('usage-gateway-start', ['gateway', 'start'], h0, 'legacy lifecycle command on a modern CLI')
-    await cap('usage-gateway-stop', ['gateway', 'stop'], h0, 'legacy lifecycle command on a modern CLI')
-    await cap('usage-gateway-destroy', ['gateway', 'destroy'], h0, 'legacy lifecycle command on a modern CLI')
+    if (legacy) {
+      const noDocker = 'legacy lifecycle command; DOCKER_HOST names a socket that does not exist (no container engine)'
+      await cap('legacy-gateway-start-no-docker', ['gateway', 'start'], h0, noDocker)
+      await cap('legacy-gateway-start-named-no-docker', ['gateway', 'start', '--name', 'g'], h0, noDocker)
+      await cap('legacy-gateway-stop-no-docker', ['gateway', 'stop'], h0, noDocker)
+      await cap('legacy-gateway-destroy-no-docker', ['gateway', 'destroy'], h0, noDocker)
+      await cap('legacy-doctor-no-docker', ['doctor'], h0, noDocker, {timeoutMs: 20_000})
+    } else {
+      await cap('usage-gateway-start', ['gateway', 'start'], h0, 'legacy lifecycle command on a modern CLI')
+      await cap('usage-gateway-stop', ['gateway', 'stop'], h0, 'legacy lifecycle command on a modern CLI')
+      await cap('usage-gateway-destroy', ['gateway', 'destroy'], h0, 'legacy lifecycle command on a modern CLI')
+    }
     await cap('usage-unknown-flag', ['sandbox', 'list', '--bogus'], h0, 'unknown flag')
     await cap('no-gateway-sandbox-get-long-name', ['sandbox', 'get', 'abcdefghijklmnopqrstuvwxyz'], h0, 'client-side name check?')
 
     // --- registration against a closed port ----------------------------------------------------------------
     const closed = await freePort()
     const ep = `https://127.0.0.1:${closed}`
+    const bundle = generatePki(join(tmp, 'bundle-pki'))
     const h1 = newHome()
-    await cap('gateway-add-local-no-certs', ['gateway', 'add', ep, '--name', 'g', '--local'], h1,
-      'no TLS bundle in $XDG_STATE_HOME/openshell/tls nor gateways/g/mtls', {files: true})
+    const h2 = newHome()
+    if (legacy) {
+      await cap('gateway-add-local-no-docker', ['gateway', 'add', ep, '--name', 'g', '--local'], h1,
+        'legacy: no Docker socket, so the TLS secrets cannot be read from a gateway container', {files: true})
+      const docker = await startFakeDocker([])
+      try {
+        await cap('gateway-add-local-no-container', ['gateway', 'add', ep, '--name', 'g', '--local'], h1,
+          'legacy: Docker answers but no container publishes the port', {files: true, env: {DOCKER_HOST: docker.dockerHost}})
+        docker.containers.push({name: 'openshell-cluster-g', publicPort: closed, caCert: bundle.caCert, serverCert: bundle.serverCert,
+          serverKey: bundle.serverKey, clientCert: bundle.clientCert, clientKey: bundle.clientKey})
+        await cap('gateway-add-local', ['gateway', 'add', ep, '--name', 'g', '--local'], h2,
+          'legacy: fake Docker container openshell-cluster-g publishes the (closed) port and holds the k3s TLS secrets',
+          {files: true, env: {DOCKER_HOST: docker.dockerHost}})
+        await cap('gateway-add-local-again', ['gateway', 'add', ep, '--name', 'g', '--local'], h2, 'same name again',
+          {env: {DOCKER_HOST: docker.dockerHost}})
+      } finally {
+        await docker.stop()
+      }
+    } else {
+      await cap('gateway-add-local-no-certs', ['gateway', 'add', ep, '--name', 'g', '--local'], h1,
+        'no TLS bundle in $XDG_STATE_HOME/openshell/tls nor gateways/g/mtls', {files: true})
+    }
     await cap('gateway-add-https-no-flag', ['gateway', 'add', ep, '--name', 'g'], h1,
       'https endpoint without --local/--remote = cloud (edge/browser auth); stdin closed; killed after 6 s (it waits 120 s, then removes the registration and exits 0)',
       {timeoutMs: 6000, files: true, env: {OPENSHELL_NO_BROWSER: '1'}})
-    const bundle = generatePki(join(tmp, 'bundle-pki'))
-    const tlsDir = join(tmp, 'local-tls')
-    mkdirSync(join(tlsDir, 'client'), {recursive: true})
-    writeFileSync(join(tlsDir, 'ca.crt'), bundle.caCert)
-    writeFileSync(join(tlsDir, 'client', 'tls.crt'), bundle.clientCert)
-    writeFileSync(join(tlsDir, 'client', 'tls.key'), bundle.clientKey)
-    const h2 = newHome()
-    await cap('gateway-add-local', ['gateway', 'add', ep, '--name', 'g', '--local'], h2,
-      'OPENSHELL_LOCAL_TLS_DIR=<bundle with ca.crt, client/tls.crt, client/tls.key>; port closed', {files: true, env: {OPENSHELL_LOCAL_TLS_DIR: tlsDir}})
-    await cap('gateway-add-local-again', ['gateway', 'add', ep, '--name', 'g', '--local'], h2, 'same name again',
-      {env: {OPENSHELL_LOCAL_TLS_DIR: tlsDir}})
+    if (!legacy) {
+      const tlsDir = join(tmp, 'local-tls')
+      mkdirSync(join(tlsDir, 'client'), {recursive: true})
+      writeFileSync(join(tlsDir, 'ca.crt'), bundle.caCert)
+      writeFileSync(join(tlsDir, 'client', 'tls.crt'), bundle.clientCert)
+      writeFileSync(join(tlsDir, 'client', 'tls.key'), bundle.clientKey)
+      await cap('gateway-add-local', ['gateway', 'add', ep, '--name', 'g', '--local'], h2,
+        'OPENSHELL_LOCAL_TLS_DIR=<bundle with ca.crt, client/tls.crt, client/tls.key>; port closed', {files: true, env: {OPENSHELL_LOCAL_TLS_DIR: tlsDir}})
+      await cap('gateway-add-local-again', ['gateway', 'add', ep, '--name', 'g', '--local'], h2, 'same name again',
+        {env: {OPENSHELL_LOCAL_TLS_DIR: tlsDir}})
+    }
     const down = 'registered mTLS gateway, port closed (connection refused)'
     await cap('refused-status', ['status'], h2, down)
     await cap('refused-status-json', ['status', '-o', 'json'], h2, down)
@@ -161,7 +197,9 @@ export async function runScenarios(entry: RealEntry, log: (m: string) => void = 
     }
 
     // --- against the stub gateway ----------------------------------------------------------------------------
-    const nativeWire = entry.version.startsWith('0.0.') ? '0.0' as const : '0.1' as const
+    // The legacy wire is not served by the stub yet: legacy CLIs only meet the other wires (cross-generation).
+    const nativeWire = legacy ? undefined : entry.version.startsWith('0.0.') ? '0.0' as const : '0.1' as const
+    if (nativeWire) {
     const stub = await startStubGateway({wire: nativeWire, dir: join(tmp, 'stub')})
     try {
       const h = newHome()
@@ -218,16 +256,17 @@ export async function runScenarios(entry: RealEntry, log: (m: string) => void = 
     } finally {
       await stub.stop()
     }
+    }
 
     // --- cross-generation: this CLI against a stub of the other wire ------------------------------------------
-    const otherWire = nativeWire === '0.0' ? '0.1' as const : '0.0' as const
+    const otherWire = nativeWire === '0.1' ? '0.0' as const : nativeWire === '0.0' ? '0.1' as const : '0.0' as const
     const other = await startStubGateway({wire: otherWire, dir: join(tmp, 'stub-other')})
     try {
       const h = newHome()
       other.registerWithCli(h, 'stub')
       other.addSandbox('alpha', 'Ready')
       other.addSandbox('omega', 'Completed' as never)
-      const note = `stub speaks the ${otherWire} wire; this CLI speaks ${nativeWire}`
+      const note = `stub speaks the ${otherWire} wire; this CLI speaks ${nativeWire ?? 'the legacy 0.0.x wire'}`
       const s = {stub: other}
       await cap('xwire-status', ['status'], h, note, s)
       await cap('xwire-sandbox-list', ['sandbox', 'list'], h, note, s)
@@ -248,11 +287,15 @@ export function normalize(s: string, ports: number[] = []): string {
   let out = s.replaceAll(/127\.0\.0\.1:\d{2,5}/g, '127.0.0.1:<PORT>')
     .replaceAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<UUID>')
     .replaceAll(/\/tmp\/openshell-conf-[^\s'"/]+/g, '<TMP>')
+    .replaceAll(/\/tmp\/fake-docker-[A-Za-z0-9]{6}/g, '<FAKE_DOCKER>')
     .replaceAll(/(home\d+-)(\n {2}│ )?[A-Za-z0-9]{6}/g, '$1$2XXXXXX')
     .replaceAll(/callback_port=\d+/g, 'callback_port=<PORT>')
+    .replaceAll(/listening on port \d{2,5}\b/g, 'listening on port <PORT>')
     .replaceAll(/code=[A-Z0-9]{3}-[A-Z0-9]{4}/g, 'code=<CODE>')
     .replaceAll(/Confirmation code: [A-Z0-9]{3}-[A-Z0-9]{4}/g, 'Confirmation code: <CODE>')
     .replaceAll(/\[\d+\.\d+s\]/g, '[<T>s]')
+    // tonic's debug form of a status carries the response headers, `date` included (legacy CLIs print it)
+    .replaceAll(/"date": "[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT"/g, '"date": "<DATE>"')
   for (const p of ports) out = out.replaceAll(String(p), '<PORT>')
   return out
 }

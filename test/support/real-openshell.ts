@@ -3,6 +3,7 @@ import {execa} from 'execa'
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {capabilitiesFor} from '../../src/lib/openshell/version.js'
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const versionsFile = join(repoRoot, '.cache', 'openshell', 'versions.json')
@@ -45,10 +46,15 @@ export function installedReleases(): {releases: RealEntry[]; reason?: string} {
   return doc ? {releases: doc.versions ?? []} : {releases: [], reason}
 }
 
+/** A Docker socket that does not exist: legacy CLIs (<= 0.0.36) drive Docker for `gateway start/stop/add --local`
+ *  and must never reach a developer's real Docker from a test. Tests that want Docker pass a fake one. */
+export const NO_DOCKER_HOST = 'unix:///nonexistent/openshell-conformance/docker.sock'
+
 /** Environment for running the real binary with a private HOME/XDG tree and nothing else inherited. */
-export function realEnv(_version: string, home: string, extra: Record<string, string> = {}): Record<string, string> {
+export function realEnv(version: string, home: string, extra: Record<string, string> = {}): Record<string, string> {
   for (const d of ['.config', '.local/state']) mkdirSync(join(home, d), {recursive: true})
   return {
+    ...(capabilitiesFor(version).generation === 'legacy' ? {DOCKER_HOST: NO_DOCKER_HOST} : {}),
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),

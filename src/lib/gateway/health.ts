@@ -122,7 +122,12 @@ export function overrideOf(facts: GatewayFacts): EnvOverride | undefined {
 
 /**
  * The rule. Order matters and is the same everywhere:
- * openshell usable → gateway registered → gateway answers (and how it fails) → it is the active one.
+ * openshell usable → gateway registered → no environment override points elsewhere → gateway answers (and how it
+ * fails) → it is the one selected on disk.
+ * An `OPENSHELL_GATEWAY`/`OPENSHELL_GATEWAY_ENDPOINT` override is the user's own setting that nemoclaw must not
+ * change; it decides where every plain `openshell` command goes whatever the gateway's health, so it is reported
+ * first (even with nothing listening). A different selection on disk is fixed by the recovery plans themselves
+ * (a `select` step), so it only matters once the gateway answers.
  */
 export function classifyGateway(facts: GatewayFacts, evidence: CallEvidence[] = []): GatewayHealth {
   const done = (classId: ClassId, answering: boolean, failure?: Failure): GatewayHealth => {
@@ -138,6 +143,10 @@ export function classifyGateway(facts: GatewayFacts, evidence: CallEvidence[] = 
   if (!facts.capabilities) return done('openshell_missing', false)
   if (facts.capabilities.unsupported) return done('openshell_unsupported', false)
   if (!facts.registered) return done('gateway_not_configured', false)
+  if (overrideOf(facts)) {
+    const v = facts.status?.ok ? facts.status.value : undefined
+    return done('gateway_other_active', v?.configured === true && v.status === 'connected')
+  }
 
   const status = facts.status
   if (!status) return done('unknown', false)
@@ -157,8 +166,6 @@ export function classifyGateway(facts: GatewayFacts, evidence: CallEvidence[] = 
 
   if (s.authentication?.status === 'failed') return done('gateway_auth_required', true)
 
-  const override = overrideOf(facts)
-  if (override) return done('gateway_other_active', true)
   if (facts.activeOnDisk !== facts.gateway) return done('gateway_other_active', true)
   return done('ok', true)
 }

@@ -77,9 +77,13 @@ const RULES: Rule[] = [
   {kind: 'unknown', re: /Corrupted cluster state/i, detail: 'corrupted_cluster_state'},
   {kind: 'unknown', re: /Docker networking issue/i, detail: 'docker_networking'},
   {kind: 'unknown', re: /Cannot connect to the Docker daemon|Docker is not running|docker daemon is not running/i, detail: 'docker_not_running'},
+  // legacy (<= 0.0.36) lifecycle commands drive Docker themselves (real 0.0.26 texts)
+  {kind: 'unknown', re: /Failed to create Docker client|Socket not found: \S*docker\.sock|Docker socket exists but the daemon is not responding/i, detail: 'docker_not_running'},
   {kind: 'unknown', re: /HTTP\/2 was not negotiated/i, detail: 'http2_not_negotiated'},
   // A gateway of the other wire generation answers Health but not the sandbox RPCs (0.0.x CLI vs 0.1.x gateway).
   {kind: 'unknown', re: /code: 'Internal error', message: "Error deserializing request"/i, detail: 'wire_mismatch'},
+  // …and a legacy CLI cannot decode a late 0.0.x gateway's sandboxes (real 0.0.26 against the 0.0.111 wire).
+  {kind: 'unknown', re: /status: Internal, message: "failed to decode Protobuf message/i, detail: 'wire_mismatch'},
 ]
 
 /** Evidence for a run: argv, exit, signal, timeout and the meaningful stripped error lines. */

@@ -526,7 +526,8 @@ export function parseGatewayAdd(text: string): GatewayAddResult | undefined {
     name,
     reachable: !hasLine(all, /Gateway is not reachable at\b/),
     registrationRemoved: all.some(l => new RegExp(`^\\s*!\\s*Registration for '${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' removed`).test(l)),
-    tlsPresent: hasLine(all, /^\s*(?:✓\s*)?TLS certificates present\b/),
+    // modern: `✓ TLS certificates present`; legacy (read out of the gateway container): `✓ TLS certificates extracted`
+    tlsPresent: hasLine(all, /^\s*(?:✓\s*)?TLS certificates (?:present|extracted)\b/),
   }
   const endpoint = field(all, 'Endpoint')
   if (endpoint) r.endpoint = endpoint

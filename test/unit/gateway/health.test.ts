@@ -136,6 +136,19 @@ describe('gateway/health classifyGateway', () => {
       expect(h.guidance.steps[0]).to.equal('Unset the override: `unset OPENSHELL_GATEWAY`.')
     })
 
+    it('an override pointing elsewhere is reported before the gateway\'s own failures (it is knowable with nothing listening)', () => {
+      const override = {value: 'other', variable: 'OPENSHELL_GATEWAY'} as const
+      for (const [kind, text] of [['connection_refused', 'Connection refused (os error 111)'], ['trust_rotated', 'invalid peer certificate: BadSignature']] as const) {
+        const h = health({envOverride: override, status: statusFailed(kind, text)})
+        expect(h.classId, kind).to.equal('gateway_other_active')
+        expect(h.answering, kind).to.equal(false)
+      }
+      // the selection on disk is not an override: a down gateway stays unreachable (its plan selects, then starts)
+      expect(health({activeOnDisk: 'other', status: statusFailed('connection_refused', 'Connection refused')}).classId).to.equal('gateway_unreachable')
+      // an override naming this very gateway changes nothing
+      expect(health({envOverride: {value: 'nemoclaw', variable: 'OPENSHELL_GATEWAY'}, status: statusFailed('connection_refused', 'Connection refused')}).classId).to.equal('gateway_unreachable')
+    })
+
     it('an override that names this gateway (or its endpoint, modulo a trailing slash) is no override', () => {
       expect(health({envOverride: {value: 'nemoclaw', variable: 'OPENSHELL_GATEWAY'}}).classId).to.equal('ok')
       expect(health({envOverride: {value: 'https://127.0.0.1:17670/', variable: 'OPENSHELL_GATEWAY_ENDPOINT'}}).classId).to.equal('ok')
