@@ -5,8 +5,9 @@
 //   wire '0.0'    — late 0.0.x as the 0.0.111 CLI speaks it (ObjectMeta, limit/offset, created_at_ms, deleted bool, ids)
 //   wire 'legacy' — legacy 0.0.x as the 0.0.26 CLI speaks it (proto/v0_0_legacy): a flat
 //                   openshell.datamodel.v1.Sandbox {id, name, namespace, spec, status, phase, created_at_ms,
-//                   current_policy_version}, six phases, no labels/workspaces, no GetGatewayInfo, no providers here,
-//                   inference as GetClusterInference{route_name}; limit/offset, deleted bool, ids as in '0.0'.
+//                   current_policy_version}, six phases, no labels/workspaces, no GetGatewayInfo/GetSandboxConfig,
+//                   no providers, inference as GetClusterInference{route_name}; limit/offset, deleted bool, watch by id
+//                   as in '0.0'. Its `sandbox create -- cmd` then wants CreateSshSession, which no wire serves.
 // One implementation serves all three: only the message shapes in WIRES differ. RPCs a wire's .proto does not
 // declare are not served (grpc-js answers UNIMPLEMENTED). Only 127.0.0.1. Every request is recorded in `calls`
 // so tests can assert what the CLI sent.
