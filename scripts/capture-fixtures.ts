@@ -5,13 +5,10 @@
 import {mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {normalize, runScenarios} from '../test/conformance/scenarios.js'
-import {isLegacyCli, realOpenshellVersions, repoRoot} from '../test/support/real-openshell.js'
+import {realOpenshellVersions, repoRoot} from '../test/support/real-openshell.js'
 
 const only = process.argv.includes('--version') ? process.argv[process.argv.indexOf('--version') + 1] : undefined
-// The scenarios are for the modern 0.0.x CLI line; legacy CLIs (<= 0.0.36) are covered by stub-gateway-legacy.test.ts.
-const installed = realOpenshellVersions()
-const versions = installed.versions.filter((v) => !isLegacyCli(v.version))
-const reason = installed.reason ?? 'only legacy openshell CLIs installed'
+const {versions, reason} = realOpenshellVersions()
 if (versions.length === 0) {
   console.error(`capture-fixtures: nothing to capture: ${reason}`)
   process.exit(1)

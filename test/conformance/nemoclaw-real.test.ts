@@ -9,7 +9,7 @@ import {delimiter, join} from 'node:path'
 import {createServer as createTlsServer, type Server as TlsServer} from 'node:tls'
 
 import {type CliResult, runCli} from '../support/cli.js'
-import {isLegacyCli, type RealEntry, realOpenshellVersions, runReal} from '../support/real-openshell.js'
+import {type RealEntry, realOpenshellVersions, runReal} from '../support/real-openshell.js'
 import {SIM_BIN_DIR} from '../support/sim.js'
 import {generatePki} from '../support/stub-gateway/pki.js'
 import {startStubGateway, type StubGateway} from '../support/stub-gateway/index.js'
@@ -17,7 +17,7 @@ import {freePort} from './scenarios.js'
 
 const {versions, reason} = realOpenshellVersions()
 // nemoclaw's onboard/recover paths talk to a 0.0.x-wire gateway only through a 0.0.x CLI.
-const cli = versions.find((v) => v.version.startsWith('0.0.') && !isLegacyCli(v.version))
+const cli = versions.find((v) => v.version.startsWith('0.0.'))
 
 interface World {
   dir: string

@@ -4,14 +4,10 @@
 import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {isLegacyCli, realOpenshellVersions, repoRoot, stripAnsi} from '../support/real-openshell.js'
+import {realOpenshellVersions, repoRoot, stripAnsi} from '../support/real-openshell.js'
 import {type CaseResult, normalize, runScenarios} from './scenarios.js'
 
-// The scenarios are written for the modern 0.0.x line (0.0.111); legacy CLIs (0.0.26) have their own file,
-// stub-gateway-legacy.test.ts.
-const installed = realOpenshellVersions()
-const versions = installed.versions.filter((v) => !isLegacyCli(v.version))
-const reason = installed.reason ?? 'only legacy openshell CLIs installed (see stub-gateway-legacy.test.ts)'
+const {versions, reason} = realOpenshellVersions()
 
 describe('conformance: real openshell CLI', function () {
   this.timeout(120_000)

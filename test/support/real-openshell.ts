@@ -39,13 +39,6 @@ export function realOpenshellVersions(): {versions: RealEntry[]; reason?: string
   return versions.length > 0 ? {versions} : {versions: [], reason: 'no real openshell CLI binary installed'}
 }
 
-/** Legacy 0.0.x CLIs (<= 0.0.36: flat Sandbox wire, Docker-based `gateway add --local`, no `-o json`) speak the
- *  stub's 'legacy' wire and are exercised by test/conformance/stub-gateway-legacy.test.ts, not by the modern scenarios. */
-export function isLegacyCli(version: string): boolean {
-  const m = /^0\.0\.(\d+)$/.exec(version)
-  return m !== null && Number(m[1]) <= 36
-}
-
 /** Every installed release (CLI and SDK-only), for descriptor checks. */
 export function installedReleases(): {releases: RealEntry[]; reason?: string} {
   const {doc, reason} = readDoc()
