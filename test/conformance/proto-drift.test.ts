@@ -27,8 +27,17 @@ function loadStub(wireDir: string): protoLoader.PackageDefinition {
 
 const lc = (s: string, prefix: string) => s.replace(prefix, '').toLowerCase()
 
+/** Fully qualified name of an RPC's request/response type (proto-loader only keeps the short name on the method). */
+function fullName(def: protoLoader.PackageDefinition, t: {type: {name: string}}): string {
+  const same = Object.entries(def).filter(([k, v]) => k.endsWith('.' + t.type.name) &&
+    JSON.stringify((v as {type?: unknown}).type) === JSON.stringify(t.type)).map(([k]) => k)
+  return same.length === 1 ? same[0] : `<ambiguous ${t.type.name}: ${same.join(', ')}>`
+}
+
 // wire dir -> release whose wheel descriptors are authoritative
-const PAIRS: Array<{wire: string; version: string}> = [{wire: 'v0_1', version: '0.1.5'}, {wire: 'v0_0', version: '0.0.111'}]
+const PAIRS: Array<{wire: string; version: string}> = [
+  {wire: 'v0_1', version: '0.1.5'}, {wire: 'v0_0', version: '0.0.111'}, {wire: 'v0_0_legacy', version: '0.0.26'},
+]
 
 describe('conformance: stub proto vs descriptors shipped in the openshell wheels', function () {
   this.timeout(60_000)
@@ -110,8 +119,10 @@ describe('conformance: stub proto vs descriptors shipped in the openshell wheels
             if (!rm) { problems.push(`${svcName}/${method}: not in ${version}`); continue }
             if (m.path !== `/${svcName}/${method}`) problems.push(`${svcName}/${method}: path ${m.path}`)
             if (Boolean(m.responseStream) !== rm.server_streaming) problems.push(`${svcName}/${method}: streaming differs`)
-            if (m.requestType.type.name !== rm.input.split('.').pop()) problems.push(`${svcName}/${method}: input ${m.requestType.type.name} != ${rm.input}`)
-            if (m.responseType.type.name !== rm.output.split('.').pop()) problems.push(`${svcName}/${method}: output ${m.responseType.type.name} != ${rm.output}`)
+            const input = fullName(stub, m.requestType)
+            const output = fullName(stub, m.responseType)
+            if (input !== rm.input) problems.push(`${svcName}/${method}: input ${input} != ${rm.input}`)
+            if (output !== rm.output) problems.push(`${svcName}/${method}: output ${output} != ${rm.output}`)
           }
         }
         expect(problems, problems.join('\n')).to.deep.equal([])

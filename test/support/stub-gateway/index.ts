@@ -1,9 +1,16 @@
 // A small mTLS gRPC stub of the OpenShell gateway, so that the REAL `openshell` CLI prints genuine output.
-// Speaks one of two wire generations (authored .proto subsets under ./proto, verified against the wheels'
+// Speaks one of three wire generations (authored .proto subsets under ./proto, verified against the wheels'
 // descriptors by test/conformance/proto-drift.test.ts):
-//   wire '0.1' — 0.1.x (named sandboxes, WorkspaceSelector, AIP-158 paging, Timestamp at +100, DeletionOutcome)
-//   wire '0.0' — late 0.0.x as the 0.0.111 CLI speaks it (limit/offset, created_at_ms, deleted bool, ids)
-// Only 127.0.0.1. Every request is recorded in `calls` so tests can assert what the CLI sent.
+//   wire '0.1'    — 0.1.x (named sandboxes, WorkspaceSelector, AIP-158 paging, Timestamp at +100, DeletionOutcome)
+//   wire '0.0'    — late 0.0.x as the 0.0.111 CLI speaks it (ObjectMeta, limit/offset, created_at_ms, deleted bool, ids)
+//   wire 'legacy' — legacy 0.0.x as the 0.0.26 CLI speaks it (proto/v0_0_legacy): a flat
+//                   openshell.datamodel.v1.Sandbox {id, name, namespace, spec, status, phase, created_at_ms,
+//                   current_policy_version}, six phases, no labels/workspaces, no GetGatewayInfo/GetSandboxConfig,
+//                   no providers, inference as GetClusterInference{route_name}; limit/offset, deleted bool, watch by id
+//                   as in '0.0'. Its `sandbox create -- cmd` then wants CreateSshSession, which no wire serves.
+// One implementation serves all three: only the message shapes in WIRES differ. RPCs a wire's .proto does not
+// declare are not served (grpc-js answers UNIMPLEMENTED). Only 127.0.0.1. Every request is recorded in `calls`
+// so tests can assert what the CLI sent.
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
 import {randomUUID} from 'node:crypto'
@@ -13,7 +20,8 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {generatePki, type Pki} from './pki.js'
 
-export type Wire = '0.1' | '0.0'
+export type Wire = '0.1' | '0.0' | 'legacy'
+/** Sandbox phases across the wires; a wire accepts only those in its SandboxPhase enum ('legacy': the first six). */
 export type Phase = 'Unspecified' | 'Provisioning' | 'Ready' | 'Error' | 'Deleting' | 'Unknown' | 'Stopping' |
   'Stopped' | 'Starting' | 'Completed'
 
@@ -24,7 +32,7 @@ export interface StubOptions {
   port?: number
   /** Wire generation (default '0.1'). */
   wire?: Wire
-  /** Version reported by Health / GetGatewayInfo (default '0.1.5' or '0.0.111' by wire). */
+  /** Version reported by Health / GetGatewayInfo (default '0.1.5', '0.0.111' or '0.0.26' by wire). */
   version?: string
   /** Require a client certificate (real gateway behaviour; default true). */
   requireClientCert?: boolean
@@ -63,15 +71,66 @@ export interface StubGateway {
   stop(opts?: {cleanup?: boolean}): Promise<void>
   restart(opts?: {newCa?: boolean}): Promise<void>
   /** Write metadata.json + mtls/ + active_gateway under `<home>/.config/openshell` exactly as
-   *  `openshell gateway add <endpoint> --local --name <name>` writes them (learned from the real 0.0.111 CLI). */
+   *  `openshell gateway add <endpoint> --local --name <name>` writes them (learned from the real 0.0.111 CLI;
+   *  the legacy 0.0.26 CLI's `gateway add --local` writes the same files). */
   registerWithCli(home: string, name: string, opts?: {activate?: boolean}): string
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
 const PHASE_ENUM = (p: Phase) => `SANDBOX_PHASE_${p.toUpperCase()}`
+type Msg = Record<string, unknown>
+
+/** What differs between the wires: where the protos live, the default version, and the message shapes. */
+interface WireShape {
+  dir: string
+  version: string
+  /** Fully qualified SandboxPhase enum of this wire. */
+  phaseEnum: string
+  /** Paging of ListSandboxes: AIP-158 page_size/page_token (0.1) or limit/offset (0.0.x). */
+  paging: 'token' | 'offset'
+  /** GetSandboxConfig/WatchSandbox address a sandbox by name (0.1) or by the id GetSandbox returned (0.0.x). */
+  addressBy: 'name' | 'id'
+  /** A Sandbox message as this wire encodes it. */
+  sandbox(s: StubSandbox): Msg
+  /** DeleteSandboxResponse for a deleted sandbox, or for a missing one with allow_missing (0.1 only). */
+  deleted(s: StubSandbox | undefined): Msg
+}
+
+const POLICY = {version: 1, filesystem: {include_workdir: true, read_only: ['/usr', '/lib'], read_write: ['/sandbox', '/tmp']}}
+const status00 = (s: StubSandbox) => ({sandbox_name: s.name, conditions: []})
+const WIRES: Record<Wire, WireShape> = {
+  '0.1': {
+    dir: 'v0_1', version: '0.1.5', phaseEnum: 'openshell.v1.SandboxPhase', paging: 'token', addressBy: 'name',
+    sandbox: (s) => ({
+      metadata: {id: s.id, name: s.name, labels: s.labels, annotations: {}, resource_version: String(s.resourceVersion), workspace: 'default',
+        created_time: {seconds: String(Math.floor(s.createdMs / 1000)), nanos: (s.createdMs % 1000) * 1e6}},
+      spec: {log_level: 'info', providers: [], command: [], tty: false},
+      status: {phase: PHASE_ENUM(s.phase), current_policy_version: 1, conditions: []},
+    }),
+    deleted: (s) => (s ? {outcome: 'DELETION_OUTCOME_COMPLETED', sandbox_id: s.id} : {outcome: 'DELETION_OUTCOME_ALREADY_ABSENT', sandbox_id: ''}),
+  },
+  '0.0': {
+    dir: 'v0_0', version: '0.0.111', phaseEnum: 'openshell.v1.SandboxPhase', paging: 'offset', addressBy: 'id',
+    sandbox: (s) => ({
+      metadata: {id: s.id, name: s.name, labels: s.labels, annotations: {}, resource_version: String(s.resourceVersion), workspace: 'default',
+        created_at_ms: String(s.createdMs)},
+      spec: {log_level: 'info', providers: [], command: [], tty: false},
+      status: {...status00(s), phase: PHASE_ENUM(s.phase), current_policy_version: 1},
+    }),
+    deleted: () => ({deleted: true}),
+  },
+  legacy: {
+    dir: 'v0_0_legacy', version: '0.0.26', phaseEnum: 'openshell.datamodel.v1.SandboxPhase', paging: 'offset', addressBy: 'id',
+    sandbox: (s) => ({
+      id: s.id, name: s.name, namespace: 'openshell', spec: {log_level: 'info', providers: [], environment: {}, gpu: false, policy: POLICY},
+      status: status00(s), phase: PHASE_ENUM(s.phase), created_at_ms: String(s.createdMs), current_policy_version: 1,
+    }),
+    deleted: () => ({deleted: true}),
+  },
+}
 
 function loadWire(wire: Wire): grpc.GrpcObject {
-  const dir = join(here, 'proto', wire === '0.1' ? 'v0_1' : 'v0_0')
+  const dir = join(here, 'proto', WIRES[wire].dir)
   const def = protoLoader.loadSync(['openshell.proto', 'inference.proto'], {
     includeDirs: [dir], keepCase: true, longs: String, enums: String, defaults: true, oneofs: true,
   })
@@ -79,11 +138,13 @@ function loadWire(wire: Wire): grpc.GrpcObject {
 }
 
 type Svc = {service: grpc.ServiceDefinition}
-function svc(root: grpc.GrpcObject, path: string): grpc.ServiceDefinition {
+function lookup(root: grpc.GrpcObject, path: string): any {
   let o: any = root
-  for (const p of path.split('.')) o = o[p]
-  return (o as Svc).service
+  for (const p of path.split('.')) o = o?.[p]
+  if (!o) throw new Error(`${path} not in the stub protos`)
+  return o
 }
+const svc = (root: grpc.GrpcObject, path: string): grpc.ServiceDefinition => (lookup(root, path) as Svc).service
 
 function grpcError(code: grpc.status, details: string): grpc.ServiceError {
   return Object.assign(new Error(details), {code, details, metadata: new grpc.Metadata()}) as grpc.ServiceError
@@ -91,11 +152,16 @@ function grpcError(code: grpc.status, details: string): grpc.ServiceError {
 
 export async function startStubGateway(opts: StubOptions = {}): Promise<StubGateway> {
   const wire: Wire = opts.wire ?? '0.1'
-  const version = opts.version ?? (wire === '0.1' ? '0.1.5' : '0.0.111')
+  const shape = WIRES[wire]
+  const version = opts.version ?? shape.version
   const ownDir = !opts.dir
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'openshell-stub-'))
   mkdirSync(dir, {recursive: true})
   const root = loadWire(wire)
+  const phases = new Set((lookup(root, shape.phaseEnum).type.value as Array<{name: string}>).map((v) => v.name))
+  const checkPhase = (p: Phase) => {
+    if (!phases.has(PHASE_ENUM(p))) throw new Error(`phase ${p} does not exist on the ${wire} wire (${shape.phaseEnum})`)
+  }
   const sandboxes = new Map<string, StubSandbox>()
   const calls: StubCall[] = []
   const providers: StubGateway['providers'] = new Map()
@@ -119,21 +185,16 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
   }
   writeLocalTls()
 
-  const toWire = (s: StubSandbox) => {
-    const meta: Record<string, unknown> = {id: s.id, name: s.name, labels: s.labels, annotations: {},
-      resource_version: String(s.resourceVersion), workspace: 'default'}
-    if (wire === '0.1') meta.created_time = {seconds: String(Math.floor(s.createdMs / 1000)), nanos: (s.createdMs % 1000) * 1e6}
-    else meta.created_at_ms = String(s.createdMs)
-    const status: Record<string, unknown> = {phase: PHASE_ENUM(s.phase), current_policy_version: 1, conditions: []}
-    if (wire === '0.0') status.sandbox_name = s.name
-    return {metadata: meta, spec: {log_level: 'info', providers: [], command: [], tty: false}, status}
-  }
+  const toWire = shape.sandbox
   const touch = (s: StubSandbox) => { s.resourceVersion++; for (const w of watchers) w(s) }
   const record = (method: string, request: unknown) => { calls.push({method, request}) }
   const byName = (name: string) => sandboxes.get(name)
+  const byId = (id: string) => [...sandboxes.values()].find((x) => x.id === id)
+  /** The sandbox a GetSandboxConfig/WatchSandbox request addresses (`name` field: sandbox (Watch) or name (Config) on 0.1). */
+  const addressed = (id: string, name: string) => (shape.addressBy === 'name' ? byName(name) : byId(id))
   const notFound = () => grpcError(grpc.status.NOT_FOUND, 'sandbox not found')
 
-  const policy = {version: 1, filesystem: {include_workdir: true, read_only: ['/usr', '/lib'], read_write: ['/sandbox', '/tmp']}}
+  const policy = POLICY
 
   const openshellImpl: grpc.UntypedServiceImplementation = {
     Health(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
@@ -149,7 +210,7 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
       const r = call.request
       record('ListSandboxes', r)
       const all = [...sandboxes.values()]
-      if (wire === '0.1') {
+      if (shape.paging === 'token') {
         const size = r.page_size > 0 ? Math.min(r.page_size, 1000) : 100
         const start = r.page_token ? Number.parseInt(Buffer.from(r.page_token, 'base64url').toString(), 10) : 0
         if (Number.isNaN(start)) return cb(grpcError(grpc.status.INVALID_ARGUMENT, 'invalid page_token'))
@@ -170,7 +231,7 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
     GetSandboxConfig(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
       const r = call.request
       record('GetSandboxConfig', r)
-      const s = wire === '0.1' ? byName(r.name) : [...sandboxes.values()].find((x) => x.id === r.sandbox_id)
+      const s = addressed(r.sandbox_id, r.name)
       if (!s) return cb(notFound())
       cb(null, {policy, version: 1, policy_hash: 'stub', config_revision: '1', policy_source: 'POLICY_SOURCE_SANDBOX'})
     },
@@ -179,13 +240,13 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
       record('DeleteSandbox', r)
       const s = byName(r.name)
       if (!s) {
-        if (wire === '0.1' && r.allow_missing) return cb(null, {outcome: 'DELETION_OUTCOME_ALREADY_ABSENT', sandbox_id: ''})
+        if (r.allow_missing) return cb(null, shape.deleted(undefined)) // only 0.1 has allow_missing
         return cb(notFound())
       }
       sandboxes.delete(r.name)
       s.phase = 'Deleting'
       touch(s)
-      cb(null, wire === '0.1' ? {outcome: 'DELETION_OUTCOME_COMPLETED', sandbox_id: s.id} : {deleted: true})
+      cb(null, shape.deleted(s))
     },
     CreateSandbox(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
       const r = call.request
@@ -200,8 +261,7 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
     WatchSandbox(call: grpc.ServerWritableStream<any, any>) {
       const r = call.request
       record('WatchSandbox', r)
-      const find = () => wire === '0.1' ? byName(r.sandbox) : [...sandboxes.values()].find((x) => x.id === r.id)
-      const s = find()
+      const s = addressed(r.id, r.sandbox)
       if (!s) { call.emit('error', notFound()); return }
       const send = (x: StubSandbox) => { if (x.id === s.id && !call.cancelled) call.write({sandbox: toWire(x)}) }
       watchers.add(send)
@@ -237,14 +297,18 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
       type: p.type, credentials: Object.fromEntries(p.credentialKeys.map((k) => [k, ''])), config: p.config}
   }
 
+  // GetInferenceRoute (0.0/0.1) and the legacy GetClusterInference share request and response fields
+  // (legacy has no workspace; fields a wire lacks are dropped by the encoder).
+  const getRoute = (method: string) => (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => {
+    record(method, call.request)
+    const r = routes.get(call.request.route_name ?? '')
+    if (!r) return cb(grpcError(grpc.status.NOT_FOUND, 'inference route not found'))
+    cb(null, {provider_name: r.provider, model_id: r.model, version: String(r.version), route_name: call.request.route_name ?? '',
+      timeout_secs: '0', workspace: call.request.workspace || 'default'})
+  }
   const inferenceImpl: grpc.UntypedServiceImplementation = {
-    GetInferenceRoute(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
-      record('GetInferenceRoute', call.request)
-      const r = routes.get(call.request.route_name ?? '')
-      if (!r) return cb(grpcError(grpc.status.NOT_FOUND, 'inference route not found'))
-      cb(null, {provider_name: r.provider, model_id: r.model, version: String(r.version), route_name: call.request.route_name ?? '',
-        timeout_secs: '0', workspace: call.request.workspace || 'default'})
-    },
+    GetInferenceRoute: getRoute('GetInferenceRoute'),
+    GetClusterInference: getRoute('GetClusterInference'),
     SetInferenceRoute(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
       const q = call.request
       record('SetInferenceRoute', q)
@@ -279,6 +343,7 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
   }
 
   function addSandbox(name: string, phase: Phase = 'Ready', o: {createdMs?: number; labels?: Record<string, string>} = {}): StubSandbox {
+    checkPhase(phase)
     const s: StubSandbox = {id: randomUUID(), name, phase, createdMs: o.createdMs ?? Date.UTC(2026, 10, 1, 12, 0, 0) + sandboxes.size * 1000,
       labels: o.labels ?? {}, resourceVersion: 1}
     sandboxes.set(name, s)
@@ -301,6 +366,7 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
     setPhase(name, phase) {
       const s = sandboxes.get(name)
       if (!s) throw new Error(`no stub sandbox ${name}`)
+      checkPhase(phase)
       s.phase = phase
       touch(s)
     },
