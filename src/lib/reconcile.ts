@@ -68,6 +68,12 @@ function sandboxGuidance(classId: ClassId, health: GatewayHealth, name: string, 
   return guidanceFor(classId, ctx)
 }
 
+/** Is the gateway's sandbox list worth reading? It answers: healthy, or healthy while another gateway is active
+ *  (an override pointing elsewhere is reported even when the gateway is down; then nothing can be listed). */
+function listable(health: GatewayHealth): boolean {
+  return health.classId === 'ok' || (health.classId === 'gateway_other_active' && health.answering)
+}
+
 /** `readOnly`: the caller will not apply the removals (doctor), so the guidance must not say the record moved. */
 export function decide(records: RecordRef[], live: Map<string, LiveGateway>, opts: {readOnly?: boolean} = {}): Decision {
   const decision: Decision = {prune: [], seen: [], verdicts: []}
@@ -84,7 +90,7 @@ export function decide(records: RecordRef[], live: Map<string, LiveGateway>, opt
       decision.verdicts.push({classId, gateway: record.gateway, guidance: sandboxGuidance(classId, health, record.name, phase, failure, opts.readOnly), name: record.name, phase})
     }
 
-    if (health.classId !== 'ok' && health.classId !== 'gateway_other_active') {
+    if (!listable(health)) {
       verdict(health.classId)
       continue
     }
@@ -127,8 +133,7 @@ export async function gatherLive(client: OpenShell, gateways: Iterable<string>):
       // Detect first (cached, shared by all gateways), so the list call knows its flags; then both in parallel.
       await client.detect()
       const [health, list] = await Promise.all([probeGateway(client, gateway), listIfRegistered(client, gateway)])
-      const usable = health.classId === 'ok' || health.classId === 'gateway_other_active'
-      return [gateway, usable ? {health, list} : {health}]
+      return [gateway, listable(health) ? {health, list} : {health}]
     }),
   )
   return new Map(entries)

@@ -59,6 +59,15 @@ describe('reconcile decide', () => {
     }
   })
 
+  it('an override pointing elsewhere while the gateway is down: every record reads gateway_other_active, not the list failure', () => {
+    const h = health({envOverride: {value: 'other', variable: 'OPENSHELL_GATEWAY'}, status: statusFailed('connection_refused', 'Connection refused (os error 111)')})
+    expect([h.classId, h.answering]).to.deep.equal(['gateway_other_active', false])
+    const refused: Outcome<SandboxList> = {failure: failure('connection_refused', 'Connection refused', ['-g', 'nemoclaw', 'sandbox', 'list']), ok: false}
+    const d = decide([rec('alpha')], live({nemoclaw: {health: h, list: refused}}))
+    expect(d.prune).to.deep.equal([])
+    expect(d.verdicts.map((v) => [v.name, v.classId])).to.deep.equal([['alpha', 'gateway_other_active']])
+  })
+
   it('never prunes when the list failed: the verdict is the class of the list failure', () => {
     const cases: Array<[Outcome<SandboxList>, string]> = [
       [{failure: failure('trust_rotated', 'invalid peer certificate: BadSignature', ['-g', 'nemoclaw', 'sandbox', 'list']), ok: false}, 'gateway_trust_rotated'],
