@@ -197,19 +197,19 @@ export async function runScenarios(entry: RealEntry, log: (m: string) => void = 
     }
 
     // --- against the stub gateway ----------------------------------------------------------------------------
-    // The legacy wire is not served by the stub yet: legacy CLIs only meet the other wires (cross-generation).
-    const nativeWire = legacy ? undefined : entry.version.startsWith('0.0.') ? '0.0' as const : '0.1' as const
-    if (nativeWire) {
+    const nativeWire = legacy ? 'legacy' as const : entry.version.startsWith('0.0.') ? '0.0' as const : '0.1' as const
     const stub = await startStubGateway({wire: nativeWire, dir: join(tmp, 'stub')})
     try {
       const h = newHome()
       stub.registerWithCli(h, 'stub')
-      stub.addSandbox('alpha', 'Ready', {labels: {team: 'a', app: 'x'}})
-      stub.addSandbox('beta', 'Provisioning')
-      stub.addSandbox('gamma', 'Error')
-      stub.addSandbox('delta', 'Stopped')
-      stub.addSandbox('epsilon', 'Starting')
-      const ok = `stub gateway (wire ${nativeWire}) with sandboxes alpha Ready, beta Provisioning, gamma Error, delta Stopped, epsilon Starting`
+      // the legacy wire has no Stopped/Starting phases (nor labels): Deleting and Unknown instead
+      const phases = legacy ? ['Ready', 'Provisioning', 'Error', 'Deleting', 'Unknown'] as const : ['Ready', 'Provisioning', 'Error', 'Stopped', 'Starting'] as const
+      stub.addSandbox('alpha', phases[0], {labels: {team: 'a', app: 'x'}})
+      stub.addSandbox('beta', phases[1])
+      stub.addSandbox('gamma', phases[2])
+      stub.addSandbox('delta', phases[3])
+      stub.addSandbox('epsilon', phases[4])
+      const ok = `stub gateway (wire ${nativeWire}) with sandboxes alpha ${phases[0]}, beta ${phases[1]}, gamma ${phases[2]}, delta ${phases[3]}, epsilon ${phases[4]}`
       const s = {stub}
       await cap('stub-status', ['status'], h, ok, s)
       await cap('stub-status-json', ['status', '-o', 'json'], h, ok, s)
@@ -244,29 +244,35 @@ export async function runScenarios(entry: RealEntry, log: (m: string) => void = 
       await cap('stub-rotated-status-json', ['status', '-o', 'json'], h, rotated)
       await cap('stub-rotated-sandbox-list', ['sandbox', 'list'], h, rotated)
       await cap('stub-rotated-sandbox-get', ['sandbox', 'get', 'alpha'], h, rotated)
-      await cap('stub-rotated-gateway-add-local', ['gateway', 'add', stub.endpoint, '--name', 'stub', '--local'], h,
-        're-import after rotation: gateway add --local with OPENSHELL_LOCAL_TLS_DIR=<stub local-tls bundle>',
-        {env: {OPENSHELL_LOCAL_TLS_DIR: stub.localTlsDir}, files: true})
-      await cap('stub-rotated-gateway-remove', ['gateway', 'remove', 'stub'], h, 'remove the stale registration first', {files: true})
-      await cap('stub-rotated-gateway-add-local-after-remove', ['gateway', 'add', stub.endpoint, '--name', 'stub', '--local'], h,
-        'gateway add --local with OPENSHELL_LOCAL_TLS_DIR=<stub local-tls bundle of the NEW CA>',
-        {env: {OPENSHELL_LOCAL_TLS_DIR: stub.localTlsDir}, files: true, stub})
-      await cap('stub-rotated-status-after-reimport', ['status'], h, 'after remove + add --local', s)
-      await cap('stub-rotated-sandbox-list-after-reimport', ['sandbox', 'list'], h, 'after remove + add --local', s)
+      if (legacy) {
+        // a legacy CLI re-syncs certificates with `gateway start` (Docker); here the new bundle is written in place
+        stub.registerWithCli(h, 'stub')
+        await cap('stub-rotated-status-after-reimport', ['status'], h, 'after the new client bundle was written to mtls/', s)
+        await cap('stub-rotated-sandbox-list-after-reimport', ['sandbox', 'list'], h, 'after the new client bundle was written to mtls/', s)
+      } else {
+        await cap('stub-rotated-gateway-add-local', ['gateway', 'add', stub.endpoint, '--name', 'stub', '--local'], h,
+          're-import after rotation: gateway add --local with OPENSHELL_LOCAL_TLS_DIR=<stub local-tls bundle>',
+          {env: {OPENSHELL_LOCAL_TLS_DIR: stub.localTlsDir}, files: true})
+        await cap('stub-rotated-gateway-remove', ['gateway', 'remove', 'stub'], h, 'remove the stale registration first', {files: true})
+        await cap('stub-rotated-gateway-add-local-after-remove', ['gateway', 'add', stub.endpoint, '--name', 'stub', '--local'], h,
+          'gateway add --local with OPENSHELL_LOCAL_TLS_DIR=<stub local-tls bundle of the NEW CA>',
+          {env: {OPENSHELL_LOCAL_TLS_DIR: stub.localTlsDir}, files: true, stub})
+        await cap('stub-rotated-status-after-reimport', ['status'], h, 'after remove + add --local', s)
+        await cap('stub-rotated-sandbox-list-after-reimport', ['sandbox', 'list'], h, 'after remove + add --local', s)
+      }
     } finally {
       await stub.stop()
     }
-    }
 
     // --- cross-generation: this CLI against a stub of the other wire ------------------------------------------
-    const otherWire = nativeWire === '0.1' ? '0.0' as const : nativeWire === '0.0' ? '0.1' as const : '0.0' as const
+    const otherWire = nativeWire === '0.0' ? '0.1' as const : '0.0' as const
     const other = await startStubGateway({wire: otherWire, dir: join(tmp, 'stub-other')})
     try {
       const h = newHome()
       other.registerWithCli(h, 'stub')
       other.addSandbox('alpha', 'Ready')
-      other.addSandbox('omega', 'Completed' as never)
-      const note = `stub speaks the ${otherWire} wire; this CLI speaks ${nativeWire ?? 'the legacy 0.0.x wire'}`
+      other.addSandbox('omega', otherWire === '0.1' ? 'Completed' : 'Error')
+      const note = `stub speaks the ${otherWire} wire; this CLI speaks ${nativeWire}`
       const s = {stub: other}
       await cap('xwire-status', ['status'], h, note, s)
       await cap('xwire-sandbox-list', ['sandbox', 'list'], h, note, s)

@@ -494,7 +494,8 @@ function routeOf(block: string[]): InferenceRoute | undefined {
  */
 export function parseInferenceGet(stdout: string): InferenceRoute | undefined {
   const all = lines(stdout)
-  const block = blockAfter(all, /^\s*Inference:\s*$/)
+  // the user's route: `Inference:` (modern), `Gateway inference:` (legacy 0.0.26, real binary)
+  const block = blockAfter(all, /^\s*(?:Gateway )?[Ii]nference:\s*$/)
   if (!block) return undefined
   const route = routeOf(block)
   if (!route) return undefined

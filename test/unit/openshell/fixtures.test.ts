@@ -72,6 +72,15 @@ const CUT_AT_100 = list((l) => {
   expect(l.sandboxes.at(-1)).to.include({name: 'bulk-094', phase: 'Ready'})
   expect(l.nextPageToken).to.equal(undefined)
 })
+const LEGACY_FIVE = [['alpha', 'Ready'], ['beta', 'Provisioning'], ['gamma', 'Error'], ['delta', 'Deleting'], ['epsilon', 'Unknown']]
+/** Legacy tonic status in its debug form, metadata and all (the date normalised by the capture). */
+const LEGACY_NOT_FOUND: Fail = {fail: 'sandbox_not_found', message: /^status: NotFound, message: "sandbox not found"/}
+/** 155 sandboxes on the legacy stub: 0.0.26 also asks for limit 100 once and prints 100 rows, nothing on stderr. */
+const LEGACY_CUT_AT_100 = list((l) => {
+  expect(l.sandboxes).to.have.length(100)
+  expect(l.sandboxes[0]).to.include({name: 'alpha', phase: 'Ready'})
+  expect(l.nextPageToken).to.equal(undefined)
+})
 const POLICY = 'version: 1\nfilesystem_policy:\n  include_workdir: true\n  read_only:\n  - /usr\n  - /lib\n  read_write:\n  - /sandbox\n  - /tmp'
 
 const EXPECT: Record<string, Record<string, Expectation>> = {
@@ -278,6 +287,46 @@ const EXPECT: Record<string, Record<string, Expectation>> = {
     'xwire-sandbox-list': {detail: 'wire_mismatch', fail: 'unknown', message: /^status: Internal, message: "failed to decode Protobuf message: Sandbox\.id: ListSandboxesResponse\.sandboxes/},
     'xwire-sandbox-list-json': {fail: 'usage_error', message: "error: unexpected argument '-o' found"},
     'xwire-status': CONNECTED_LEGACY('0.0.111'),
+    // against the stub gateway speaking the legacy wire (test/support/stub-gateway, wire 'legacy')
+    'stub-gateway-info': {parse: (run) => parseGatewayInfo(run.stdout), value: {endpoint: EP, gateway: 'stub'}},
+    'stub-gateway-info-json': {fail: 'usage_error', message: "error: unexpected argument '-o' found"},
+    'stub-gateway-list': usage('list'),
+    'stub-gateway-list-json': usage('list'),
+    // legacy heads the user's route `Gateway inference:` (modern: `Inference:`)
+    'stub-inference-get': {parse: (run) => parseInferenceGet(run.stdout), value: {configured: false, system: {configured: false}}},
+    'stub-rotated-sandbox-get': BAD_SIG,
+    'stub-rotated-sandbox-list': BAD_SIG,
+    'stub-rotated-sandbox-list-after-reimport': LEGACY_CUT_AT_100,
+    'stub-rotated-status': BAD_SIG,
+    'stub-rotated-status-after-reimport': CONNECTED_LEGACY('0.0.26'),
+    'stub-rotated-status-json': {fail: 'usage_error', message: "error: unexpected argument '-o' found"},
+    // created, then the CLI opens an SSH session the stub does not serve
+    'stub-sandbox-create': {fail: 'unknown', message: /^status: Unimplemented, message: "The server does not implement the method \/openshell\.v1\.OpenShell\/CreateSshSession"/},
+    'stub-sandbox-create-exists': {fail: 'sandbox_exists', message: 'sandbox already exists'},
+    'stub-sandbox-delete': {parse: (run, fx) => parseDeleteOutcome(both(run), fx.argv.at(-1)!), value: 'deleted'},
+    'stub-sandbox-delete-missing': LEGACY_NOT_FOUND,
+    'stub-sandbox-get': {
+      parse: (run) => parseSandboxGet(run.stdout),
+      check(v) {
+        expect(v).to.deep.include({id: '<UUID>', name: 'alpha', phase: 'Ready'})
+        expect(v.policy).to.equal(POLICY)
+      },
+    },
+    'stub-sandbox-get-json': {fail: 'usage_error', message: "error: unexpected argument '-o' found"},
+    'stub-sandbox-get-missing': LEGACY_NOT_FOUND,
+    'stub-sandbox-get-missing-json': {fail: 'usage_error', message: "error: unexpected argument '-o' found"},
+    'stub-sandbox-list': list((l) => {
+      expect(l.sandboxes.map((s: any) => [s.name, s.phase])).to.deep.equal(LEGACY_FIVE)
+      expect(l.sandboxes[0]).to.deep.include({createdAt: '2026-11-01 12:00:00', name: 'alpha', phase: 'Ready'})
+    }),
+    'stub-sandbox-list-155': LEGACY_CUT_AT_100,
+    'stub-sandbox-list-155-json': {fail: 'usage_error', message: "error: unexpected argument '-o' found"},
+    'stub-sandbox-list-json': {fail: 'usage_error', message: "error: unexpected argument '-o' found"},
+    'stub-status': CONNECTED_LEGACY('0.0.26'),
+    'stub-status-json': {fail: 'usage_error', message: "error: unexpected argument '-o' found"},
+    'stub-stopped-sandbox-get': REFUSED,
+    'stub-stopped-sandbox-list': REFUSED,
+    'stub-stopped-status': REFUSED,
   },
 }
 
