@@ -231,6 +231,64 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
     })
   }
 
+  // The legacy CLI against the stub speaking its wire: nemoclaw reads the legacy table (NAMESPACE column, no JSON).
+  const legacyCli = versions.find((v) => capabilitiesFor(v.version).generation === 'legacy')
+  if (legacyCli) {
+    describe(`openshell ${legacyCli.version} (legacy) against the stub gateway (legacy wire)`, () => {
+      let stub: StubGateway
+      let w: World
+      before(async () => {
+        w = world(root, legacyCli, 'legacy-stub')
+        stub = await startStubGateway({dir: join(w.dir, 'stub'), wire: 'legacy'})
+        stub.registerWithCli(w.home, 'nemoclaw')
+        stub.addSandbox('alpha', 'Ready')
+        stub.addSandbox('beta', 'Provisioning')
+        stub.addSandbox('gamma', 'Error')
+        stub.addSandbox('delta', 'Ready')
+        writeRegistry(w, ['alpha', 'beta', 'delta', 'gamma'])
+      })
+      after(() => stub?.stop())
+
+      it('healthy: status --json and list --json agree with the stub phase by phase, from the legacy table', async () => {
+        const before = stub.calls.length
+        const [st, ls] = await Promise.all([nc(w, ['status', '--json']), nc(w, ['list', '--json'])])
+        const want = {alpha: 'ok', beta: 'sandbox_not_ready', delta: 'ok', gamma: 'sandbox_error'}
+        expect(states(st), st.stderr).to.deep.equal(want)
+        expect(states(ls), ls.stderr).to.deep.equal(want)
+        const live = Object.fromEntries([...stub.sandboxes.values()].map((s) => [s.name, s.phase]))
+        expect(Object.fromEntries(st.json.sandboxes.map((s: any) => [s.name, s.phase]))).to.deep.equal(live)
+        expect(st.json.gateway).to.include({openshellVersion: legacyCli.version, state: 'ok', version: '0.0.26'})
+        expect(st.exitCode).to.equal(32)
+        expect([...new Set(stub.calls.slice(before).map((c) => c.method))].sort()).to.deep.equal(['Health', 'ListSandboxes'])
+      })
+
+      it('a sandbox removed in the gateway → sandbox_missing (30), journaled; stopped → gateway_unreachable (21), nothing pruned', async () => {
+        stub.removeSandbox('delta')
+        stub.setPhase('gamma', 'Ready')
+        stub.setPhase('beta', 'Ready')
+        const st = await nc(w, ['status', '--json'])
+        expect(states(st), st.stderr).to.deep.equal({alpha: 'ok', beta: 'ok', delta: 'sandbox_missing', gamma: 'ok'})
+        expect(st.exitCode).to.equal(30)
+        expect(registryNames(w)).to.deep.equal(['alpha', 'beta', 'gamma'])
+        expect(journal(w).map((e) => [e.op, e.name])).to.deep.equal([['prune', 'delta']])
+        await stub.stop()
+        const down = await nc(w, ['status', '--json'])
+        expect(down.exitCode, down.stderr).to.equal(21)
+        expect(down.json.gateway.state).to.equal('gateway_unreachable')
+        expect(registryNames(w)).to.deep.equal(['alpha', 'beta', 'gamma'])
+      })
+
+      it('restarted on a new CA → gateway_trust_rotated (23); connect --probe-only says so too', async () => {
+        await stub.restart({newCa: true})
+        const [st, probe] = await Promise.all([nc(w, ['status', '--json']), nc(w, ['connect', 'alpha', '--probe-only', '--json'])])
+        expect(st.exitCode, st.stderr).to.equal(23)
+        expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.contain('BadSignature')
+        expect(probe.exitCode, probe.stderr).to.equal(23)
+        expect(registryNames(w)).to.deep.equal(['alpha', 'beta', 'gamma'])
+      })
+    })
+  }
+
   // Against the stub gateway: its 0.0 wire is what the modern 0.0.x CLI speaks.
   if (!cli) return
   describe('against the stub gateway (0.0 wire)', () => {
