@@ -4,7 +4,8 @@ import {NemoclawCommand} from '../lib/cli/base.js'
 import {openshell} from '../lib/cli/runtime.js'
 import {requireOne} from '../lib/cli/targets.js'
 import {EXIT_CODES, renderGuidance} from '../lib/gateway/classes.js'
-import {removeRecord, validateSandboxName} from '../lib/registry/index.js'
+import {destroySandbox} from '../lib/destroy.js'
+import {validateSandboxName} from '../lib/registry/index.js'
 
 export default class Destroy extends NemoclawCommand {
   // Reconciled in run(), after the confirmation: a refused destroy must not touch anything, not even lastSeen.
@@ -49,30 +50,25 @@ This is the only nemoclaw command that deletes a sandbox. It needs --yes when no
       }
     }
 
-    const env = openshell().env
-    if (v.classId === 'sandbox_missing') {
-      // Already gone on a healthy, active gateway: reconcile journaled the record.
-      this.reportDone(flags.json, name, v.gateway, 'already_absent')
-      return
+    const result = await destroySandbox(openshell(), v, {by: 'nemoclaw destroy'})
+    switch (result.kind) {
+      case 'destroyed': {
+        if (flags.json) this.printJson({destroyed: {gateway: result.gateway, name, outcome: result.outcome}, schemaVersion: 1})
+        else this.log(`Deleted sandbox '${name}' on gateway '${result.gateway}'; its record is in pruned.jsonl.`)
+        return
+      }
+
+      case 'refused': {
+        const message = `Cannot delete sandbox '${name}' now.\n${renderGuidance(result.guidance)}`
+        if (flags.json) this.fail(message, {exit: EXIT_CODES[result.classId], id: result.classId, json: true})
+        process.stderr.write(`${message}\n`) // the guidance as written, not re-wrapped by oclif's error formatting
+        this.finish(EXIT_CODES[result.classId])
+        return
+      }
+
+      case 'failed': {
+        this.fail(`openshell could not delete sandbox '${name}': ${result.message}. Its record is kept.`, {exit: 1, id: 'delete_failed', json: flags.json})
+      }
     }
-
-    if (!['ok', 'sandbox_not_ready', 'sandbox_error', 'sandbox_stopped'].includes(v.classId)) {
-      process.stderr.write(`Cannot delete sandbox '${name}' now.\n${renderGuidance(v.guidance)}\n`)
-      this.finish(EXIT_CODES[v.classId])
-      return
-    }
-
-    const result = await openshell().sandboxDelete(name, v.gateway)
-    if (!result.ok && result.failure.kind !== 'sandbox_not_found') {
-      this.error(`openshell could not delete sandbox '${name}': ${result.failure.message}. Its record is kept.`, {exit: 1})
-    }
-
-    await removeRecord(name, 'destroyed by user', {by: 'nemoclaw destroy', env})
-    this.reportDone(flags.json, name, v.gateway, result.ok ? result.value.outcome : 'already_absent')
-  }
-
-  private reportDone(json: boolean, name: string, gateway: string, outcome: string): void {
-    if (json) this.printJson({destroyed: {gateway, name, outcome}, schemaVersion: 1})
-    else this.log(`Deleted sandbox '${name}' on gateway '${gateway}'; its record is in pruned.jsonl.`)
   }
 }

@@ -9,6 +9,7 @@
  */
 import {type Hook, Parser} from '@oclif/core'
 
+import {failCommand} from '../../lib/cli/base.js'
 import {setReconciliation} from '../../lib/cli/session.js'
 
 const hook: Hook<'prerun'> = async function (opts) {
@@ -35,14 +36,7 @@ const hook: Hook<'prerun'> = async function (opts) {
   const name = typeof parsed.args.name === 'string' ? parsed.args.name : undefined
   if (name !== undefined) {
     const check = validateSandboxName(name)
-    if (!check.ok) {
-      if (parsed.flags.json) {
-        process.stdout.write(JSON.stringify({error: {id: 'invalid_name', message: check.reason}, schemaVersion: 1}, null, 2) + '\n')
-        this.exit(2)
-      }
-
-      this.error(check.reason, {exit: 2})
-    }
+    if (!check.ok) failCommand(this, check.reason, {exit: 2, id: 'invalid_name', json: Boolean(parsed.flags.json)})
   }
 
   const result = await reconcile(openshell(), {by: `nemoclaw ${C.id ?? ''}`.trim(), name, silent: Boolean(parsed.flags.json)})

@@ -5,6 +5,32 @@
  */
 import {Command, Flags} from '@oclif/core'
 
+/** Print a JSON document on stdout (the one JSON writer of every command). */
+export function writeJson(data: unknown): void {
+  process.stdout.write(JSON.stringify(data, null, 2) + '\n')
+}
+
+/**
+ * End `cmd` with a clear error and a specific exit code; under --json the error is also a JSON document on stdout
+ * (`{error: {id, message}, schemaVersion: 1}`). The one place for that shape: commands call it through
+ * `NemoclawCommand.fail`, shared helpers (e.g. target resolution) directly.
+ */
+export function failCommand(cmd: Failable, message: string, opts: {exit: number; json?: boolean; id?: string}): never {
+  if (opts.json) {
+    writeJson({error: {id: opts.id ?? 'error', message}, schemaVersion: 1})
+    cmd.exit(opts.exit)
+  }
+
+  cmd.error(message, {exit: opts.exit})
+  throw new Error(message) // not reached: oclif's error() throws
+}
+
+/** What failCommand needs: a command, or a hook's context. */
+export interface Failable {
+  exit(code?: number): unknown
+  error(message: string, options: {exit: number}): unknown
+}
+
 export abstract class NemoclawCommand extends Command {
   /** The prerun hook reconciles the target sandbox (or all, when no name is given) before `run()`. */
   static targetsSandbox = false
@@ -15,7 +41,7 @@ export abstract class NemoclawCommand extends Command {
 
   /** Print a JSON document on stdout. */
   protected printJson(data: unknown): void {
-    process.stdout.write(JSON.stringify(data, null, 2) + '\n')
+    writeJson(data)
   }
 
   /** Finish with an exit code, after output has been written. */
@@ -25,11 +51,6 @@ export abstract class NemoclawCommand extends Command {
 
   /** A clear error with a specific exit code; under --json also as a JSON document on stdout. */
   protected fail(message: string, opts: {exit: number; json?: boolean; id?: string}): never {
-    if (opts.json) {
-      this.printJson({error: {id: opts.id ?? 'error', message}, schemaVersion: 1})
-      this.exit(opts.exit)
-    }
-
-    this.error(message, {exit: opts.exit})
+    failCommand(this, message, opts)
   }
 }

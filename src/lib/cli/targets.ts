@@ -6,6 +6,7 @@
 import type {Command} from '@oclif/core'
 
 import {EXIT_CODES} from '../gateway/classes.js'
+import {failCommand} from './base.js'
 import {readJournal, validateSandboxName} from '../registry/index.js'
 import type {Reconciliation} from '../sandboxes.js'
 import {reconcile} from '../sandboxes.js'
@@ -16,12 +17,7 @@ export const REGISTRY_UNREADABLE_EXIT = 3
 export const NOT_REGISTERED_EXIT = 2
 
 function fail(cmd: Command, message: string, exit: number, json: boolean, id: string): never {
-  if (json) {
-    process.stdout.write(JSON.stringify({error: {id, message}, schemaVersion: 1}, null, 2) + '\n')
-    cmd.exit(exit)
-  }
-
-  cmd.error(message, {exit})
+  failCommand(cmd, message, {exit, id, json})
 }
 
 export async function requireReconciliation(cmd: Command, opts: {name?: string; json: boolean}): Promise<Reconciliation> {

@@ -175,6 +175,11 @@ for (const profile of PROFILES) {
         const r = await runCli(sim, ['gamma', 'destroy', '--yes'])
         expect(r.exitCode).to.equal(21)
         expect(r.stderr).to.contain("Cannot delete sandbox 'gamma'")
+        // scripts get the same refusal as a JSON document on stdout
+        const j = await runCli(sim, ['destroy', 'gamma', '--yes', '--json'])
+        expect(j.exitCode).to.equal(21)
+        expect(j.json.error).to.include({id: 'gateway_unreachable'})
+        expect(j.json.error.message).to.match(/^Cannot delete sandbox 'gamma' now\./)
         expect(mutatingCalls(sim.argvLog())).to.deep.equal([])
         expect(registryNames(sim)).to.deep.equal(['alpha', 'gamma'])
       } finally {
