@@ -5,8 +5,9 @@
  *    the plan has something to do; a plan that is only "stop" is left to the printed guidance.
  * Never destroys, recreates, deletes or prunes anything.
  */
-import {planRecovery} from '../gateway/planner.js'
-import {recoverGateway} from '../gateway/recover.js'
+import {preferredGateway} from '../gateway/planner.js'
+import {recoverGateways} from '../gateway/recover.js'
+import {readActiveGateway} from '../openshell/config.js'
 import {checkPermissions, fixPermissions, update} from '../registry/index.js'
 import {runSteps, type StepSpec, type TaskVerdict} from '../ui/tasks.js'
 import type {DoctorContext} from './context.js'
@@ -59,11 +60,10 @@ export async function applyFixes(ctx: DoctorContext, opts: {silent?: boolean} = 
 
   if (steps.length > 0) await runSteps({}, steps, {silent: opts.silent})
 
-  // Gateways: one at a time (a select affects the next one's facts).
-  for (const [, {health}] of await ctx.live()) {
-    const plan = planRecovery(health)
-    if (!plan.some((s) => s.kind !== 'stop')) continue
-    const report = await recoverGateway(ctx.client, health, {silent: opts.silent})
+  // Gateways: the same safe recovery as `nemoclaw recover`, selecting one gateway at most.
+  const healths = [...(await ctx.live()).values()].map((l) => l.health)
+  const preferred = preferredGateway(await ctx.records(), {activeOnDisk: readActiveGateway(env), defaultSandbox: reg.registry.defaultSandbox})
+  for (const report of await recoverGateways(ctx.client, healths, {actionableOnly: true, preferred, silent: opts.silent})) {
     for (const s of report.steps) records.push({note: s.note, ok: s.ok, title: s.title})
   }
 

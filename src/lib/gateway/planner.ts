@@ -24,14 +24,39 @@ export function waitTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(n) && n > 0 ? n : DEFAULT_WAIT_MS
 }
 
-export function planRecovery(health: GatewayHealth, opts: {waitMs?: number} = {}): RecoveryStep[] {
+/**
+ * Only one gateway can be the selected one. When records live on several gateways, recovery selects just one, so
+ * that plain `openshell` commands keep going where the user expects and recoveries never flip the selection back
+ * and forth: the gateway of the sandbox the user named; else the gateway already selected, if it holds records;
+ * else the default sandbox's; else the one holding most records (then by name). undefined without records.
+ */
+export function preferredGateway(
+  records: ReadonlyArray<{name: string; gateway: string}>,
+  opts: {activeOnDisk?: string; defaultSandbox?: string | null; target?: string} = {},
+): string | undefined {
+  const byName = (n?: string | null) => (n ? records.find((r) => r.name === n)?.gateway : undefined)
+  const named = byName(opts.target)
+  if (named) return named
+  if (opts.activeOnDisk && records.some((r) => r.gateway === opts.activeOnDisk)) return opts.activeOnDisk
+  const fromDefault = byName(opts.defaultSandbox)
+  if (fromDefault) return fromDefault
+  const counts = new Map<string, number>()
+  for (const r of records) counts.set(r.gateway, (counts.get(r.gateway) ?? 0) + 1)
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0]
+}
+
+/**
+ * `select: false` (another gateway is the preferred one, see preferredGateway): no `select` step; a gateway that is
+ * merely not the selected one then needs nothing.
+ */
+export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; select?: boolean} = {}): RecoveryStep[] {
   const {facts} = health
   const gateway = health.gateway
   const waitMs = opts.waitMs ?? DEFAULT_WAIT_MS
   const generation = facts.capabilities?.generation
   const steps: RecoveryStep[] = []
   const stop = (reason: string): RecoveryStep[] => [...steps, {kind: 'stop', reason}]
-  const needsSelect = facts.registered && facts.activeOnDisk !== gateway
+  const needsSelect = opts.select !== false && facts.registered && facts.activeOnDisk !== gateway
   const wait: RecoveryStep = {gateway, kind: 'wait-healthy', timeoutMs: waitMs}
 
   switch (health.classId) {

@@ -102,8 +102,8 @@ async function runStep(client: OpenShell, step: RecoveryStep, state: {startAttem
   }
 }
 
-export async function recoverGateway(client: OpenShell, before: GatewayHealth, opts: {silent?: boolean} = {}): Promise<RecoveryReport> {
-  const plan = planRecovery(before, {waitMs: waitTimeoutMs(client.env)})
+export async function recoverGateway(client: OpenShell, before: GatewayHealth, opts: {silent?: boolean; select?: boolean} = {}): Promise<RecoveryReport> {
+  const plan = planRecovery(before, {select: opts.select, waitMs: waitTimeoutMs(client.env)})
   const state: {startAttempted: boolean; last?: GatewayHealth} = {startAttempted: false}
   const report: RecoveryReport = {after: before, before, steps: [], stopped: plan.some((s) => s.kind === 'stop')}
   if (plan.length === 0) return report
@@ -122,4 +122,22 @@ export async function recoverGateway(client: OpenShell, before: GatewayHealth, o
   await runSteps({}, specs, {silent: opts.silent})
   report.after = state.last ?? (await probeGateway(client, before.gateway, {startAttempted: state.startAttempted}))
   return report
+}
+
+/**
+ * Recover several gateways, one at a time (a select changes the next one's facts). Only `preferred` may be
+ * selected (see preferredGateway); gateways with an empty plan are left alone, and with `actionableOnly` (doctor
+ * --fix) also those whose plan is only a stop (their guidance is printed by the caller instead).
+ */
+export async function recoverGateways(client: OpenShell, healths: Iterable<GatewayHealth>,
+  opts: {actionableOnly?: boolean; preferred?: string; silent?: boolean}): Promise<RecoveryReport[]> {
+  const reports: RecoveryReport[] = []
+  for (const health of healths) {
+    const select = opts.preferred === undefined || health.gateway === opts.preferred
+    const plan = planRecovery(health, {select})
+    if (plan.length === 0 || (opts.actionableOnly && plan.every((s) => s.kind === 'stop'))) continue
+    reports.push(await recoverGateway(client, health, {select, silent: opts.silent}))
+  }
+
+  return reports
 }
