@@ -13,7 +13,9 @@ export default class Recover extends NemoclawCommand {
 
   static override description = `Bring a gateway and its sandboxes back after a restart, rebuild, trust rotation or selection change.
 
-Runs only safe steps, each shown as it runs: select the gateway, start it (legacy \`openshell gateway start\`, or the \`openshell-gateway\` systemd user service), re-import the client trust from the local gateway's own TLS bundle (old files kept as a backup), and wait with a bounded backoff until it is healthy and its sandboxes are Ready. It never destroys or recreates a gateway and never deletes a sandbox; when nothing safe is left it stops and prints the exact next step. Then it reconciles and reports like \`status\`.`
+Runs only safe steps, each shown as it runs: select the gateway, start it (legacy \`openshell gateway start\`, or the \`openshell-gateway\` systemd user service), re-import the client trust from the local gateway's own TLS bundle (old files kept as a backup), and wait with a bounded backoff until it is healthy and its sandboxes are Ready. It never destroys or recreates a gateway and never deletes a sandbox; when nothing safe is left it stops and prints the exact next step. Then it reconciles and reports like \`status\`.
+
+When sandboxes live on several gateways only one can be selected: the named sandbox's gateway, else the selected one if it holds sandboxes, else the default sandbox's. The others are started or repaired but not selected.`
 
   static override examples = [
     {command: '<%= config.bin %> recover', description: 'Recover every gateway that has registered sandboxes.'},
