@@ -16,7 +16,8 @@ const USAGE = `usage: openshell-sim <command>
   sandbox add NAME [--phase P] [--count N] [--gateway G]
   sandbox remove NAME [--gateway G]
   sandbox phase NAME PHASE [--gateway G]
-  runtime up|down                   (the fake docker info answers or not)
+  runtime up|down                   (the fake docker info answers or not; down: the legacy CLI's gateway
+                                     start/stop/destroy/add --local find no Docker socket)
   latency MS
   fault set PATTERN hang|crash|garbage|huge|exit:N [--stderr TEXT]
   fault clear [PATTERN]
