@@ -84,7 +84,8 @@ describe('simulator: versions, status, gateway info', () => {
     expect(f.stderr).to.match(/^error: unexpected argument '--bogus' found\n/)
     expect(os(modern, ['frobnicate']).code).to.equal(2)
     const legacy = await make({profile: 'legacy'})
-    expect(os(legacy, ['gateway', 'add', 'https://x:1']).code).to.equal(2)
+    // 0.0.26 has `gateway add` (certificates read from the gateway container) but no `gateway remove` / `list`
+    expect(os(legacy, ['gateway', 'remove', 'x']).code).to.equal(2)
   })
 
   it('select / list / remove gateways; OPENSHELL_GATEWAY warning', async () => {

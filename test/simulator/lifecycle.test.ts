@@ -30,7 +30,8 @@ describe('simulator: gateway lifecycle', () => {
     const s = os(sim, ['status'])
     expect(s.code).to.equal(1)
     expect(s.stdout).to.equal('\x1b[1mServer Status\x1b[0m\n\n  \x1b[2mGateway:\x1b[0m nemoclaw\n  \x1b[2mServer:\x1b[0m https://127.0.0.1:8080\n')
-    expect(s.stderr).to.equal('Error:   × transport error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n')
+    // real 0.0.26: the header, then the connect error (not tonic's transport error)
+    expect(s.stderr).to.equal('Error:   × client error (Connect)\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n')
   })
 
   it('restart: refusing during the delay, then Provisioning, then Ready', async () => {
@@ -69,13 +70,13 @@ describe('simulator: gateway lifecycle', () => {
     expect(os(sim, ['sandbox', 'list']).stdout).to.equal('No sandboxes found.\n')
   })
 
-  it('rebuild (legacy): handshake failure; gateway start --name re-syncs certificates', async () => {
+  it('rebuild (legacy): BadSignature (real 0.0.26); gateway start --name re-syncs certificates', async () => {
     const sim = await make({profile: 'legacy'})
     sim.control('sandbox', 'add', 'box')
     sim.control('gateway', 'rebuild')
     const l = os(sim, ['sandbox', 'list'])
     expect(l.code).to.equal(1)
-    expect(l.stderr).to.contain('handshake verification failed')
+    expect(l.stderr).to.contain('invalid peer certificate: BadSignature')
     const st = os(sim, ['gateway', 'start', '--name', 'nemoclaw'])
     expect(st.code).to.equal(0)
     expect(st.stderr).to.equal("Gateway 'nemoclaw' already exists, reusing.\n")
@@ -102,13 +103,13 @@ describe('simulator: gateway lifecycle', () => {
     expect(again.stdout).to.match(/\nbox +\S+ \S+ +Ready\n/)
   })
 
-  it('rotate-ca (legacy): handshake failure with sandboxes kept; gateway start re-syncs certificates', async () => {
+  it('rotate-ca (legacy): BadSignature with sandboxes kept; gateway start re-syncs certificates', async () => {
     const sim = await make({profile: 'legacy'})
     sim.control('sandbox', 'add', 'box')
     sim.control('gateway', 'rotate-ca')
     const l = os(sim, ['sandbox', 'list'])
     expect(l.code).to.equal(1)
-    expect(l.stderr).to.contain('handshake verification failed')
+    expect(l.stderr).to.contain('invalid peer certificate: BadSignature')
     expect(os(sim, ['gateway', 'start', '--name', 'nemoclaw']).code).to.equal(0)
     const again = os(sim, ['sandbox', 'list'])
     expect(again.code).to.equal(0)
@@ -174,9 +175,9 @@ describe('simulator: gateway lifecycle', () => {
     fs.rmSync(path.join(mtls, 'ca.crt'))
     const noWs = (t: string) => t.replace(/\n {2}│ /g, '').replace(/\s+/g, '')
     const ca = os(sim, ['sandbox', 'list']).stderr
-    // a long path is split after a hyphen that fits, like miette's textwrap (real: `…/home2-` / `  │ XXXXXX/.config/…`)
-    expect(ca).to.match(/^Error: {3}× failed to read TLS CA from \S+-\n {2}│ \S+\n/)
-    expect(Math.max(...ca.split('\n').map((l) => l.replace(/^Error: /, '').length))).to.be.at.most(80)
+    // a long path is split after a `-` or `/` that fits, like miette's textwrap (real: `…/home2-` / `  │ XXXXXX/.config/…`)
+    expect(ca).to.match(/^Error: {3}× failed to read TLS CA from \S+[-/]\n {2}│ \S+\n/)
+    expect(Math.max(...ca.split('\n').map((l) => l.replace(/^Error: /, '').length))).to.be.at.most(78)
     expect(noWs(ca)).to.equal(noWs(`Error:   × failed to read TLS CA from ${mtls}/ca.crt ╰─▶ No such file or directory (os error 2)`))
     fs.rmSync(mtls, {recursive: true})
     expect(noWs(os(sim, ['sandbox', 'list']).stderr)).to.equal(noWs(`Error:   × TLS CA is required for https endpoints or place certs in ${mtls}`))

@@ -119,6 +119,18 @@ describe('simulator: modern profile at 0.0.111 matches the real 0.0.111 fixtures
     expect(os(m, ['sandbox', 'list', '--limit', '10']).code).to.equal(2)
   })
 
+  for (const [tag, how] of [['same-dn', []], ['other-dn', ['--other-dn']]] as const) {
+    it(`trust: the gateway's CA rotated (${tag}) → ${tag === 'same-dn' ? 'BadSignature' : 'UnknownIssuer'}`, async () => {
+      const sim = await make({profile: 'modern', version: '0.0.111'})
+      sim.control('gateway', 'rotate-ca', ...how)
+      same(os(sim, ['status']), `trust-${tag}-status`)
+      same(os(sim, ['status', '-o', 'json']), `trust-${tag}-status-json`)
+      same(os(sim, ['sandbox', 'list']), `trust-${tag}-sandbox-list`)
+      same(os(sim, ['gateway', 'info']), `trust-${tag}-gateway-info`)
+      same(os(sim, ['inference', 'get']), `trust-${tag}-inference-get`)
+    })
+  }
+
   it('gateway down: transport and status chains, each report followed by a blank line', async () => {
     const sim = await make({profile: 'modern', version: '0.0.111'})
     sim.control('gateway', 'stop')

@@ -7,14 +7,17 @@ const USAGE = `usage: openshell-sim <command>
   gateway stop|start [--name N]
   gateway restart [--delay-ms D] [--provisioning-ms P] [--name N]
   gateway rebuild [--name N]
-  gateway rotate-ca [--name N]      (new CA, sandboxes kept: a pure trust rotation)
+  gateway rotate-ca [--other-dn] [--name N]
+                                    (new CA, sandboxes kept: a pure trust rotation; the new CA has the same
+                                     DN (clients: BadSignature) or, with --other-dn, another one (UnknownIssuer))
   gateway refuse on|off [--name N]
   gateway auth on|off [--name N]
   gateway add-other NAME [--activate]
   sandbox add NAME [--phase P] [--count N] [--gateway G]
   sandbox remove NAME [--gateway G]
   sandbox phase NAME PHASE [--gateway G]
-  runtime up|down                   (the fake docker info answers or not)
+  runtime up|down                   (the fake docker info answers or not; down: the legacy CLI's gateway
+                                     start/stop/destroy/add --local find no Docker socket)
   latency MS
   fault set PATTERN hang|crash|garbage|huge|exit:N [--stderr TEXT]
   fault clear [PATTERN]
@@ -119,7 +122,7 @@ function gateway(args, env) {
       const {flags} = parse(rest, {'--name': true})
       return C.mutate((st) => {
         const s = serverByName(st, flags['--name'])
-        Object.assign(s, {caId: C.newCaId(), sandboxes: {}, policies: {}, providers: {}, inference: null, running: true, upAt: 0})
+        Object.assign(s, {caId: C.newCaId(), caOtherDn: false, sandboxes: {}, policies: {}, providers: {}, inference: null, running: true, upAt: 0})
         st.forwards = []
         if (st.localService && st.localService.endpoint === s.endpoint) C.writeLocalService(st, s, env)
         return `gateway '${s.name}' rebuilt with CA ${s.caId}`
@@ -128,10 +131,11 @@ function gateway(args, env) {
     case 'rotate-ca': {
       // A trust rotation without a rebuild: the server gets a new CA (the modern local service writes its new
       // client bundle, as a real service does on start); clients keep the old one until they re-import.
-      const {flags} = parse(rest, {'--name': true})
+      const {flags} = parse(rest, {'--name': true, '--other-dn': false})
       return C.mutate((st) => {
         const s = serverByName(st, flags['--name'])
         s.caId = C.newCaId()
+        s.caOtherDn = Boolean(flags['--other-dn'])
         if (st.localService && st.localService.endpoint === s.endpoint) C.writeLocalService(st, s, env)
         return `gateway '${s.name}' rotated to CA ${s.caId} (${Object.keys(s.sandboxes).length} sandbox(es) kept)`
       }, env)

@@ -5,7 +5,8 @@ import {spawn} from 'node:child_process'
 import * as C from './common.js'
 import {miette, tonic, clapError, makeStyle, colorEnabled, toJson, toYaml, utcStamp, table} from './render.js'
 
-class CliError { constructor(top, causes = [], {code = 1, help, stdout = ''} = {}) { Object.assign(this, {top, causes, code, help, stdout}) } }
+/** help: the message's further lines (hints); advice: miette's `help:` block. */
+class CliError { constructor(top, causes = [], {code = 1, help, advice, stdout = ''} = {}) { Object.assign(this, {top, causes, code, help, advice, stdout}) } }
 class UsageError { constructor(message, usage, extra = '') { Object.assign(this, {message, usage, extra}) } }
 class Exit { constructor(code) { this.code = code } }
 
@@ -20,9 +21,9 @@ const COMMANDS = {
   'gateway info': {flags: {'-o': OUT, '--name': V}, json: 'gatewayInfoLive', usage: 'gateway info [OPTIONS]'},
   'gateway select': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'gateway select <NAME>'},
   'gateway list': {flags: {'-o': OUT}, json: 'gatewayListJson', when: MODERN_ONLY, usage: 'gateway list [OPTIONS]'},
-  'gateway add': {flags: {'--name': V, '--local': B, '--remote': V}, pos: [1, 1, '<ENDPOINT>'], when: MODERN_ONLY, usage: 'gateway add [OPTIONS] <ENDPOINT>'},
+  'gateway add': {flags: {'--name': V, '--local': B, '--remote': V}, pos: [1, 1, '<ENDPOINT>'], usage: 'gateway add [OPTIONS] <ENDPOINT>'},
   'gateway remove': {flags: {}, pos: [1, 1, '<NAME>'], when: MODERN_ONLY, usage: 'gateway remove <NAME>'},
-  'gateway login': {flags: {}, pos: [0, 1], when: MODERN_ONLY, usage: 'gateway login [NAME]'},
+  'gateway login': {flags: {}, pos: [0, 1], usage: 'gateway login [NAME]'},
   'gateway start': {flags: {'--name': V, '--port': V, '--recreate': B, '--gpu': B}, when: LEGACY_ONLY, usage: 'gateway start [OPTIONS]'},
   'gateway stop': {flags: {'--name': V}, when: LEGACY_ONLY, usage: 'gateway stop [OPTIONS]'},
   'gateway destroy': {flags: {'--name': V}, when: LEGACY_ONLY, usage: 'gateway destroy [OPTIONS]'},
@@ -79,7 +80,7 @@ function parseCommand(rest, caps) {
       throw new UsageError(`'openshell ${top}' requires a subcommand but one was not provided`, `openshell ${top} <COMMAND>`)
     }
     id = `${top} ${sub}`; i = 2
-    if (!COMMANDS[id] || (COMMANDS[id].when && !COMMANDS[id].when(caps))) throw new UsageError(`unrecognized subcommand '${sub}'`, real00(caps) ? `openshell ${top} [OPTIONS] [COMMAND]` : `openshell ${top} <COMMAND>`)
+    if (!COMMANDS[id] || (COMMANDS[id].when && !COMMANDS[id].when(caps))) throw new UsageError(`unrecognized subcommand '${sub}'`, real00(caps) || caps.legacy ? `openshell ${top} [OPTIONS] [COMMAND]` : `openshell ${top} <COMMAND>`)
   } else {
     id = top; i = 1
     if (!COMMANDS[id]) throw new UsageError(`unrecognized subcommand '${top}'`, 'openshell [OPTIONS] <COMMAND>')
@@ -160,11 +161,14 @@ function requireGateway(ctx) {
   const gw = resolveGateway(ctx)
   if (!gw) {
     // real 0.0.111: two hint lines under the message
-    const help = real00(ctx.caps) ? ['Set one with: openshell gateway select <name>', 'Or register one with: openshell gateway add <endpoint>'] : noGatewayHint(ctx.caps)
+    // real 0.0.26 (legacy) and 0.0.111: two hint lines under the message
+    const help = ctx.caps.legacy ? ['Set one with: openshell gateway select <name>', 'Or deploy a new gateway: openshell gateway start']
+      : real00(ctx.caps) ? ['Set one with: openshell gateway select <name>', 'Or register one with: openshell gateway add <endpoint>'] : noGatewayHint(ctx.caps)
     throw new CliError('No active gateway.', [], {help})
   }
   if (gw.unknown) {
-    const help = real00(ctx.caps) ? [`Register it first: openshell gateway add <endpoint> --name ${gw.unknown}`, SELECT_HINT] : undefined
+    const help = ctx.caps.legacy ? [`Deploy it first: openshell gateway start --name ${gw.unknown}`, SELECT_HINT]
+      : real00(ctx.caps) ? [`Register it first: openshell gateway add <endpoint> --name ${gw.unknown}`, SELECT_HINT] : undefined
     throw new CliError(`Unknown gateway '${gw.unknown}'.`, [], {help})
   }
   if (gw.missing) throw new CliError(`No gateway metadata found for '${gw.missing}'.`)
@@ -188,16 +192,17 @@ function connect(ctx, gw, kind = 'grpc') {
   }
   const server = state.servers[gw.endpoint]
   if (!C.serverAccepting(server, ctx.now)) {
-    if (kind === 'status' && !caps.legacy) throw new CliError('client error (Connect)', ['tcp connect error', REFUSED])
-    if (caps.legacy) throw wrapCreate(new CliError('transport error', ['tcp connect error', REFUSED]))
+    // real 0.0.26 and 0.0.111 alike: status reports the connect error, the other commands tonic's transport error
+    if (kind === 'status') throw new CliError('client error (Connect)', ['tcp connect error', REFUSED])
     throw wrapCreate(new CliError('transport error', ['tcp connect error', 'tcp connect error', REFUSED]))
   }
   let held = null
   try { held = C.caIdOf(fs.readFileSync(path.join(C.gatewayDir(gw.name, env), 'mtls', 'ca.crt'), 'utf8')) } catch { /* ignore */ }
   if (gw.endpoint.startsWith('https://') && held !== server.caId) {
-    if (caps.legacy) throw new CliError('transport error', ['error trying to connect: handshake verification failed', 'handshake verification failed'])
-    if (kind === 'status') throw new CliError('client error (Connect)', ['invalid peer certificate: BadSignature'])
-    throw wrapCreate(new CliError('transport error', ['invalid peer certificate: BadSignature', 'invalid peer certificate: BadSignature']))
+    // rustls: a CA of the same DN with another key → BadSignature; a CA of another DN → UnknownIssuer (0.0.26 too)
+    const why = `invalid peer certificate: ${server.caOtherDn ? 'UnknownIssuer' : 'BadSignature'}`
+    if (kind === 'status') throw new CliError('client error (Connect)', [why])
+    throw wrapCreate(new CliError('transport error', [why, why]))
   }
   if (server.authRequired && !(kind === 'status' && !caps.legacy)) {
     if (caps.legacy) throw new CliError('Missing gateway auth token', [], {help: `Authenticate with: openshell gateway login ${gw.name}`})
@@ -271,6 +276,11 @@ H['gateway info'] = (ctx, p) => {
   const {caps, style: s} = ctx
   if (p.flags['--name']) ctx.globals.gateway = p.flags['--name']
   const gw = resolveGateway(ctx)
+  if (caps.legacy && (!gw || gw.unknown || gw.missing)) {
+    // real 0.0.26: without an active gateway it looks for the default name `openshell`
+    const name = gw ? gw.unknown || gw.missing : 'openshell'
+    throw new CliError(`No gateway metadata found for '${name}'.`, [], {help: `Deploy a gateway first with: openshell gateway start --name ${name}`})
+  }
   if (!gw || gw.unknown || gw.missing) {
     if (gw?.unknown || gw?.missing) throw new CliError(`No gateway metadata found for '${gw.unknown || gw.missing}'.`)
     throw new CliError('No gateway configured.', [], {help: noGatewayHint(caps)})
@@ -301,11 +311,14 @@ H['gateway select'] = (ctx, p) => {
   const name = p.pos[0]
   const modern = real00(ctx.caps)
   if (!C.readMetadata(name, ctx.env)) {
-    throw new CliError(`No gateway metadata found for '${name}'.`, [], {help: modern ? [`Register it first with: openshell gateway add <endpoint> --name ${name}`, SELECT_HINT] : undefined})
+    const help = ctx.caps.legacy ? [`Deploy a gateway first with: openshell gateway start --name ${name}`, SELECT_HINT]
+      : modern ? [`Register it first with: openshell gateway add <endpoint> --name ${name}`, SELECT_HINT] : undefined
+    throw new CliError(`No gateway metadata found for '${name}'.`, [], {help})
   }
   C.writeActive(name, ctx.env)
   err(ctx, `${ctx.style.green('✓')} Active gateway set to '${name}'`)
   const envGw = nonEmpty(ctx.env.OPENSHELL_GATEWAY)
+  if (ctx.caps.legacy) return // real 0.0.26 says nothing about an OPENSHELL_GATEWAY override
   if (envGw && modern) {
     err(ctx, `${ctx.style.yellow('⚠')} OPENSHELL_GATEWAY=${envGw} is set and will override this selection.`)
     err(ctx, `  Unset it or run: export OPENSHELL_GATEWAY=${name}`)
@@ -351,7 +364,75 @@ function gatewayRemoveRef(ctx, p) {
   err(ctx, `${ctx.style.green('✓')} Gateway '${name}' removed`)
 }
 
+// ---------- Docker, as the legacy CLIs (<= 0.0.36) drive it themselves ----------
+/** The socket the CLI talks to: DOCKER_HOST's unix:// path, else the default one (real 0.0.26, tcp:// included). */
+function dockerSocket(env) {
+  const h = env.DOCKER_HOST
+  return h && h.startsWith('unix://') ? h.slice('unix://'.length) : '/var/run/docker.sock'
+}
+/** `openshell-sim runtime down`: no container runtime, so no socket. */
+function socketNotFound(ctx) {
+  return ctx.state.runtimeDown ? new CliError(`Socket not found: ${dockerSocket(ctx.env)}`) : null
+}
+/** real 0.0.26 `gateway start` without a container runtime */
+function dockerClientError(ctx) {
+  const sock = dockerSocket(ctx.env)
+  const h = ctx.env.DOCKER_HOST
+  const advice = h === undefined
+    ? `No Docker socket found at ${sock} and DOCKER_HOST is not set.\n\nInstall and start a Docker-compatible runtime. See the support matrix in the OpenShell docs for tested configurations.`
+    : `DOCKER_HOST is set to '${h}' but the Docker daemon is not responding.\n\nVerify your Docker runtime is started and the DOCKER_HOST value is correct.`
+  return new CliError('Failed to create Docker client.', [], {help: ['', `  Socket not found: ${sock}`], advice: `${advice}\n\nVerify Docker is working with: docker info`})
+}
+/** The gateway a legacy lifecycle command names: --name, -g / OPENSHELL_GATEWAY, the active one, else `openshell`. */
+function legacyName(ctx, p) {
+  return p.flags['--name'] || nonEmpty(ctx.globals.gateway) || nonEmpty(ctx.env.OPENSHELL_GATEWAY) || C.readActive(ctx.env) || 'openshell'
+}
+const randomCode = (n) => Array.from({length: n}, () => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[Math.floor(Math.random() * 32)]).join('')
+
+/** Real 0.0.26: `--local` reads the TLS secrets out of the gateway container (the one publishing the endpoint's port)
+ *  through Docker; an https endpoint without flags is a cloud gateway that waits for a browser login. */
+function gatewayAddLegacy(ctx, p) {
+  const {env, state, style: s} = ctx
+  const endpoint = p.pos[0]
+  if (!/^https?:\/\//.test(endpoint)) throw new CliError(`invalid gateway endpoint '${endpoint}'`, ['expected a URL such as https://127.0.0.1:8080'])
+  const url = new URL(endpoint)
+  const name = p.flags['--name'] || url.hostname
+  if (C.readMetadata(name, env)) {
+    throw new CliError(`Gateway '${name}' already exists.`, [], {help: [`Remove it first with: openshell gateway destroy --name ${name}`, 'Or choose a different name with: --name <name>']})
+  }
+  if (p.flags['--remote']) throw new C.SimFatal('gateway add --remote (certificates over SSH) is not simulated for legacy CLIs')
+  const cloud = endpoint.startsWith('https://') && !p.flags['--local']
+  if (p.flags['--local']) {
+    err(ctx, '• Extracting TLS certificates from gateway container...')
+    const down = socketNotFound(ctx)
+    if (down) throw down
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
+    const server = Object.values(state.servers).find((x) => x.port === port && x.running)
+    if (!server) throw new CliError(`No openshell gateway container found listening on port ${port}.`, [], {help: 'Is the gateway running? Check with: docker ps'})
+    C.writeRegistration({name, endpoint, port: 0, exact: true, caId: server.caId}, env)
+  } else C.writeRegistration({name, endpoint, port: 0, exact: true, isRemote: cloud, authMode: cloud ? 'cloudflare_jwt' : 'mtls'}, env)
+  C.writeActive(name, env)
+  err(ctx, `${s.green('✓')} Gateway '${name}' added and set as active`)
+  err(ctx, `  ${s.dim('Endpoint:')} ${endpoint}`)
+  err(ctx, `  ${s.dim('Type:')} ${cloud ? 'cloud' : 'local'}`)
+  if (p.flags['--local']) err(ctx, `${s.green('✓')} TLS certificates extracted`)
+  if (!cloud) return
+  const code = `${randomCode(3)}-${randomCode(4)}`
+  err(ctx)
+  err(ctx, `  Confirmation code: ${s.bold(code)}`)
+  err(ctx, '  Verify this code matches your browser before clicking Connect.')
+  err(ctx)
+  if (nonEmpty(env.OPENSHELL_NO_BROWSER)) err(ctx, 'Browser opening suppressed (OPENSHELL_NO_BROWSER is set).')
+  else ctx.stderr.push('Press Enter to open the browser for authentication...Could not open browser automatically.\n')
+  err(ctx, 'Open this URL in your browser:')
+  err(ctx, `  ${endpoint.replace(/\/+$/, '')}/auth/connect?callback_port=${40000 + Math.floor(Math.random() * 20000)}&code=${code}`)
+  err(ctx)
+  // the real CLI waits 120 s for the login, then removes the registration (text not captured): wait until killed
+  ctx.block = true
+}
+
 H['gateway add'] = (ctx, p) => {
+  if (ctx.caps.legacy) return gatewayAddLegacy(ctx, p)
   if (!real00(ctx.caps)) return gatewayAddRef(ctx, p)
   const {env, state, style: s} = ctx
   const endpoint = p.pos[0]
@@ -421,6 +502,7 @@ H['gateway login'] = (ctx) => {
 
 H['gateway start'] = (ctx, p) => {
   const {env, state, style: s} = ctx
+  if (state.runtimeDown) throw dockerClientError(ctx)
   const name = p.flags['--name'] || 'openshell'
   const meta = C.readMetadata(name, env)
   const port = Number(p.flags['--port'] || (meta?.gateway_port) || C.LEGACY_PORT)
@@ -450,12 +532,20 @@ function legacyTarget(ctx, p) {
   return requireGateway(ctx)
 }
 H['gateway stop'] = (ctx, p) => {
+  if (ctx.state.runtimeDown) {
+    err(ctx, `• Stopping gateway ${legacyName(ctx, p)}...`)
+    throw socketNotFound(ctx)
+  }
   const gw = legacyTarget(ctx, p)
   const server = ctx.state.servers[gw.endpoint]
   if (server) server.running = false
   err(ctx, `${ctx.style.green('✓')} Gateway '${gw.name}' stopped`)
 }
 H['gateway destroy'] = (ctx, p) => {
+  if (ctx.state.runtimeDown) {
+    err(ctx, `• Destroying gateway ${legacyName(ctx, p)}...`)
+    throw socketNotFound(ctx)
+  }
   const gw = legacyTarget(ctx, p)
   delete ctx.state.servers[gw.endpoint]
   C.removeRegistration(gw.name, ctx.env)
@@ -830,7 +920,7 @@ export async function main(argv) {
         if (parsed.help) { c.stdout.push(helpText(parsed.id)); return c }
         H[parsed.id](c, parsed)
       } catch (e) {
-        if (e instanceof CliError) { c.stderr.push(miette(e.top, e.causes, e.help)); c.code = e.code }
+        if (e instanceof CliError) { c.stderr.push(miette(e.top, e.causes, e.help, e.advice)); c.code = e.code }
         else if (e instanceof UsageError) { c.stdout = []; c.stderr = [clapError(e.message, e.usage, e.extra)]; c.code = 2 }
         else throw e
       } finally {

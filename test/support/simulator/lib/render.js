@@ -1,46 +1,61 @@
 // Output rendering that imitates the real CLI: miette reports, tonic status texts, clap usage errors, ANSI.
 
 // ---------- miette ----------
-const WIDTH = 80
-/** textwrap as miette uses it: break at spaces; a word too long for the line is split after a hyphen that fits,
- *  else cut at the width. `first` / `rest` are the text widths of the first and the following lines. */
-function wrap(text, first, rest = first) {
+// The real CLIs (0.0.26 and 0.0.111 alike) lay a report out in 78 columns: `  × ` / `  │ ` lines hold 74
+// characters, cause lines (`  ├─▶ `) 72, `  help: ` lines 70; `Error: ` is printed in front, outside them.
+const WIDTH = 78
+/** Break opportunities inside a word, as textwrap's Unicode line breaking (UAX #14) finds them in our texts: after a
+ *  `-` that follows a letter or digit, and after a `/`; never before a digit, a `/` or `-`, closing punctuation or a
+ *  quote (real 0.0.26: `…/home2-` | `AbCdEf/.config/…`, `unix:///` | `aaa…`, `…/home/.config/` | `openshell/…`). */
+function fragments(word) {
+  const out = []
+  let start = 0
+  for (let i = 0; i < word.length - 1; i++) {
+    const c = word[i], next = word[i + 1]
+    const afterHyphen = c === '-' && i > 0 && /[A-Za-z0-9]/.test(word[i - 1])
+    const afterSlash = c === '/'
+    if ((afterHyphen || afterSlash) && !/[\d./\-,:;!?)\]}'"]/.test(next)) { out.push(word.slice(start, i + 1)); start = i + 1 }
+  }
+  out.push(word.slice(start))
+  return out
+}
+/** textwrap's first-fit as miette uses it: words split at their break opportunities; a fragment longer than a whole
+ *  line is cut at the width first; a paragraph's own indentation (`  Socket not found: …`) stays on its first line. */
+function wrap(text, width) {
   const out = []
   for (const para of String(text).split('\n')) {
-    // a paragraph's own indentation (`      or use a different name`) is kept on its first line
     const indent = /^ */.exec(para)[0]
+    const words = para.slice(indent.length).split(' ').filter((w, i, a) => w !== '' || a.length === 1)
     let line = indent
-    const room = () => (out.length === 0 ? first : rest) - line.length - (line.trim() ? 1 : 0)
-    for (let word of para.slice(indent.length).split(' ')) {
-      while (word.length > room()) {
-        if (line.trim() && word.length <= (out.length === 0 ? first : rest)) { out.push(line); line = ''; continue }
-        const fit = room()
-        const hy = word.lastIndexOf('-', fit - 1)
-        // no hyphen that fits: a word too long for any line starts a line of its own and is cut at the width
-        const cut = hy > 0 ? hy + 1 : line.trim() ? 0 : fit
-        if (cut <= 0) { out.push(line); line = ''; continue }
-        line = line.trim() ? `${line} ${word.slice(0, cut)}` : line + word.slice(0, cut)
-        out.push(line); line = ''
-        word = word.slice(cut)
-      }
-      if (!line.trim()) line += word
-      else line += ' ' + word
+    let fresh = true // nothing but the indentation on the line yet
+    for (const word of words) {
+      const pieces = fragments(word).flatMap((f) => {
+        const cut = []
+        for (let k = 0; k < f.length; k += width) cut.push(f.slice(k, k + width))
+        return cut.length ? cut : ['']
+      })
+      pieces.forEach((piece, j) => {
+        const sep = !fresh && j === 0 ? ' ' : ''
+        if (!fresh && line.length + sep.length + piece.length > width) { out.push(line); line = piece }
+        else line += sep + piece
+        fresh = false
+      })
     }
     out.push(line)
   }
   return out
 }
 /**
- * A miette report as openshell 0.0.111 prints it: `Error:   × <top>`, then the message's further lines (hints such
- * as `Set one with: …`) as `  │ <line>`, then `  ├─▶ cause` … `  ╰─▶ last`; everything wrapped at 80 columns and the
- * report followed by one blank line. `help` is a string or an array of message lines (the hints).
+ * A miette report as the real CLIs print it: `Error:   × <top>`, then the message's further lines (hints such as
+ * `Set one with: …`) as `  │ <line>`, then `  ├─▶ cause` … `  ╰─▶ last`, then miette's `  help: ` block; every
+ * part wrapped, the report followed by one blank line. `hints` is a string or an array of message lines; `help` the
+ * text of the `help:` block (its blank lines are printed as the block's indentation alone).
  */
-export function miette(top, causes = [], help) {
+export function miette(top, causes = [], hints, help) {
   const lines = []
-  const hints = help === undefined ? [] : Array.isArray(help) ? help : String(help).split('\n')
-  const msg = [top, ...hints]
+  const extra = hints === undefined ? [] : Array.isArray(hints) ? hints : String(hints).split('\n')
+  const msg = [top, ...extra]
   msg.forEach((m, i) => {
-    // `Error: ` is printed around the report, outside miette's 80 columns: `  × ` and `  │ ` take 4
     const w = wrap(m, WIDTH - 4)
     w.forEach((l, j) => lines.push(i === 0 && j === 0 ? 'Error:   × ' + l : ('  │ ' + l).replace(/\s+$/, m === '' ? ' ' : '')))
   })
@@ -50,6 +65,9 @@ export function miette(top, causes = [], help) {
     lines.push((last ? '  ╰─▶ ' : '  ├─▶ ') + w[0])
     for (const c of w.slice(1)) lines.push((last ? '      ' : '  │   ') + c)
   })
+  if (help !== undefined) {
+    wrap(help, WIDTH - 8).forEach((l, j) => lines.push((j === 0 ? '  help: ' : '        ') + l))
+  }
   return lines.join('\n') + '\n\n'
 }
 
