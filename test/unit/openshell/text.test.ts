@@ -46,17 +46,25 @@ describe('openshell/text', () => {
     ])
   })
 
-  it('the `Error: ` prefix is outside miette\'s 80 columns: an 84-column top line followed by a short-worded hint is not a wrap (77 + 1 + 2 ≤ 80)', () => {
-    const t = `Error:   × code: 'Some requested entity was not found', message: "sandbox not found"\n  │ Or list available gateways: openshell gateway select\n`
-    expect(errorLines(t)).to.deep.equal([`code: 'Some requested entity was not found', message: "sandbox not found"`])
+  it('the `Error: ` prefix is outside miette\'s 78 columns: an 80-column top line followed by a short-worded hint is not a wrap (73 + 1 + 2 ≤ 78)', () => {
+    const top = `Error:   × code: 'Some requested entity was not found', message: "box not found"`
+    expect([...top].length).to.equal(80)
+    const t = `${top}\n  │ Or list available gateways: openshell gateway select\n`
+    expect(errorLines(t)).to.deep.equal([`code: 'Some requested entity was not found', message: "box not found"`])
+    // one word more than fits in 78 columns: that one is a wrap
+    const wrapped = `${top}\n  │ metadata: {}\n`
+    expect(errorLines(wrapped)).to.deep.equal([`code: 'Some requested entity was not found', message: "box not found" metadata: {}`])
+    // 76 columns + ` OK` = 79 > 78: miette could not have put `OK` there, so the line below is a wrap (at 80 it would not be)
+    const full = `Error:   × ${'x'.repeat(72)}\n  │ OK then\n`
+    expect(errorLines(full)).to.deep.equal([`${'x'.repeat(72)} OK then`])
   })
 
   it('joins a path wrapped inside a word without inserting a space', () => {
     const text = 'Error:   × failed to read TLS CA from /tmp/openshell-conf-0.0.111-AbCdEf/home2-\n  │ XyZ123/.config/openshell/gateways/g/mtls/ca.crt\n  ╰─▶ No such file or directory (os error 2)\n'
     expect(errorLines(text)[0]).to.equal('failed to read TLS CA from /tmp/openshell-conf-0.0.111-AbCdEf/home2-XyZ123/.config/openshell/gateways/g/mtls/ca.crt')
-    const full = `Error:   × failed to read TLS CA from /root/.config/openshell/gateways/assistant/mtls/c\n  │ a.crt\n`
-    expect([...full.split('\n')[0]].length).to.equal(87) // 80 + `Error: `
-    expect(errorLines(full)[0]).to.equal('failed to read TLS CA from /root/.config/openshell/gateways/assistant/mtls/ca.crt')
+    const full = `Error:   × failed to read TLS CA from /root/.config/openshell/gateways/assistan/mtls/\n  │ ca.crt\n`
+    expect([...full.split('\n')[0]].length).to.equal(85) // 78 + `Error: `: a full line
+    expect(errorLines(full)[0]).to.equal('failed to read TLS CA from /root/.config/openshell/gateways/assistan/mtls/ca.crt')
   })
 
   it('leaves tables and YAML untouched', () => {
