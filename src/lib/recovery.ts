@@ -20,9 +20,7 @@ export async function recoverAll(
 
   // Keep what recovery learned: a gateway it tried to start that still refuses is "refusing after restart", not
   // merely "unreachable" (whose advice would be to run the recovery that just failed).
-  const startAttempted = reports
-    .filter((rep) => rep.steps.some((s) => s.step.kind === 'start' || (s.step.kind === 'reimport-trust' && s.step.method === 'legacy-start')))
-    .map((rep) => rep.before.gateway)
+  const startAttempted = reports.filter((rep) => rep.startAttempted).map((rep) => rep.before.gateway)
   // Nothing was recovered: the prerun reconciliation still holds, so do not probe again.
   let after = reports.length === 0 ? before : await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true, startAttempted})
   const notReady = (r: Reconciliation) => r.verdicts.some((v) => v.classId === 'sandbox_not_ready')

@@ -380,6 +380,25 @@ describe('lifecycle: recover runs only safe steps', function () {
       title: 'legacy trust rotated → `openshell gateway start --name nemoclaw` re-syncs certificates',
     },
     {
+      after: 'gateway_unreachable',
+      before: 'gateway_unreachable',
+      check(_sim, r) {
+        const step = r.json.recovery[0].steps[0]
+        expect(step.note).to.equal('Failed to create Docker client. Docker is not running (or DOCKER_HOST points nowhere): start it, then run `nemoclaw recover`.')
+      },
+      openshell: ['gateway start --name nemoclaw'],
+      profile: 'legacy',
+      setup(sim) {
+        sim.control('gateway', 'stop')
+        sim.control('runtime', 'down')
+      },
+      // the start failed, so nothing was started: still unreachable (21), not "started but refusing" (22)
+      state: 'gateway_unreachable',
+      steps: ['start'],
+      systemctl: [],
+      title: 'legacy stopped gateway with Docker down → the start fails with the Docker text and the next step; still gateway_unreachable (21)',
+    },
+    {
       after: 'gateway_refusing_after_restart',
       before: 'gateway_unreachable',
       openshell: ['gateway start --name nemoclaw'],

@@ -4,6 +4,7 @@
  * the moment the gateway is healthy.
  */
 import type {OpenShell} from '../openshell/client.js'
+import type {Failure} from '../openshell/types.js'
 import {refreshMtlsFromLocalBundle} from '../openshell/config.js'
 import {runProcess} from '../openshell/runner.js'
 import {runSteps, type StepSpec, type TaskVerdict} from '../ui/tasks.js'
@@ -17,7 +18,28 @@ export interface RecoveryReport {
   after: GatewayHealth
   /** The plan ended with a stop: nothing more was safe to do automatically. */
   stopped: boolean
+  /** A start ran (or timed out while it may still be starting): a gateway that still refuses has been started. */
+  startAttempted: boolean
 }
+
+/** The task note for a failed legacy `gateway start`: the exact next step when the container runtime is down. */
+function startFailureNote(failure: Failure): string {
+  if (failure.detail === 'docker_not_running') {
+    return `${failure.message} Docker is not running (or DOCKER_HOST points nowhere): start it, then run \`nemoclaw recover\`.`
+  }
+
+  return failure.message
+}
+
+/**
+ * Did a start command leave the gateway possibly running? Yes, unless it failed before starting anything: no
+ * container runtime, the port taken, a usage error, no openshell. (A start that ran but whose gateway did not become
+ * healthy, or that timed out, did start it.)
+ */
+const NOT_STARTED_DETAILS = new Set(['docker_not_running', 'port_in_use'])
+const mayHaveStarted = (r: {ok: boolean; failure?: Failure}) =>
+  r.ok || !(NOT_STARTED_DETAILS.has(r.failure?.detail ?? '') ||
+    ['openshell_missing', 'openshell_not_executable', 'usage_error'].includes(r.failure?.kind ?? ''))
 
 /** Delays of the health poll: quick at first (a restart is often done in a moment), capped, bounded in total. */
 export function* backoff(initialMs = 100, factor = 1.5, capMs = 400): Generator<number> {
@@ -68,22 +90,23 @@ async function runStep(client: OpenShell, step: RecoveryStep, state: {startAttem
     }
 
     case 'start': {
-      state.startAttempted = true
       if (step.method === 'legacy') {
         const r = await client.gatewayStart(step.gateway)
-        return r.ok ? {ok: true, note: r.value.reused ? 'existing gateway reused' : ''} : {note: r.failure.message, ok: false}
+        state.startAttempted ||= mayHaveStarted(r)
+        return r.ok ? {ok: true, note: r.value.reused ? 'existing gateway reused' : ''} : {note: startFailureNote(r.failure), ok: false}
       }
 
       const run = await runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env: client.env, timeoutMs: 60_000})
+      state.startAttempted ||= run.exitCode === 0 || run.timedOut
       if (run.exitCode === 0) return {ok: true}
       return {note: run.stderr.trim().split('\n')[0] || `systemctl exited ${run.exitCode}`, ok: false}
     }
 
     case 'reimport-trust': {
-      state.startAttempted = state.startAttempted || step.method === 'legacy-start'
       if (step.method === 'legacy-start') {
         const r = await client.gatewayStart(step.gateway)
-        return r.ok ? {ok: true, note: 'certificates re-synced'} : {note: r.failure.message, ok: false}
+        state.startAttempted ||= mayHaveStarted(r)
+        return r.ok ? {ok: true, note: 'certificates re-synced'} : {note: startFailureNote(r.failure), ok: false}
       }
 
       const r = refreshMtlsFromLocalBundle(step.gateway, client.env)
@@ -105,7 +128,7 @@ async function runStep(client: OpenShell, step: RecoveryStep, state: {startAttem
 export async function recoverGateway(client: OpenShell, before: GatewayHealth, opts: {silent?: boolean; select?: boolean} = {}): Promise<RecoveryReport> {
   const plan = planRecovery(before, {select: opts.select, waitMs: waitTimeoutMs(client.env)})
   const state: {startAttempted: boolean; last?: GatewayHealth} = {startAttempted: false}
-  const report: RecoveryReport = {after: before, before, steps: [], stopped: plan.some((s) => s.kind === 'stop')}
+  const report: RecoveryReport = {after: before, before, startAttempted: false, steps: [], stopped: plan.some((s) => s.kind === 'stop')}
   if (plan.length === 0) return report
 
   const specs: StepSpec<object>[] = plan.map((step) => ({
@@ -121,6 +144,7 @@ export async function recoverGateway(client: OpenShell, before: GatewayHealth, o
 
   await runSteps({}, specs, {silent: opts.silent})
   report.after = state.last ?? (await probeGateway(client, before.gateway, {startAttempted: state.startAttempted}))
+  report.startAttempted = state.startAttempted
   return report
 }
 

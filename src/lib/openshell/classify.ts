@@ -43,7 +43,8 @@ const RULES: Rule[] = [
   // gateway selection
   {kind: 'gateway_unknown', re: /Unknown gateway '[^']*'/i},
   {kind: 'gateway_unknown', re: /No gateway metadata found for '[^']*'/i},
-  {kind: 'gateway_exists', re: /Gateway '[^']*' already exists/i},
+  // not legacy `gateway start`'s progress line `Gateway 'n' already exists, reusing.` (the start then goes on)
+  {kind: 'gateway_exists', re: /Gateway '[^']*' already exists(?!, reusing)/i},
   {kind: 'gateway_not_configured', re: /No active gateway\b/i},
   {kind: 'gateway_not_configured', re: /No gateway configured\b/i},
   // TLS trust

@@ -63,6 +63,13 @@ describe('openshell/classify', () => {
     })
   }
 
+  it('legacy `gateway start` reusing a gateway that then refuses: the refusal, not "already exists"', () => {
+    const stderr = "Gateway 'nemoclaw' already exists, reusing.\nError:   × gateway 'nemoclaw' did not become healthy\n  ├─▶ transport error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n  help: Check the gateway logs: docker logs openshell-cluster-nemoclaw\n\n"
+    const f = classifyFailure(failed(stderr, {argv: ['gateway', 'start', '--name', 'nemoclaw']}))
+    expect(f.kind).to.equal('connection_refused')
+    expect(f.kind).to.not.equal('gateway_exists')
+  })
+
   it('the message is the key error line, evidence keeps argv/exit/lines', () => {
     const f = classifyFailure(failed(S.ERR_UNKNOWN_ISSUER))
     expect(f.message).to.equal('invalid peer certificate: UnknownIssuer')
