@@ -262,6 +262,19 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
         expect([...new Set(stub.calls.slice(before).map((c) => c.method))].sort()).to.deep.equal(['Health', 'ListSandboxes'])
       })
 
+      it('150 more sandboxes (0.0.26 alone prints only 100): nemoclaw pages with --limit/--offset, every record seen, none pruned', async () => {
+        for (let i = 0; i < 150; i++) stub.addSandbox(`bulk-${String(i).padStart(3, '0')}`, 'Ready')
+        writeRegistry(w, ['alpha', 'beta', 'bulk-149', 'delta', 'gamma'])
+        const before = stub.calls.length
+        const st = await nc(w, ['status', '--json'])
+        expect(states(st), st.stderr).to.include({'bulk-149': 'ok', delta: 'ok'})
+        expect(st.json.pruned).to.deep.equal([])
+        const lists = stub.calls.slice(before).filter((c) => c.method === 'ListSandboxes').map((c) => c.request as any)
+        expect(lists.map((r) => [r.limit, r.offset])).to.deep.equal([[1000, 0]])
+        for (let i = 0; i < 150; i++) stub.removeSandbox(`bulk-${String(i).padStart(3, '0')}`)
+        writeRegistry(w, ['alpha', 'beta', 'delta', 'gamma'])
+      })
+
       it('a sandbox removed in the gateway → sandbox_missing (30), journaled; stopped → gateway_unreachable (21), nothing pruned', async () => {
         stub.removeSandbox('delta')
         stub.setPhase('gamma', 'Ready')

@@ -171,4 +171,18 @@ describe('simulator: legacy profile at 0.0.26 matches the real 0.0.26 fixtures',
       same(os(sim, ['inference', 'get']), `trust-${tag}-inference-get`)
     })
   }
+  it('sandbox list: the table (NAMESPACE column) stops at 100 rows silently, as the real 0.0.26 does; --limit/--offset page', async () => {
+    const sim = await make({profile: 'legacy', version: '0.0.26'})
+    sim.control('sandbox', 'add', 'bulk', '--count', '155')
+    const cut = os(sim, ['sandbox', 'list'])
+    const rows = plain(cut.stdout).trim().split('\n')
+    expect([cut.code, cut.stderr, rows.length, rows[0].split(/\s+/)]).to.deep.equal([0, '', 101, ['NAME', 'NAMESPACE', 'CREATED', 'PHASE']])
+    // the real binary: 155 sandboxes on the stub, 101 lines, nothing on stderr
+    const real = JSON.parse(fs.readFileSync(path.join(FIX, 'stub-sandbox-list-155.json'), 'utf8'))
+    expect([real.exitCode, real.stderr, plain(real.stdout).trim().split('\n').length]).to.deep.equal([0, '', 101])
+    const all = os(sim, ['sandbox', 'list', '--limit', '1000', '--offset', '0'])
+    expect(plain(all.stdout).trim().split('\n')).to.have.length(156)
+    const tail = os(sim, ['sandbox', 'list', '--limit', '1000', '--offset', '150'])
+    expect(plain(tail.stdout).trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0])).to.deep.equal(['bulk-151', 'bulk-152', 'bulk-153', 'bulk-154', 'bulk-155'])
+  })
 })

@@ -414,10 +414,10 @@ export class OpenShell {
   // ---- sandboxes ----------------------------------------------------------------------------------------------
 
   /**
-   * All sandboxes on `gateway`. JSON when the version has it (≥ 0.0.44), text before. Every page is fetched:
+   * All sandboxes on `gateway`. JSON when the version has it (≥ 0.0.44), the text table before. Every page is fetched:
    * - 0.1.x: `--page-size 1000`, then `--page-token <t>` until the token is empty (a repeated token stops);
-   * - 0.0.44 … 0.0.x: `--limit 1000 --offset N` until a page returns fewer than 1000 (0.0.111 otherwise stops at
-   *   100 silently, exit 0, nothing on stderr); a short page of a round size (a multiple of 100: maybe a server
+   * - 0.0.26 … 0.0.x: `--limit 1000 --offset N` until a page returns fewer than 1000 (0.0.26 and 0.0.111 otherwise
+   *   stop at 100 silently, exit 0, nothing on stderr); a short page of a round size (a multiple of 100: maybe a server
    *   cap) is confirmed by one more, empty, page;
    * - older: one plain call; a result of exactly the 0.0.x default limit is marked `incomplete` so that no record
    *   is ever judged missing because a page was cut.

@@ -28,7 +28,7 @@ export interface Capabilities {
   sandboxListJson: boolean
   /** `sandbox list -o json` is the `{next_page_token, sandboxes}` envelope and the list pages (≥ 0.1.0). */
   sandboxListPaged: boolean
-  /** `sandbox list --limit/--offset` pages the 0.0.x list (0.0.44 ≤ v < 0.1.0; default limit 100, cut silently). */
+  /** `sandbox list --limit/--offset` pages the 0.0.x list (0.0.26 ≤ v < 0.1.0; default limit 100, cut silently). */
   sandboxListOffset: boolean
   /** `status -o json` and `sandbox get -o json` (≥ 0.0.92). */
   statusJson: boolean

@@ -18,12 +18,12 @@ export const THRESHOLDS = {
   statusJson: '0.0.92',
   sandboxListPaged: '0.1.0',
   /**
-   * `sandbox list --limit N --offset N` (default limit 100). Seen in the real 0.0.111 `sandbox list --help` and in
-   * the 0.0.83 binary's clap strings; 0.0.44 is where `-o json` (and so a readable full list) began, the oldest
-   * release nemoclaw pages. Below it nemoclaw makes one plain call and treats a full default page as incomplete.
-   * 0.1.0 replaced the flags with `--page-size` / `--page-token`.
+   * `sandbox list --limit N --offset N` (default limit 100, the rest cut silently). Seen in the `sandbox list --help`
+   * of the real 0.0.26, 0.0.83 (strings) and 0.0.111 binaries, and 0.0.26 and 0.0.111 were run against a stub
+   * gateway with 150+ sandboxes. Below 0.0.26 nemoclaw makes one plain call and treats a full default page as
+   * incomplete. 0.1.0 replaced the flags with `--page-size` / `--page-token`.
    */
-  sandboxListOffset: '0.0.44',
+  sandboxListOffset: '0.0.26',
 } as const
 
 export const LEGACY_DEFAULT_PORT = 8080

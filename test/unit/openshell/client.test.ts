@@ -75,7 +75,7 @@ describe('openshell/client', function () {
     ])
   })
 
-  it('sandboxList on 0.0.x (>= 0.0.44) pages with --limit 1000 --offset N until a short page (2345 sandboxes)', async () => {
+  it('sandboxList on 0.0.x (>= 0.0.26) pages with --limit 1000 --offset N until a short page (2345 sandboxes)', async () => {
     const r = await client({FAKE_VERSION: '0.0.111', FAKE_SANDBOXES: '2345'}).sandboxList('nemoclaw')
     expect(r.ok).to.equal(true)
     if (!r.ok) return
@@ -118,11 +118,11 @@ describe('openshell/client', function () {
     expect(calls().filter(c => c.includes('list')).map(c => c[c.length - 1])).to.deep.equal(['0', '100', '200', '300'])
   })
 
-  it('sandboxList before 0.0.44 cannot page: a full default page (100) is marked incomplete, a short one is not', async () => {
-    const cut = await client({FAKE_VERSION: '0.0.43', FAKE_SANDBOXES: '150'}).sandboxList('nemoclaw')
+  it('sandboxList before 0.0.26 cannot page: a full default page (100) is marked incomplete, a short one is not', async () => {
+    const cut = await client({FAKE_VERSION: '0.0.25', FAKE_SANDBOXES: '150'}).sandboxList('nemoclaw')
     expect(cut.ok && cut.value.sandboxes).to.have.length(100)
     expect(cut.ok && cut.value.incomplete).to.equal(true)
-    const whole = await client({FAKE_VERSION: '0.0.26', FAKE_SANDBOXES: '99'}).sandboxList('nemoclaw')
+    const whole = await client({FAKE_VERSION: '0.0.10', FAKE_SANDBOXES: '99'}).sandboxList('nemoclaw')
     expect(whole.ok && whole.value.incomplete).to.equal(undefined)
     expect(calls().filter(c => c.includes('list'))).to.deep.equal([
       ['-g', 'nemoclaw', 'sandbox', 'list'],
@@ -130,17 +130,17 @@ describe('openshell/client', function () {
     ])
   })
 
-  it('sandboxList: bare JSON array with --limit/--offset on 0.0.116; text table before 0.0.44', async () => {
+  it('sandboxList: bare JSON array with --limit/--offset on 0.0.116; text table with --limit/--offset on 0.0.26', async () => {
     const a = await client({FAKE_VERSION: '0.0.116', FAKE_SANDBOXES: '3'}).sandboxList('nemoclaw')
     expect(a.ok && a.value.sandboxes.map(s => s.name)).to.deep.equal(['sbx-0', 'sbx-1', 'sbx-2'])
-    const b = await client({FAKE_VERSION: '0.0.43', FAKE_SANDBOXES: '2'}).sandboxList('nemoclaw')
+    const b = await client({FAKE_VERSION: '0.0.26', FAKE_SANDBOXES: '2'}).sandboxList('nemoclaw')
     expect(b.ok && b.value.sandboxes).to.deep.equal([
       {name: 'sbx-0', phase: 'Ready', createdAt: '2026-03-20 10:11:12', namespace: 'openshell'},
       {name: 'sbx-1', phase: 'Ready', createdAt: '2026-03-20 10:11:12', namespace: 'openshell'},
     ])
     expect(calls().filter(c => c.includes('list'))).to.deep.equal([
       ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--limit', '1000', '--offset', '0'],
-      ['-g', 'nemoclaw', 'sandbox', 'list'],
+      ['-g', 'nemoclaw', 'sandbox', 'list', '--limit', '1000', '--offset', '0'],
     ])
   })
 

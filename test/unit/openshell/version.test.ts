@@ -30,11 +30,11 @@ describe('openshell/version', () => {
     })
   }
 
-  it('sandboxListOffset (--limit/--offset paging) holds for 0.0.44 ≤ v < 0.1.0 only', () => {
-    expect(['0.0.26', '0.0.43', '0.0.44', '0.0.83', '0.0.111', '0.0.116', '0.1.0', '0.1.5'].map(v => capabilitiesFor(v).sandboxListOffset))
-      .to.deep.equal([false, false, true, true, true, true, false, false])
+  it('sandboxListOffset (--limit/--offset paging) holds for 0.0.26 ≤ v < 0.1.0 only', () => {
+    expect(['0.0.10', '0.0.25', '0.0.26', '0.0.43', '0.0.83', '0.0.111', '0.0.116', '0.1.0', '0.1.5'].map(v => capabilitiesFor(v).sandboxListOffset))
+      .to.deep.equal([false, false, true, true, true, true, true, false, false])
     // exactly one paging scheme (or none) per version
-    for (const v of ['0.0.43', '0.0.111', '0.1.5']) {
+    for (const v of ['0.0.25', '0.0.43', '0.0.111', '0.1.5']) {
       const c = capabilitiesFor(v)
       expect(Number(c.sandboxListOffset) + Number(c.sandboxListPaged), v).to.be.at.most(1)
     }

@@ -36,7 +36,7 @@ export function capabilities(version) {
     gatewayListJson: !legacy,       // gateway list -o (v0.0.37)
     gatewayInfoLive: ge('0.0.85'),  // gateway info is a live RPC with Server:/Status:/Version:
     envelope: ge('0.1.0'),          // list envelope + paging, alphabetical JSON keys, delete outcomes, no ANSI when piped
-    listOffset: ge('0.0.44') && !ge('0.1.0'), // sandbox list --limit (default 100, the rest cut silently) / --offset (real 0.0.111)
+    listOffset: ge('0.0.26') && !ge('0.1.0'), // sandbox list --limit (default 100, the rest cut silently) / --offset (real 0.0.26, 0.0.111)
     modernTonic: ge('0.0.61'),      // code: '<description>', message: "..."
     authLine: ge('0.0.91'),         // Authentication: line in status
     workspace: ge('0.0.88'),        // --workspace global flag
