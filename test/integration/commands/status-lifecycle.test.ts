@@ -44,7 +44,7 @@ for (const profile of PROFILES) {
       }
 
       expect(registry(sim).sandboxes.alpha.lastSeen.phase).to.equal('Ready')
-      expect(calls(sim).filter((c) => c.startsWith('sandbox '))).to.deep.equal([profile === 'legacy' ? 'sandbox list' : 'sandbox list -o json --page-size 1000'])
+      expect(calls(sim).filter((c) => c.startsWith('sandbox '))).to.deep.equal([profile === 'legacy' ? 'sandbox list --limit 1000 --offset 0' : 'sandbox list -o json --page-size 1000'])
       expect(calls(sim).some((c) => c.startsWith('sandbox get'))).to.equal(false)
       expectReadOnly(sim)
     })
