@@ -41,7 +41,8 @@ const mayHaveStarted = (r: {ok: boolean; failure?: Failure}) =>
   r.ok || !(NOT_STARTED_DETAILS.has(r.failure?.detail ?? '') ||
     ['openshell_missing', 'openshell_not_executable', 'usage_error'].includes(r.failure?.kind ?? ''))
 
-/** Delays of the health poll: quick at first (a restart is often done in a moment), capped, bounded in total. */
+/** Delays of the health poll: quick at first (a restart is often done in a moment), capped, bounded in total. The
+ *  recovery wait caps at 250 ms: a gateway that comes back is seen within ~¼ s, at most four `status` calls a second. */
 export function* backoff(initialMs = 100, factor = 1.5, capMs = 400): Generator<number> {
   let d = initialMs
   for (;;) {
@@ -63,7 +64,7 @@ export const sleep = (ms: number) =>
  */
 export async function waitHealthy(client: OpenShell, gateway: string, timeoutMs: number, startAttempted: boolean): Promise<GatewayHealth> {
   const deadline = Date.now() + timeoutMs
-  const delays = backoff()
+  const delays = backoff(100, 1.5, 250)
   // While waiting only "does it answer yet" matters (refusing and unreachable are both worth waiting for): one
   // `status` per probe, without asking systemd; a gateway still down at the deadline gets one full probe.
   const probe = () => probeGateway(client, gateway, {skipServiceCheck: true, startAttempted})
