@@ -3,9 +3,8 @@
  * reconcile again, waiting — bounded, with backoff — while sandboxes are still coming back (Provisioning after a
  * restart). Stops the moment everything is Ready.
  */
-import {preferredGateway, waitTimeoutMs} from './gateway/planner.js'
+import {waitTimeoutMs} from './gateway/planner.js'
 import {backoff, type RecoveryReport, recoverGateways, sleep} from './gateway/recover.js'
-import {readActiveGateway} from './openshell/config.js'
 import type {OpenShell} from './openshell/client.js'
 import {type Reconciliation, reconcile} from './sandboxes.js'
 import {runSteps} from './ui/tasks.js'
@@ -15,8 +14,8 @@ export async function recoverAll(
   before: Reconciliation,
   opts: {name?: string; silent?: boolean},
 ): Promise<{after: Reconciliation; reports: RecoveryReport[]}> {
-  const preferred = preferredGateway(before.records, {activeOnDisk: readActiveGateway(client.env), defaultSandbox: before.defaultSandbox, target: opts.name})
-  const reports: RecoveryReport[] = await recoverGateways(client, before.gateways.values(), {preferred, silent: opts.silent})
+  const reports = await recoverGateways(client, before.gateways.values(),
+    {defaultSandbox: before.defaultSandbox, records: before.records, silent: opts.silent, target: opts.name})
 
   // Keep what recovery learned: a gateway it tried to start that still refuses is "refusing after restart", not
   // merely "unreachable" (whose advice would be to run the recovery that just failed).

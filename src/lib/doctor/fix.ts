@@ -5,9 +5,7 @@
  *    the plan has something to do; a plan that is only "stop" is left to the printed guidance.
  * Never destroys, recreates, deletes or prunes anything.
  */
-import {preferredGateway} from '../gateway/planner.js'
 import {recoverGateways} from '../gateway/recover.js'
-import {readActiveGateway} from '../openshell/config.js'
 import {checkPermissions, fixPermissions, update} from '../registry/index.js'
 import {runSteps, type StepSpec, type TaskVerdict} from '../ui/tasks.js'
 import type {DoctorContext} from './context.js'
@@ -62,8 +60,9 @@ export async function applyFixes(ctx: DoctorContext, opts: {silent?: boolean} = 
 
   // Gateways: the same safe recovery as `nemoclaw recover`, selecting one gateway at most.
   const healths = [...(await ctx.live()).values()].map((l) => l.health)
-  const preferred = preferredGateway(await ctx.records(), {activeOnDisk: readActiveGateway(env), defaultSandbox: reg.registry.defaultSandbox})
-  for (const report of await recoverGateways(ctx.client, healths, {actionableOnly: true, preferred, silent: opts.silent})) {
+  const gatewayReports = await recoverGateways(ctx.client, healths,
+    {actionableOnly: true, defaultSandbox: reg.registry.defaultSandbox, records: await ctx.records(), silent: opts.silent})
+  for (const report of gatewayReports) {
     for (const s of report.steps) records.push({note: s.note, ok: s.ok, title: s.title})
   }
 

@@ -143,29 +143,29 @@ export function classifyGateway(facts: GatewayFacts, evidence: CallEvidence[] = 
   if (!facts.capabilities) return done('openshell_missing', false)
   if (facts.capabilities.unsupported) return done('openshell_unsupported', false)
   if (!facts.registered) return done('gateway_not_configured', false)
-  if (overrideOf(facts)) {
-    const v = facts.status?.ok ? facts.status.value : undefined
-    return done('gateway_other_active', v?.configured === true && v.status === 'connected')
-  }
+  const answer = answerOf(facts)
+  // an override pointing elsewhere is reported whatever the gateway's health, answering as the gateway does
+  if (overrideOf(facts)) return done('gateway_other_active', answer.answering)
+  return done(answer.classId, answer.answering, answer.failure)
+}
 
+/** The registered gateway's own class from its `status`: how it fails, or that it answers (and is selected). */
+function answerOf(facts: GatewayFacts): {classId: ClassId; answering: boolean; failure?: Failure} {
   const status = facts.status
-  if (!status) return done('unknown', false)
+  if (!status) return {answering: false, classId: 'unknown'}
   if (!status.ok) {
     const failure = status.failure
     let id = classOfFailure(failure)
     if (id === 'gateway_unreachable' && (facts.startAttempted || facts.serviceActive)) id = 'gateway_refusing_after_restart'
-    return done(id, false, failure)
+    return {answering: false, classId: id, failure}
   }
 
   const s = status.value
-  if (!s.configured) return done('gateway_not_configured', false)
+  if (!s.configured) return {answering: false, classId: 'gateway_not_configured'}
   if (s.status !== 'connected') {
-    const id: ClassId = facts.startAttempted || facts.serviceActive ? 'gateway_refusing_after_restart' : 'gateway_unreachable'
-    return done(id, false)
+    return {answering: false, classId: facts.startAttempted || facts.serviceActive ? 'gateway_refusing_after_restart' : 'gateway_unreachable'}
   }
 
-  if (s.authentication?.status === 'failed') return done('gateway_auth_required', true)
-
-  if (facts.activeOnDisk !== facts.gateway) return done('gateway_other_active', true)
-  return done('ok', true)
+  if (s.authentication?.status === 'failed') return {answering: true, classId: 'gateway_auth_required'}
+  return {answering: true, classId: facts.activeOnDisk === facts.gateway ? 'ok' : 'gateway_other_active'}
 }

@@ -5,11 +5,11 @@
  */
 import type {OpenShell} from '../openshell/client.js'
 import type {Failure} from '../openshell/types.js'
-import {refreshMtlsFromLocalBundle} from '../openshell/config.js'
+import {readActiveGateway, refreshMtlsFromLocalBundle} from '../openshell/config.js'
 import {runProcess} from '../openshell/runner.js'
 import {runSteps, type StepSpec, type TaskVerdict} from '../ui/tasks.js'
 import type {GatewayHealth} from './health.js'
-import {describeStep, planRecovery, type RecoveryStep, waitTimeoutMs} from './planner.js'
+import {describeStep, planRecovery, preferredGateway, type RecoveryStep, waitTimeoutMs} from './planner.js'
 import {probeGateway} from './probe.js'
 
 export interface RecoveryReport {
@@ -42,8 +42,9 @@ const mayHaveStarted = (r: {ok: boolean; failure?: Failure}) =>
     ['openshell_missing', 'openshell_not_executable', 'usage_error'].includes(r.failure?.kind ?? ''))
 
 /** Delays of the health poll: quick at first (a restart is often done in a moment), capped, bounded in total. The
- *  recovery wait caps at 250 ms: a gateway that comes back is seen within ~¼ s, at most four `status` calls a second. */
-export function* backoff(initialMs = 100, factor = 1.5, capMs = 400): Generator<number> {
+ *  defaults are the recovery wait's: a gateway that comes back is seen within ~¼ s, at most four `status` calls a
+ *  second. */
+export function* backoff(initialMs = 100, factor = 1.5, capMs = 250): Generator<number> {
   let d = initialMs
   for (;;) {
     yield d
@@ -64,7 +65,7 @@ export const sleep = (ms: number) =>
  */
 export async function waitHealthy(client: OpenShell, gateway: string, timeoutMs: number, startAttempted: boolean): Promise<GatewayHealth> {
   const deadline = Date.now() + timeoutMs
-  const delays = backoff(100, 1.5, 250)
+  const delays = backoff()
   // While waiting only "does it answer yet" matters (refusing and unreachable are both worth waiting for): one
   // `status` per probe, without asking systemd; a gateway still down at the deadline gets one full probe.
   const probe = () => probeGateway(client, gateway, {skipServiceCheck: true, startAttempted})
@@ -126,8 +127,11 @@ async function runStep(client: OpenShell, step: RecoveryStep, state: {startAttem
   }
 }
 
-export async function recoverGateway(client: OpenShell, before: GatewayHealth, opts: {silent?: boolean; select?: boolean} = {}): Promise<RecoveryReport> {
-  const plan = planRecovery(before, {select: opts.select, waitMs: waitTimeoutMs(client.env)})
+export async function recoverGateway(client: OpenShell, before: GatewayHealth, opts: {silent?: boolean} = {}): Promise<RecoveryReport> {
+  return runPlan(client, before, planRecovery(before, {waitMs: waitTimeoutMs(client.env)}), opts)
+}
+
+async function runPlan(client: OpenShell, before: GatewayHealth, plan: RecoveryStep[], opts: {silent?: boolean}): Promise<RecoveryReport> {
   const state: {startAttempted: boolean; last?: GatewayHealth} = {startAttempted: false}
   const report: RecoveryReport = {after: before, before, startAttempted: false, steps: [], stopped: plan.some((s) => s.kind === 'stop')}
   if (plan.length === 0) return report
@@ -150,18 +154,25 @@ export async function recoverGateway(client: OpenShell, before: GatewayHealth, o
 }
 
 /**
- * Recover several gateways, one at a time (a select changes the next one's facts). Only `preferred` may be
- * selected (see preferredGateway); gateways with an empty plan are left alone, and with `actionableOnly` (doctor
- * --fix) also those whose plan is only a stop (their guidance is printed by the caller instead).
+ * Recover several gateways, one at a time (a select changes the next one's facts). Only one gateway may be selected:
+ * preferredGateway over `records` (the selection on disk is read here). Gateways with an empty plan are left alone,
+ * and with `actionableOnly` (doctor --fix) also those whose plan is only a stop (the caller prints their guidance).
  */
-export async function recoverGateways(client: OpenShell, healths: Iterable<GatewayHealth>,
-  opts: {actionableOnly?: boolean; preferred?: string; silent?: boolean}): Promise<RecoveryReport[]> {
+export async function recoverGateways(client: OpenShell, healths: Iterable<GatewayHealth>, opts: {
+  actionableOnly?: boolean
+  defaultSandbox?: string | null
+  records: ReadonlyArray<{name: string; gateway: string}>
+  silent?: boolean
+  /** The sandbox the user named, if any: its gateway is the one to select. */
+  target?: string
+}): Promise<RecoveryReport[]> {
+  const preferred = preferredGateway(opts.records, {activeOnDisk: readActiveGateway(client.env), defaultSandbox: opts.defaultSandbox, target: opts.target})
+  const waitMs = waitTimeoutMs(client.env)
   const reports: RecoveryReport[] = []
   for (const health of healths) {
-    const select = opts.preferred === undefined || health.gateway === opts.preferred
-    const plan = planRecovery(health, {select})
+    const plan = planRecovery(health, {select: preferred === undefined || health.gateway === preferred, waitMs})
     if (plan.length === 0 || (opts.actionableOnly && plan.every((s) => s.kind === 'stop'))) continue
-    reports.push(await recoverGateway(client, health, {select, silent: opts.silent}))
+    reports.push(await runPlan(client, health, plan, {silent: opts.silent}))
   }
 
   return reports
