@@ -9,9 +9,8 @@ import {delimiter, join} from 'node:path'
 import {createServer as createTlsServer, type Server as TlsServer} from 'node:tls'
 
 import {type CliResult, runCli} from '../support/cli.js'
-import {capabilitiesFor} from '../../src/lib/openshell/version.js'
 import {type FakeDocker, startFakeDocker} from '../support/fake-docker.js'
-import {NO_DOCKER_HOST, type RealEntry, realOpenshellVersions, runReal} from '../support/real-openshell.js'
+import {isLegacyCli, NO_DOCKER_HOST, type RealEntry, realOpenshellVersions, runReal} from '../support/real-openshell.js'
 import {SIM_BIN_DIR} from '../support/sim.js'
 import {generatePki} from '../support/stub-gateway/pki.js'
 import {startStubGateway, type StubGateway} from '../support/stub-gateway/index.js'
@@ -19,7 +18,7 @@ import {freePort} from './scenarios.js'
 
 const {versions, reason} = realOpenshellVersions()
 // The stub gateway's 0.0 wire is the late 0.0.x one: the modern 0.0.x CLI (0.0.111) talks to it.
-const cli = versions.find((v) => v.version.startsWith('0.0.') && capabilitiesFor(v.version).generation === 'modern')
+const cli = versions.find((v) => v.version.startsWith('0.0.') && !isLegacyCli(v.version))
 
 interface World {
   dir: string
@@ -48,7 +47,7 @@ function world(root: string, entry: RealEntry, tag: string, extra: Record<string
     NEMOCLAW_SANDBOX_READY_TIMEOUT_MS: '15000',
     OPENSHELL_LOCAL_TLS_DIR: tlsDir,
     // a legacy CLI drives Docker; never a developer's real one
-    ...(capabilitiesFor(entry.version).generation === 'legacy' ? {DOCKER_HOST: NO_DOCKER_HOST} : {}),
+    ...(isLegacyCli(entry.version) ? {DOCKER_HOST: NO_DOCKER_HOST} : {}),
     PATH: PATH_WITHOUT_SIM,
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_STATE_HOME: join(home, '.local', 'state'),
@@ -116,7 +115,7 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
 
   // The states that need no gateway at all, with EVERY installed real CLI (legacy 0.0.26 and modern 0.0.111).
   for (const entry of versions) {
-    const legacy = capabilitiesFor(entry.version).generation === 'legacy'
+    const legacy = isLegacyCli(entry.version)
     describe(`no gateway needed, openshell ${entry.version} (${legacy ? 'legacy' : 'modern'})`, () => {
       /** status --json, connect --probe-only --json and doctor --json in one world. */
       const triple = (w: World, env: Record<string, string> = {}) => Promise.all([
@@ -232,7 +231,7 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
   }
 
   // The legacy CLI against the stub speaking its wire: nemoclaw reads the legacy table (NAMESPACE column, no JSON).
-  const legacyCli = versions.find((v) => capabilitiesFor(v.version).generation === 'legacy')
+  const legacyCli = versions.find((v) => isLegacyCli(v.version))
   if (legacyCli) {
     describe(`openshell ${legacyCli.version} (legacy) against the stub gateway (legacy wire)`, () => {
       let stub: StubGateway

@@ -4,8 +4,7 @@
 import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {capabilitiesFor} from '../../src/lib/openshell/version.js'
-import {realOpenshellVersions, repoRoot, stripAnsi} from '../support/real-openshell.js'
+import {isLegacyCli, realOpenshellVersions, repoRoot, stripAnsi} from '../support/real-openshell.js'
 import {type CaseResult, normalize, runScenarios} from './scenarios.js'
 
 const {versions, reason} = realOpenshellVersions()
@@ -23,7 +22,7 @@ describe('conformance: real openshell CLI', function () {
   }
 
   for (const entry of versions) {
-    const legacy = capabilitiesFor(entry.version).generation === 'legacy'
+    const legacy = isLegacyCli(entry.version)
     describe(`openshell ${entry.version} (${legacy ? 'legacy' : 'modern'} line)`, function () {
       let byCase: Map<string, CaseResult>
       const c = (name: string) => {

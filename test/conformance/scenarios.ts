@@ -5,9 +5,8 @@ import {createServer as createNetServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
 import {createServer as createTlsServer, type Server as TlsServer} from 'node:tls'
-import {capabilitiesFor} from '../../src/lib/openshell/version.js'
 import {startFakeDocker} from '../support/fake-docker.js'
-import {type RealEntry, type RealRun, runReal} from '../support/real-openshell.js'
+import {isLegacyCli, type RealEntry, type RealRun, runReal} from '../support/real-openshell.js'
 import {generatePki} from '../support/stub-gateway/pki.js'
 import {startStubGateway, type StubGateway} from '../support/stub-gateway/index.js'
 
@@ -61,7 +60,7 @@ export async function runScenarios(entry: RealEntry, log: (m: string) => void = 
   // Legacy CLIs (<= 0.0.36) register a local gateway by reading its TLS secrets out of the gateway container
   // through Docker; a fake Docker Engine API plays that container (test/support/fake-docker.ts). Modern CLIs
   // import the bundle from $OPENSHELL_LOCAL_TLS_DIR.
-  const legacy = capabilitiesFor(entry.version).generation === 'legacy'
+  const legacy = isLegacyCli(entry.version)
   const tmp = mkdtempSync(join(tmpdir(), `openshell-conf-${entry.version}-`))
   let n = 0
   const newHome = () => mkdtempSync(join(tmp, `home${n++}-`))

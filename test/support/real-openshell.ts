@@ -46,6 +46,9 @@ export function installedReleases(): {releases: RealEntry[]; reason?: string} {
   return doc ? {releases: doc.versions ?? []} : {releases: [], reason}
 }
 
+/** The legacy line (<= 0.0.36): Docker-driven lifecycle, its own wire, no `-o json`. */
+export const isLegacyCli = (version: string): boolean => capabilitiesFor(version).generation === 'legacy'
+
 /** A Docker socket that does not exist: legacy CLIs (<= 0.0.36) drive Docker for `gateway start/stop/add --local`
  *  and must never reach a developer's real Docker from a test. Tests that want Docker pass a fake one. */
 export const NO_DOCKER_HOST = 'unix:///nonexistent/openshell-conformance/docker.sock'
@@ -54,7 +57,7 @@ export const NO_DOCKER_HOST = 'unix:///nonexistent/openshell-conformance/docker.
 export function realEnv(version: string, home: string, extra: Record<string, string> = {}): Record<string, string> {
   for (const d of ['.config', '.local/state']) mkdirSync(join(home, d), {recursive: true})
   return {
-    ...(capabilitiesFor(version).generation === 'legacy' ? {DOCKER_HOST: NO_DOCKER_HOST} : {}),
+    ...(isLegacyCli(version) ? {DOCKER_HOST: NO_DOCKER_HOST} : {}),
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),

@@ -2,26 +2,10 @@ import {expect} from 'chai'
 
 import {classifyGateway, type GatewayFacts} from '../../../src/lib/gateway/health.js'
 import {planRecovery} from '../../../src/lib/gateway/planner.js'
-import {capabilitiesFor} from '../../../src/lib/openshell/version.js'
+import {facts, statusFailed} from './facts.js'
 
 /** A modern gateway whose API refuses (connection refused), as the probe sees it. */
-function refusing(extra: Partial<GatewayFacts>): GatewayFacts {
-  return {
-    activeOnDisk: 'nemoclaw',
-    capabilities: capabilitiesFor('0.1.2'),
-    certs: {ca: true, cert: true, key: true},
-    endpoint: 'https://127.0.0.1:17670',
-    gateway: 'nemoclaw',
-    localBundle: true,
-    registered: true,
-    serviceUnit: true,
-    status: {
-      failure: {evidence: {argv: ['status'], exitCode: 1, lines: ['Connection refused (os error 111)'], timedOut: false}, kind: 'connection_refused', message: 'connection refused'},
-      ok: false,
-    },
-    ...extra,
-  } as GatewayFacts
-}
+const refusing = (extra: Partial<GatewayFacts>): GatewayFacts => facts({status: statusFailed('connection_refused', 'connection refused'), ...extra})
 
 describe('planner: a gateway that systemd runs but whose API still refuses', () => {
   it('not started by nemoclaw (it is restarting): wait, bounded, and nothing else', () => {
