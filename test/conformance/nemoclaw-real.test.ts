@@ -10,7 +10,7 @@ import {createServer as createTlsServer, type Server as TlsServer} from 'node:tl
 
 import {type CliResult, runCli} from '../support/cli.js'
 import {type FakeDocker, startFakeDocker} from '../support/fake-docker.js'
-import {isLegacyCli, NO_DOCKER_HOST, type RealEntry, realOpenshellVersions, runReal} from '../support/real-openshell.js'
+import {isLegacyCli, NO_DOCKER_HOST, type RealEntry, realOpenshellVersions, runReal, skipOrFail} from '../support/real-openshell.js'
 import {SIM_BIN_DIR} from '../support/sim.js'
 import {generatePki} from '../support/stub-gateway/pki.js'
 import {startStubGateway, type StubGateway} from '../support/stub-gateway/index.js'
@@ -100,8 +100,7 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
 
   if (versions.length === 0) {
     before(function () {
-      console.log(`      SKIP: ${reason ?? 'no real openshell CLI installed'}`)
-      this.skip()
+      skipOrFail(this, reason ?? 'no real openshell CLI installed')
     })
     it('runs nemoclaw against the real CLI (skipped: no binary)', () => {})
     return

@@ -6,7 +6,7 @@ import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {installedReleases, type RealEntry} from '../support/real-openshell.js'
+import {installedReleases, type RealEntry, skipOrFail} from '../support/real-openshell.js'
 
 const stubDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'support', 'stub-gateway')
 
@@ -50,8 +50,7 @@ describe('conformance: stub proto vs descriptors shipped in the openshell wheels
       before(function () {
         const entry = releases.find((r) => r.version === version)
         if (!entry) {
-          console.log(`      SKIP: openshell ${version} descriptors not installed: ${reason ?? 'not in versions.json'}`)
-          this.skip()
+          skipOrFail(this, `openshell ${version} descriptors not installed: ${reason ?? 'not in versions.json'}`)
         }
         real = dump(entry!)
         stub = loadStub(wire)

@@ -4,7 +4,7 @@
 import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {isLegacyCli, realOpenshellVersions, repoRoot, stripAnsi} from '../support/real-openshell.js'
+import {isLegacyCli, realOpenshellVersions, repoRoot, skipOrFail, stripAnsi} from '../support/real-openshell.js'
 import {type CaseResult, normalize, runScenarios} from './scenarios.js'
 
 const {versions, reason} = realOpenshellVersions()
@@ -14,8 +14,7 @@ describe('conformance: real openshell CLI', function () {
 
   if (versions.length === 0) {
     before(function () {
-      console.log(`      SKIP: ${reason}`)
-      this.skip()
+      skipOrFail(this, reason ?? 'no real openshell CLI installed')
     })
     it('runs the real CLI (skipped: no binary)', () => {})
     return
@@ -265,8 +264,7 @@ describe('conformance: real openshell CLI', function () {
       it('captured fixtures still match the binary (normalised)', function () {
         const dir = join(repoRoot, 'test', 'fixtures', 'openshell', entry.version)
         if (!existsSync(dir)) {
-          console.log(`      SKIP: no fixtures in ${dir}; run npx tsx scripts/capture-fixtures.ts`)
-          this.skip()
+          skipOrFail(this, `no fixtures in ${dir}; run npx tsx scripts/capture-fixtures.ts`)
         }
         const diffs: string[] = []
         for (const r of byCase.values()) {

@@ -6,7 +6,7 @@ import {expect} from 'chai'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {type RealRun, realOpenshellVersions, runReal, stripAnsi} from '../support/real-openshell.js'
+import {type RealRun, realOpenshellVersions, runReal, skipOrFail, stripAnsi} from '../support/real-openshell.js'
 import {startStubGateway, type StubCall, type StubGateway} from '../support/stub-gateway/index.js'
 
 const VERSION = '0.0.26'
@@ -34,8 +34,7 @@ describe(`conformance: real openshell ${VERSION} (legacy) against the stub gatew
 
   before(async function () {
     if (!entry) {
-      console.log(`      SKIP: real openshell ${VERSION} CLI not installed: ${reason ?? 'not in versions.json'} (bash scripts/install-openshell.sh)`)
-      this.skip()
+      skipOrFail(this, `real openshell ${VERSION} CLI not installed: ${reason ?? 'not in versions.json'} (bash scripts/install-openshell.sh)`)
     }
     gw = await startStubGateway({wire: 'legacy'})
     home = mkdtempSync(join(tmpdir(), 'openshell-legacy-'))

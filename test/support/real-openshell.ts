@@ -32,6 +32,17 @@ function readDoc(): {doc?: VersionsDoc; reason?: string} {
   }
 }
 
+/**
+ * A prerequisite of a real-binary test is missing: skip with the reason on a developer's machine, but fail under
+ * CI=true — CI must never pass by silently skipping what it exists to run.
+ */
+export function skipOrFail(ctx: Mocha.Context, reason: string): never {
+  if (process.env.CI === 'true') throw new Error(`required under CI: ${reason}`)
+  console.log(`      SKIP: ${reason}`)
+  ctx.skip()
+  throw new Error('unreachable: mocha skip() throws')
+}
+
 /** Versions with a runnable real CLI binary; `[]` plus a reason when none. */
 export function realOpenshellVersions(): {versions: RealEntry[]; reason?: string} {
   const {doc, reason} = readDoc()
