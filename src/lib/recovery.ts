@@ -2,7 +2,12 @@
  * `recover` and `doctor --fix`: recover every gateway that needs it (the planner's safe steps only), then
  * reconcile again, waiting — bounded, with backoff — while sandboxes are still coming back (Provisioning after a
  * restart). Stops the moment everything is Ready.
+ *
+ * A sandbox the user named that is Stopped is started in place (`openshell sandbox start`, workspace kept) where the
+ * CLI can; a sandbox in Error is never deleted or recreated here. After a trust re-import, sandboxes that stay
+ * Provisioning are told apart: on a real 0.0.111 gateway their supervisors keep the old CA and never reconnect.
  */
+import {guidanceFor} from './gateway/classes.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {backoff, type RecoveryReport, recoverGateways, sleep} from './gateway/recover.js'
 import type {OpenShell} from './openshell/client.js'
@@ -24,11 +29,29 @@ export async function recoverAll(
   let after = reports.length === 0 ? before : await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true, startAttempted})
   const notReady = (r: Reconciliation) => r.verdicts.some((v) => v.classId === 'sandbox_not_ready')
   const gatewaysOk = (r: Reconciliation) => [...r.gateways.values()].every((h) => h.classId === 'ok')
+  const stopped = opts.name === undefined ? undefined : after.verdicts.find((v) => v.name === opts.name && v.classId === 'sandbox_stopped' && v.phase === 'Stopped')
+  if (stopped && after.gateways.get(stopped.gateway)?.facts.capabilities?.sandboxStart) {
+    await runSteps({}, [
+      {
+        async run() {
+          const started = await client.sandboxStart(stopped.name, stopped.gateway)
+          return started.ok ? {ok: true} : {note: started.failure.message, ok: false}
+        },
+        title: `Start sandbox '${stopped.name}' (workspace kept)`,
+      },
+    ], {silent: opts.silent})
+    after = await reconcile(client, {by: 'nemoclaw recover', name: opts.name, silent: true, startAttempted})
+  }
+
+  const reimported = new Set(reports.filter((rep) => rep.steps.some((s) => s.step.kind === 'reimport-trust' && s.ok)).map((rep) => rep.before.gateway))
   if (gatewaysOk(after) && notReady(after)) {
     await runSteps({}, [
       {
         async run() {
-          const deadline = Date.now() + waitTimeoutMs(client.env)
+          // Supervisors that can reconnect do so within seconds; after a CA rotation they cannot (they hold the old
+          // CA), so do not keep the user waiting the whole budget for that.
+          const budget = reimported.size > 0 ? Math.min(waitTimeoutMs(client.env), REIMPORT_WAIT_MS) : waitTimeoutMs(client.env)
+          const deadline = Date.now() + budget
           const delays = backoff(150, 1.5, 1000)
           while (notReady(after) && Date.now() < deadline) {
              
@@ -45,5 +68,19 @@ export async function recoverAll(
     ], {silent: opts.silent})
   }
 
+  if (reimported.size > 0) {
+    after = {
+      ...after,
+      verdicts: after.verdicts.map((v) => {
+        const health = after.gateways.get(v.gateway)
+        if (v.classId !== 'sandbox_not_ready' || !reimported.has(v.gateway) || !health) return v
+        return {...v, guidance: guidanceFor('sandbox_not_ready', {...health.context, phase: v.phase, sandbox: v.name, trustReimported: true})}
+      }),
+    }
+  }
+
   return {after, reports}
 }
+
+/** How long recovery waits for sandboxes after it re-imported a rotated CA (see recoverAll). */
+export const REIMPORT_WAIT_MS = 15_000

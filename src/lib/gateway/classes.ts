@@ -108,6 +108,10 @@ export interface GuidanceContext {
   certsMissing?: boolean
   /** sandbox_missing seen by a read-only caller (doctor): the record was not moved. */
   recordKept?: boolean
+  /** `openshell sandbox start` exists (≥ 0.0.105): a Stopped sandbox can be restarted in place. */
+  sandboxStart?: boolean
+  /** sandbox_not_ready right after nemoclaw re-imported a rotated CA: the sandbox's supervisor holds the old one. */
+  trustReimported?: boolean
 }
 
 export interface Guidance {
@@ -280,13 +284,22 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
     }
 
     case 'sandbox_not_ready': {
+      if (ctx.trustReimported) {
+        diagnosis = `Sandbox ${s} stays ${ctx.phase ?? 'not ready'} after the gateway's CA was rotated: its supervisor still holds the old CA and sandbox token, so it cannot reconnect (OpenShell cannot re-key a running sandbox).`
+        steps = [
+          `Read its logs: \`nemoclaw logs ${sName}\`.`,
+          `Recreate it — WARNING: replaces this sandbox and its files: \`nemoclaw onboard --name ${sName} --recreate\`.`,
+        ]
+        break
+      }
+
       diagnosis = `Sandbox ${s} is ${ctx.phase ?? 'not ready'}: not ready yet (after a gateway restart its supervisor reconnects).`
       steps = [`Wait a moment, then run \`nemoclaw status ${sName}\`.`, `If it stays so, read its logs: \`nemoclaw logs ${sName}\`.`]
       break
     }
 
     case 'sandbox_error': {
-      diagnosis = `Sandbox ${s} is in Error: its main process exited or it failed to start.`
+      diagnosis = `Sandbox ${s} is in Error: its main process exited or it failed to start.${ctx.generation === 'modern' ? ' OpenShell can neither stop nor start a sandbox in Error: only delete and create, which nemoclaw never does on its own.' : ''}`
       steps = [
         `Read its logs: \`nemoclaw logs ${sName}\`.`,
         `Recreate it — WARNING: replaces this sandbox and its files: \`nemoclaw onboard --name ${sName} --recreate\`.`,
@@ -296,7 +309,12 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
 
     case 'sandbox_stopped': {
       diagnosis = `Sandbox ${s} is ${ctx.phase ?? 'Stopped'}: it is not running.`
-      steps = [`Start it: \`openshell${gwCmd(ctx)} sandbox start ${sName}\`.`, `Then run \`nemoclaw status ${sName}\`.`]
+      steps = ctx.sandboxStart && ctx.phase !== 'Completed'
+        ? [`Start it (its workspace is kept): \`nemoclaw recover ${sName}\` (runs \`openshell${gwCmd(ctx)} sandbox start ${sName}\` and waits until it is Ready).`, `Then run \`nemoclaw status ${sName}\`.`]
+        : [
+            `This OpenShell version cannot start a stopped sandbox; read its logs: \`nemoclaw logs ${sName}\`.`,
+            `Recreate it — WARNING: replaces this sandbox and its files: \`nemoclaw onboard --name ${sName} --recreate\`.`,
+          ]
       break
     }
 

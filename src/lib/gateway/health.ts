@@ -95,6 +95,7 @@ export function contextFor(facts: GatewayFacts, failure?: Failure): GuidanceCont
     gateway: facts.gateway,
     generation: facts.capabilities?.generation,
     localBundle: facts.localBundle,
+    sandboxStart: facts.capabilities?.sandboxStart,
     serviceUnit: facts.serviceUnit,
     version: facts.capabilities?.version.raw,
   }

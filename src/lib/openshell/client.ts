@@ -510,6 +510,11 @@ export class OpenShell {
     )
   }
 
+  /** `sandbox start NAME`: restart a Stopped sandbox in place (its workspace is kept). */
+  sandboxStart(name: string, gateway: string): Promise<Outcome<{name: string}>> {
+    return this.call(['sandbox', 'start', name], {kind: 'operation', gateway}, () => ({name}), 'sandbox start')
+  }
+
   /** `sandbox delete NAME`: the per-name outcome (`deleted`, `accepted`, `already_deleted`, …). */
   sandboxDelete(name: string, gateway: string): Promise<Outcome<{name: string; outcome: DeleteOutcome}>> {
     return this.call(

@@ -32,6 +32,8 @@ export interface Capabilities {
   sandboxListOffset: boolean
   /** `status -o json` and `sandbox get -o json` (≥ 0.0.92). */
   statusJson: boolean
+  /** `sandbox start NAME` restarts a Stopped sandbox, keeping its workspace (≥ 0.0.105). */
+  sandboxStart: boolean
   /** `gateway info` is a live call with `Server:` / `Status:` (≥ 0.0.85); before, local metadata only. */
   gatewayInfoLive: boolean
   /** Tonic error text: `status: NotFound, …` (≤ 0.0.60) or `code: '…', message: …` (≥ 0.0.61). */

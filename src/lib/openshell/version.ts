@@ -24,6 +24,8 @@ export const THRESHOLDS = {
    * incomplete. 0.1.0 replaced the flags with `--page-size` / `--page-token`.
    */
   sandboxListOffset: '0.0.26',
+  /** `sandbox start` / `sandbox stop` (the CLI gained them in 0.0.105; 0.0.26 has neither; run on 0.0.111). */
+  sandboxStart: '0.0.105',
 } as const
 
 export const LEGACY_DEFAULT_PORT = 8080
@@ -72,6 +74,7 @@ export function capabilitiesFor(version: SemVer | string): Capabilities {
     sandboxListPaged: atLeast(v, THRESHOLDS.sandboxListPaged),
     sandboxListOffset: atLeast(v, THRESHOLDS.sandboxListOffset) && !atLeast(v, THRESHOLDS.sandboxListPaged),
     statusJson: atLeast(v, THRESHOLDS.statusJson),
+    sandboxStart: atLeast(v, THRESHOLDS.sandboxStart),
     gatewayInfoLive: atLeast(v, THRESHOLDS.gatewayInfoLive),
     tonicStyle: atLeast(v, THRESHOLDS.tonicModern) ? 'modern' : 'legacy',
     defaultPort: modern ? MODERN_DEFAULT_PORT : LEGACY_DEFAULT_PORT,

@@ -13,7 +13,7 @@ import {
 
 // The "same words" contract: every class × generation rendered in full and compared to a literal.
 const LEGACY: GuidanceContext = {endpoint: 'https://127.0.0.1:8080', gateway: 'nemoclaw', generation: 'legacy', sandbox: 'alpha', version: '0.0.26'}
-const MODERN: GuidanceContext = {endpoint: 'https://127.0.0.1:17670', gateway: 'nemoclaw', generation: 'modern', sandbox: 'alpha', serviceUnit: true, version: '0.1.2'}
+const MODERN: GuidanceContext = {endpoint: 'https://127.0.0.1:17670', gateway: 'nemoclaw', generation: 'modern', sandbox: 'alpha', sandboxStart: true, serviceUnit: true, version: '0.1.2'}
 
 const render = (id: ClassId, ctx: GuidanceContext) => renderGuidance(guidanceFor(id, ctx))
 
@@ -322,7 +322,9 @@ describe('gateway/classes', () => {
           ctx: {...ctx, phase: 'Error'},
           id: 'sandbox_error' as const,
           text: [
-            "Sandbox 'alpha' is in Error: its main process exited or it failed to start.",
+            ctx.generation === 'modern'
+              ? "Sandbox 'alpha' is in Error: its main process exited or it failed to start. OpenShell can neither stop nor start a sandbox in Error: only delete and create, which nemoclaw never does on its own."
+              : "Sandbox 'alpha' is in Error: its main process exited or it failed to start.",
             '  1. Read its logs: `nemoclaw logs alpha`.',
             '  2. Recreate it — WARNING: replaces this sandbox and its files: `nemoclaw onboard --name alpha --recreate`.',
           ].join('\n'),
@@ -331,16 +333,28 @@ describe('gateway/classes', () => {
         {
           ctx: {...ctx, phase: 'Stopped'},
           id: 'sandbox_stopped' as const,
-          text: ["Sandbox 'alpha' is Stopped: it is not running.", '  1. Start it: `openshell sandbox start alpha`.', '  2. Then run `nemoclaw status alpha`.'].join('\n'),
+          text: (ctx.generation === 'modern'
+            ? ["Sandbox 'alpha' is Stopped: it is not running.", '  1. Start it (its workspace is kept): `nemoclaw recover alpha` (runs `openshell sandbox start alpha` and waits until it is Ready).', '  2. Then run `nemoclaw status alpha`.']
+            : ["Sandbox 'alpha' is Stopped: it is not running.", '  1. This OpenShell version cannot start a stopped sandbox; read its logs: `nemoclaw logs alpha`.', '  2. Recreate it — WARNING: replaces this sandbox and its files: `nemoclaw onboard --name alpha --recreate`.']).join('\n'),
           title: `${ctx.generation}, Stopped`,
         },
         {
           ctx: {...ctx, gateway: 'lab', phase: 'Completed'},
           id: 'sandbox_stopped' as const,
-          text: ["Sandbox 'alpha' is Completed: it is not running.", '  1. Start it: `openshell -g lab sandbox start alpha`.', '  2. Then run `nemoclaw status alpha`.'].join('\n'),
+          text: ["Sandbox 'alpha' is Completed: it is not running.", '  1. This OpenShell version cannot start a stopped sandbox; read its logs: `nemoclaw logs alpha`.', '  2. Recreate it — WARNING: replaces this sandbox and its files: `nemoclaw onboard --name alpha --recreate`.'].join('\n'),
           title: `${ctx.generation}, Completed on another gateway name`,
         },
       ]),
+      {
+        ctx: {...MODERN, phase: 'Provisioning', trustReimported: true},
+        id: 'sandbox_not_ready',
+        text: [
+          "Sandbox 'alpha' stays Provisioning after the gateway's CA was rotated: its supervisor still holds the old CA and sandbox token, so it cannot reconnect (OpenShell cannot re-key a running sandbox).",
+          '  1. Read its logs: `nemoclaw logs alpha`.',
+          '  2. Recreate it — WARNING: replaces this sandbox and its files: `nemoclaw onboard --name alpha --recreate`.',
+        ].join('\n'),
+        title: 'modern, Provisioning after a trust re-import',
+      },
       {
         ctx: {gateway: 'nemoclaw'},
         id: 'sandbox_not_ready',

@@ -168,6 +168,7 @@ describe('gateway/health classifyGateway', () => {
       endpoint: 'https://127.0.0.1:8080',
       envOverride: undefined,
       localBundle: false,
+      sandboxStart: false,
       gateway: 'nemoclaw',
       generation: 'legacy',
       serviceUnit: false,

@@ -30,6 +30,10 @@ describe('openshell/version', () => {
     })
   }
 
+  it('sandboxStart (`sandbox start`/`stop`) exists from 0.0.105 on (not in 0.0.26, used on 0.0.111)', () => {
+    expect(['0.0.26', '0.0.104', '0.0.105', '0.0.111', '0.1.5'].map(v => capabilitiesFor(v).sandboxStart)).to.deep.equal([false, false, true, true, true])
+  })
+
   it('sandboxListOffset (--limit/--offset paging) holds for 0.0.26 ≤ v < 0.1.0 only', () => {
     expect(['0.0.10', '0.0.25', '0.0.26', '0.0.43', '0.0.83', '0.0.111', '0.0.116', '0.1.0', '0.1.5'].map(v => capabilitiesFor(v).sandboxListOffset))
       .to.deep.equal([false, false, true, true, true, true, true, false, false])
