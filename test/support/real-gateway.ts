@@ -345,9 +345,11 @@ export class RealWorld {
 
   /** Create sandboxes out of band (as another tool or the user would), and wait until they are Ready. */
   async createSandboxes(gateway: string, names: string[]): Promise<void> {
-    for (const name of names) {
-      const r = await this.openshell(['-g', gateway, 'sandbox', 'create', '--name', name, '--from', this.prereqs.image, '--detach'])
-      if (r.exitCode !== 0) throw new Error(`sandbox create ${name}: ${r.stdout}${r.stderr}`)
+    for (let i = 0; i < names.length; i += 8) {
+      await Promise.all(names.slice(i, i + 8).map(async (name) => {
+        const r = await this.openshell(['-g', gateway, 'sandbox', 'create', '--name', name, '--from', this.prereqs.image, '--detach'])
+        if (r.exitCode !== 0) throw new Error(`sandbox create ${name}: ${r.stdout}${r.stderr}`)
+      }))
     }
 
     await this.waitPhase(gateway, names, 'Ready')
