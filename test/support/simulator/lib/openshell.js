@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {spawn} from 'node:child_process'
 import * as C from './common.js'
-import {miette, tonic, clapError, makeStyle, colorEnabled, toJson, toYaml, utcStamp, table} from './render.js'
+import {miette, tonic, clapError, makeStyle, colorEnabled, toJson, toYaml, utcStamp, table, styledTable} from './render.js'
 
 /** help: the message's further lines (hints); advice: miette's `help:` block. */
 class CliError { constructor(top, causes = [], {code = 1, help, advice, stdout = ''} = {}) { Object.assign(this, {top, causes, code, help, advice, stdout}) } }
@@ -32,8 +32,8 @@ const COMMANDS = {
   'sandbox list': {flags: {'-o': OUT, '--page-size': {value: true, when: 'envelope'}, '--page-token': {value: true, when: 'envelope'}, '--limit': {value: true, when: 'listOffset'}, '--offset': {value: true, when: 'listOffset'}, '--selector': V}, json: 'listJson', usage: 'sandbox list [OPTIONS]'},
   'sandbox delete': {flags: {'--all': B}, pos: [0, Infinity, '<NAME>...'], usage: 'sandbox delete [OPTIONS] <NAME>...'},
   'sandbox connect': {flags: {}, pos: [0, 1], usage: 'sandbox connect [NAME]'},
-  'sandbox start': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'sandbox start <NAME>'},
-  'sandbox stop': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'sandbox stop <NAME>'},
+  'sandbox start': {flags: {}, pos: [0, 1, '<NAME>'], usage: 'sandbox start [OPTIONS] [NAME]'},
+  'sandbox stop': {flags: {}, pos: [0, 1, '<NAME>'], usage: 'sandbox stop [OPTIONS] [NAME]'},
   'provider create': {flags: {'--name': {value: true, required: true}, '--type': {value: true, required: true}, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--runtime-credentials': B, '--from-existing': B}, usage: 'provider create --name <NAME> --type <TYPE> [OPTIONS]'},
   'provider list': {flags: {'-o': OUT}, json: 'listJson', usage: 'provider list [OPTIONS]'},
   'inference set': {flags: {'--provider': {value: true, required: true}, '--model': {value: true, required: true}, '--no-verify': B, '--timeout': V}, usage: 'inference set --provider <PROVIDER> --model <MODEL>'},
@@ -129,11 +129,21 @@ function makeCtx(state, argv, env) {
   const caps = C.capabilities(version)
   let globals = {}, rest = [], pendingUsage = null
   try { ({globals, rest} = extractGlobals(argv, caps)) } catch (e) { pendingUsage = e }
-  const style = makeStyle(colorEnabled(caps, globals.color, env))
-  return {state, argv, env, caps, globals, rest, style, stdout: [], stderr: [], now: Date.now(), block: false, pendingUsage}
+  const style = makeStyle(colorEnabled(caps, globals.color, env), {fgReset: caps.calibrated})
+  // title: the block headings (`Sandbox:`, `Server Status`, …): bold cyan on the real 0.0.111, bold before
+  const title = caps.calibrated ? style.head : style.bold
+  return {state, argv, env, caps, globals, rest, style, title, stdout: [], stderr: [], now: Date.now(), block: false, pendingUsage}
 }
 const out = (ctx, s = '') => ctx.stdout.push(s + '\n')
 const err = (ctx, s = '') => ctx.stderr.push(s + '\n')
+/** The success mark: bold green on the real 0.0.111 (`ESC[1mESC[32m✓ESC[39mESC[0m`). */
+const ok = (ctx) => (ctx.caps.calibrated ? ctx.style.check() : ctx.style.green('✓'))
+const warnMark = (ctx) => (ctx.caps.calibrated ? ctx.style.bold(ctx.style.yellow('⚠')) : ctx.style.yellow('⚠'))
+/** Phase colours of the real 0.0.x tables (`sandbox list`): Ready green, Provisioning yellow, Error red, Deleting dim. */
+function phaseColour(ctx) {
+  const s = ctx.style
+  return (p) => (p === 'Ready' ? s.green(p) : p === 'Provisioning' ? s.yellow(p) : p === 'Error' ? s.red(p) : p === 'Deleting' ? s.dim(p) : p)
+}
 const nonEmpty = (v) => (v === undefined || v === null || v === '' ? undefined : v)
 
 function resolveGateway(ctx) {
@@ -229,8 +239,30 @@ function emit(ctx, value, output) {
   if (output === 'yaml') ctx.stdout.push(toYaml(value))
   else ctx.stdout.push(toJson(value, ctx.caps))
 }
+/** The policy every sandbox gets from the real 0.0.111 gateway when none is given (revision 1; `sandbox get`). */
+export const DEFAULT_POLICY = {
+  version: 1,
+  filesystem_policy: {include_workdir: true, read_only: ['/usr', '/lib', '/proc', '/dev/urandom', '/app', '/etc', '/var/log'], read_write: ['/tmp', '/dev/null']},
+  landlock: {compatibility: 'best_effort'},
+}
+const DEFAULT_POLICY_YAML = 'version: 1\nfilesystem_policy:\n  include_workdir: true\n  read_only:\n' + DEFAULT_POLICY.filesystem_policy.read_only.map((p) => `  - ${p}\n`).join('') +
+  '  read_write:\n' + DEFAULT_POLICY.filesystem_policy.read_write.map((p) => `  - ${p}\n`).join('') + 'landlock:\n  compatibility: best_effort\n'
+/** The sandbox's active policy: the one set with `policy set`/`--policy`, else (calibrated) the gateway default. */
+function policyOf(ctx, server, sb) {
+  return server.policies[sb.name] || (ctx.caps.calibrated ? {version: 1, content: DEFAULT_POLICY_YAML, status: 'Loaded', json: DEFAULT_POLICY} : null)
+}
+/** One YAML line as the real CLI prints it (print_yaml_line): `- ` and keys with their colon dimmed. */
+function yamlLine(s, line) {
+  const indent = /^ */.exec(line)[0]
+  const t = line.slice(indent.length)
+  if (t.startsWith('- ')) return `${indent}${s.dim('- ')}${t.slice(2)}`
+  const c = t.indexOf(':')
+  if (c < 0) return line
+  const after = t.slice(c + 1)
+  return `${indent}${s.dim(t.slice(0, c))}${s.dim(':')}${after.startsWith(' ') ? ' ' + after.slice(1) : after}`
+}
 function sandboxJson(ctx, server, sb) {
-  const policy = server.policies[sb.name]
+  const policy = policyOf(ctx, server, sb)
   return {
     id: sb.id, name: sb.name, workspace: 'default', labels: sb.labels || {}, annotations: {},
     resource_version: sb.resourceVersion || 1, created_at: utcStamp(sb.createdAt), phase: C.effectivePhase(sb, ctx.now),
@@ -246,13 +278,14 @@ H['status'] = (ctx, p) => {
   const gw = resolveGateway(ctx)
   if (!gw || gw.unknown || gw.missing) {
     if (p.output !== 'table') return emit(ctx, {status: 'not_configured'}, p.output)
-    out(ctx, s.bold('Gateway Status')); out(ctx)
+    out(ctx, ctx.title('Gateway Status')); out(ctx)
     out(ctx, `  ${s.dim('Status:')} No gateway configured.`); out(ctx)
-    out(ctx, noGatewayHint(caps))
+    // real 0.0.111: the command is dimmed
+    out(ctx, caps.calibrated ? noGatewayHint(caps).replace(/: (.*)$/, (_, c) => `: ${s.dim(c)}`) : noGatewayHint(caps))
     return
   }
   const header = () => {
-    out(ctx, s.bold('Server Status')); out(ctx)
+    out(ctx, ctx.title('Server Status')); out(ctx)
     out(ctx, `  ${s.dim('Gateway:')} ${gw.name}`)
     out(ctx, `  ${s.dim('Server:')} ${gw.endpoint}`)
   }
@@ -268,7 +301,8 @@ H['status'] = (ctx, p) => {
   }
   if (!caps.legacy) header()
   out(ctx, `  ${s.dim('Status:')} ${s.green('Connected')}`)
-  if (caps.authLine) out(ctx, `  ${s.dim('Authentication:')} ${authFailed ? `Failed (${authFailed})` : 'Authenticated (mTLS transport)'}`)
+  const authed = caps.calibrated ? `${s.green('Authenticated')} (mTLS transport)` : 'Authenticated (mTLS transport)'
+  if (caps.authLine) out(ctx, `  ${s.dim('Authentication:')} ${authFailed ? `Failed (${authFailed})` : authed}`)
   out(ctx, `  ${s.dim('Version:')} ${server.version}`)
 }
 
@@ -316,13 +350,13 @@ H['gateway select'] = (ctx, p) => {
     throw new CliError(`No gateway metadata found for '${name}'.`, [], {help})
   }
   C.writeActive(name, ctx.env)
-  err(ctx, `${ctx.style.green('✓')} Active gateway set to '${name}'`)
+  err(ctx, `${ok(ctx)} Active gateway set to '${name}'`)
   const envGw = nonEmpty(ctx.env.OPENSHELL_GATEWAY)
   if (ctx.caps.legacy) return // real 0.0.26 says nothing about an OPENSHELL_GATEWAY override
   if (envGw && modern) {
-    err(ctx, `${ctx.style.yellow('⚠')} OPENSHELL_GATEWAY=${envGw} is set and will override this selection.`)
+    err(ctx, `${warnMark(ctx)} OPENSHELL_GATEWAY=${envGw} is set and will override this selection.`)
     err(ctx, `  Unset it or run: export OPENSHELL_GATEWAY=${name}`)
-  } else if (envGw) err(ctx, `${ctx.style.yellow('⚠')} OPENSHELL_GATEWAY is set to '${envGw}'; it overrides the active gateway until it is unset`)
+  } else if (envGw) err(ctx, `${warnMark(ctx)} OPENSHELL_GATEWAY is set to '${envGw}'; it overrides the active gateway until it is unset`)
 }
 
 H['gateway list'] = (ctx, p) => {
@@ -338,7 +372,7 @@ H['gateway list'] = (ctx, p) => {
 
 // 0.1.x (reference texts; no real 0.1.x CLI to compare with)
 function gatewayAddRef(ctx, p) {
-  const {env, state, style: s} = ctx
+  const {env, state} = ctx
   const endpoint = p.pos[0]
   if (!/^https?:\/\//.test(endpoint)) throw new CliError(`invalid gateway endpoint '${endpoint}'`, ['expected a URL such as https://127.0.0.1:17670'])
   const name = p.flags['--name'] || (p.flags['--local'] ? 'openshell' : new URL(endpoint).hostname.replace(/[^A-Za-z0-9._-]/g, '_'))
@@ -352,8 +386,8 @@ function gatewayAddRef(ctx, p) {
   C.writeRegistration({name, endpoint, port: 0}, env)
   if (p.flags['--local']) C.copyLocalBundleToMtls(C.localTlsDir(env), path.join(C.gatewayDir(name, env), 'mtls'))
   C.writeActive(name, env)
-  err(ctx, `${s.green('✓')} Gateway '${name}' added and set as active`)
-  if (!C.serverAccepting(state.servers[endpoint], ctx.now)) err(ctx, `${s.yellow('⚠')} Gateway is not reachable at ${endpoint}: ${REFUSED}`)
+  err(ctx, `${ok(ctx)} Gateway '${name}' added and set as active`)
+  if (!C.serverAccepting(state.servers[endpoint], ctx.now)) err(ctx, `${warnMark(ctx)} Gateway is not reachable at ${endpoint}: ${REFUSED}`)
 }
 
 function gatewayRemoveRef(ctx, p) {
@@ -361,7 +395,7 @@ function gatewayRemoveRef(ctx, p) {
   if (!C.readMetadata(name, ctx.env)) throw new CliError(`No gateway metadata found for '${name}'.`)
   C.removeRegistration(name, ctx.env)
   if (C.readActive(ctx.env) === name) C.clearActive(ctx.env)
-  err(ctx, `${ctx.style.green('✓')} Gateway '${name}' removed`)
+  err(ctx, `${ok(ctx)} Gateway '${name}' removed`)
 }
 
 // ---------- Docker, as the legacy CLIs (<= 0.0.36) drive it themselves ----------
@@ -412,10 +446,10 @@ function gatewayAddLegacy(ctx, p) {
     C.writeRegistration({name, endpoint, port: 0, exact: true, caId: server.caId}, env)
   } else C.writeRegistration({name, endpoint, port: 0, exact: true, isRemote: cloud, authMode: cloud ? 'cloudflare_jwt' : 'mtls'}, env)
   C.writeActive(name, env)
-  err(ctx, `${s.green('✓')} Gateway '${name}' added and set as active`)
+  err(ctx, `${ok(ctx)} Gateway '${name}' added and set as active`)
   err(ctx, `  ${s.dim('Endpoint:')} ${endpoint}`)
   err(ctx, `  ${s.dim('Type:')} ${cloud ? 'cloud' : 'local'}`)
-  if (p.flags['--local']) err(ctx, `${s.green('✓')} TLS certificates extracted`)
+  if (p.flags['--local']) err(ctx, `${ok(ctx)} TLS certificates extracted`)
   if (!cloud) return
   const code = `${randomCode(3)}-${randomCode(4)}`
   err(ctx)
@@ -458,15 +492,15 @@ H['gateway add'] = (ctx, p) => {
     }
   }
   if (p.flags['--local'] && !C.serverAccepting(state.servers[endpoint], ctx.now)) {
-    err(ctx, `${s.yellow('⚠')} Gateway is not reachable at ${endpoint}. Verify the gateway is running.`)
+    err(ctx, `${warnMark(ctx)} Gateway is not reachable at ${endpoint}. Verify the gateway is running.`)
   }
   C.writeRegistration({name, endpoint, port: 0, exact, isRemote: cloud, authMode: cloud ? 'cloudflare_jwt' : 'mtls'}, env)
   if (useBundle) C.copyLocalBundleToMtls(C.localTlsDir(env), mtls)
   C.writeActive(name, env)
-  err(ctx, `${s.green('✓')} Gateway '${name}' added and set as active`)
+  err(ctx, `${ok(ctx)} Gateway '${name}' added and set as active`)
   err(ctx, `  ${s.dim('Endpoint:')} ${endpoint}`)
   err(ctx, `  ${s.dim('Type:')} ${cloud ? 'cloud' : p.flags['--remote'] ? 'remote' : 'local'}`)
-  if (p.flags['--local'] || p.flags['--remote']) err(ctx, `${s.green('✓')} TLS certificates present`)
+  if (p.flags['--local'] || p.flags['--remote']) err(ctx, `${ok(ctx)} TLS certificates present`)
   if (cloud) {
     err(ctx)
     if (nonEmpty(env.OPENSHELL_NO_BROWSER)) {
@@ -490,14 +524,14 @@ H['gateway remove'] = (ctx, p) => {
   // real 0.0.111: metadata.json and active_gateway go; mtls/ and last_sandbox stay
   C.removeMetadata(name, ctx.env)
   if (C.readActive(ctx.env) === name) C.clearActive(ctx.env)
-  err(ctx, `${ctx.style.green('✓')} Gateway registration '${name}' removed.`)
+  err(ctx, `${ok(ctx)} Gateway registration '${name}' removed.`)
 }
 
 H['gateway login'] = (ctx) => {
   const gw = requireGateway(ctx)
   const server = ctx.state.servers[gw.endpoint]
   if (server) server.authRequired = false
-  err(ctx, `${ctx.style.green('✓')} Logged in to gateway '${gw.name}'`)
+  err(ctx, `${ok(ctx)} Logged in to gateway '${gw.name}'`)
 }
 
 H['gateway start'] = (ctx, p) => {
@@ -522,7 +556,7 @@ H['gateway start'] = (ctx, p) => {
   C.writeRegistration({name, endpoint, port, caId: server.caId}, env) // re-sync mtls from the server's current CA
   C.writeActive(name, env)
   if (!C.serverAccepting(server, ctx.now)) throw new CliError(`gateway '${name}' did not become healthy`, ['transport error', 'tcp connect error', REFUSED], {help: `Check the gateway logs: docker logs openshell-cluster-${name}`})
-  out(ctx, `${s.green('✓')} Gateway ready`); out(ctx)
+  out(ctx, `${ok(ctx)} Gateway ready`); out(ctx)
   out(ctx, `  ${s.dim('Name:')} ${name}`)
   out(ctx, `  ${s.dim('Endpoint:')} ${endpoint}`)
 }
@@ -539,7 +573,7 @@ H['gateway stop'] = (ctx, p) => {
   const gw = legacyTarget(ctx, p)
   const server = ctx.state.servers[gw.endpoint]
   if (server) server.running = false
-  err(ctx, `${ctx.style.green('✓')} Gateway '${gw.name}' stopped`)
+  err(ctx, `${ok(ctx)} Gateway '${gw.name}' stopped`)
 }
 H['gateway destroy'] = (ctx, p) => {
   if (ctx.state.runtimeDown) {
@@ -550,7 +584,7 @@ H['gateway destroy'] = (ctx, p) => {
   delete ctx.state.servers[gw.endpoint]
   C.removeRegistration(gw.name, ctx.env)
   if (C.readActive(ctx.env) === gw.name) C.clearActive(ctx.env)
-  err(ctx, `${ctx.style.green('✓')} Gateway '${gw.name}' destroyed`)
+  err(ctx, `${ok(ctx)} Gateway '${gw.name}' destroyed`)
 }
 
 const NAME_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
@@ -578,9 +612,9 @@ H['sandbox create'] = (ctx, p) => {
     return emit(ctx, {...sandboxJson(ctx, server, sb), policy_source: 'sandbox'}, p.output)
   }
   if (real00(caps)) out(ctx) // real 0.0.111 starts with a blank line
-  out(ctx, real00(caps) ? `${ctx.style.bold('Created sandbox:')} ${ctx.style.bold(name)}` : `Created sandbox: ${name}`)
+  out(ctx, real00(caps) ? `${ctx.title('Created sandbox:')} ${ctx.style.bold(name)}` : `Created sandbox: ${name}`)
   if (real00(caps)) out(ctx)
-  out(ctx, '  [0.0s] Requesting compute...')
+  out(ctx, `  ${caps.calibrated ? ctx.style.dim('[0.0s]') : '[0.0s]'} Requesting compute...`)
 }
 
 H['sandbox get'] = (ctx, p) => {
@@ -588,9 +622,9 @@ H['sandbox get'] = (ctx, p) => {
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const sb = getSandbox(ctx, server, lastSandbox(ctx, gw, p.pos[0]))
-  const policy = server.policies[sb.name]
-  if (p.output !== 'table') return emit(ctx, {...sandboxJson(ctx, server, sb), policy_source: 'sandbox', revision: policy ? policy.version : null, policy: policy ? {raw: policy.content} : null}, p.output)
-  out(ctx, s.bold('Sandbox:')); out(ctx)
+  const policy = policyOf(ctx, server, sb)
+  if (p.output !== 'table') return emit(ctx, {...sandboxJson(ctx, server, sb), policy_source: 'sandbox', revision: policy ? policy.version : null, policy: policy ? policy.json || {raw: policy.content} : null}, p.output)
+  out(ctx, ctx.title('Sandbox:')); out(ctx)
   out(ctx, `  ${s.dim('Id:')} ${sb.id}`)
   out(ctx, `  ${s.dim('Name:')} ${sb.name}`)
   if (caps.legacy) out(ctx, `  ${s.dim('Namespace:')} openshell`)
@@ -606,9 +640,9 @@ H['sandbox get'] = (ctx, p) => {
     if (policy) out(ctx, `  ${s.dim('Revision:')} ${policy.version}`)
   }
   if (policy && real00(caps)) {
-    // real 0.0.111: `Policy:`, a blank line, the YAML indented by two
-    out(ctx); out(ctx, s.bold('Policy:')); out(ctx)
-    for (const l of policy.content.replace(/\n+$/, '').split('\n')) out(ctx, l ? `  ${l}` : '')
+    // real 0.0.111: `Policy:`, a blank line, the YAML indented by two (keys, colons and `- ` dimmed)
+    out(ctx); out(ctx, ctx.title('Policy:')); out(ctx)
+    for (const l of policy.content.replace(/\n+$/, '').split('\n')) out(ctx, l ? `  ${caps.calibrated ? yamlLine(s, l) : l}` : '')
   } else if (policy) { out(ctx); out(ctx, s.bold('Policy:')); ctx.stdout.push(policy.content.endsWith('\n') ? policy.content : policy.content + '\n') }
 }
 
@@ -655,15 +689,19 @@ H['sandbox list'] = (ctx, p) => {
   else {
     const headers = caps.legacy ? ['NAME', 'NAMESPACE', 'CREATED', 'PHASE'] : ['NAME', 'CREATED', 'PHASE']
     const rows = page.map((sb) => caps.legacy ? [sb.name, 'openshell', utcStamp(sb.createdAt), C.effectivePhase(sb, ctx.now)] : [sb.name, utcStamp(sb.createdAt), C.effectivePhase(sb, ctx.now)])
-    const lines = table(headers, rows, {minWidths: [4]})
-    out(ctx, s.bold(lines[0]))
-    for (const l of lines.slice(1)) out(ctx, l)
+    if (caps.calibrated) {
+      for (const l of styledTable(headers, rows, s, {minWidths: [4], colour: {[headers.length - 1]: phaseColour(ctx)}})) out(ctx, l)
+    } else {
+      const lines = table(headers, rows, {minWidths: [4]})
+      out(ctx, s.bold(lines[0]))
+      for (const l of lines.slice(1)) out(ctx, l)
+    }
   }
   if (next) err(ctx, `Next page token: ${next}`)
 }
 
 H['sandbox delete'] = (ctx, p) => {
-  const {caps, style: s} = ctx
+  const {caps} = ctx
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const names = p.flags['--all'] ? Object.keys(server.sandboxes).sort() : p.pos
@@ -673,8 +711,8 @@ H['sandbox delete'] = (ctx, p) => {
       delete server.sandboxes[name]
       delete server.policies[name]
       ctx.state.forwards = (ctx.state.forwards || []).filter((f) => f.sandbox !== name)
-      out(ctx, `${s.green('✓')} Deleted sandbox ${name}`)
-    } else if (caps.envelope) out(ctx, `${s.green('✓')} Sandbox ${name} already deleted`)
+      out(ctx, `${ok(ctx)} Deleted sandbox ${name}`)
+    } else if (caps.envelope) out(ctx, `${ok(ctx)} Sandbox ${name} already deleted`)
     else throw notFound(ctx)
   }
 }
@@ -690,19 +728,51 @@ H['sandbox connect'] = (ctx, p) => {
   out(ctx, `Connected to ${sb.name} (simulated)`)
 }
 
+/**
+ * Real 0.0.111 (server compute/mod.rs stop_sandbox/start_sandbox): stop is accepted from Ready (→ Stopped) and is a
+ * no-op on a Stopped sandbox; start is accepted from Stopped (→ Ready) and is a no-op on a Ready one; any other
+ * phase is refused with FailedPrecondition `sandbox must be Ready to stop|Stopped to start (current phase: P)`.
+ * The CLI prints `✓ Stopped|Started sandbox NAME` on stdout.
+ */
+function stopStart(ctx, p, stop) {
+  const name = p.pos[0]
+  if (stop && name) {
+    // the CLI first stops its local port forwards to the sandbox (stderr), before it even connects
+    const fw = ctx.state.forwards || []
+    for (const f of fw.filter((x) => x.sandbox === name)) err(ctx, `${ok(ctx)} Stopped forward of port ${f.port} for sandbox ${name}`)
+    ctx.state.forwards = fw.filter((x) => x.sandbox !== name)
+  }
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const sb = getSandbox(ctx, server, lastSandbox(ctx, gw, p.pos[0]))
+  const phase = C.effectivePhase(sb, ctx.now)
+  const [from, to, busy] = stop ? ['Ready', 'Stopped', 'Stopping'] : ['Stopped', 'Ready', 'Starting']
+  if (phase !== to) {
+    if (phase !== from && phase !== busy) throw new CliError(tonic('FailedPrecondition', `sandbox must be ${from} to ${stop ? 'stop' : 'start'} (current phase: ${phase})`, ctx.caps))
+    sb.phase = to
+    sb.readyAt = 0
+    sb.resourceVersion = (sb.resourceVersion || 1) + 2 // through Stopping/Starting
+  }
+  out(ctx, `${ok(ctx)} ${stop ? 'Stopped' : 'Started'} sandbox ${sb.name}`)
+}
+
 H['sandbox start'] = (ctx, p) => {
+  if (ctx.caps.calibrated) return stopStart(ctx, p, false)
+  if (!p.pos[0]) throw new UsageError('the following required arguments were not provided:\n  <NAME>', 'openshell sandbox start <NAME>')
   const gw = requireGateway(ctx)
   const sb = getSandbox(ctx, connect(ctx, gw), p.pos[0])
   if (sb.phase !== 'Error') sb.phase = 'Ready'
   sb.resourceVersion = (sb.resourceVersion || 1) + 1
-  out(ctx, `${ctx.style.green('✓')} Sandbox ${sb.name} started`)
+  out(ctx, `${ok(ctx)} Sandbox ${sb.name} started`)
 }
 H['sandbox stop'] = (ctx, p) => {
+  if (ctx.caps.calibrated) return stopStart(ctx, p, true)
+  if (!p.pos[0]) throw new UsageError('the following required arguments were not provided:\n  <NAME>', 'openshell sandbox stop <NAME>')
   const gw = requireGateway(ctx)
   const sb = getSandbox(ctx, connect(ctx, gw), p.pos[0])
   if (sb.phase !== 'Error') sb.phase = 'Stopped'
   sb.resourceVersion = (sb.resourceVersion || 1) + 1
-  out(ctx, `${ctx.style.green('✓')} Sandbox ${sb.name} stopped`)
+  out(ctx, `${ok(ctx)} Sandbox ${sb.name} stopped`)
 }
 
 H['provider create'] = (ctx, p) => {
@@ -719,7 +789,7 @@ H['provider create'] = (ctx, p) => {
     keys.push(c)
   }
   server.providers[name] = {name, type: p.flags['--type'], credentialKeys: keys, credentialFromArgv: inArgv}
-  out(ctx, `${ctx.style.green('✓')} Created provider ${name}`)
+  out(ctx, `${ok(ctx)} Created provider ${name}`)
 }
 H['provider list'] = (ctx, p) => {
   const gw = requireGateway(ctx)
@@ -760,19 +830,18 @@ H['inference get'] = (ctx) => {
 }
 
 H['policy set'] = (ctx, p) => {
-  const {style: s} = ctx
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const sb = getSandbox(ctx, server, p.pos[0])
   let content
   try { content = fs.readFileSync(p.flags['--policy'], 'utf8') } catch { throw new CliError(`failed to read policy file ${p.flags['--policy']}`, ['No such file or directory (os error 2)']) }
-  const version = (server.policies[sb.name]?.version || 0) + 1
+  const version = (server.policies[sb.name]?.version || 0) + 1 // replaces the default policy (calibrated); its revision after that is not observed
   const fails = content.includes('sim-fail-load')
   server.policies[sb.name] = {version, content, status: fails ? 'Failed' : 'Loaded'}
-  err(ctx, `${s.green('✓')} Policy version ${version} submitted for sandbox '${sb.name}'`)
+  err(ctx, `${ok(ctx)} Policy version ${version} submitted for sandbox '${sb.name}'`)
   if (p.flags['--wait']) {
     if (fails) throw new CliError(`policy version ${version} failed to load`, ['simulated load failure'])
-    err(ctx, `${s.green('✓')} Policy version ${version} loaded`)
+    err(ctx, `${ok(ctx)} Policy version ${version} loaded`)
   }
 }
 H['policy get'] = (ctx, p) => {
@@ -803,7 +872,6 @@ H['logs'] = (ctx, p) => {
 }
 
 H['forward start'] = (ctx, p) => {
-  const {style: s} = ctx
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const [spec, name] = p.pos
@@ -816,7 +884,7 @@ H['forward start'] = (ctx, p) => {
   if (ctx.state.forwards.some((f) => f.port === port)) throw new CliError(`port ${port} is already forwarded`)
   const bg = p.flags['-d'] || p.flags['--background']
   ctx.state.forwards.push({sandbox: name, bind: m[1] || '127.0.0.1', port, pid: bg ? 40000 + port : process.pid})
-  err(ctx, `${s.green('✓')} Forwarding port ${port} to sandbox ${name}${bg ? ' in the background' : ''}`)
+  err(ctx, `${ok(ctx)} Forwarding port ${port} to sandbox ${name}${bg ? ' in the background' : ''}`)
   if (!bg) ctx.block = true
 }
 H['forward stop'] = (ctx, p) => {
@@ -824,7 +892,7 @@ H['forward stop'] = (ctx, p) => {
   const before = (ctx.state.forwards || []).length
   ctx.state.forwards = (ctx.state.forwards || []).filter((f) => !(f.port === port && (!p.pos[1] || f.sandbox === p.pos[1])))
   if (ctx.state.forwards.length === before) throw new CliError(`No active forward found for port ${port}`)
-  err(ctx, `${ctx.style.green('✓')} Stopped forwarding port ${port}`)
+  err(ctx, `${ok(ctx)} Stopped forwarding port ${port}`)
 }
 H['forward list'] = (ctx) => {
   const fw = ctx.state.forwards || []

@@ -1,0 +1,135 @@
+// The simulator's modern profile at 0.0.111 against what the REAL 0.0.111 CLI printed against the REAL 0.0.111
+// gateway (test/fixtures/openshell/0.0.111/real-gateway/, scripts/capture-real-gateway.ts): each group drives the
+// simulator through the same events with `openshell-sim` controls, runs the same argv in the same order and
+// compares exit code, stdout and stderr byte for byte — ANSI included — after the capture's own normalisation.
+// Where a lifecycle event has a recorded phase `sequence`, the simulator must go through the same phases.
+import {expect} from 'chai'
+import fs from 'node:fs'
+import path from 'node:path'
+
+import {normalizeReal, readFixture} from '../support/real-gateway-capture.js'
+import {stripAnsi} from '../support/real-openshell.js'
+import {createSim, type Sim} from '../support/sim.js'
+import {os, sleep} from './run.js'
+
+const TRANSIENT = new Set(['Provisioning', 'Starting', 'Stopping', 'Deleting'])
+
+/** Run the fixture's argv in the simulator and compare everything the fixture recorded. */
+function replay(sim: Sim, name: string): void {
+  const f = readFixture(name)
+  const argv = f.argv.slice(1)
+  expect(argv.join(' '), `${name}: argv must not hold a normalised placeholder`).to.not.match(/<[A-Z]+>/)
+  const r = os(sim, argv, f.env)
+  const got = {exitCode: r.code, stderr: normalizeReal(r.stderr, [sim.dir]), stdout: normalizeReal(r.stdout, [sim.dir])}
+  expect(got, `${name} (${f.note})`).to.deep.equal({exitCode: f.exitCode, stderr: f.stderr, stdout: f.stdout})
+}
+
+/** The phases each sandbox goes through until nothing is transient and nothing changed for `quietMs`. */
+async function settle(sim: Sim, quietMs: number, transientOk = false): Promise<Record<string, string[]>> {
+  const seen: Record<string, string[]> = {}
+  let last = ''
+  let since = Date.now()
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    const r = os(sim, ['sandbox', 'list'])
+    if (r.code === 0) {
+      const now: Record<string, string> = {}
+      for (const line of stripAnsi(r.stdout).split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/)
+        if (cols.length >= 3) now[cols[0]] = cols.at(-1)!
+      }
+
+      for (const [n, p] of Object.entries(now)) {
+        const s = (seen[n] ??= [])
+        if (s.at(-1) !== p) s.push(p)
+      }
+
+      const key = JSON.stringify(now)
+      if (key !== last) {
+        last = key
+        since = Date.now()
+      }
+
+      if (Date.now() - since >= quietMs && (transientOk || !Object.values(now).some((p) => TRANSIENT.has(p)))) return seen
+    }
+
+    if (Date.now() > deadline) throw new Error(`phases did not settle: ${JSON.stringify(seen)}`)
+    await sleep(40)
+  }
+}
+
+function sameSequence(got: Record<string, string[]>, name: string): void {
+  expect(got, `${name}: phase sequence`).to.deep.equal(readFixture(name).sequence)
+}
+
+/** What a trust re-import does in place: the gateway's current client bundle into gateways/nemoclaw/mtls/. */
+function reimport(sim: Sim): void {
+  const tls = path.join(sim.home, '.local', 'state', 'openshell', 'tls')
+  const mtls = path.join(sim.home, '.config', 'openshell', 'gateways', 'nemoclaw', 'mtls')
+  fs.copyFileSync(path.join(tls, 'ca.crt'), path.join(mtls, 'ca.crt'))
+  fs.copyFileSync(path.join(tls, 'client', 'tls.crt'), path.join(mtls, 'tls.crt'))
+  fs.copyFileSync(path.join(tls, 'client', 'tls.key'), path.join(mtls, 'tls.key'))
+}
+
+describe('simulator: 0.0.111 profile replays the real-gateway fixtures', function () {
+  this.timeout(60_000)
+  const sims: Sim[] = []
+  const make = async () => {
+    const s = await createSim({profile: 'modern', version: '0.0.111'})
+    sims.push(s)
+    return s
+  }
+
+  after(() => sims.forEach((s) => s.cleanup()))
+
+  it('healthy: status, list, get (default policy); sandbox stop/start phase rules; an Error sandbox; delete', async () => {
+    const sim = await make()
+    sim.control('sandbox', 'add', 'alpha')
+    sim.control('sandbox', 'add', 'beta')
+    for (const c of ['healthy-status', 'healthy-status-json', 'healthy-sandbox-list', 'healthy-sandbox-list-json', 'healthy-sandbox-get', 'healthy-sandbox-get-json']) replay(sim, c)
+    for (const c of ['sandbox-stop', 'sandbox-stop-list', 'sandbox-stop-get', 'sandbox-stop-stopped', 'sandbox-start-ready', 'sandbox-start-stopped', 'sandbox-start-list']) replay(sim, c)
+    sim.control('sandbox', 'add', 'doomed', '--phase', 'Error')
+    for (const c of ['error-sandbox-list', 'error-sandbox-get', 'sandbox-stop-error', 'sandbox-start-error', 'sandbox-stop-missing', 'sandbox-start-missing', 'sandbox-delete', 'sandbox-delete-get', 'sandbox-delete-list']) replay(sim, c)
+  })
+
+  it('restarts: kill -9 refuses; crash and graceful restarts bring Ready sandboxes back through Provisioning, Stopped and Error stay', async () => {
+    const sim = await make()
+    sim.control('sandbox', 'add', 'alpha')
+    sim.control('sandbox', 'add', 'beta')
+    expect(os(sim, ['sandbox', 'stop', 'beta']).code).to.equal(0)
+    sim.control('sandbox', 'add', 'doomed', '--phase', 'Error')
+    sim.control('gateway', 'stop')
+    for (const c of ['stopped-status', 'stopped-status-json', 'stopped-sandbox-list', 'stopped-sandbox-list-json', 'stopped-sandbox-get']) replay(sim, c)
+    sim.control('gateway', 'restart', '--provisioning-ms', '1500')
+    sameSequence(await settle(sim, 300), 'crash-restart-sandbox-list')
+    for (const c of ['crash-restart-sandbox-list', 'crash-restart-status', 'crash-restart-sandbox-list-json', 'crash-restart-sandbox-get']) replay(sim, c)
+    // SIGTERM: refused while the gateway drains and stops the sandboxes, then the start-up sweep
+    sim.control('gateway', 'restart', '--graceful', '--delay-ms', '3000', '--provisioning-ms', '1500')
+    replay(sim, 'graceful-draining-sandbox-list')
+    replay(sim, 'graceful-down-status')
+    sameSequence(await settle(sim, 300), 'graceful-restart-sandbox-list')
+    for (const c of ['graceful-restart-sandbox-list', 'graceful-restart-status', 'graceful-restart-sandbox-list-json', 'graceful-restart-sandbox-get', 'graceful-restart-sandbox-get-error']) replay(sim, c)
+  })
+
+  it('trust rotation: BadSignature until re-imported, then the sandbox stays Provisioning (stop and start refused)', async () => {
+    const sim = await make()
+    sim.control('sandbox', 'add', 'alpha')
+    sim.control('gateway', 'rotate-ca')
+    for (const c of ['rotated-status', 'rotated-status-json', 'rotated-sandbox-list', 'rotated-sandbox-list-json', 'rotated-sandbox-get']) replay(sim, c)
+    reimport(sim)
+    sameSequence(await settle(sim, 500, true), 'rotated-reimported-sandbox-list')
+    for (const c of ['rotated-reimported-sandbox-list', 'rotated-reimported-status', 'rotated-reimported-sandbox-list-json', 'rotated-reimported-sandbox-get', 'rotated-reimported-sandbox-stop', 'rotated-reimported-sandbox-start']) replay(sim, c)
+    // a later restart does not bring it back either: its supervisor still holds the old CA
+    sim.control('gateway', 'restart', '--graceful')
+    replay(sim, 'rotated-reimported-sandbox-list')
+  })
+
+  it('rebuild: BadSignature until re-imported, then an empty gateway (NotFound)', async () => {
+    const sim = await make()
+    sim.control('sandbox', 'add', 'alpha')
+    sim.control('gateway', 'rebuild')
+    for (const c of ['rebuilt-status', 'rebuilt-sandbox-list']) replay(sim, c)
+    reimport(sim)
+    for (const c of ['rebuilt-reimported-status', 'rebuilt-reimported-sandbox-list', 'rebuilt-reimported-sandbox-list-json', 'rebuilt-reimported-sandbox-get', 'rebuilt-reimported-sandbox-delete']) replay(sim, c)
+  })
+})
