@@ -132,4 +132,11 @@ describe('simulator: 0.0.111 profile replays the real-gateway fixtures', functio
     reimport(sim)
     for (const c of ['rebuilt-reimported-status', 'rebuilt-reimported-sandbox-list', 'rebuilt-reimported-sandbox-list-json', 'rebuilt-reimported-sandbox-get', 'rebuilt-reimported-sandbox-delete']) replay(sim, c)
   })
+
+  it('provider: create (env lookup, exists, missing variable, runtime credentials without a profile), get, list, update', async () => {
+    const sim = await make()
+    for (const c of ['provider-create', 'provider-create-exists', 'provider-create-missing-env', 'provider-create-runtime-credentials', 'provider-get', 'provider-get-missing', 'provider-list']) replay(sim, c)
+    for (const c of ['provider-update-credential', 'provider-update-config', 'provider-get-updated', 'provider-update-missing']) replay(sim, c)
+    expect(JSON.stringify(sim.state())).to.not.contain(readFixture('provider-create').env.OPENAI_API_KEY) // values never stored
+  })
 })

@@ -1,4 +1,5 @@
 // The fake `openshell` CLI. Behaviour follows the version in the state (see common.capabilities).
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import {spawn} from 'node:child_process'
@@ -36,6 +37,8 @@ const COMMANDS = {
   'sandbox stop': {flags: {}, pos: [0, 1, '<NAME>'], usage: 'sandbox stop [OPTIONS] [NAME]'},
   'provider create': {flags: {'--name': {value: true, required: true}, '--type': {value: true, required: true}, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--runtime-credentials': B, '--from-existing': B}, usage: 'provider create --name <NAME> --type <TYPE> [OPTIONS]'},
   'provider list': {flags: {'-o': OUT}, json: 'listJson', usage: 'provider list [OPTIONS]'},
+  'provider get': {flags: {}, pos: [1, 1, '<NAME>'], when: (caps) => caps.calibrated, usage: 'provider get [OPTIONS] <NAME>'},
+  'provider update': {flags: {'--from-existing': B, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--credential-expires-at': {value: true, multi: true}}, pos: [1, 1, '<NAME>'], when: (caps) => caps.calibrated, usage: 'provider update [OPTIONS] <NAME>'},
   'inference set': {flags: {'--provider': {value: true, required: true}, '--model': {value: true, required: true}, '--no-verify': B, '--timeout': V}, usage: 'inference set --provider <PROVIDER> --model <MODEL>'},
   'inference get': {flags: {}, usage: 'inference get'},
   'policy set': {flags: {'--policy': {value: true, required: true}, '--wait': B, '--timeout': V}, pos: [1, 1, '<NAME>'], usage: 'policy set [OPTIONS] --policy <POLICY> <NAME>'},
@@ -775,29 +778,96 @@ H['sandbox stop'] = (ctx, p) => {
   out(ctx, `${ok(ctx)} Sandbox ${sb.name} stopped`)
 }
 
+/** `--credential KEY[=VALUE]`: the keys; a bare KEY is looked up in the environment (values are never stored). */
+function credentialKeys(ctx, list) {
+  const keys = []
+  let inArgv = false
+  for (const c of list || []) {
+    const eq = c.indexOf('=')
+    if (eq > 0) { keys.push(c.slice(0, eq)); inArgv = true; continue } // value given in argv: never stored
+    if (!nonEmpty(ctx.env[c])) {
+      // real 0.0.111 (parse_credential_pairs), before any RPC
+      if (ctx.caps.calibrated) throw new CliError(`--credential ${c} requires local env var '${c}' to be set to a non-empty value`)
+      throw new CliError(`credential '${c}' was not found in the environment`, [], {help: `export ${c}=… before running this command`})
+    }
+    keys.push(c)
+  }
+  return {keys, inArgv}
+}
+/** `--config KEY=VALUE` (config is not secret: the simulator keeps the values, e.g. OPENAI_BASE_URL for inference). */
+function configPairs(list) {
+  return Object.fromEntries((list || []).map((kv) => { const eq = kv.indexOf('='); return eq > 0 ? [kv.slice(0, eq), kv.slice(eq + 1)] : [kv, ''] }))
+}
 H['provider create'] = (ctx, p) => {
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const name = p.flags['--name']
-  if (server.providers[name]) throw new CliError(tonic('AlreadyExists', 'provider already exists', ctx.caps))
-  const keys = []
-  let inArgv = false
-  for (const c of p.flags['--credential'] || []) {
-    const eq = c.indexOf('=')
-    if (eq > 0) { keys.push(c.slice(0, eq)); inArgv = true; continue } // value given in argv: never stored
-    if (!nonEmpty(ctx.env[c])) throw new CliError(`credential '${c}' was not found in the environment`, [], {help: `export ${c}=… before running this command`})
-    keys.push(c)
+  const type = p.flags['--type']
+  if (ctx.caps.calibrated) {
+    if (p.flags['--runtime-credentials'] && p.flags['--credential']) throw new CliError('--runtime-credentials cannot be combined with --credential')
+    const {keys, inArgv} = credentialKeys(ctx, p.flags['--credential'])
+    // real 0.0.111 gateway: no provider profiles, so runtime credentials (providers v2 discovery) are refused
+    if (p.flags['--runtime-credentials']) throw new CliError(`provider profile '${type}' not found; providers v2 discovery requires a provider profile`)
+    if (server.providers[name]) throw new CliError(tonic('AlreadyExists', 'provider already exists', ctx.caps))
+    server.providers[name] = {id: crypto.randomUUID(), name, type, credentialKeys: [...new Set(keys)].sort(), credentialFromArgv: inArgv, config: configPairs(p.flags['--config']), resourceVersion: 1}
+    return out(ctx, `${ok(ctx)} Created provider ${name}`)
   }
-  server.providers[name] = {name, type: p.flags['--type'], credentialKeys: keys, credentialFromArgv: inArgv}
+  if (server.providers[name]) throw new CliError(tonic('AlreadyExists', 'provider already exists', ctx.caps))
+  const {keys, inArgv} = credentialKeys(ctx, p.flags['--credential'])
+  server.providers[name] = {name, type, credentialKeys: keys, credentialFromArgv: inArgv, config: configPairs(p.flags['--config'])}
   out(ctx, `${ok(ctx)} Created provider ${name}`)
 }
 H['provider list'] = (ctx, p) => {
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
-  const items = Object.values(server.providers).sort((a, b) => a.name.localeCompare(b.name)).map((pr) => ({name: pr.name, type: pr.type, credential_keys: pr.credentialKeys}))
+  const providers = Object.values(server.providers).sort((a, b) => a.name.localeCompare(b.name))
+  const items = providers.map((pr) => ({name: pr.name, type: pr.type, credential_keys: pr.credentialKeys}))
   if (p.output !== 'table') return emit(ctx, items, p.output)
   if (items.length === 0) return out(ctx, 'No providers found.')
+  if (ctx.caps.calibrated) {
+    // real 0.0.111: counts, not keys; CREDENTIAL_KEYS is a fixed 16-wide column
+    const rows = providers.map((pr) => [pr.name, pr.type, pr.credentialKeys.length, Object.keys(pr.config || {}).length])
+    for (const l of styledTable(['NAME', 'TYPE', 'CREDENTIAL_KEYS', 'CONFIG_KEYS'], rows, ctx.style, {minWidths: [4, 4, 16]})) out(ctx, l)
+    return
+  }
   for (const l of table(['NAME', 'TYPE', 'CREDENTIALS'], items.map((i) => [i.name, i.type, i.credential_keys.join(',')]))) out(ctx, l)
+}
+function getProvider(ctx, server, name) {
+  const pr = server.providers[name]
+  if (!pr) throw new CliError(tonic('NotFound', 'provider not found', ctx.caps))
+  return pr
+}
+H['provider get'] = (ctx, p) => {
+  const {style: s} = ctx
+  const gw = requireGateway(ctx)
+  const pr = getProvider(ctx, connect(ctx, gw), p.pos[0])
+  const list = (keys) => (keys.length ? keys.join(', ') : '<none>')
+  out(ctx, ctx.title('Provider:')); out(ctx)
+  out(ctx, `  ${s.dim('Id:')} ${pr.id || crypto.randomUUID()}`)
+  out(ctx, `  ${s.dim('Name:')} ${pr.name}`)
+  out(ctx, `  ${s.dim('Type:')} ${pr.type}`)
+  out(ctx, `  ${s.dim('Resource version:')} ${pr.resourceVersion || 1}`)
+  out(ctx, `  ${s.dim('Credential keys:')} ${list(pr.credentialKeys)}`)
+  out(ctx, `  ${s.dim('Config keys:')} ${list(Object.keys(pr.config || {}))}`)
+}
+/** Real 0.0.111: merges credentials and config into the provider; `✓ Updated provider NAME` on stdout. */
+H['provider update'] = (ctx, p) => {
+  const gw = requireGateway(ctx)
+  if (p.flags['--from-existing'] && p.flags['--credential']) throw new CliError('--from-existing cannot be combined with --credential')
+  const server = connect(ctx, gw)
+  const {keys, inArgv} = credentialKeys(ctx, p.flags['--credential'])
+  const pr = getProvider(ctx, server, p.pos[0])
+  if (p.flags['--from-existing']) {
+    // (not observed) the type's usual variable, as discovery would find it locally
+    const key = `${String(pr.type).toUpperCase().replaceAll('-', '_')}_API_KEY`
+    if (!nonEmpty(ctx.env[key])) throw new CliError(`no existing local credentials/config found for provider type '${pr.type}'`)
+    keys.push(key)
+  }
+  pr.credentialKeys = [...new Set([...(pr.credentialKeys || []), ...keys])].sort()
+  pr.credentialFromArgv = Boolean(pr.credentialFromArgv || inArgv)
+  pr.config = {...pr.config, ...configPairs(p.flags['--config'])}
+  pr.resourceVersion = (pr.resourceVersion || 1) + 1
+  out(ctx, `${ok(ctx)} Updated provider ${pr.name}`)
 }
 
 H['inference set'] = (ctx, p) => {
