@@ -4,22 +4,48 @@
 // compares exit code, stdout and stderr byte for byte — ANSI included — after the capture's own normalisation.
 // Where a lifecycle event has a recorded phase `sequence`, the simulator must go through the same phases.
 import {expect} from 'chai'
+import {spawn} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
-import {normalizeReal, readFixture} from '../support/real-gateway-capture.js'
+import {fixtureNames, normalizeReal, readFixture, TEST_CREDENTIAL} from '../support/real-gateway-capture.js'
+import {freePort, OpenAiStub} from '../support/real-gateway.js'
 import {stripAnsi} from '../support/real-openshell.js'
 import {createSim, type Sim} from '../support/sim.js'
-import {os, sleep} from './run.js'
+import {os, type Run, sleep} from './run.js'
 
 const TRANSIENT = new Set(['Provisioning', 'Starting', 'Stopping', 'Deleting'])
+
+const replayed = new Set<string>()
+
+/** `os` without blocking this process: an in-process HTTP stub must answer the simulator meanwhile. */
+function osAsync(sim: Sim, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('openshell', args, {env: {...sim.env, ...env}})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => { stdout += d })
+    child.stderr.on('data', (d) => { stderr += d })
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({code, signal, stderr, stdout}))
+  })
+}
 
 /** Run the fixture's argv in the simulator and compare everything the fixture recorded. */
 function replay(sim: Sim, name: string): void {
   const f = readFixture(name)
-  const argv = f.argv.slice(1)
-  expect(argv.join(' '), `${name}: argv must not hold a normalised placeholder`).to.not.match(/<[A-Z]+>/)
-  const r = os(sim, argv, f.env)
+  same(sim, name, os(sim, f.argv.slice(1), f.env))
+}
+
+async function replayAsync(sim: Sim, name: string): Promise<void> {
+  const f = readFixture(name)
+  same(sim, name, await osAsync(sim, f.argv.slice(1), f.env))
+}
+
+function same(sim: Sim, name: string, r: Run): void {
+  replayed.add(name)
+  const f = readFixture(name)
+  expect(f.argv.join(' '), `${name}: argv must not hold a normalised placeholder`).to.not.match(/<[A-Z]+>/)
   const got = {exitCode: r.code, stderr: normalizeReal(r.stderr, [sim.dir]), stdout: normalizeReal(r.stdout, [sim.dir])}
   expect(got, `${name} (${f.note})`).to.deep.equal({exitCode: f.exitCode, stderr: f.stderr, stdout: f.stdout})
 }
@@ -73,6 +99,11 @@ function reimport(sim: Sim): void {
 
 describe('simulator: 0.0.111 profile replays the real-gateway fixtures', function () {
   this.timeout(60_000)
+  const GROUPS = 6 // one test per capture group
+  let groupsRun = 0
+  afterEach(function () {
+    if (this.currentTest?.state === 'passed' && this.currentTest.title !== 'every real-gateway fixture was replayed') groupsRun++
+  })
   const sims: Sim[] = []
   const make = async () => {
     const s = await createSim({profile: 'modern', version: '0.0.111'})
@@ -130,7 +161,7 @@ describe('simulator: 0.0.111 profile replays the real-gateway fixtures', functio
     sim.control('gateway', 'rebuild')
     for (const c of ['rebuilt-status', 'rebuilt-sandbox-list']) replay(sim, c)
     reimport(sim)
-    for (const c of ['rebuilt-reimported-status', 'rebuilt-reimported-sandbox-list', 'rebuilt-reimported-sandbox-list-json', 'rebuilt-reimported-sandbox-get', 'rebuilt-reimported-sandbox-delete']) replay(sim, c)
+    for (const c of ['rebuilt-reimported-status', 'rebuilt-reimported-sandbox-list', 'rebuilt-reimported-sandbox-list-json', 'rebuilt-reimported-sandbox-get', 'rebuilt-reimported-sandbox-delete', 'rebuilt-reimported-inference-get']) replay(sim, c)
   })
 
   it('provider: create (env lookup, exists, missing variable, runtime credentials without a profile), get, list, update', async () => {
@@ -138,5 +169,33 @@ describe('simulator: 0.0.111 profile replays the real-gateway fixtures', functio
     for (const c of ['provider-create', 'provider-create-exists', 'provider-create-missing-env', 'provider-create-runtime-credentials', 'provider-get', 'provider-get-missing', 'provider-list']) replay(sim, c)
     for (const c of ['provider-update-credential', 'provider-update-config', 'provider-get-updated', 'provider-update-missing']) replay(sim, c)
     expect(JSON.stringify(sim.state())).to.not.contain(readFixture('provider-create').env.OPENAI_API_KEY) // values never stored
+  })
+
+  it('inference: set verifies the endpoint over HTTP (stub up: ok; closed port: the verification failure), --no-verify skips it; get', async () => {
+    const sim = await make()
+    const stub = await new OpenAiStub().start()
+    const closed = await freePort()
+    try {
+      const mk = (name: string, base: string) => expect(os(sim, ['provider', 'create', '--name', name, '--type', 'openai', '--credential', 'OPENAI_API_KEY', '--config', `OPENAI_BASE_URL=${base}`], TEST_CREDENTIAL).code).to.equal(0)
+      mk('stub', stub.url)
+      mk('closed', `http://127.0.0.1:${closed}/v1`)
+      replay(sim, 'inference-get-unset')
+      await replayAsync(sim, 'inference-set')
+      expect(stub.requests.map((r) => [r.method, r.url, JSON.parse(r.body)])).to.deep.equal([['POST', '/v1/chat/completions', {max_completion_tokens: 32, messages: [{content: 'ping', role: 'user'}], model: 'stub-model'}]])
+      for (const c of ['inference-get', 'inference-set-closed-port', 'inference-set-closed-port-no-verify', 'inference-get-no-verify', 'inference-set-missing-provider']) await replayAsync(sim, c)
+      expect(stub.requests).to.have.length(1)
+      // the stub going down turns the same verification into the connect failure
+      await stub.stop()
+      const down = await osAsync(sim, ['inference', 'set', '--provider', 'stub', '--model', 'stub-model'])
+      const words = (t: string) => stripAnsi(t).replaceAll(/\n {2}│ /g, '').replaceAll(/\s+/g, '') // miette's wrapping aside
+      expect([down.code, words(down.stderr)]).to.deep.equal([1, words(`Error:   × failed to verify inference endpoint for provider 'stub' and model 'stub-model' at '${stub.url}': failed to connect to ${stub.url}/chat/completions: error sending request for url (${stub.url}/chat/completions). Next steps: check that the service is running, confirm the base URL and protocol, and verify credentials, or retry with '--no-verify' if you want to skip verification`)])
+    } finally {
+      await stub.stop()
+    }
+  })
+
+  it('every real-gateway fixture was replayed', function () {
+    if (groupsRun < GROUPS) this.skip() // a --grep run
+    expect(fixtureNames().filter((n) => !replayed.has(n))).to.deep.equal([])
   })
 })

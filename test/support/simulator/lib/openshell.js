@@ -39,8 +39,8 @@ const COMMANDS = {
   'provider list': {flags: {'-o': OUT}, json: 'listJson', usage: 'provider list [OPTIONS]'},
   'provider get': {flags: {}, pos: [1, 1, '<NAME>'], when: (caps) => caps.calibrated, usage: 'provider get [OPTIONS] <NAME>'},
   'provider update': {flags: {'--from-existing': B, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--credential-expires-at': {value: true, multi: true}}, pos: [1, 1, '<NAME>'], when: (caps) => caps.calibrated, usage: 'provider update [OPTIONS] <NAME>'},
-  'inference set': {flags: {'--provider': {value: true, required: true}, '--model': {value: true, required: true}, '--no-verify': B, '--timeout': V}, usage: 'inference set --provider <PROVIDER> --model <MODEL>'},
-  'inference get': {flags: {}, usage: 'inference get'},
+  'inference set': {flags: {'--provider': {value: true, required: true}, '--model': {value: true, required: true}, '--no-verify': B, '--timeout': V, '--system': {value: false, when: 'calibrated'}}, usage: 'inference set [OPTIONS] --provider <PROVIDER> --model <MODEL>'},
+  'inference get': {flags: {'--system': {value: false, when: 'calibrated'}}, usage: 'inference get [OPTIONS]'},
   'policy set': {flags: {'--policy': {value: true, required: true}, '--wait': B, '--timeout': V}, pos: [1, 1, '<NAME>'], usage: 'policy set [OPTIONS] --policy <POLICY> <NAME>'},
   'policy get': {flags: {'--full': B}, pos: [1, 1, '<NAME>'], usage: 'policy get [OPTIONS] <NAME>'},
   'logs': {flags: {'-n': V, '--tail': B, '--since': V, '--level': V}, pos: [0, 1], usage: 'logs [OPTIONS] [NAME]'},
@@ -870,33 +870,107 @@ H['provider update'] = (ctx, p) => {
   out(ctx, `${ok(ctx)} Updated provider ${pr.name}`)
 }
 
+/** The endpoint `inference set` verifies: the provider's `*_BASE_URL` config (OPENAI_BASE_URL, …), if it has one. */
+function inferenceBase(provider) {
+  const entry = Object.entries(provider?.config || {}).find(([k, v]) => /_BASE_URL$/.test(k) && v)
+  return entry ? entry[1].trim() : null
+}
+/** The chat probe's URL: the real router sends `/v1/chat/completions` below a base that already ends in `/v1`. */
+const chatUrl = (base) => { const b = base.replace(/\/+$/, ''); return /\/v1$/.test(b) ? `${b}/chat/completions` : `${b}/v1/chat/completions` }
+const VERIFY_TIMEOUT_MS = 5000
+/**
+ * Real 0.0.111 `inference set` (without --no-verify): the gateway POSTs a one-token chat completion to the
+ * provider's endpoint first. The simulator really does it, before it takes its state lock, so a test's
+ * OpenAI-compatible stub being up or down decides the outcome. A provider without a base URL would be verified
+ * against its public default: the simulator never reaches out to the internet and takes it as verified.
+ */
+async function probeInference(base, model) {
+  const url = chatUrl(base)
+  const ctl = new AbortController()
+  const timer = setTimeout(() => ctl.abort(), VERIFY_TIMEOUT_MS)
+  try {
+    const res = await globalThis.fetch(url, {method: 'POST', signal: ctl.signal, headers: {'content-type': 'application/json'},
+      body: JSON.stringify({messages: [{role: 'user', content: 'ping'}], max_completion_tokens: 32, model})})
+    await res.arrayBuffer().catch(() => {})
+    return {base, url, status: res.status}
+  } catch (e) {
+    return {base, url, error: e && e.name === 'AbortError' ? 'timeout' : 'connect'}
+  } finally {
+    clearTimeout(timer)
+  }
+}
+const PRE = {}
+PRE['inference set'] = async (ctx, p) => {
+  if (!ctx.caps.calibrated || p.flags['--no-verify']) return {}
+  let server
+  try { server = connect(ctx, requireGateway(ctx)) } catch { return {} } // the handler reports it
+  const base = inferenceBase(server.providers[p.flags['--provider']])
+  return base ? {verification: await probeInference(base, p.flags['--model'])} : {}
+}
+/** The gateway's words for a failed verification (server inference.rs validation_failure; the CLI prints the bare message). */
+function verificationFailure(provider, model, v) {
+  const [details, next] = v.error === 'connect'
+    ? [`failed to connect to ${v.url}: error sending request for url (${v.url})`, 'check that the service is running, confirm the base URL and protocol, and verify credentials']
+    : v.error === 'timeout'
+      ? [`request to ${v.url} timed out`, 'check that the service is running, confirm the base URL and protocol, and verify credentials']
+      // (not observed) the HTTP status classes of validation_next_steps
+      : [`upstream returned HTTP ${v.status}`, v.status === 401 || v.status === 403 ? 'verify the provider API key and any required auth headers'
+        : v.status === 429 ? 'retry later or verify quota/limits on the upstream provider'
+          : v.status >= 500 ? 'check whether the endpoint is healthy and serving requests' : 'confirm the provider type, base URL, and model identifier']
+  return new CliError(`failed to verify inference endpoint for provider '${provider}' and model '${model}' at '${v.base}': ${details}. Next steps: ${next}, or retry with '--no-verify' if you want to skip verification`)
+}
 H['inference set'] = (ctx, p) => {
   const {style: s} = ctx
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const provider = p.flags['--provider']
-  if (!server.providers[provider]) throw new CliError(tonic('NotFound', `provider '${provider}' not found`, ctx.caps))
-  const version = (server.inference?.version || 0) + 1
-  server.inference = {provider, model: p.flags['--model'], version}
-  out(ctx, s.bold('Inference configured:')); out(ctx)
+  const model = p.flags['--model']
+  if (!ctx.caps.calibrated) {
+    if (!server.providers[provider]) throw new CliError(tonic('NotFound', `provider '${provider}' not found`, ctx.caps))
+    const version = (server.inference?.version || 0) + 1
+    server.inference = {provider, model, version}
+    out(ctx, s.bold('Inference configured:')); out(ctx)
+    out(ctx, `  ${s.dim('Provider:')} ${provider}`)
+    out(ctx, `  ${s.dim('Model:')} ${model}`)
+    out(ctx, `  ${s.dim('Version:')} ${version}`)
+    return
+  }
+  // real 0.0.111: the gateway's status message, bare
+  if (!server.providers[provider]) throw new CliError(`provider '${provider}' not found in workspace 'default'`)
+  const v = ctx.prepared?.verification
+  if (v && (v.error || v.status < 200 || v.status > 299)) throw verificationFailure(provider, model, v)
+  const key = p.flags['--system'] ? 'systemInference' : 'inference'
+  const timeout = Number(p.flags['--timeout'] || 0)
+  const version = (server[key]?.version || 0) + 1
+  server[key] = {provider, model, version, timeout}
+  out(ctx, ctx.title(p.flags['--system'] ? 'System inference configured:' : 'Inference configured:')); out(ctx)
+  out(ctx, `  ${s.dim('Workspace:')} default`)
+  out(ctx, `  ${s.dim('Route:')} ${p.flags['--system'] ? 'sandbox-system' : 'inference.local'}`)
   out(ctx, `  ${s.dim('Provider:')} ${provider}`)
-  out(ctx, `  ${s.dim('Model:')} ${p.flags['--model']}`)
+  out(ctx, `  ${s.dim('Model:')} ${model}`)
   out(ctx, `  ${s.dim('Version:')} ${version}`)
+  out(ctx, `  ${s.dim('Timeout:')} ${timeout > 0 ? `${timeout}s` : '60s (default)'}`)
+  if (v) {
+    out(ctx, `  ${s.dim('Validated Endpoints:')}`)
+    out(ctx, `    - ${v.url} (openai_chat_completions)`)
+  }
 }
-H['inference get'] = (ctx) => {
+H['inference get'] = (ctx, p) => {
   const {caps, style: s} = ctx
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const block = (title, route) => {
-    out(ctx, s.bold(title)); out(ctx)
-    if (!route) return out(ctx, '  Not configured')
-    if (caps.envelope) out(ctx, `  ${s.dim('Workspace:')} default`)
+    out(ctx, ctx.title(title)); out(ctx)
+    if (!route) return out(ctx, caps.calibrated ? `  ${s.dim('Not configured')}` : '  Not configured')
+    if (caps.envelope || caps.calibrated) out(ctx, `  ${s.dim('Workspace:')} default`)
     out(ctx, `  ${s.dim('Provider:')} ${route.provider}`)
     out(ctx, `  ${s.dim('Model:')} ${route.model}`)
     out(ctx, `  ${s.dim('Version:')} ${route.version}`)
+    if (caps.calibrated) out(ctx, `  ${s.dim('Timeout:')} ${route.timeout > 0 ? `${route.timeout}s` : '60s (default)'}`)
   }
+  if (p.flags['--system']) return block('System inference:', server.systemInference)
   block('Inference:', server.inference)
-  if (!caps.legacy) { out(ctx); block('System inference:', null) }
+  if (!caps.legacy) { out(ctx); block('System inference:', server.systemInference || null) }
 }
 
 H['policy set'] = (ctx, p) => {
@@ -1025,6 +1099,18 @@ function helpText(id) {
   return `Usage: openshell ${spec ? spec.usage : id + ' <COMMAND>'}\n`
 }
 
+/** Asynchronous work a command needs before the (synchronous, locked) handler runs: see PRE. */
+async function prepare(state, argv) {
+  try {
+    const ctx = makeCtx(state, argv, process.env)
+    if (ctx.pendingUsage) return {}
+    const parsed = parseCommand(ctx.rest, ctx.caps)
+    return !parsed.help && PRE[parsed.id] ? await PRE[parsed.id](ctx, parsed) : {}
+  } catch {
+    return {} // the handler reports usage and gateway errors itself
+  }
+}
+
 export async function main(argv) {
   let stateFile
   try { stateFile = C.statePath() } catch (e) {
@@ -1042,6 +1128,7 @@ export async function main(argv) {
   if (pre.latencyMs > 0) await C.sleep(pre.latencyMs)
   const fault = findFault(pre, argv)
   if (fault) { process.exitCode = await runFault(fault, argv); return }
+  const prepared = await prepare(pre, argv)
 
   let ctx
   try {
@@ -1050,6 +1137,7 @@ export async function main(argv) {
       const before = JSON.stringify(state)
       const c = makeCtx(state, argv, process.env)
       c.code = 0
+      c.prepared = prepared
       try {
         if (c.pendingUsage) throw c.pendingUsage
         if (c.rest.length === 1 && (c.rest[0] === '--version' || c.rest[0] === '-V')) { out(c, `openshell ${state.version}`); return c }
