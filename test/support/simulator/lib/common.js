@@ -40,6 +40,10 @@ export function capabilities(version) {
     modernTonic: ge('0.0.61'),      // code: '<description>', message: "..."
     authLine: ge('0.0.91'),         // Authentication: line in status
     workspace: ge('0.0.88'),        // --workspace global flag
+    // calibrated against the REAL 0.0.111 CLI + gateway (test/fixtures/openshell/0.0.111/real-gateway/): owo-colors
+    // ANSI, sorted JSON keys, the gateway's default policy, sandbox stop/start phase rules, the restart and trust
+    // rotation sweeps, provider get/update, inference verification. Older 0.0.x keep the earlier assumptions.
+    calibrated: ge('0.0.111') && !ge('0.1.0'),
     defaultPort: legacy ? LEGACY_PORT : MODERN_PORT,
   }
 }

@@ -5,11 +5,18 @@ import * as C from './common.js'
 const USAGE = `usage: openshell-sim <command>
   init --profile legacy|modern [--version X] [--gateway NAME] [--no-gateway] [--no-service-unit]
   gateway stop|start [--name N]
-  gateway restart [--delay-ms D] [--provisioning-ms P] [--name N]
+  gateway restart [--graceful] [--delay-ms D] [--provisioning-ms P] [--name N]
+                                    (down D ms, then sandboxes Provisioning P ms; --graceful (SIGTERM) and
+                                     every restart at 0.0.111: only sandboxes that should run (Ready,
+                                     Provisioning, Starting) go through Provisioning, Stopped and Error ones
+                                     stay as they are: the real gateway stops them on shutdown and its
+                                     start-up sweep starts them again)
   gateway rebuild [--name N]
   gateway rotate-ca [--other-dn] [--name N]
                                     (new CA, sandboxes kept: a pure trust rotation; the new CA has the same
-                                     DN (clients: BadSignature) or, with --other-dn, another one (UnknownIssuer))
+                                     DN (clients: BadSignature) or, with --other-dn, another one (UnknownIssuer);
+                                     at 0.0.111 running sandboxes turn Provisioning for good: their
+                                     supervisors hold the old CA and JWT key)
   gateway refuse on|off [--name N]
   gateway auth on|off [--name N]
   gateway add-other NAME [--activate]
@@ -23,6 +30,8 @@ const USAGE = `usage: openshell-sim <command>
   fault clear [PATTERN]
   log [--clear]
   show`
+/** Phases the real 0.0.111 gateway's start-up sweep starts again (compute/mod.rs sandbox_phase_should_be_running). */
+const SHOULD_RUN = ['Unspecified', 'Provisioning', 'Ready', 'Starting', 'Unknown']
 const PHASES = ['Unspecified', 'Provisioning', 'Ready', 'Error', 'Deleting', 'Unknown', 'Stopping', 'Stopped', 'Starting', 'Completed']
 
 class Usage extends Error {}
@@ -106,7 +115,7 @@ function gateway(args, env) {
       }, env)
     }
     case 'restart': {
-      const {flags} = parse(rest, {'--delay-ms': true, '--provisioning-ms': true, '--name': true})
+      const {flags} = parse(rest, {'--delay-ms': true, '--provisioning-ms': true, '--name': true, '--graceful': false})
       const delay = num(flags['--delay-ms'] ?? 0, '--delay-ms')
       const prov = num(flags['--provisioning-ms'] ?? 0, '--provisioning-ms')
       return C.mutate((st) => {
@@ -114,8 +123,14 @@ function gateway(args, env) {
         const now = Date.now()
         s.running = true
         s.upAt = now + delay
-        for (const sb of Object.values(s.sandboxes)) sb.readyAt = prov > 0 ? s.upAt + prov : 0
-        return `gateway '${s.name}' restarting: down ${delay} ms, sandboxes Provisioning ${prov} ms`
+        // real 0.0.111 (crash and graceful alike): the start-up sweep restarts what should run; the rest stays
+        const sweep = flags['--graceful'] || C.capabilities(st.version).calibrated
+        for (const sb of Object.values(s.sandboxes)) {
+          if (sweep && (!SHOULD_RUN.includes(sb.phase) || sb.oldCa)) continue // oldCa: never comes back (rotate-ca)
+          if (sweep && sb.phase !== 'Ready') { sb.phase = 'Ready' } // Provisioning/Starting: the sweep starts it
+          sb.readyAt = prov > 0 ? s.upAt + prov : 0
+        }
+        return `gateway '${s.name}' ${flags['--graceful'] ? 'gracefully ' : ''}restarting: down ${delay} ms, sandboxes Provisioning ${prov} ms`
       }, env)
     }
     case 'rebuild': {
@@ -137,6 +152,11 @@ function gateway(args, env) {
         s.caId = C.newCaId()
         s.caOtherDn = Boolean(flags['--other-dn'])
         if (st.localService && st.localService.endpoint === s.endpoint) C.writeLocalService(st, s, env)
+        // real 0.0.111: the restarted gateway starts the running sandboxes again, but their supervisors hold the
+        // old CA and a sandbox JWT signed by the old key: they never reconnect, the sandboxes stay Provisioning
+        if (C.capabilities(st.version).calibrated) {
+          for (const sb of Object.values(s.sandboxes)) if (SHOULD_RUN.includes(sb.phase)) Object.assign(sb, {phase: 'Provisioning', readyAt: 0, oldCa: true})
+        }
         return `gateway '${s.name}' rotated to CA ${s.caId} (${Object.keys(s.sandboxes).length} sandbox(es) kept)`
       }, env)
     }
@@ -197,6 +217,7 @@ function sandbox(args, env) {
       if (!s.sandboxes[name]) throw new C.SimFatal(`no sandbox '${name}' on '${s.name}'`)
       s.sandboxes[name].phase = phase
       s.sandboxes[name].readyAt = 0
+      delete s.sandboxes[name].oldCa
       return `sandbox '${name}' is ${phase}`
     }
     throw new Usage(`unknown sandbox command '${verb}'`)

@@ -1,9 +1,10 @@
 // The fake `openshell` CLI. Behaviour follows the version in the state (see common.capabilities).
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import {spawn} from 'node:child_process'
 import * as C from './common.js'
-import {miette, tonic, clapError, makeStyle, colorEnabled, toJson, toYaml, utcStamp, table} from './render.js'
+import {miette, tonic, clapError, makeStyle, colorEnabled, toJson, toYaml, utcStamp, table, styledTable} from './render.js'
 
 /** help: the message's further lines (hints); advice: miette's `help:` block. */
 class CliError { constructor(top, causes = [], {code = 1, help, advice, stdout = ''} = {}) { Object.assign(this, {top, causes, code, help, advice, stdout}) } }
@@ -32,12 +33,14 @@ const COMMANDS = {
   'sandbox list': {flags: {'-o': OUT, '--page-size': {value: true, when: 'envelope'}, '--page-token': {value: true, when: 'envelope'}, '--limit': {value: true, when: 'listOffset'}, '--offset': {value: true, when: 'listOffset'}, '--selector': V}, json: 'listJson', usage: 'sandbox list [OPTIONS]'},
   'sandbox delete': {flags: {'--all': B}, pos: [0, Infinity, '<NAME>...'], usage: 'sandbox delete [OPTIONS] <NAME>...'},
   'sandbox connect': {flags: {}, pos: [0, 1], usage: 'sandbox connect [NAME]'},
-  'sandbox start': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'sandbox start <NAME>'},
-  'sandbox stop': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'sandbox stop <NAME>'},
+  'sandbox start': {flags: {}, pos: [0, 1, '<NAME>'], usage: 'sandbox start [OPTIONS] [NAME]'},
+  'sandbox stop': {flags: {}, pos: [0, 1, '<NAME>'], usage: 'sandbox stop [OPTIONS] [NAME]'},
   'provider create': {flags: {'--name': {value: true, required: true}, '--type': {value: true, required: true}, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--runtime-credentials': B, '--from-existing': B}, usage: 'provider create --name <NAME> --type <TYPE> [OPTIONS]'},
   'provider list': {flags: {'-o': OUT}, json: 'listJson', usage: 'provider list [OPTIONS]'},
-  'inference set': {flags: {'--provider': {value: true, required: true}, '--model': {value: true, required: true}, '--no-verify': B, '--timeout': V}, usage: 'inference set --provider <PROVIDER> --model <MODEL>'},
-  'inference get': {flags: {}, usage: 'inference get'},
+  'provider get': {flags: {}, pos: [1, 1, '<NAME>'], when: (caps) => caps.calibrated, usage: 'provider get [OPTIONS] <NAME>'},
+  'provider update': {flags: {'--from-existing': B, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--credential-expires-at': {value: true, multi: true}}, pos: [1, 1, '<NAME>'], when: (caps) => caps.calibrated, usage: 'provider update [OPTIONS] <NAME>'},
+  'inference set': {flags: {'--provider': {value: true, required: true}, '--model': {value: true, required: true}, '--no-verify': B, '--timeout': V, '--system': {value: false, when: 'calibrated'}}, usage: 'inference set [OPTIONS] --provider <PROVIDER> --model <MODEL>'},
+  'inference get': {flags: {'--system': {value: false, when: 'calibrated'}}, usage: 'inference get [OPTIONS]'},
   'policy set': {flags: {'--policy': {value: true, required: true}, '--wait': B, '--timeout': V}, pos: [1, 1, '<NAME>'], usage: 'policy set [OPTIONS] --policy <POLICY> <NAME>'},
   'policy get': {flags: {'--full': B}, pos: [1, 1, '<NAME>'], usage: 'policy get [OPTIONS] <NAME>'},
   'logs': {flags: {'-n': V, '--tail': B, '--since': V, '--level': V}, pos: [0, 1], usage: 'logs [OPTIONS] [NAME]'},
@@ -129,11 +132,21 @@ function makeCtx(state, argv, env) {
   const caps = C.capabilities(version)
   let globals = {}, rest = [], pendingUsage = null
   try { ({globals, rest} = extractGlobals(argv, caps)) } catch (e) { pendingUsage = e }
-  const style = makeStyle(colorEnabled(caps, globals.color, env))
-  return {state, argv, env, caps, globals, rest, style, stdout: [], stderr: [], now: Date.now(), block: false, pendingUsage}
+  const style = makeStyle(colorEnabled(caps, globals.color, env), {fgReset: caps.calibrated})
+  // title: the block headings (`Sandbox:`, `Server Status`, …): bold cyan on the real 0.0.111, bold before
+  const title = caps.calibrated ? style.head : style.bold
+  return {state, argv, env, caps, globals, rest, style, title, stdout: [], stderr: [], now: Date.now(), block: false, pendingUsage}
 }
 const out = (ctx, s = '') => ctx.stdout.push(s + '\n')
 const err = (ctx, s = '') => ctx.stderr.push(s + '\n')
+/** The success mark: bold green on the real 0.0.111 (`ESC[1mESC[32m✓ESC[39mESC[0m`). */
+const ok = (ctx) => (ctx.caps.calibrated ? ctx.style.check() : ctx.style.green('✓'))
+const warnMark = (ctx) => (ctx.caps.calibrated ? ctx.style.bold(ctx.style.yellow('⚠')) : ctx.style.yellow('⚠'))
+/** Phase colours of the real 0.0.x tables (`sandbox list`): Ready green, Provisioning yellow, Error red, Deleting dim. */
+function phaseColour(ctx) {
+  const s = ctx.style
+  return (p) => (p === 'Ready' ? s.green(p) : p === 'Provisioning' ? s.yellow(p) : p === 'Error' ? s.red(p) : p === 'Deleting' ? s.dim(p) : p)
+}
 const nonEmpty = (v) => (v === undefined || v === null || v === '' ? undefined : v)
 
 function resolveGateway(ctx) {
@@ -229,8 +242,30 @@ function emit(ctx, value, output) {
   if (output === 'yaml') ctx.stdout.push(toYaml(value))
   else ctx.stdout.push(toJson(value, ctx.caps))
 }
+/** The policy every sandbox gets from the real 0.0.111 gateway when none is given (revision 1; `sandbox get`). */
+export const DEFAULT_POLICY = {
+  version: 1,
+  filesystem_policy: {include_workdir: true, read_only: ['/usr', '/lib', '/proc', '/dev/urandom', '/app', '/etc', '/var/log'], read_write: ['/tmp', '/dev/null']},
+  landlock: {compatibility: 'best_effort'},
+}
+const DEFAULT_POLICY_YAML = 'version: 1\nfilesystem_policy:\n  include_workdir: true\n  read_only:\n' + DEFAULT_POLICY.filesystem_policy.read_only.map((p) => `  - ${p}\n`).join('') +
+  '  read_write:\n' + DEFAULT_POLICY.filesystem_policy.read_write.map((p) => `  - ${p}\n`).join('') + 'landlock:\n  compatibility: best_effort\n'
+/** The sandbox's active policy: the one set with `policy set`/`--policy`, else (calibrated) the gateway default. */
+function policyOf(ctx, server, sb) {
+  return server.policies[sb.name] || (ctx.caps.calibrated ? {version: 1, content: DEFAULT_POLICY_YAML, status: 'Loaded', json: DEFAULT_POLICY} : null)
+}
+/** One YAML line as the real CLI prints it (print_yaml_line): `- ` and keys with their colon dimmed. */
+function yamlLine(s, line) {
+  const indent = /^ */.exec(line)[0]
+  const t = line.slice(indent.length)
+  if (t.startsWith('- ')) return `${indent}${s.dim('- ')}${t.slice(2)}`
+  const c = t.indexOf(':')
+  if (c < 0) return line
+  const after = t.slice(c + 1)
+  return `${indent}${s.dim(t.slice(0, c))}${s.dim(':')}${after.startsWith(' ') ? ' ' + after.slice(1) : after}`
+}
 function sandboxJson(ctx, server, sb) {
-  const policy = server.policies[sb.name]
+  const policy = policyOf(ctx, server, sb)
   return {
     id: sb.id, name: sb.name, workspace: 'default', labels: sb.labels || {}, annotations: {},
     resource_version: sb.resourceVersion || 1, created_at: utcStamp(sb.createdAt), phase: C.effectivePhase(sb, ctx.now),
@@ -246,13 +281,14 @@ H['status'] = (ctx, p) => {
   const gw = resolveGateway(ctx)
   if (!gw || gw.unknown || gw.missing) {
     if (p.output !== 'table') return emit(ctx, {status: 'not_configured'}, p.output)
-    out(ctx, s.bold('Gateway Status')); out(ctx)
+    out(ctx, ctx.title('Gateway Status')); out(ctx)
     out(ctx, `  ${s.dim('Status:')} No gateway configured.`); out(ctx)
-    out(ctx, noGatewayHint(caps))
+    // real 0.0.111: the command is dimmed
+    out(ctx, caps.calibrated ? noGatewayHint(caps).replace(/: (.*)$/, (_, c) => `: ${s.dim(c)}`) : noGatewayHint(caps))
     return
   }
   const header = () => {
-    out(ctx, s.bold('Server Status')); out(ctx)
+    out(ctx, ctx.title('Server Status')); out(ctx)
     out(ctx, `  ${s.dim('Gateway:')} ${gw.name}`)
     out(ctx, `  ${s.dim('Server:')} ${gw.endpoint}`)
   }
@@ -268,7 +304,8 @@ H['status'] = (ctx, p) => {
   }
   if (!caps.legacy) header()
   out(ctx, `  ${s.dim('Status:')} ${s.green('Connected')}`)
-  if (caps.authLine) out(ctx, `  ${s.dim('Authentication:')} ${authFailed ? `Failed (${authFailed})` : 'Authenticated (mTLS transport)'}`)
+  const authed = caps.calibrated ? `${s.green('Authenticated')} (mTLS transport)` : 'Authenticated (mTLS transport)'
+  if (caps.authLine) out(ctx, `  ${s.dim('Authentication:')} ${authFailed ? `Failed (${authFailed})` : authed}`)
   out(ctx, `  ${s.dim('Version:')} ${server.version}`)
 }
 
@@ -316,13 +353,13 @@ H['gateway select'] = (ctx, p) => {
     throw new CliError(`No gateway metadata found for '${name}'.`, [], {help})
   }
   C.writeActive(name, ctx.env)
-  err(ctx, `${ctx.style.green('✓')} Active gateway set to '${name}'`)
+  err(ctx, `${ok(ctx)} Active gateway set to '${name}'`)
   const envGw = nonEmpty(ctx.env.OPENSHELL_GATEWAY)
   if (ctx.caps.legacy) return // real 0.0.26 says nothing about an OPENSHELL_GATEWAY override
   if (envGw && modern) {
-    err(ctx, `${ctx.style.yellow('⚠')} OPENSHELL_GATEWAY=${envGw} is set and will override this selection.`)
+    err(ctx, `${warnMark(ctx)} OPENSHELL_GATEWAY=${envGw} is set and will override this selection.`)
     err(ctx, `  Unset it or run: export OPENSHELL_GATEWAY=${name}`)
-  } else if (envGw) err(ctx, `${ctx.style.yellow('⚠')} OPENSHELL_GATEWAY is set to '${envGw}'; it overrides the active gateway until it is unset`)
+  } else if (envGw) err(ctx, `${warnMark(ctx)} OPENSHELL_GATEWAY is set to '${envGw}'; it overrides the active gateway until it is unset`)
 }
 
 H['gateway list'] = (ctx, p) => {
@@ -338,7 +375,7 @@ H['gateway list'] = (ctx, p) => {
 
 // 0.1.x (reference texts; no real 0.1.x CLI to compare with)
 function gatewayAddRef(ctx, p) {
-  const {env, state, style: s} = ctx
+  const {env, state} = ctx
   const endpoint = p.pos[0]
   if (!/^https?:\/\//.test(endpoint)) throw new CliError(`invalid gateway endpoint '${endpoint}'`, ['expected a URL such as https://127.0.0.1:17670'])
   const name = p.flags['--name'] || (p.flags['--local'] ? 'openshell' : new URL(endpoint).hostname.replace(/[^A-Za-z0-9._-]/g, '_'))
@@ -352,8 +389,8 @@ function gatewayAddRef(ctx, p) {
   C.writeRegistration({name, endpoint, port: 0}, env)
   if (p.flags['--local']) C.copyLocalBundleToMtls(C.localTlsDir(env), path.join(C.gatewayDir(name, env), 'mtls'))
   C.writeActive(name, env)
-  err(ctx, `${s.green('✓')} Gateway '${name}' added and set as active`)
-  if (!C.serverAccepting(state.servers[endpoint], ctx.now)) err(ctx, `${s.yellow('⚠')} Gateway is not reachable at ${endpoint}: ${REFUSED}`)
+  err(ctx, `${ok(ctx)} Gateway '${name}' added and set as active`)
+  if (!C.serverAccepting(state.servers[endpoint], ctx.now)) err(ctx, `${warnMark(ctx)} Gateway is not reachable at ${endpoint}: ${REFUSED}`)
 }
 
 function gatewayRemoveRef(ctx, p) {
@@ -361,7 +398,7 @@ function gatewayRemoveRef(ctx, p) {
   if (!C.readMetadata(name, ctx.env)) throw new CliError(`No gateway metadata found for '${name}'.`)
   C.removeRegistration(name, ctx.env)
   if (C.readActive(ctx.env) === name) C.clearActive(ctx.env)
-  err(ctx, `${ctx.style.green('✓')} Gateway '${name}' removed`)
+  err(ctx, `${ok(ctx)} Gateway '${name}' removed`)
 }
 
 // ---------- Docker, as the legacy CLIs (<= 0.0.36) drive it themselves ----------
@@ -412,10 +449,10 @@ function gatewayAddLegacy(ctx, p) {
     C.writeRegistration({name, endpoint, port: 0, exact: true, caId: server.caId}, env)
   } else C.writeRegistration({name, endpoint, port: 0, exact: true, isRemote: cloud, authMode: cloud ? 'cloudflare_jwt' : 'mtls'}, env)
   C.writeActive(name, env)
-  err(ctx, `${s.green('✓')} Gateway '${name}' added and set as active`)
+  err(ctx, `${ok(ctx)} Gateway '${name}' added and set as active`)
   err(ctx, `  ${s.dim('Endpoint:')} ${endpoint}`)
   err(ctx, `  ${s.dim('Type:')} ${cloud ? 'cloud' : 'local'}`)
-  if (p.flags['--local']) err(ctx, `${s.green('✓')} TLS certificates extracted`)
+  if (p.flags['--local']) err(ctx, `${ok(ctx)} TLS certificates extracted`)
   if (!cloud) return
   const code = `${randomCode(3)}-${randomCode(4)}`
   err(ctx)
@@ -458,15 +495,15 @@ H['gateway add'] = (ctx, p) => {
     }
   }
   if (p.flags['--local'] && !C.serverAccepting(state.servers[endpoint], ctx.now)) {
-    err(ctx, `${s.yellow('⚠')} Gateway is not reachable at ${endpoint}. Verify the gateway is running.`)
+    err(ctx, `${warnMark(ctx)} Gateway is not reachable at ${endpoint}. Verify the gateway is running.`)
   }
   C.writeRegistration({name, endpoint, port: 0, exact, isRemote: cloud, authMode: cloud ? 'cloudflare_jwt' : 'mtls'}, env)
   if (useBundle) C.copyLocalBundleToMtls(C.localTlsDir(env), mtls)
   C.writeActive(name, env)
-  err(ctx, `${s.green('✓')} Gateway '${name}' added and set as active`)
+  err(ctx, `${ok(ctx)} Gateway '${name}' added and set as active`)
   err(ctx, `  ${s.dim('Endpoint:')} ${endpoint}`)
   err(ctx, `  ${s.dim('Type:')} ${cloud ? 'cloud' : p.flags['--remote'] ? 'remote' : 'local'}`)
-  if (p.flags['--local'] || p.flags['--remote']) err(ctx, `${s.green('✓')} TLS certificates present`)
+  if (p.flags['--local'] || p.flags['--remote']) err(ctx, `${ok(ctx)} TLS certificates present`)
   if (cloud) {
     err(ctx)
     if (nonEmpty(env.OPENSHELL_NO_BROWSER)) {
@@ -490,14 +527,14 @@ H['gateway remove'] = (ctx, p) => {
   // real 0.0.111: metadata.json and active_gateway go; mtls/ and last_sandbox stay
   C.removeMetadata(name, ctx.env)
   if (C.readActive(ctx.env) === name) C.clearActive(ctx.env)
-  err(ctx, `${ctx.style.green('✓')} Gateway registration '${name}' removed.`)
+  err(ctx, `${ok(ctx)} Gateway registration '${name}' removed.`)
 }
 
 H['gateway login'] = (ctx) => {
   const gw = requireGateway(ctx)
   const server = ctx.state.servers[gw.endpoint]
   if (server) server.authRequired = false
-  err(ctx, `${ctx.style.green('✓')} Logged in to gateway '${gw.name}'`)
+  err(ctx, `${ok(ctx)} Logged in to gateway '${gw.name}'`)
 }
 
 H['gateway start'] = (ctx, p) => {
@@ -522,7 +559,7 @@ H['gateway start'] = (ctx, p) => {
   C.writeRegistration({name, endpoint, port, caId: server.caId}, env) // re-sync mtls from the server's current CA
   C.writeActive(name, env)
   if (!C.serverAccepting(server, ctx.now)) throw new CliError(`gateway '${name}' did not become healthy`, ['transport error', 'tcp connect error', REFUSED], {help: `Check the gateway logs: docker logs openshell-cluster-${name}`})
-  out(ctx, `${s.green('✓')} Gateway ready`); out(ctx)
+  out(ctx, `${ok(ctx)} Gateway ready`); out(ctx)
   out(ctx, `  ${s.dim('Name:')} ${name}`)
   out(ctx, `  ${s.dim('Endpoint:')} ${endpoint}`)
 }
@@ -539,7 +576,7 @@ H['gateway stop'] = (ctx, p) => {
   const gw = legacyTarget(ctx, p)
   const server = ctx.state.servers[gw.endpoint]
   if (server) server.running = false
-  err(ctx, `${ctx.style.green('✓')} Gateway '${gw.name}' stopped`)
+  err(ctx, `${ok(ctx)} Gateway '${gw.name}' stopped`)
 }
 H['gateway destroy'] = (ctx, p) => {
   if (ctx.state.runtimeDown) {
@@ -550,7 +587,7 @@ H['gateway destroy'] = (ctx, p) => {
   delete ctx.state.servers[gw.endpoint]
   C.removeRegistration(gw.name, ctx.env)
   if (C.readActive(ctx.env) === gw.name) C.clearActive(ctx.env)
-  err(ctx, `${ctx.style.green('✓')} Gateway '${gw.name}' destroyed`)
+  err(ctx, `${ok(ctx)} Gateway '${gw.name}' destroyed`)
 }
 
 const NAME_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
@@ -578,9 +615,9 @@ H['sandbox create'] = (ctx, p) => {
     return emit(ctx, {...sandboxJson(ctx, server, sb), policy_source: 'sandbox'}, p.output)
   }
   if (real00(caps)) out(ctx) // real 0.0.111 starts with a blank line
-  out(ctx, real00(caps) ? `${ctx.style.bold('Created sandbox:')} ${ctx.style.bold(name)}` : `Created sandbox: ${name}`)
+  out(ctx, real00(caps) ? `${ctx.title('Created sandbox:')} ${ctx.style.bold(name)}` : `Created sandbox: ${name}`)
   if (real00(caps)) out(ctx)
-  out(ctx, '  [0.0s] Requesting compute...')
+  out(ctx, `  ${caps.calibrated ? ctx.style.dim('[0.0s]') : '[0.0s]'} Requesting compute...`)
 }
 
 H['sandbox get'] = (ctx, p) => {
@@ -588,9 +625,9 @@ H['sandbox get'] = (ctx, p) => {
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const sb = getSandbox(ctx, server, lastSandbox(ctx, gw, p.pos[0]))
-  const policy = server.policies[sb.name]
-  if (p.output !== 'table') return emit(ctx, {...sandboxJson(ctx, server, sb), policy_source: 'sandbox', revision: policy ? policy.version : null, policy: policy ? {raw: policy.content} : null}, p.output)
-  out(ctx, s.bold('Sandbox:')); out(ctx)
+  const policy = policyOf(ctx, server, sb)
+  if (p.output !== 'table') return emit(ctx, {...sandboxJson(ctx, server, sb), policy_source: 'sandbox', revision: policy ? policy.version : null, policy: policy ? policy.json || {raw: policy.content} : null}, p.output)
+  out(ctx, ctx.title('Sandbox:')); out(ctx)
   out(ctx, `  ${s.dim('Id:')} ${sb.id}`)
   out(ctx, `  ${s.dim('Name:')} ${sb.name}`)
   if (caps.legacy) out(ctx, `  ${s.dim('Namespace:')} openshell`)
@@ -606,9 +643,9 @@ H['sandbox get'] = (ctx, p) => {
     if (policy) out(ctx, `  ${s.dim('Revision:')} ${policy.version}`)
   }
   if (policy && real00(caps)) {
-    // real 0.0.111: `Policy:`, a blank line, the YAML indented by two
-    out(ctx); out(ctx, s.bold('Policy:')); out(ctx)
-    for (const l of policy.content.replace(/\n+$/, '').split('\n')) out(ctx, l ? `  ${l}` : '')
+    // real 0.0.111: `Policy:`, a blank line, the YAML indented by two (keys, colons and `- ` dimmed)
+    out(ctx); out(ctx, ctx.title('Policy:')); out(ctx)
+    for (const l of policy.content.replace(/\n+$/, '').split('\n')) out(ctx, l ? `  ${caps.calibrated ? yamlLine(s, l) : l}` : '')
   } else if (policy) { out(ctx); out(ctx, s.bold('Policy:')); ctx.stdout.push(policy.content.endsWith('\n') ? policy.content : policy.content + '\n') }
 }
 
@@ -655,15 +692,19 @@ H['sandbox list'] = (ctx, p) => {
   else {
     const headers = caps.legacy ? ['NAME', 'NAMESPACE', 'CREATED', 'PHASE'] : ['NAME', 'CREATED', 'PHASE']
     const rows = page.map((sb) => caps.legacy ? [sb.name, 'openshell', utcStamp(sb.createdAt), C.effectivePhase(sb, ctx.now)] : [sb.name, utcStamp(sb.createdAt), C.effectivePhase(sb, ctx.now)])
-    const lines = table(headers, rows, {minWidths: [4]})
-    out(ctx, s.bold(lines[0]))
-    for (const l of lines.slice(1)) out(ctx, l)
+    if (caps.calibrated) {
+      for (const l of styledTable(headers, rows, s, {minWidths: [4], colour: {[headers.length - 1]: phaseColour(ctx)}})) out(ctx, l)
+    } else {
+      const lines = table(headers, rows, {minWidths: [4]})
+      out(ctx, s.bold(lines[0]))
+      for (const l of lines.slice(1)) out(ctx, l)
+    }
   }
   if (next) err(ctx, `Next page token: ${next}`)
 }
 
 H['sandbox delete'] = (ctx, p) => {
-  const {caps, style: s} = ctx
+  const {caps} = ctx
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const names = p.flags['--all'] ? Object.keys(server.sandboxes).sort() : p.pos
@@ -673,8 +714,8 @@ H['sandbox delete'] = (ctx, p) => {
       delete server.sandboxes[name]
       delete server.policies[name]
       ctx.state.forwards = (ctx.state.forwards || []).filter((f) => f.sandbox !== name)
-      out(ctx, `${s.green('✓')} Deleted sandbox ${name}`)
-    } else if (caps.envelope) out(ctx, `${s.green('✓')} Sandbox ${name} already deleted`)
+      out(ctx, `${ok(ctx)} Deleted sandbox ${name}`)
+    } else if (caps.envelope) out(ctx, `${ok(ctx)} Sandbox ${name} already deleted`)
     else throw notFound(ctx)
   }
 }
@@ -690,89 +731,261 @@ H['sandbox connect'] = (ctx, p) => {
   out(ctx, `Connected to ${sb.name} (simulated)`)
 }
 
+/**
+ * Real 0.0.111 (server compute/mod.rs stop_sandbox/start_sandbox): stop is accepted from Ready (→ Stopped) and is a
+ * no-op on a Stopped sandbox; start is accepted from Stopped (→ Ready) and is a no-op on a Ready one; any other
+ * phase is refused with FailedPrecondition `sandbox must be Ready to stop|Stopped to start (current phase: P)`.
+ * The CLI prints `✓ Stopped|Started sandbox NAME` on stdout.
+ */
+function stopStart(ctx, p, stop) {
+  const name = p.pos[0]
+  if (stop && name) {
+    // the CLI first stops its local port forwards to the sandbox (stderr), before it even connects
+    const fw = ctx.state.forwards || []
+    for (const f of fw.filter((x) => x.sandbox === name)) err(ctx, `${ok(ctx)} Stopped forward of port ${f.port} for sandbox ${name}`)
+    ctx.state.forwards = fw.filter((x) => x.sandbox !== name)
+  }
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const sb = getSandbox(ctx, server, lastSandbox(ctx, gw, p.pos[0]))
+  const phase = C.effectivePhase(sb, ctx.now)
+  const [from, to, busy] = stop ? ['Ready', 'Stopped', 'Stopping'] : ['Stopped', 'Ready', 'Starting']
+  if (phase !== to) {
+    if (phase !== from && phase !== busy) throw new CliError(tonic('FailedPrecondition', `sandbox must be ${from} to ${stop ? 'stop' : 'start'} (current phase: ${phase})`, ctx.caps))
+    sb.phase = to
+    sb.readyAt = 0
+    sb.resourceVersion = (sb.resourceVersion || 1) + 2 // through Stopping/Starting
+  }
+  out(ctx, `${ok(ctx)} ${stop ? 'Stopped' : 'Started'} sandbox ${sb.name}`)
+}
+
 H['sandbox start'] = (ctx, p) => {
+  if (ctx.caps.calibrated) return stopStart(ctx, p, false)
+  if (!p.pos[0]) throw new UsageError('the following required arguments were not provided:\n  <NAME>', 'openshell sandbox start <NAME>')
   const gw = requireGateway(ctx)
   const sb = getSandbox(ctx, connect(ctx, gw), p.pos[0])
   if (sb.phase !== 'Error') sb.phase = 'Ready'
   sb.resourceVersion = (sb.resourceVersion || 1) + 1
-  out(ctx, `${ctx.style.green('✓')} Sandbox ${sb.name} started`)
+  out(ctx, `${ok(ctx)} Sandbox ${sb.name} started`)
 }
 H['sandbox stop'] = (ctx, p) => {
+  if (ctx.caps.calibrated) return stopStart(ctx, p, true)
+  if (!p.pos[0]) throw new UsageError('the following required arguments were not provided:\n  <NAME>', 'openshell sandbox stop <NAME>')
   const gw = requireGateway(ctx)
   const sb = getSandbox(ctx, connect(ctx, gw), p.pos[0])
   if (sb.phase !== 'Error') sb.phase = 'Stopped'
   sb.resourceVersion = (sb.resourceVersion || 1) + 1
-  out(ctx, `${ctx.style.green('✓')} Sandbox ${sb.name} stopped`)
+  out(ctx, `${ok(ctx)} Sandbox ${sb.name} stopped`)
 }
 
+/** `--credential KEY[=VALUE]`: the keys; a bare KEY is looked up in the environment (values are never stored). */
+function credentialKeys(ctx, list) {
+  const keys = []
+  let inArgv = false
+  for (const c of list || []) {
+    const eq = c.indexOf('=')
+    if (eq > 0) { keys.push(c.slice(0, eq)); inArgv = true; continue } // value given in argv: never stored
+    if (!nonEmpty(ctx.env[c])) {
+      // real 0.0.111 (parse_credential_pairs), before any RPC
+      if (ctx.caps.calibrated) throw new CliError(`--credential ${c} requires local env var '${c}' to be set to a non-empty value`)
+      throw new CliError(`credential '${c}' was not found in the environment`, [], {help: `export ${c}=… before running this command`})
+    }
+    keys.push(c)
+  }
+  return {keys, inArgv}
+}
+/** `--config KEY=VALUE` (config is not secret: the simulator keeps the values, e.g. OPENAI_BASE_URL for inference). */
+function configPairs(list) {
+  return Object.fromEntries((list || []).map((kv) => { const eq = kv.indexOf('='); return eq > 0 ? [kv.slice(0, eq), kv.slice(eq + 1)] : [kv, ''] }))
+}
 H['provider create'] = (ctx, p) => {
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const name = p.flags['--name']
-  if (server.providers[name]) throw new CliError(tonic('AlreadyExists', 'provider already exists', ctx.caps))
-  const keys = []
-  let inArgv = false
-  for (const c of p.flags['--credential'] || []) {
-    const eq = c.indexOf('=')
-    if (eq > 0) { keys.push(c.slice(0, eq)); inArgv = true; continue } // value given in argv: never stored
-    if (!nonEmpty(ctx.env[c])) throw new CliError(`credential '${c}' was not found in the environment`, [], {help: `export ${c}=… before running this command`})
-    keys.push(c)
+  const type = p.flags['--type']
+  if (ctx.caps.calibrated) {
+    if (p.flags['--runtime-credentials'] && p.flags['--credential']) throw new CliError('--runtime-credentials cannot be combined with --credential')
+    const {keys, inArgv} = credentialKeys(ctx, p.flags['--credential'])
+    // real 0.0.111 gateway: no provider profiles, so runtime credentials (providers v2 discovery) are refused
+    if (p.flags['--runtime-credentials']) throw new CliError(`provider profile '${type}' not found; providers v2 discovery requires a provider profile`)
+    if (server.providers[name]) throw new CliError(tonic('AlreadyExists', 'provider already exists', ctx.caps))
+    server.providers[name] = {id: crypto.randomUUID(), name, type, credentialKeys: [...new Set(keys)].sort(), credentialFromArgv: inArgv, config: configPairs(p.flags['--config']), resourceVersion: 1}
+    return out(ctx, `${ok(ctx)} Created provider ${name}`)
   }
-  server.providers[name] = {name, type: p.flags['--type'], credentialKeys: keys, credentialFromArgv: inArgv}
-  out(ctx, `${ctx.style.green('✓')} Created provider ${name}`)
+  if (server.providers[name]) throw new CliError(tonic('AlreadyExists', 'provider already exists', ctx.caps))
+  const {keys, inArgv} = credentialKeys(ctx, p.flags['--credential'])
+  server.providers[name] = {name, type, credentialKeys: keys, credentialFromArgv: inArgv, config: configPairs(p.flags['--config'])}
+  out(ctx, `${ok(ctx)} Created provider ${name}`)
 }
 H['provider list'] = (ctx, p) => {
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
-  const items = Object.values(server.providers).sort((a, b) => a.name.localeCompare(b.name)).map((pr) => ({name: pr.name, type: pr.type, credential_keys: pr.credentialKeys}))
+  const providers = Object.values(server.providers).sort((a, b) => a.name.localeCompare(b.name))
+  const items = providers.map((pr) => ({name: pr.name, type: pr.type, credential_keys: pr.credentialKeys}))
   if (p.output !== 'table') return emit(ctx, items, p.output)
   if (items.length === 0) return out(ctx, 'No providers found.')
+  if (ctx.caps.calibrated) {
+    // real 0.0.111: counts, not keys; CREDENTIAL_KEYS is a fixed 16-wide column
+    const rows = providers.map((pr) => [pr.name, pr.type, pr.credentialKeys.length, Object.keys(pr.config || {}).length])
+    for (const l of styledTable(['NAME', 'TYPE', 'CREDENTIAL_KEYS', 'CONFIG_KEYS'], rows, ctx.style, {minWidths: [4, 4, 16]})) out(ctx, l)
+    return
+  }
   for (const l of table(['NAME', 'TYPE', 'CREDENTIALS'], items.map((i) => [i.name, i.type, i.credential_keys.join(',')]))) out(ctx, l)
 }
+function getProvider(ctx, server, name) {
+  const pr = server.providers[name]
+  if (!pr) throw new CliError(tonic('NotFound', 'provider not found', ctx.caps))
+  return pr
+}
+H['provider get'] = (ctx, p) => {
+  const {style: s} = ctx
+  const gw = requireGateway(ctx)
+  const pr = getProvider(ctx, connect(ctx, gw), p.pos[0])
+  const list = (keys) => (keys.length ? keys.join(', ') : '<none>')
+  out(ctx, ctx.title('Provider:')); out(ctx)
+  out(ctx, `  ${s.dim('Id:')} ${pr.id || crypto.randomUUID()}`)
+  out(ctx, `  ${s.dim('Name:')} ${pr.name}`)
+  out(ctx, `  ${s.dim('Type:')} ${pr.type}`)
+  out(ctx, `  ${s.dim('Resource version:')} ${pr.resourceVersion || 1}`)
+  out(ctx, `  ${s.dim('Credential keys:')} ${list(pr.credentialKeys)}`)
+  out(ctx, `  ${s.dim('Config keys:')} ${list(Object.keys(pr.config || {}))}`)
+}
+/** Real 0.0.111: merges credentials and config into the provider; `✓ Updated provider NAME` on stdout. */
+H['provider update'] = (ctx, p) => {
+  const gw = requireGateway(ctx)
+  if (p.flags['--from-existing'] && p.flags['--credential']) throw new CliError('--from-existing cannot be combined with --credential')
+  const server = connect(ctx, gw)
+  const {keys, inArgv} = credentialKeys(ctx, p.flags['--credential'])
+  const pr = getProvider(ctx, server, p.pos[0])
+  if (p.flags['--from-existing']) {
+    // (not observed) the type's usual variable, as discovery would find it locally
+    const key = `${String(pr.type).toUpperCase().replaceAll('-', '_')}_API_KEY`
+    if (!nonEmpty(ctx.env[key])) throw new CliError(`no existing local credentials/config found for provider type '${pr.type}'`)
+    keys.push(key)
+  }
+  pr.credentialKeys = [...new Set([...(pr.credentialKeys || []), ...keys])].sort()
+  pr.credentialFromArgv = Boolean(pr.credentialFromArgv || inArgv)
+  pr.config = {...pr.config, ...configPairs(p.flags['--config'])}
+  pr.resourceVersion = (pr.resourceVersion || 1) + 1
+  out(ctx, `${ok(ctx)} Updated provider ${pr.name}`)
+}
 
+/** The endpoint `inference set` verifies: the provider's `*_BASE_URL` config (OPENAI_BASE_URL, …), if it has one. */
+function inferenceBase(provider) {
+  const entry = Object.entries(provider?.config || {}).find(([k, v]) => /_BASE_URL$/.test(k) && v)
+  return entry ? entry[1].trim() : null
+}
+/** The chat probe's URL: the real router sends `/v1/chat/completions` below a base that already ends in `/v1`. */
+const chatUrl = (base) => { const b = base.replace(/\/+$/, ''); return /\/v1$/.test(b) ? `${b}/chat/completions` : `${b}/v1/chat/completions` }
+const VERIFY_TIMEOUT_MS = 5000
+/**
+ * Real 0.0.111 `inference set` (without --no-verify): the gateway POSTs a one-token chat completion to the
+ * provider's endpoint first. The simulator really does it, before it takes its state lock, so a test's
+ * OpenAI-compatible stub being up or down decides the outcome. A provider without a base URL would be verified
+ * against its public default: the simulator never reaches out to the internet and takes it as verified.
+ */
+async function probeInference(base, model) {
+  const url = chatUrl(base)
+  const ctl = new AbortController()
+  const timer = setTimeout(() => ctl.abort(), VERIFY_TIMEOUT_MS)
+  try {
+    const res = await globalThis.fetch(url, {method: 'POST', signal: ctl.signal, headers: {'content-type': 'application/json'},
+      body: JSON.stringify({messages: [{role: 'user', content: 'ping'}], max_completion_tokens: 32, model})})
+    await res.arrayBuffer().catch(() => {})
+    return {base, url, status: res.status}
+  } catch (e) {
+    return {base, url, error: e && e.name === 'AbortError' ? 'timeout' : 'connect'}
+  } finally {
+    clearTimeout(timer)
+  }
+}
+const PRE = {}
+PRE['inference set'] = async (ctx, p) => {
+  if (!ctx.caps.calibrated || p.flags['--no-verify']) return {}
+  let server
+  try { server = connect(ctx, requireGateway(ctx)) } catch { return {} } // the handler reports it
+  const base = inferenceBase(server.providers[p.flags['--provider']])
+  return base ? {verification: await probeInference(base, p.flags['--model'])} : {}
+}
+/** The gateway's words for a failed verification (server inference.rs validation_failure; the CLI prints the bare message). */
+function verificationFailure(provider, model, v) {
+  const [details, next] = v.error === 'connect'
+    ? [`failed to connect to ${v.url}: error sending request for url (${v.url})`, 'check that the service is running, confirm the base URL and protocol, and verify credentials']
+    : v.error === 'timeout'
+      ? [`request to ${v.url} timed out`, 'check that the service is running, confirm the base URL and protocol, and verify credentials']
+      // (not observed) the HTTP status classes of validation_next_steps
+      : [`upstream returned HTTP ${v.status}`, v.status === 401 || v.status === 403 ? 'verify the provider API key and any required auth headers'
+        : v.status === 429 ? 'retry later or verify quota/limits on the upstream provider'
+          : v.status >= 500 ? 'check whether the endpoint is healthy and serving requests' : 'confirm the provider type, base URL, and model identifier']
+  return new CliError(`failed to verify inference endpoint for provider '${provider}' and model '${model}' at '${v.base}': ${details}. Next steps: ${next}, or retry with '--no-verify' if you want to skip verification`)
+}
 H['inference set'] = (ctx, p) => {
   const {style: s} = ctx
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const provider = p.flags['--provider']
-  if (!server.providers[provider]) throw new CliError(tonic('NotFound', `provider '${provider}' not found`, ctx.caps))
-  const version = (server.inference?.version || 0) + 1
-  server.inference = {provider, model: p.flags['--model'], version}
-  out(ctx, s.bold('Inference configured:')); out(ctx)
+  const model = p.flags['--model']
+  if (!ctx.caps.calibrated) {
+    if (!server.providers[provider]) throw new CliError(tonic('NotFound', `provider '${provider}' not found`, ctx.caps))
+    const version = (server.inference?.version || 0) + 1
+    server.inference = {provider, model, version}
+    out(ctx, s.bold('Inference configured:')); out(ctx)
+    out(ctx, `  ${s.dim('Provider:')} ${provider}`)
+    out(ctx, `  ${s.dim('Model:')} ${model}`)
+    out(ctx, `  ${s.dim('Version:')} ${version}`)
+    return
+  }
+  // real 0.0.111: the gateway's status message, bare
+  if (!server.providers[provider]) throw new CliError(`provider '${provider}' not found in workspace 'default'`)
+  const v = ctx.prepared?.verification
+  if (v && (v.error || v.status < 200 || v.status > 299)) throw verificationFailure(provider, model, v)
+  const key = p.flags['--system'] ? 'systemInference' : 'inference'
+  const timeout = Number(p.flags['--timeout'] || 0)
+  const version = (server[key]?.version || 0) + 1
+  server[key] = {provider, model, version, timeout}
+  out(ctx, ctx.title(p.flags['--system'] ? 'System inference configured:' : 'Inference configured:')); out(ctx)
+  out(ctx, `  ${s.dim('Workspace:')} default`)
+  out(ctx, `  ${s.dim('Route:')} ${p.flags['--system'] ? 'sandbox-system' : 'inference.local'}`)
   out(ctx, `  ${s.dim('Provider:')} ${provider}`)
-  out(ctx, `  ${s.dim('Model:')} ${p.flags['--model']}`)
+  out(ctx, `  ${s.dim('Model:')} ${model}`)
   out(ctx, `  ${s.dim('Version:')} ${version}`)
+  out(ctx, `  ${s.dim('Timeout:')} ${timeout > 0 ? `${timeout}s` : '60s (default)'}`)
+  if (v) {
+    out(ctx, `  ${s.dim('Validated Endpoints:')}`)
+    out(ctx, `    - ${v.url} (openai_chat_completions)`)
+  }
 }
-H['inference get'] = (ctx) => {
+H['inference get'] = (ctx, p) => {
   const {caps, style: s} = ctx
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const block = (title, route) => {
-    out(ctx, s.bold(title)); out(ctx)
-    if (!route) return out(ctx, '  Not configured')
-    if (caps.envelope) out(ctx, `  ${s.dim('Workspace:')} default`)
+    out(ctx, ctx.title(title)); out(ctx)
+    if (!route) return out(ctx, caps.calibrated ? `  ${s.dim('Not configured')}` : '  Not configured')
+    if (caps.envelope || caps.calibrated) out(ctx, `  ${s.dim('Workspace:')} default`)
     out(ctx, `  ${s.dim('Provider:')} ${route.provider}`)
     out(ctx, `  ${s.dim('Model:')} ${route.model}`)
     out(ctx, `  ${s.dim('Version:')} ${route.version}`)
+    if (caps.calibrated) out(ctx, `  ${s.dim('Timeout:')} ${route.timeout > 0 ? `${route.timeout}s` : '60s (default)'}`)
   }
+  if (p.flags['--system']) return block('System inference:', server.systemInference)
   block('Inference:', server.inference)
-  if (!caps.legacy) { out(ctx); block('System inference:', null) }
+  if (!caps.legacy) { out(ctx); block('System inference:', server.systemInference || null) }
 }
 
 H['policy set'] = (ctx, p) => {
-  const {style: s} = ctx
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const sb = getSandbox(ctx, server, p.pos[0])
   let content
   try { content = fs.readFileSync(p.flags['--policy'], 'utf8') } catch { throw new CliError(`failed to read policy file ${p.flags['--policy']}`, ['No such file or directory (os error 2)']) }
-  const version = (server.policies[sb.name]?.version || 0) + 1
+  const version = (server.policies[sb.name]?.version || 0) + 1 // replaces the default policy (calibrated); its revision after that is not observed
   const fails = content.includes('sim-fail-load')
   server.policies[sb.name] = {version, content, status: fails ? 'Failed' : 'Loaded'}
-  err(ctx, `${s.green('✓')} Policy version ${version} submitted for sandbox '${sb.name}'`)
+  err(ctx, `${ok(ctx)} Policy version ${version} submitted for sandbox '${sb.name}'`)
   if (p.flags['--wait']) {
     if (fails) throw new CliError(`policy version ${version} failed to load`, ['simulated load failure'])
-    err(ctx, `${s.green('✓')} Policy version ${version} loaded`)
+    err(ctx, `${ok(ctx)} Policy version ${version} loaded`)
   }
 }
 H['policy get'] = (ctx, p) => {
@@ -803,7 +1016,6 @@ H['logs'] = (ctx, p) => {
 }
 
 H['forward start'] = (ctx, p) => {
-  const {style: s} = ctx
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
   const [spec, name] = p.pos
@@ -816,7 +1028,7 @@ H['forward start'] = (ctx, p) => {
   if (ctx.state.forwards.some((f) => f.port === port)) throw new CliError(`port ${port} is already forwarded`)
   const bg = p.flags['-d'] || p.flags['--background']
   ctx.state.forwards.push({sandbox: name, bind: m[1] || '127.0.0.1', port, pid: bg ? 40000 + port : process.pid})
-  err(ctx, `${s.green('✓')} Forwarding port ${port} to sandbox ${name}${bg ? ' in the background' : ''}`)
+  err(ctx, `${ok(ctx)} Forwarding port ${port} to sandbox ${name}${bg ? ' in the background' : ''}`)
   if (!bg) ctx.block = true
 }
 H['forward stop'] = (ctx, p) => {
@@ -824,7 +1036,7 @@ H['forward stop'] = (ctx, p) => {
   const before = (ctx.state.forwards || []).length
   ctx.state.forwards = (ctx.state.forwards || []).filter((f) => !(f.port === port && (!p.pos[1] || f.sandbox === p.pos[1])))
   if (ctx.state.forwards.length === before) throw new CliError(`No active forward found for port ${port}`)
-  err(ctx, `${ctx.style.green('✓')} Stopped forwarding port ${port}`)
+  err(ctx, `${ok(ctx)} Stopped forwarding port ${port}`)
 }
 H['forward list'] = (ctx) => {
   const fw = ctx.state.forwards || []
@@ -887,6 +1099,18 @@ function helpText(id) {
   return `Usage: openshell ${spec ? spec.usage : id + ' <COMMAND>'}\n`
 }
 
+/** Asynchronous work a command needs before the (synchronous, locked) handler runs: see PRE. */
+async function prepare(state, argv) {
+  try {
+    const ctx = makeCtx(state, argv, process.env)
+    if (ctx.pendingUsage) return {}
+    const parsed = parseCommand(ctx.rest, ctx.caps)
+    return !parsed.help && PRE[parsed.id] ? await PRE[parsed.id](ctx, parsed) : {}
+  } catch {
+    return {} // the handler reports usage and gateway errors itself
+  }
+}
+
 export async function main(argv) {
   let stateFile
   try { stateFile = C.statePath() } catch (e) {
@@ -904,6 +1128,7 @@ export async function main(argv) {
   if (pre.latencyMs > 0) await C.sleep(pre.latencyMs)
   const fault = findFault(pre, argv)
   if (fault) { process.exitCode = await runFault(fault, argv); return }
+  const prepared = await prepare(pre, argv)
 
   let ctx
   try {
@@ -912,6 +1137,7 @@ export async function main(argv) {
       const before = JSON.stringify(state)
       const c = makeCtx(state, argv, process.env)
       c.code = 0
+      c.prepared = prepared
       try {
         if (c.pendingUsage) throw c.pendingUsage
         if (c.rest.length === 1 && (c.rest[0] === '--version' || c.rest[0] === '-V')) { out(c, `openshell ${state.version}`); return c }

@@ -95,9 +95,15 @@ export function clapError(message, usage, extra = '') {
 }
 
 // ---------- colour ----------
-export function makeStyle(on) {
-  const w = (code) => (s) => (on ? `\x1b[${code}m${s}\x1b[0m` : String(s))
-  return {on, dim: w('2'), bold: w('1'), green: w('32'), red: w('31'), yellow: w('33'), cyan: w('36')}
+/** fgReset: end a colour with `ESC[39m` (reset the foreground only), as owo-colors does in the real 0.0.111;
+ *  bold/dim still end with `ESC[0m`. `head` (bold cyan titles) and `check` (bold green ✓) are the real CLI's. */
+export function makeStyle(on, {fgReset = false} = {}) {
+  const w = (code, end = '0') => (s) => (on ? `\x1b[${code}m${s}\x1b[${end}m` : String(s))
+  const fg = fgReset ? '39' : '0'
+  const st = {on, dim: w('2'), bold: w('1'), green: w('32', fg), red: w('31', fg), yellow: w('33', fg), cyan: w('36', fg)}
+  st.head = (s) => st.bold(st.cyan(s))
+  st.check = () => st.bold(st.green('✓'))
+  return st
 }
 /** 0.0.x: ANSI unconditionally. 0.1.x: --color, FORCE_COLOR, NO_COLOR, both streams TTY and TERM not dumb. */
 export function colorEnabled(caps, colorFlag, env = process.env) {
@@ -115,7 +121,8 @@ function sortKeys(v) {
   if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]))
   return v
 }
-export function toJson(value, caps) { return JSON.stringify(caps.envelope ? sortKeys(value) : value, null, 2) + '\n' }
+/** serde_json maps are ordered (BTreeMap): the real 0.0.111 and the 0.1.x reference print keys sorted. */
+export function toJson(value, caps) { return JSON.stringify(caps.envelope || caps.calibrated ? sortKeys(value) : value, null, 2) + '\n' }
 export function toYaml(value, indent = '') {
   const scalar = (v) => (v === null || v === undefined ? 'null' : typeof v === 'string' ? (v === '' || /[:#\-{}[\],&*?|<>=!%@`'"]|^\s|\s$|^(true|false|null|\d.*)$/.test(v) ? JSON.stringify(v) : v) : String(v))
   if (Array.isArray(value)) {
@@ -149,4 +156,20 @@ export function table(headers, rows, {lastUnpadded = true, minWidths = []} = {})
   const widths = headers.map((h, i) => Math.max(h.length, minWidths[i] || 0, ...rows.map((r) => String(r[i]).length)))
   const fmt = (cells) => cells.map((c, i) => (lastUnpadded && i === cells.length - 1 ? String(c) : String(c).padEnd(widths[i]))).join('  ').replace(/\s+$/, '')
   return [fmt(headers), ...rows.map(fmt)]
+}
+/**
+ * A table as the real 0.0.111 prints it (`{:<w$}` per column): every header cell bold with its padding inside the
+ * escape codes, the last column unpadded; `fixed` gives a column a fixed minimum (`{:<16}`); `colour[i](value)`
+ * styles a data cell (the padding stays outside). Trailing spaces are kept (the real CLI keeps them).
+ */
+export function styledTable(headers, rows, style, {minWidths = [], colour = []} = {}) {
+  const widths = headers.map((h, i) => Math.max(h.length, minWidths[i] || 0, ...rows.map((r) => String(r[i]).length)))
+  const last = headers.length - 1
+  const pad = (c, i) => (i === last ? String(c) : String(c).padEnd(widths[i]))
+  const head = headers.map((h, i) => style.bold(pad(h, i))).join('  ')
+  const body = rows.map((r) => r.map((c, i) => {
+    const padded = pad(c, i)
+    return colour[i] ? colour[i](String(c)) + padded.slice(String(c).length) : padded
+  }).join('  '))
+  return [head, ...body]
 }
