@@ -22,6 +22,8 @@ export interface LifecycleBackend {
   createSandboxes(gateway: string, names: string[]): Promise<void>
   deleteSandbox(gateway: string, name: string): Promise<void>
   stopSandbox(gateway: string, name: string): Promise<void>
+  /** A live sandbox whose main process exits: the gateway records Error (MainProcessExited). */
+  createFailingSandbox(gateway: string, name: string): Promise<void>
   phases(gateway: string): Promise<Record<string, string>>
   ids(gateway: string): Promise<Record<string, string>>
   stopGateway(gateway: string): Promise<void>
@@ -61,6 +63,10 @@ export async function realBackend(prereqs: RealPrereqs): Promise<LifecycleBacken
     cleanup: () => world.cleanup(),
     clearLog: () => world.clearLog(),
     crashRestart: (g) => world.gateway(g).crashRestart(),
+    async createFailingSandbox(g, n) {
+      await must(['-g', g, 'sandbox', 'create', '--name', n, '--from', prereqs.image, '--detach', '--', '/bin/sh', '-c', 'sleep 2; exit 3'])
+      await world.waitPhase(g, [n], 'Error', 60_000)
+    },
     createSandboxes: (g, names) => world.createSandboxes(g, names),
     deleteSandbox: (g, n) => must(['-g', g, 'sandbox', 'delete', n]),
     env: world.env,
@@ -103,6 +109,9 @@ export async function simBackend(): Promise<LifecycleBackend> {
     async crashRestart(g) {
       sim.control('gateway', 'restart', '--name', g)
       restarted(g)
+    },
+    async createFailingSandbox(g, n) {
+      sim.control('sandbox', 'add', n, '--gateway', g, '--phase', 'Error')
     },
     async createSandboxes(g, names) {
       for (const n of names) sim.control('sandbox', 'add', n, '--gateway', g)

@@ -339,7 +339,7 @@ export class RealWorld {
   async openshell(argv: string[], opts: {env?: Record<string, string>; timeoutMs?: number} = {}): Promise<{exitCode: number; stdout: string; stderr: string}> {
     const env = {...this.env, ...opts.env}
     delete env.NEMOCLAW_OPENSHELL_BIN
-    const r = await execa(this.prereqs.cliBin, argv, {env, extendEnv: false, reject: false, stdin: 'ignore', timeout: opts.timeoutMs ?? 60_000})
+    const r = await execa(this.prereqs.cliBin, argv, {env, extendEnv: false, reject: false, stdin: 'ignore', stripFinalNewline: false, timeout: opts.timeoutMs ?? 60_000})
     return {exitCode: r.exitCode ?? -1, stderr: String(r.stderr ?? ''), stdout: String(r.stdout ?? '')}
   }
 
