@@ -1,5 +1,5 @@
-// The lifecycle suite, one scenario table run twice: against the REAL OpenShell 0.0.111 gateway (Docker sandboxes)
-// and against the simulator's 0.0.111 profile. Each case asserts class, exit code, the --json shape, the registry
+// The lifecycle suite, one scenario table run twice (two files, so they can run side by side): against the REAL
+// OpenShell 0.0.111 gateway (Docker sandboxes) and against the simulator's 0.0.111 profile. Each case asserts class, exit code, the --json shape, the registry
 // and pruned.jsonl afterwards, and that nemoclaw gave `openshell` no destructive or trust-downgrading call.
 import {expect} from 'chai'
 import fs from 'node:fs'
@@ -89,18 +89,17 @@ async function expectAllViews(b: LifecycleBackend, name: string, classId: string
   expect(registryNames(b), 'no record lost by a read').to.deep.equal(Object.keys(before?.sandboxes ?? {}).sort())
 }
 
-interface Backends {
+export interface Backend {
   make: () => Promise<LifecycleBackend>
   label: string
   prepare(ctx: Mocha.Context): void
 }
 
-const BACKENDS: Backends[] = [
-  {label: 'real gateway 0.0.111', make: () => realBackend(realGatewayPrereqs()), prepare: (ctx) => requireRealGateway(ctx)},
-  {label: 'simulator 0.0.111', make: () => simBackend(), prepare() {}},
-]
+export const REAL_BACKEND: Backend = {label: 'real gateway 0.0.111', make: () => realBackend(realGatewayPrereqs()), prepare: (ctx) => requireRealGateway(ctx)}
+export const SIM_BACKEND: Backend = {label: 'simulator 0.0.111', make: () => simBackend(), prepare() {}}
 
-for (const backend of BACKENDS) {
+/** The lifecycle scenario table, for one backend (lifecycle-real.test.ts and lifecycle-sim.test.ts run it). */
+export function lifecycleSuite(backend: Backend): void {
   describe(`lifecycle (${backend.label})`, function () {
     this.timeout(180_000)
     let b: LifecycleBackend
