@@ -108,6 +108,8 @@ export interface GuidanceContext {
   certsMissing?: boolean
   /** sandbox_missing seen by a read-only caller (doctor): the record was not moved. */
   recordKept?: boolean
+  /** sandbox_missing whose proven removal could not be written: why, in words (the record stays). */
+  pruneFailed?: string
 }
 
 export interface Guidance {
@@ -269,6 +271,15 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
     }
 
     case 'sandbox_missing': {
+      if (ctx.pruneFailed) {
+        diagnosis = `Gateway ${g} is healthy and active but has no sandbox ${s} (the gateway was rebuilt or the sandbox deleted). Its record is still registered: it could not be moved to \`pruned.jsonl\` because ${ctx.pruneFailed}, so nothing was changed.`
+        steps = [
+          `Create it again: \`nemoclaw onboard --name ${sName}\`.`,
+          'Once the registry can be written, `nemoclaw status` moves the record to `pruned.jsonl`.',
+        ]
+        break
+      }
+
       diagnosis = ctx.recordKept
         ? `Gateway ${g} is healthy and active but has no sandbox ${s} (the gateway was rebuilt or the sandbox deleted). Its record is still registered; \`nemoclaw status\` moves it to \`pruned.jsonl\`.`
         : `Gateway ${g} is healthy and active but has no sandbox ${s} (the gateway was rebuilt or the sandbox deleted). Its record was moved to \`pruned.jsonl\`.`
