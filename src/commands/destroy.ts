@@ -13,7 +13,7 @@ export default class Destroy extends NemoclawCommand {
 
   static override description = `Delete a sandbox on its gateway, then its local record (journaled to pruned.jsonl).
 
-This is the only nemoclaw command that deletes a sandbox. It needs --yes when not run in a terminal. The gateway itself is never touched.`
+This is the only nemoclaw command that deletes a sandbox. It needs --yes when not run in a terminal. The gateway itself is never touched. Nothing is deleted while the registry cannot be written (the record could not be removed afterwards).`
 
   static override examples = [
     {command: '<%= config.bin %> destroy my-assistant', description: 'Asks for confirmation in a terminal.'},
@@ -50,7 +50,7 @@ This is the only nemoclaw command that deletes a sandbox. It needs --yes when no
       }
     }
 
-    const result = await destroySandbox(openshell(), v, {by: 'nemoclaw destroy'})
+    const result = await destroySandbox(openshell(), v, {by: 'nemoclaw destroy', writeFailure: r.writeFailure})
     switch (result.kind) {
       case 'destroyed': {
         if (flags.json) this.printJson({destroyed: {gateway: result.gateway, name, outcome: result.outcome}, schemaVersion: 1})
@@ -64,6 +64,16 @@ This is the only nemoclaw command that deletes a sandbox. It needs --yes when no
         process.stderr.write(`${message}\n`) // the guidance as written, not re-wrapped by oclif's error formatting
         this.finish(EXIT_CODES[result.classId])
         return
+      }
+
+      case 'registry_unwritable': {
+        const why = `because ${result.failure.words} (${result.failure.message})`
+        const done = result.outcome === 'deleted' ? `Deleted sandbox '${name}' on gateway '${result.gateway}'` : `Sandbox '${name}' is already gone on gateway '${result.gateway}'`
+        const message = result.outcome === 'refused'
+          ? `Nothing was deleted: sandbox '${name}' could not be deleted now, as its record could not be removed afterwards ${why}. Run \`nemoclaw destroy ${name} --yes\` again once the registry can be written.`
+          : `${done}, but its record could not be removed ${why}. It stays registered; once the registry can be written, \`nemoclaw status\` moves it to pruned.jsonl.`
+        this.fail(message, {exit: 1, id: result.outcome === 'refused' ? 'registry_unwritable' : 'record_not_removed', json: flags.json})
+        break
       }
 
       case 'failed': {

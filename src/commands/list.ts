@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {NemoclawCommand} from '../lib/cli/base.js'
-import {table, verdictJson} from '../lib/cli/render.js'
+import {notPrunedLine, table, verdictJson} from '../lib/cli/render.js'
 import {openshell} from '../lib/cli/runtime.js'
 import {requireReconciliation} from '../lib/cli/targets.js'
 import {readJournal} from '../lib/registry/index.js'
@@ -67,5 +67,6 @@ export default class List extends NemoclawCommand {
     }
 
     this.log(table(rows))
+    if (r.notPruned.length > 0) this.log('\n' + notPrunedLine(r))
   }
 }

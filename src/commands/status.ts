@@ -11,7 +11,7 @@ export default class Status extends NemoclawCommand {
 
   static override description = `Show the gateway's health and every registered sandbox (or one) with its live phase.
 
-Reconciles the local registry with the live gateway first (one \`openshell sandbox list\` per gateway). A record is removed only when its own gateway is active, healthy and does not list it; the removal is journaled to pruned.jsonl. The exit code is that of the worst finding (0 when all is well): 20-25 gateway problems, 30-33 sandbox problems, 40 a probe that timed out.`
+Reconciles the local registry with the live gateway first (one \`openshell sandbox list\` per gateway). A record is removed only when its own gateway is active, healthy and does not list it; the removal is journaled to pruned.jsonl. If the registry cannot be written (locked by another nemoclaw process, read-only, disk full) the answer is printed all the same: the record stays and its verdict says why (\`pruneFailed\` in --json). The exit code is that of the worst finding (0 when all is well): 20-25 gateway problems, 30-33 sandbox problems, 40 a probe that timed out.`
 
   static override examples = [
     {command: '<%= config.bin %> status', description: 'All registered sandboxes and their gateways.'},
@@ -32,6 +32,7 @@ Reconciles the local registry with the live gateway first (one \`openshell sandb
       this.printJson({
         gateway: gatewayJson(primary),
         gateways: [...r.gateways.values()].map(gatewayJson),
+        notPruned: r.notPruned.map((p) => ({cause: p.failure.cause, gateway: p.gateway, message: p.failure.message, name: p.name, reason: p.reason})),
         ok: worst === 'ok',
         pruned: r.pruned,
         sandboxes: r.verdicts.map(verdictJson),

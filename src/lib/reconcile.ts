@@ -13,6 +13,7 @@ import {type GatewayHealth, classOfFailure, contextFor} from './gateway/health.j
 import {probeGateway} from './gateway/probe.js'
 import type {OpenShell} from './openshell/client.js'
 import {readGatewayMetadata} from './openshell/config.js'
+import type {WriteFailure} from './registry/index.js'
 
 export interface RecordRef {
   name: string
@@ -32,6 +33,8 @@ export interface Verdict {
   /** Live phase when the gateway listed the sandbox. */
   phase?: SandboxPhase
   guidance: Guidance
+  /** sandbox_missing whose proven removal could not be written (lock, read-only, disk full…): the record stays. */
+  pruneFailed?: WriteFailure
 }
 
 export interface Decision {
@@ -66,6 +69,12 @@ export function phaseClass(phase: SandboxPhase): ClassId {
 function sandboxGuidance(classId: ClassId, health: GatewayHealth, name: string, phase?: SandboxPhase, failure?: Failure, recordKept?: boolean): Guidance {
   const ctx = {...(failure ? contextFor(health.facts, failure) : health.context), phase, sandbox: name, ...(recordKept ? {recordKept} : {})}
   return guidanceFor(classId, ctx)
+}
+
+/** The verdict of a proven removal that could not be written: the same class, the record kept, and why. */
+export function pruneFailedVerdict(v: Verdict, health: GatewayHealth, failure: WriteFailure): Verdict {
+  const ctx = {...health.context, phase: v.phase, pruneFailed: failure.words, sandbox: v.name}
+  return {...v, guidance: guidanceFor(v.classId, ctx), pruneFailed: failure}
 }
 
 /** Is the gateway's sandbox list worth reading? It answers: healthy, or healthy while another gateway is active

@@ -2,6 +2,11 @@
  * Reconcile registered sandboxes with the live gateways, as a listr2 task list, and apply the registry changes the
  * evidence justifies (lastSeen updates; removals only on proof, journaled). Used by the prerun hook, `recover`
  * (after recovery) and `doctor`.
+ *
+ * Those writes are bookkeeping after a read, and never cost the reader its answer: each waits at most
+ * BOOKKEEPING_LOCK_TIMEOUT_MS for the registry lock, and a write that fails (lock held, read-only file system,
+ * disk full) does not throw. A lastSeen update is simply skipped; a proven removal that could not be written keeps
+ * its record and says so on its verdict (`pruneFailed`), whose class (sandbox_missing) and exit code stay.
  */
 import type {ClassId} from './gateway/classes.js'
 import {worstClass} from './gateway/classes.js'
@@ -10,11 +15,17 @@ import {probeGateway} from './gateway/probe.js'
 import type {OpenShell} from './openshell/client.js'
 import {readGatewayMetadata} from './openshell/config.js'
 import type {Outcome, SandboxList} from './openshell/types.js'
-import {type Decision, decide, type LiveGateway, type Verdict} from './reconcile.js'
-import {LEGACY_GATEWAY, load, type RegistryProblem, removeRecord, type SandboxRecord, touchLastSeen} from './registry/index.js'
+import {type Decision, decide, type LiveGateway, pruneFailedVerdict, type Verdict} from './reconcile.js'
+import {
+  describeWriteFailure, LEGACY_GATEWAY, load, type RegistryProblem, removeRecord, type SandboxRecord, touchLastSeen,
+  type WriteFailure,
+} from './registry/index.js'
 import {runSteps, type StepSpec} from './ui/tasks.js'
 
 export const DEFAULT_GATEWAY = LEGACY_GATEWAY
+
+/** How long a bookkeeping write after a read waits for the registry lock (a healthy writer holds it for ms). */
+export const BOOKKEEPING_LOCK_TIMEOUT_MS = 1000
 
 export interface Reconciliation {
   /** The records that were reconciled (all, or the one named). */
@@ -24,6 +35,10 @@ export interface Reconciliation {
   gateways: Map<string, GatewayHealth>
   verdicts: Verdict[]
   pruned: Decision['prune']
+  /** Proven removals that could not be written: the record stays registered and nothing was journaled. */
+  notPruned: Array<Decision['prune'][number] & {failure: WriteFailure}>
+  /** The first registry write of this reconcile that failed (a removal or lastSeen): the registry is not writable. */
+  writeFailure?: WriteFailure
   /** Set when the registry could not be read: nothing was reconciled or written. */
   registryProblem?: RegistryProblem
 }
@@ -113,27 +128,48 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
   const result: Reconciliation = {
     defaultSandbox: loaded.registry.defaultSandbox,
     gateways: healths,
+    notPruned: [],
     pruned: [],
     records,
     registryProblem: loaded.problem ?? undefined,
     verdicts: decision.verdicts,
   }
 
-  if (opts.write !== false && !loaded.problem) {
-    for (const p of decision.prune) {
-       
-      const removed = await removeRecord(p.name, p.reason, {by: opts.by ?? 'reconcile', env: client.env})
-      if (removed.value) result.pruned.push(p)
+  if (opts.write !== false && !loaded.problem) await applyBookkeeping(client, decision, result, opts.by ?? 'reconcile')
+  return result
+}
+
+/**
+ * Apply the removals and lastSeen updates of `decision`, never throwing. After the first write that fails, no other
+ * is tried (it would fail the same way, each after its own lock wait): the remaining removals are reported as not
+ * written and lastSeen is left as it was.
+ */
+async function applyBookkeeping(client: OpenShell, decision: Decision, result: Reconciliation, by: string): Promise<void> {
+  const options = {by, env: client.env, lockTimeoutMs: BOOKKEEPING_LOCK_TIMEOUT_MS}
+  let failure: WriteFailure | undefined
+  for (const p of decision.prune) {
+    if (!failure) {
+      try {
+        const removed = await removeRecord(p.name, p.reason, options)
+        if (removed.value) result.pruned.push(p)
+        continue
+      } catch (error) {
+        failure = describeWriteFailure(error)
+      }
     }
 
-    if (decision.seen.length > 0) {
-      const at = new Date().toISOString()
-      await touchLastSeen(
-        decision.seen.map((s) => ({at, name: s.name, phase: s.phase})),
-        {env: client.env},
-      )
-    }
+    result.notPruned.push({...p, failure})
+    const health = result.gateways.get(p.gateway)!
+    result.verdicts = result.verdicts.map((v) => (v.name === p.name ? pruneFailedVerdict(v, health, failure!) : v))
   }
 
-  return result
+  result.writeFailure = failure
+  if (failure || decision.seen.length === 0) return
+  const at = new Date().toISOString()
+  try {
+    await touchLastSeen(decision.seen.map((s) => ({at, name: s.name, phase: s.phase})), options)
+  } catch (error) {
+    // lastSeen is a hint for the next run: the answer does not depend on it (only `destroy` asks, see destroy.ts)
+    result.writeFailure = describeWriteFailure(error)
+  }
 }

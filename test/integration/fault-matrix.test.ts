@@ -3,6 +3,11 @@
 // registry changed only by lastSeen updates or a journaled, justified removal, and that nothing destructive (for
 // these read-only commands: nothing mutating at all) reached the simulator.
 //
+// The bookkeeping faults (registry lock held by a live process, read-only NEMOCLAW_HOME, full disk) break only the
+// registry writes that follow a read. They reuse the 'sandbox vanished' state (alpha's removal is proven, beta is
+// Ready): every command of BOOKKEEPING_COMMANDS must still answer with its class and exit code, make the same
+// openshell calls as in the 'sandbox vanished' row, and leave the registry byte-identical (alpha's record stays).
+//
 // Expected classes follow the code's rules (src/lib/gateway/health.ts classifyGateway, src/lib/reconcile.ts
 // decide, src/lib/openshell/classify.ts) and the lifecycle table in lifecycle-lessons.md.
 import {expect} from 'chai'
@@ -10,7 +15,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import {isDestructiveArgv} from '../../src/lib/gateway/planner.js'
+import {DEFAULT_LOCK_TIMEOUT_MS} from '../../src/lib/registry/index.js'
 import {type CliResult, mutatingCalls, runCli} from '../support/cli.js'
+import {holdRegistryLock, killLockHolders, type LockHolder} from '../support/lock-holder.js'
+import {makeReadOnly, mountFullDisk, restore, unmountAll} from '../support/mounts.js'
 import {createSim, type Sim} from '../support/sim.js'
 
 type Profile = 'legacy' | 'modern'
@@ -27,7 +35,11 @@ interface Expected {
 interface Row {
   fault: string
   /** Put the simulator into the fault; return extra environment for the CLI runs. */
-  setup(sim: Sim, profile: Profile): Env | void
+  setup(sim: Sim, profile: Profile): Env | void | Promise<Env | void>
+  /** Undo what setup did outside the simulator's directory (mounts, processes); runs even when the row failed. */
+  teardown?(sim: Sim): void | Promise<void>
+  /** The commands to run (default COMMANDS). */
+  commands?: CommandSpec[]
   expect(profile: Profile): Expected
   /** Records this fault justifies removing (with a pruned.jsonl line each). Only 'sandbox vanished' has any. */
   prunes?: string[]
@@ -38,17 +50,19 @@ interface Row {
    * concurrently. For rows where one command's justified write (a prune) changes what the next one sees.
    */
   serial?: boolean
-  /** Extra assertions for this row. */
-  check?(ctx: RowRun): void | Promise<void>
+  /** Extra assertions for this row; `runOf` gives another row's run of the same profile (by fault). */
+  check?(ctx: RowRun, runOf: (fault: string) => RowRun): void | Promise<void>
 }
 
 interface CommandSpec {
   id: string
   argv: string[]
-  /** The class id the command reported, from its --json document. */
+  /** The class id the command reported, from its --json document (its stdout, for a `text` command). */
   classOf(json: any): string | undefined
-  /** The diagnosis of the target sandbox, from its --json document. */
+  /** The diagnosis of the target sandbox, from its --json document (its stdout, for a `text` command). */
   diagnosisOf(json: any): string | undefined
+  /** Prints text, not JSON. */
+  text?: boolean
   /** The command promises not to change the gateway: no mutating openshell call at all. */
   readOnly: boolean
   /** This command's expectation for a row (default: the row's own). */
@@ -95,6 +109,41 @@ const COMMANDS: CommandSpec[] = [
       return {...e, exitCode: warnOnly ? 0 : 1}
     },
     id: 'doctor',
+    neverPrunes: true,
+    readOnly: true,
+  },
+]
+
+/**
+ * The bookkeeping rows (and the 'sandbox vanished' row they are compared with) also run `status` as text, `list`,
+ * and `connect beta`: beta is Ready, so its reconcile has no removal to write and only tries its lastSeen update.
+ */
+const BOOKKEEPING_COMMANDS: CommandSpec[] = [
+  ...COMMANDS,
+  {
+    argv: ['status'],
+    classOf: (stdout: string) => /^alpha \*?\s+\S+\s+\S+\s+(\S+)$/m.exec(stdout)?.[1],
+    diagnosisOf: (stdout: string) => stdout,
+    id: 'status (text)',
+    readOnly: true,
+    text: true,
+  },
+  {
+    argv: ['list', '--json'],
+    classOf: (json) => alphaVerdict(json)?.state,
+    diagnosisOf: (json) => alphaVerdict(json)?.guidance?.diagnosis,
+    // list shows verdicts; its exit code is 0 whatever they are
+    expected: (row, profile) => ({...row.expect(profile), exitCode: 0}),
+    id: 'list',
+    readOnly: true,
+  },
+  {
+    argv: ['connect', 'beta', '--probe-only', '--json'],
+    classOf: (json) => json?.sandbox?.state,
+    diagnosisOf: (json) => json?.sandbox?.guidance?.diagnosis,
+    expected: () => ({classId: 'ok', diagnosis: /Sandbox 'beta' is Ready/, exitCode: 0}),
+    id: 'connect beta --probe-only',
+    // it reconciles beta alone, so it never has the proof to remove alpha
     neverPrunes: true,
     readOnly: true,
   },
@@ -184,12 +233,43 @@ const ROWS: Row[] = [
     },
   },
   {
+    commands: BOOKKEEPING_COMMANDS,
     expect: () => ({classId: 'sandbox_missing', diagnosis: /is healthy and active but has no sandbox 'alpha'/, exitCode: 30}),
     fault: 'sandbox vanished',
     prunes: ['alpha'],
     serial: true,
     setup: (sim) => void sim.control('sandbox', 'remove', 'alpha'),
   },
+  bookkeepingRow({
+    cause: 'registry_locked',
+    fault: 'sandbox vanished, registry lock held by a live process',
+    async setup(sim) {
+      holders.set(sim, await holdRegistryLock(sim.env.NEMOCLAW_HOME!))
+    },
+    async teardown(sim) {
+      await holders.get(sim)?.release()
+    },
+    // the bookkeeping waits briefly for the lock, never a writer's full wait (DEFAULT_LOCK_TIMEOUT_MS)
+    maxMs: DEFAULT_LOCK_TIMEOUT_MS,
+    words: 'another nemoclaw process holds the registry lock',
+  }),
+  bookkeepingRow({
+    cause: 'read_only',
+    fault: 'sandbox vanished, read-only NEMOCLAW_HOME',
+    setup: (sim) => makeReadOnly(sim.env.NEMOCLAW_HOME!),
+    teardown: (sim) => restore(sim.env.NEMOCLAW_HOME!),
+    words: "nemoclaw's home directory is on a read-only file system",
+  }),
+  bookkeepingRow({
+    cause: 'disk_full',
+    fault: 'sandbox vanished, disk full',
+    setup(sim) {
+      const home = sim.env.NEMOCLAW_HOME!
+      mountFullDisk(home, {'sandboxes.json': fs.readFileSync(path.join(home, 'sandboxes.json'), 'utf8')})
+    },
+    teardown: (sim) => restore(sim.env.NEMOCLAW_HOME!),
+    words: 'the disk is full',
+  }),
   {
     expect: () => ({classId: 'sandbox_error', diagnosis: /is in Error/, exitCode: 32}),
     fault: 'sandbox in Error',
@@ -238,6 +318,53 @@ const ROWS: Row[] = [
   },
 ]
 
+const holders = new Map<Sim, LockHolder>()
+
+/**
+ * A bookkeeping fault on top of the 'sandbox vanished' state. Every command answers as in that row (same class, same
+ * exit code, the same openshell calls), alpha's verdict says why its record stays, and nothing is written.
+ */
+function bookkeepingRow(spec: {
+  fault: string
+  cause: string
+  words: string
+  setup(sim: Sim): void | Promise<void>
+  teardown(sim: Sim): void | Promise<void>
+  /** Each command answers within this many ms. */
+  maxMs?: number
+}): Row {
+  return {
+    async check(run, runOf) {
+      const healthy = runOf('sandbox vanished')
+      for (const c of BOOKKEEPING_COMMANDS) {
+        const {after, calls, cli, journal} = run.results.get(c.id)!
+        expect(after, `${c.id}: sandboxes.json is byte-identical`).to.equal(run.before)
+        expect(journal, `${c.id}: pruned.jsonl`).to.deep.equal([])
+        expect([...calls!].sort(), `${c.id}: openshell calls`).to.deep.equal([...healthy.results.get(c.id)!.calls!].sort())
+        if (spec.maxMs) expect(cli.durationMs, `${c.id}: answered after`).to.be.below(spec.maxMs)
+        if (c.neverPrunes) continue
+        expect(c.diagnosisOf(c.text ? cli.stdout : cli.json), c.id).to.include(`could not be moved to \`pruned.jsonl\` because ${spec.words}`)
+        if (!c.text) {
+          const verdict = c.id === 'connect --probe-only' ? cli.json.sandbox : alphaVerdict(cli.json)
+          expect(verdict.pruneFailed?.cause, `${c.id}: pruneFailed`).to.equal(spec.cause)
+        }
+      }
+
+      expect(run.results.get('status')!.cli.json.notPruned.map((p: any) => [p.name, p.cause])).to.deep.equal([['alpha', spec.cause]])
+      expect(run.results.get('status (text)')!.cli.stdout).to.include(`Kept 1 stale record(s) that could not be moved to pruned.jsonl (${spec.words}): alpha`)
+    },
+    commands: BOOKKEEPING_COMMANDS,
+    expect: () => ({classId: 'sandbox_missing', diagnosis: /is healthy and active but has no sandbox 'alpha'/, exitCode: 30}),
+    fault: spec.fault,
+    serial: true,
+    async setup(sim) {
+      sim.control('sandbox', 'remove', 'alpha')
+      await spec.setup(sim)
+    },
+    teardown: spec.teardown,
+  }
+}
+
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0)
@@ -270,6 +397,8 @@ interface CommandRun {
   /** The registry file and journal lines after the command (after all commands, when they ran concurrently). */
   after: string
   journal: any[]
+  /** The openshell argv this command ran (serial rows only). */
+  calls?: string[]
 }
 
 interface RowRun {
@@ -280,11 +409,21 @@ interface RowRun {
 
 async function runRow(profile: Profile, row: Row): Promise<RowRun> {
   const sim = await createSim({profile})
+  try {
+    return await runRowIn(sim, profile, row)
+  } catch (error) {
+    await row.teardown?.(sim)
+    sim.cleanup()
+    throw error
+  }
+}
+
+async function runRowIn(sim: Sim, profile: Profile, row: Row): Promise<RowRun> {
   sim.control('sandbox', 'add', 'alpha')
   sim.control('sandbox', 'add', 'beta')
   const file = path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json')
   fs.writeFileSync(file, serialise(SEED))
-  const env = row.setup(sim, profile) ?? {}
+  const env = (await row.setup(sim, profile)) ?? {}
   sim.clearLog()
   const before = fs.readFileSync(file, 'utf8')
   const journalFile = path.join(sim.env.NEMOCLAW_HOME!, 'pruned.jsonl')
@@ -293,17 +432,21 @@ async function runRow(profile: Profile, row: Row): Promise<RowRun> {
     journal: fs.existsSync(journalFile) ? fs.readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [],
   })
   const run = (c: CommandSpec) => runCli(sim, c.argv, {env, timeoutMs: 45_000})
+  const commands = row.commands ?? COMMANDS
   const results = new Map<string, CommandRun>()
   if (row.serial) {
-    for (const c of COMMANDS) {
-      fs.writeFileSync(file, before)
-      fs.rmSync(journalFile, {force: true})
-      results.set(c.id, {cli: await run(c), ...observe()})
+    for (const c of commands) {
+      // back to the starting registry (only when changed: a bookkeeping row's home may not be writable)
+      if (fs.readFileSync(file, 'utf8') !== before) fs.writeFileSync(file, before)
+      if (fs.existsSync(journalFile)) fs.rmSync(journalFile)
+      const logged = sim.argvLog().length
+      const cli = await run(c)
+      results.set(c.id, {calls: sim.argvLog().slice(logged).map((e) => e.argv.join(' ')), cli, ...observe()})
     }
   } else {
-    const outs = await Promise.all(COMMANDS.map((c) => run(c)))
+    const outs = await Promise.all(commands.map((c) => run(c)))
     const seen = observe()
-    COMMANDS.forEach((c, i) => results.set(c.id, {cli: outs[i], ...seen}))
+    commands.forEach((c, i) => results.set(c.id, {cli: outs[i], ...seen}))
   }
 
   return {before, results, sim}
@@ -360,7 +503,11 @@ for (const profile of ['legacy', 'modern'] as const) {
       runs = await runAll(profile, ROWS, 2)
     })
 
-    after(() => {
+    after(async () => {
+      // undo the faults first (mounts, lock holders), then remove the simulators' directories
+      for (const [row, r] of runs ?? []) if (!(r instanceof Error)) await row.teardown?.(r.sim)
+      killLockHolders()
+      unmountAll()
       for (const r of runs?.values() ?? []) if (!(r instanceof Error)) r.sim.cleanup()
     })
 
@@ -368,29 +515,35 @@ for (const profile of ['legacy', 'modern'] as const) {
       it(`${row.fault} → ${row.expect(profile).classId}`, async () => {
         const run = runs.get(row)
         if (run instanceof Error || !run) throw run ?? new Error('row did not run')
-        for (const c of COMMANDS) {
+        const commands = row.commands ?? COMMANDS
+        for (const c of commands) {
           const want = c.expected?.(row, profile) ?? row.expect(profile)
           const res = run.results.get(c.id)!.cli
           const what = `${c.id}: exit ${res.exitCode}\nstdout: ${res.stdout.slice(0, 1500)}\nstderr: ${res.stderr.slice(0, 1500)}`
+          const out = c.text ? res.stdout : res.json
           expect(res.signal, what).to.equal(null)
-          expect(res.json, `${what}\n(--json output must be one JSON document)`).to.be.an('object')
-          expect(c.classOf(res.json), what).to.equal(want.classId)
+          if (!c.text) expect(res.json, `${what}\n(--json output must be one JSON document)`).to.be.an('object')
+          expect(c.classOf(out), what).to.equal(want.classId)
           expect(res.exitCode, what).to.equal(want.exitCode)
-          if (want.diagnosis) expect(c.diagnosisOf(res.json), what).to.match(want.diagnosis)
+          if (want.diagnosis) expect(c.diagnosisOf(out), what).to.match(want.diagnosis)
           // A clean verdict, not a crash: no stack trace.
           expect(res.stderr, what).not.to.match(/\n\s+at .+:\d+:\d+/)
         }
 
         const log = run.sim.argvLog()
         expect(log.filter((e) => isDestructiveArgv(e.argv)).map((e) => e.argv), 'destructive argv').to.deep.equal([])
-        if (COMMANDS.every((c) => c.readOnly)) {
+        if (commands.every((c) => c.readOnly)) {
           expect(mutatingCalls(log), 'mutating openshell calls').to.deep.equal([])
           const systemctl = run.sim.argvLog('systemctl').filter((e) => !e.argv.includes('is-active') && !e.argv.includes('status'))
           expect(systemctl.map((e) => e.argv), 'systemctl calls that change something').to.deep.equal([])
         }
 
-        for (const c of COMMANDS) assertRegistry(run, run.results.get(c.id)!, row, c)
-        await row.check?.(run)
+        for (const c of commands) assertRegistry(run, run.results.get(c.id)!, row, c)
+        await row.check?.(run, (fault) => {
+          const other = runs.get(ROWS.find((r) => r.fault === fault)!)
+          if (!other || other instanceof Error) throw new Error(`row '${fault}' did not run`)
+          return other
+        })
       })
     }
   })

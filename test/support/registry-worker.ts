@@ -6,11 +6,14 @@
  *     {"ok":true,...}
  *   node --import tsx test/support/registry-worker.ts write <home> <name>
  *     upserts one record; with NEMOCLAW_TEST_WRITE_DELAY_MS set it pauses half-way through the temp file
+ *   node --import tsx test/support/registry-worker.ts hold <home>
+ *     takes the registry lock the way every writer does (inside update()), prints "locked", and keeps it — alive,
+ *     refreshing it — until its stdin closes; then it releases the lock having changed nothing
  */
 import {existsSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import {upsertRecord} from '../../src/lib/registry/index.js'
+import {update, upsertRecord} from '../../src/lib/registry/index.js'
 
 async function waitFor(file: string): Promise<void> {
   const deadline = Date.now() + 20_000
@@ -36,6 +39,16 @@ async function main(): Promise<void> {
   if (mode === 'write') {
     const [name] = rest
     await upsertRecord({name: name as string, gateway: 'nemoclaw', model: 'slow'}, {home})
+    process.stdout.write(JSON.stringify({ok: true}) + '\n')
+    return
+  }
+  if (mode === 'hold') {
+    await update(async () => {
+      process.stdout.write('locked\n')
+      await new Promise<void>((resolve) => {
+        process.stdin.on('end', resolve).on('close', resolve).resume()
+      })
+    }, {home})
     process.stdout.write(JSON.stringify({ok: true}) + '\n')
     return
   }

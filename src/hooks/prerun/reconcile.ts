@@ -1,8 +1,8 @@
 /**
  * Before every command whose class declares `static targetsSandbox = true` (plugin commands too): validate the
  * target name, then reconcile it — or every registered sandbox when no name is given — with the live gateway, and
- * hand the result to the command. Read-only towards the gateway; registry writes are limited to lastSeen and
- * journaled removals on proof.
+ * hand the result to the command (src/lib/cli/session.ts: one reconcile per process, a failed one too). Read-only
+ * towards the gateway; registry writes are limited to lastSeen and journaled removals on proof.
  *
  * oclif loads this file for EVERY command (help, plugins, autocomplete too), so it imports nothing heavy at load:
  * the reconcile machinery (execa, listr2, the registry) is imported only once a sandbox command is known.
@@ -10,10 +10,10 @@
 import {type Hook, Parser} from '@oclif/core'
 
 import {failCommand} from '../../lib/cli/base.js'
-import {setReconciliation} from '../../lib/cli/session.js'
+import {reconcileOnce, resetReconciliation} from '../../lib/cli/session.js'
 
 const hook: Hook<'prerun'> = async function (opts) {
-  setReconciliation(undefined)
+  resetReconciliation()
   const C = opts.Command as unknown as {targetsSandbox?: boolean; args?: any; flags?: any; baseFlags?: any; id?: string}
   if (!C.targetsSandbox) return
 
@@ -39,8 +39,9 @@ const hook: Hook<'prerun'> = async function (opts) {
     if (!check.ok) failCommand(this, check.reason, {exit: 2, id: 'invalid_name', json: Boolean(parsed.flags.json)})
   }
 
-  const result = await reconcile(openshell(), {by: `nemoclaw ${C.id ?? ''}`.trim(), name, silent: Boolean(parsed.flags.json)})
-  setReconciliation(result)
+  // Never throws: a failure is remembered for the command to report (oclif would swallow a hook error, and the
+  // command would then reconcile a second time).
+  await reconcileOnce(() => reconcile(openshell(), {by: `nemoclaw ${C.id ?? ''}`.trim(), name, silent: Boolean(parsed.flags.json)}))
 }
 
 export default hook

@@ -41,7 +41,16 @@ export function verdictJson(v: Verdict) {
     name: v.name,
     phase: v.phase ?? null,
     state: v.classId,
+    // only when a proven removal could not be written (the record stays): {cause, message}
+    ...(v.pruneFailed ? {pruneFailed: {cause: v.pruneFailed.cause, message: v.pruneFailed.message}} : {}),
   }
+}
+
+/** The removals that could not be written, in one line (empty when there are none). */
+export function notPrunedLine(r: Reconciliation): string {
+  if (r.notPruned.length === 0) return ''
+  const why = [...new Set(r.notPruned.map((p) => p.failure.words))].join('; ')
+  return `Kept ${r.notPruned.length} stale record(s) that could not be moved to pruned.jsonl (${why}): ${r.notPruned.map((p) => p.name).join(', ')}`
 }
 
 /** The status report as text: gateways, a table of sandboxes, then guidance for everything not ok. */
@@ -76,6 +85,8 @@ export function statusText(r: Reconciliation, opts: {name?: string} = {}): strin
   if (r.pruned.length > 0) {
     out.push('', `Removed ${r.pruned.length} stale record(s), journaled to pruned.jsonl: ${r.pruned.map((p) => p.name).join(', ')}`)
   }
+
+  if (r.notPruned.length > 0) out.push('', notPrunedLine(r))
 
   return out.join('\n')
 }

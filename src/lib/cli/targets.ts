@@ -1,7 +1,7 @@
 /**
- * What a sandbox command needs before acting: the prerun reconciliation (re-run here only when the command was
- * invoked without the hook, e.g. from a test harness), a readable registry, and — for commands that act on one
- * sandbox — a registered name (given, or the default).
+ * What a sandbox command needs before acting: the prerun reconciliation (run here only when the command was invoked
+ * without the hook, e.g. from a test harness; never a second time, not even after a failed one), a readable
+ * registry, and — for commands that act on one sandbox — a registered name (given, or the default).
  */
 import type {Command} from '@oclif/core'
 
@@ -11,9 +11,10 @@ import {readJournal, validateSandboxName} from '../registry/index.js'
 import type {Reconciliation} from '../sandboxes.js'
 import {reconcile} from '../sandboxes.js'
 import {openshell} from './runtime.js'
-import {takeReconciliation} from './session.js'
+import {reconcileOnce} from './session.js'
 
 export const REGISTRY_UNREADABLE_EXIT = 3
+export const RECONCILE_FAILED_EXIT = 1
 export const NOT_REGISTERED_EXIT = 2
 
 function fail(cmd: Command, message: string, exit: number, json: boolean, id: string): never {
@@ -21,16 +22,18 @@ function fail(cmd: Command, message: string, exit: number, json: boolean, id: st
 }
 
 export async function requireReconciliation(cmd: Command, opts: {name?: string; json: boolean}): Promise<Reconciliation> {
-  let r = takeReconciliation()
-  if (!r) {
-    if (opts.name !== undefined) {
-      const check = validateSandboxName(opts.name)
-      if (!check.ok) fail(cmd, check.reason, 2, opts.json, 'invalid_name')
-    }
-
-    r = await reconcile(openshell(), {name: opts.name, silent: opts.json})
+  if (opts.name !== undefined) {
+    const check = validateSandboxName(opts.name)
+    if (!check.ok) fail(cmd, check.reason, 2, opts.json, 'invalid_name')
   }
 
+  const outcome = await reconcileOnce(() => reconcile(openshell(), {name: opts.name, silent: opts.json}))
+  if (!outcome.ok) {
+    const why = outcome.error instanceof Error ? outcome.error.message : String(outcome.error)
+    fail(cmd, `Could not check the sandboxes against the gateway: ${why}`, RECONCILE_FAILED_EXIT, opts.json, 'reconcile_failed')
+  }
+
+  const r = outcome.value
   if (r.registryProblem) {
     fail(cmd, `${r.registryProblem.message}\nRun \`nemoclaw doctor --fix\` to move it aside (your records stay in the set-aside file).`, REGISTRY_UNREADABLE_EXIT, opts.json, 'registry_unreadable')
   }

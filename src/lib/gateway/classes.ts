@@ -112,6 +112,8 @@ export interface GuidanceContext {
   sandboxStart?: boolean
   /** sandbox_not_ready right after nemoclaw re-imported a rotated CA: the sandbox's supervisor holds the old one. */
   trustReimported?: boolean
+  /** sandbox_missing whose proven removal could not be written: why, in words (the record stays). */
+  pruneFailed?: string
 }
 
 export interface Guidance {
@@ -273,6 +275,15 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
     }
 
     case 'sandbox_missing': {
+      if (ctx.pruneFailed) {
+        diagnosis = `Gateway ${g} is healthy and active but has no sandbox ${s} (the gateway was rebuilt or the sandbox deleted). Its record is still registered: it could not be moved to \`pruned.jsonl\` because ${ctx.pruneFailed}, so nothing was changed.`
+        steps = [
+          `Create it again: \`nemoclaw onboard --name ${sName}\`.`,
+          'Once the registry can be written, `nemoclaw status` moves the record to `pruned.jsonl`.',
+        ]
+        break
+      }
+
       diagnosis = ctx.recordKept
         ? `Gateway ${g} is healthy and active but has no sandbox ${s} (the gateway was rebuilt or the sandbox deleted). Its record is still registered; \`nemoclaw status\` moves it to \`pruned.jsonl\`.`
         : `Gateway ${g} is healthy and active but has no sandbox ${s} (the gateway was rebuilt or the sandbox deleted). Its record was moved to \`pruned.jsonl\`.`

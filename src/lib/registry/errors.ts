@@ -29,8 +29,8 @@ export interface SetAside {
 }
 
 export class RegistryError extends Error {
-  constructor(message: string, readonly code: string) {
-    super(message)
+  constructor(message: string, readonly code: string, options?: ErrorOptions) {
+    super(message, options)
     this.name = 'RegistryError'
   }
 }
@@ -61,6 +61,50 @@ export class RegistryWriteError extends RegistryError {
     super(message, 'REGISTRY_WRITE_FAILED')
     this.name = 'RegistryWriteError'
   }
+}
+
+/** Why a registry write failed, as one of a few causes (for reports and --json). */
+export type WriteFailureCause = 'registry_locked' | 'read_only' | 'disk_full' | 'permission_denied' | 'write_failed'
+
+export interface WriteFailure {
+  cause: WriteFailureCause
+  /** The cause in words, the same every time, e.g. `another nemoclaw process holds the registry lock`. */
+  words: string
+  /** The error's own message (names the file). */
+  message: string
+}
+
+const CAUSE_WORDS: Record<WriteFailureCause, string> = {
+  disk_full: 'the disk is full',
+  permission_denied: 'nemoclaw may not write to its home directory',
+  read_only: "nemoclaw's home directory is on a read-only file system",
+  registry_locked: 'another nemoclaw process holds the registry lock',
+  write_failed: 'the registry could not be written',
+}
+
+/** The errno code of an error or of one of its causes (RegistryError wraps the file system's error). */
+function errnoOf(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as {cause?: unknown}).cause, depth++) {
+    const code = (e as {code?: unknown}).code
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code
+  }
+
+  return undefined
+}
+
+/** Classify a failed registry write (lock wait timed out, read-only file system, disk full, no permission, other). */
+export function describeWriteFailure(error: unknown): WriteFailure {
+  const message = error instanceof Error ? error.message : String(error)
+  let cause: WriteFailureCause = 'write_failed'
+  if (error instanceof RegistryLockTimeoutError) cause = 'registry_locked'
+  else {
+    const code = errnoOf(error)
+    if (code === 'EROFS') cause = 'read_only'
+    else if (code === 'ENOSPC' || code === 'EDQUOT') cause = 'disk_full'
+    else if (code === 'EACCES' || code === 'EPERM') cause = 'permission_denied'
+  }
+
+  return {cause, message, words: CAUSE_WORDS[cause]}
 }
 
 export function problemMessage(kind: ProblemKind, path: string, detail: string): string {

@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {mkdir, chmod, open, rename, unlink} from 'node:fs/promises'
+import {mkdir, chmod, open, rename, unlink, type FileHandle} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -25,6 +25,19 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Write all of `buf[from, to)` at `position`. One write() may take only part of it (the disk filled up: the kernel
+ * reports how much it took and says ENOSPC only on the next call), so keep writing until done; a write that takes
+ * nothing is an error, never a silent success.
+ */
+async function writeAll(fh: FileHandle, buf: Buffer, from: number, to: number, position: number): Promise<void> {
+  for (let at = from; at < to;) {
+    const {bytesWritten} = await fh.write(buf, at, to - at, position + (at - from))
+    if (bytesWritten <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'})
+    at += bytesWritten
+  }
+}
+
 export interface AtomicWriteOptions {
   /** Test hook: pause this long after half of the temp file is written (NEMOCLAW_TEST_WRITE_DELAY_MS). */
   delayMs?: number
@@ -46,12 +59,12 @@ export async function writeFileAtomic(file: string, data: string, options: Atomi
     try {
       if (options.delayMs && options.delayMs > 0) {
         const half = Math.floor(buf.length / 2)
-        await fh.write(buf, 0, half, 0)
+        await writeAll(fh, buf, 0, half, 0)
         await fh.sync()
         await sleep(options.delayMs)
-        await fh.write(buf, half, buf.length - half, half)
+        await writeAll(fh, buf, half, buf.length, half)
       } else {
-        await fh.write(buf, 0, buf.length, 0)
+        await writeAll(fh, buf, 0, buf.length, 0)
       }
       await fh.sync()
     } finally {
@@ -66,12 +79,22 @@ export async function writeFileAtomic(file: string, data: string, options: Atomi
   }
 }
 
-/** Append one line and fsync it. Callers hold the registry lock, so lines never interleave. */
+/**
+ * Append one line and fsync it. Callers hold the registry lock, so lines never interleave. If the line cannot be
+ * written whole (disk full), what was written of it is cut off again, so the next line does not fuse with a half one.
+ */
 export async function appendLineDurable(file: string, line: string): Promise<void> {
   const fh = await open(file, 'a', FILE_MODE)
   try {
-    await fh.write(line.endsWith('\n') ? line : line + '\n')
-    await fh.sync()
+    const {size} = await fh.stat()
+    const buf = Buffer.from(line.endsWith('\n') ? line : line + '\n', 'utf8')
+    try {
+      await writeAll(fh, buf, 0, buf.length, size)
+      await fh.sync()
+    } catch (error) {
+      await fh.truncate(size).catch(() => {})
+      throw error
+    }
   } finally {
     await fh.close()
   }

@@ -64,7 +64,7 @@ export async function withRegistryLock<T>(
       break
     } catch (error) {
       if (!isErrno(error, 'ELOCKED')) {
-        throw new RegistryError(`Could not take the registry lock ${paths.lock}: ${(error as Error).message}`, 'REGISTRY_LOCK_FAILED')
+        throw new RegistryError(`Could not take the registry lock ${paths.lock}: ${(error as Error).message}`, 'REGISTRY_LOCK_FAILED', {cause: error})
       }
       const remaining = deadline - Date.now()
       if (remaining <= 0) throw new RegistryLockTimeoutError(paths.lock, Date.now() - started)

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import {assertBuilt, BIN, cliEnv, mutatingCalls, runCli} from '../../support/cli.js'
+import {makeReadOnly, unmountAll} from '../../support/mounts.js'
 import {createSim, type Sim} from '../../support/sim.js'
 import {calls, errText, journal, liveSandboxes, PROFILES, registryNames, seedRegistry, verbs} from './helpers.js'
 
@@ -188,6 +189,43 @@ for (const profile of PROFILES) {
     })
   })
 }
+
+describe('destroy when the registry cannot be written (read-only NEMOCLAW_HOME)', () => {
+  let sim: Sim
+  let file: string
+  let original: string
+  before(async () => {
+    sim = await createSim({profile: 'modern'})
+    sim.control('sandbox', 'add', 'alpha')
+    seedRegistry(sim, [{name: 'alpha'}, {name: 'gone'}])
+    file = path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json')
+    original = fs.readFileSync(file, 'utf8')
+    makeReadOnly(sim.env.NEMOCLAW_HOME!)
+  })
+  after(() => {
+    unmountAll()
+    sim?.cleanup()
+  })
+  beforeEach(() => sim.clearLog())
+
+  it('a live sandbox: nothing is deleted (its record could not be removed afterwards), one JSON error, exit 1', async () => {
+    const r = await runCli(sim, ['destroy', 'alpha', '--yes', '--json'])
+    expect(r.exitCode, r.stdout + r.stderr).to.equal(1)
+    expect(r.json.error.id).to.equal('registry_unwritable')
+    expect(r.json.error.message).to.match(/^Nothing was deleted: .*because nemoclaw's home directory is on a read-only file system/)
+    expect(mutatingCalls(sim.argvLog())).to.deep.equal([])
+    expect(liveSandboxes(sim).alpha).to.not.equal(undefined)
+    expect(fs.readFileSync(file, 'utf8')).to.equal(original)
+  })
+
+  it('a sandbox already gone: not reported as destroyed while its record stays', async () => {
+    const r = await runCli(sim, ['destroy', 'gone', '--yes', '--json'])
+    expect(r.exitCode, r.stdout + r.stderr).to.equal(1)
+    expect(r.json.error.id).to.equal('record_not_removed')
+    expect(r.json.error.message).to.match(/^Sandbox 'gone' is already gone on gateway 'nemoclaw', but its record could not be removed because nemoclaw's home/)
+    expect(fs.readFileSync(file, 'utf8')).to.equal(original)
+  })
+})
 
 describe('names and help (no openshell call)', () => {
   let sim: Sim

@@ -4,8 +4,9 @@ import {chmod, mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises
 import {join} from 'node:path'
 
 import {
-  checkPermissions, fixPermissions, getRecord, listCorruptFiles, listRecords, load, readJournal, registryPaths,
-  RegistryCorruptError, RegistryError, removeRecord, restore, setDefault, touchLastSeen, update, upsertRecord,
+  checkPermissions, describeWriteFailure, fixPermissions, getRecord, listCorruptFiles, listRecords, load, readJournal,
+  registryPaths, RegistryCorruptError, RegistryError, RegistryLockTimeoutError, RegistryWriteError, removeRecord,
+  restore, setDefault, touchLastSeen, update, upsertRecord,
 } from '../../../src/lib/registry/index.js'
 import {useTempHome} from '../../support/registry-home.js'
 
@@ -268,5 +269,27 @@ describe('registry/store: permissions', () => {
 
   it('a missing home has no findings', async () => {
     expect(await checkPermissions({home: t.home})).to.deep.equal([])
+  })
+})
+
+describe('registry: describeWriteFailure', () => {
+  const errno = (code: string) => Object.assign(new Error(`${code}: failed`), {code})
+
+  it('names the cause of a failed write, through the registry errors that wrap it', () => {
+    const cases: Array<[unknown, string]> = [
+      [new RegistryLockTimeoutError('/h/sandboxes.json.lock', 1000), 'registry_locked'],
+      [new RegistryError('Could not take the registry lock', 'REGISTRY_LOCK_FAILED', {cause: errno('EROFS')}), 'read_only'],
+      [errno('ENOSPC'), 'disk_full'],
+      [new RegistryWriteError('Could not write the registry', errno('EDQUOT')), 'disk_full'],
+      [new RegistryWriteError('Could not write the registry', errno('EACCES')), 'permission_denied'],
+      [new RegistryError('Lost the registry lock', 'REGISTRY_LOCK_LOST'), 'write_failed'],
+      ['a string', 'write_failed'],
+    ]
+    for (const [error, cause] of cases) {
+      const f = describeWriteFailure(error)
+      expect(f.cause, String(error)).to.equal(cause)
+      expect(f.words).to.be.a('string').and.not.equal('')
+      expect(f.message).to.equal(error instanceof Error ? error.message : String(error))
+    }
   })
 })
