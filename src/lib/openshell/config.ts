@@ -76,11 +76,6 @@ export function readActiveGateway(env: Env = process.env): string | undefined {
   return readTrimmed(path.join(configBase(env), 'active_gateway'))
 }
 
-/** The system-wide active gateway (modern): `$OPENSHELL_SYSTEM_GATEWAY_DIR` or `/etc/openshell`. */
-export function readSystemActiveGateway(env: Env = process.env): string | undefined {
-  return readTrimmed(path.join(env.OPENSHELL_SYSTEM_GATEWAY_DIR || '/etc/openshell', 'active_gateway'))
-}
-
 /** `gateways/<name>/metadata.json`, tolerant: undefined when missing, unreadable or not a JSON object. */
 export function readGatewayMetadata(name: string, env: Env = process.env): GatewayMetadata | undefined {
   let raw: unknown
