@@ -9,7 +9,7 @@ import {expect} from 'chai'
 import fs from 'node:fs'
 import path from 'node:path'
 
-import {isDestructiveArgv} from '../../src/lib/gateway/planner.js'
+import {isDestructiveArgv} from '../support/recovery-oracles.js'
 import {type CliResult, mutatingCalls, runCli} from '../support/cli.js'
 import {createSim, type Sim} from '../support/sim.js'
 

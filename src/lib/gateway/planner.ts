@@ -4,8 +4,8 @@
  * be done automatically the plan ends with a `stop` step that carries the class's guidance.
  *
  * Never, on any path: `gateway destroy`, `gateway start --recreate`, `sandbox delete`, container removal, or a
- * `gateway remove` not immediately followed by the re-registration (which restores the old one if `add` fails).
- * `argvOf` exposes every command a step can run so a test can walk all classes and prove it.
+ * `gateway remove`. test/unit/gateway/recover-steps.test.ts runs every step the planner can produce for every class
+ * (recover.ts `runStep`, against a recording fake openshell and systemctl) and checks what was really executed.
  */
 import type {GatewayHealth} from './health.js'
 import {overrideOf} from './health.js'
@@ -100,33 +100,6 @@ export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; sele
   }
 }
 
-/** The external commands a step may run (openshell argv, or systemctl argv prefixed with `systemctl`). */
-export function argvOf(step: RecoveryStep): string[][] {
-  switch (step.kind) {
-    case 'select': {
-      return [['gateway', 'select', step.gateway]]
-    }
-
-    case 'start': {
-      return step.method === 'legacy'
-        ? [['gateway', 'start', '--name', step.gateway]]
-        : [['systemctl', '--user', 'start', 'openshell-gateway']]
-    }
-
-    case 'reimport-trust': {
-      return step.method === 'legacy-start' ? [['gateway', 'start', '--name', step.gateway]] : []
-    }
-
-    case 'wait-healthy': {
-      return [['-g', step.gateway, 'status']]
-    }
-
-    default: {
-      return []
-    }
-  }
-}
-
 /** What a step does, in the words of its task title. */
 export function describeStep(step: RecoveryStep): string {
   switch (step.kind) {
@@ -154,18 +127,4 @@ export function describeStep(step: RecoveryStep): string {
       return 'Stop: nothing more is safe to do automatically'
     }
   }
-}
-
-/** Any argv that would destroy or recreate a gateway, delete a sandbox, or remove containers/volumes. */
-export function isDestructiveArgv(argv: string[]): boolean {
-  const words = argv.filter((a) => a !== '-g' && !a.startsWith('--gateway'))
-  const joined = ` ${words.join(' ')} `
-  if (joined.includes(' gateway destroy ')) return true
-  if (joined.includes(' gateway start ') && joined.includes(' --recreate')) return true
-  if (joined.includes(' sandbox delete ')) return true
-  // nemoclaw never de-registers a gateway: trust is re-imported by refreshing mtls/ files in place.
-  if (joined.includes(' gateway remove ')) return true
-  // `remove` is the long form of `rm` (`docker container remove`, `docker volume remove`); `system reset` wipes podman.
-  if (/^\s*(\S*\/)?(docker|podman)\s/.test(joined) && /\s(rm|rmi|remove|kill|prune|down|reset)\s/.test(joined)) return true
-  return false
 }

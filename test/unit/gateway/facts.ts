@@ -1,5 +1,6 @@
 // Builders for constructed gateway facts (shared by the gateway unit tests).
-import {type GatewayFacts, type GatewayHealth, classifyGateway} from '../../../src/lib/gateway/health.js'
+import {type ClassId, guidanceFor} from '../../../src/lib/gateway/classes.js'
+import {type GatewayFacts, type GatewayHealth, classifyGateway, contextFor} from '../../../src/lib/gateway/health.js'
 import {syntheticFailure} from '../../../src/lib/openshell/classify.js'
 import {capabilitiesFor} from '../../../src/lib/openshell/version.js'
 import type {Failure, FailureKind, GatewayStatus, Outcome, RunResult} from '../../../src/lib/openshell/types.js'
@@ -45,4 +46,40 @@ export function facts(over: Partial<GatewayFacts> = {}): GatewayFacts {
 
 export function health(over: Partial<GatewayFacts> = {}): GatewayHealth {
   return classifyGateway(facts(over))
+}
+
+/** A health forced to a class, with the facts of one combination (the planner reads the class, not the status). */
+export function forced(classId: ClassId, f: GatewayFacts): GatewayHealth {
+  const context = contextFor(f)
+  return {answering: false, classId, context, evidence: [], facts: f, gateway: f.gateway, guidance: guidanceFor(classId, context)}
+}
+
+/** One combination of the facts the planner decides on. */
+export interface Combo {
+  generation: 'legacy' | 'modern'
+  serviceUnit: boolean
+  localBundle: boolean
+  override: boolean
+  notActive: boolean
+}
+
+export function combos(): Combo[] {
+  const out: Combo[] = []
+  for (const generation of ['legacy', 'modern'] as const)
+    for (const serviceUnit of [true, false])
+      for (const localBundle of [true, false])
+        for (const override of [true, false])
+          for (const notActive of [true, false]) out.push({generation, localBundle, notActive, override, serviceUnit})
+  return out
+}
+
+export function factsOf(c: Combo): GatewayFacts {
+  return facts({
+    activeOnDisk: c.notActive ? 'openshell' : 'nemoclaw',
+    capabilities: c.generation === 'legacy' ? LEGACY_CAPS : MODERN_CAPS,
+    endpoint: c.generation === 'legacy' ? 'https://127.0.0.1:8080' : 'https://127.0.0.1:17670',
+    envOverride: c.override ? {value: 'x', variable: 'OPENSHELL_GATEWAY'} : undefined,
+    localBundle: c.localBundle,
+    serviceUnit: c.serviceUnit,
+  })
 }
