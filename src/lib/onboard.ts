@@ -18,7 +18,7 @@ import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {probeGateway} from './gateway/probe.js'
 import type {OpenShell} from './openshell/client.js'
-import {localTlsBundle, readGatewayMetadata} from './openshell/config.js'
+import {LOCAL_SERVICE_ENDPOINT, localTlsBundle, readGatewayMetadata} from './openshell/config.js'
 import {runProcess} from './openshell/runner.js'
 import type {SandboxPhase} from './openshell/types.js'
 import {load, registryPaths, type SandboxRecord, upsertRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
@@ -36,7 +36,6 @@ export const PROVIDERS = {
 export type ProviderId = keyof typeof PROVIDERS
 export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[]
 export const DEFAULT_SOURCE = 'openclaw'
-export const LOCAL_MODERN_ENDPOINT = 'https://127.0.0.1:17670'
 
 export function presetsDir(): string {
   // dist/lib/onboard.js → <package>/presets
@@ -358,7 +357,7 @@ async function firstInstall(client: OpenShell, gateway: string, health: GatewayH
   }
 
   if (!localTlsBundle(env).complete) return health
-  const added = await client.gatewayAdd(LOCAL_MODERN_ENDPOINT, {local: true, name: gateway})
+  const added = await client.gatewayAdd(LOCAL_SERVICE_ENDPOINT, {local: true, name: gateway})
   if (!added.ok) return health
   return waitHealthy(client, gateway, waitTimeoutMs(env), health.facts.serviceUnit)
 }

@@ -6,6 +6,7 @@
  * Rule for the steps: the first step is always safe and non-destructive; anything that deletes sandboxes appears
  * only as the last step, spelled out as something the user runs, with a warning.
  */
+import {LOCAL_SERVICE_ENDPOINT} from '../openshell/config.js'
 import type {Generation} from '../openshell/types.js'
 
 export const CLASS_IDS = [
@@ -118,7 +119,6 @@ export interface Guidance {
 }
 
 export const SUPPORTED_RANGE = '0.0.10 – 0.1.5'
-const DEFAULT_LOCAL_ENDPOINT = 'https://127.0.0.1:17670'
 
 function q(s: string): string {
   return `'${s}'`
@@ -153,7 +153,7 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
   const g = q(ctx.gateway)
   const s = q(ctx.sandbox ?? '<name>')
   const sName = ctx.sandbox ?? '<name>'
-  const endpoint = ctx.endpoint ?? DEFAULT_LOCAL_ENDPOINT
+  const endpoint = ctx.endpoint ?? LOCAL_SERVICE_ENDPOINT
   let diagnosis: string
   let steps: string[]
 

@@ -143,6 +143,12 @@ export function mtlsFiles(name: string, env: Env = process.env): MtlsFiles {
   return {dir, ca, cert, key, complete: ca.readable && cert.readable && key.readable}
 }
 
+/**
+ * The modern local gateway service's endpoint: the gateway its TLS bundle (localTlsBundle) and its systemd user unit
+ * belong to, and the endpoint `gateway add --local` registers.
+ */
+export const LOCAL_SERVICE_ENDPOINT = 'https://127.0.0.1:17670'
+
 /** The local gateway service's PKI dir: `$OPENSHELL_LOCAL_TLS_DIR` or `~/.local/state/openshell/tls`. */
 export function localTlsDir(env: Env = process.env): string {
   const o = env.OPENSHELL_LOCAL_TLS_DIR
