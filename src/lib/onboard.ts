@@ -13,12 +13,12 @@ import {fileURLToPath} from 'node:url'
 import lockfile from 'proper-lockfile'
 
 import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
-import type {GatewayHealth} from './gateway/health.js'
+import {type GatewayHealth, localityOf} from './gateway/health.js'
 import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {probeGateway} from './gateway/probe.js'
 import type {OpenShell} from './openshell/client.js'
-import {LOCAL_SERVICE_ENDPOINT, localTlsBundle, readGatewayMetadata} from './openshell/config.js'
+import {LOCAL_SERVICE_ENDPOINT, localTlsBundle} from './openshell/config.js'
 import {runProcess} from './openshell/runner.js'
 import type {SandboxPhase} from './openshell/types.js'
 import {load, registryPaths, type SandboxRecord, upsertRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
@@ -210,7 +210,8 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
           return {note: `Reusing healthy gateway '${input.gateway}'`, ok: true}
         }
 
-        const local = !readGatewayMetadata(input.gateway, env)?.isRemote
+        // a gateway on this machine needs a container runtime; a remote or cloud one does not
+        const local = health.classId === 'gateway_not_configured' || ['local', 'local-other'].includes(localityOf(health.facts))
         if (local && !runtime && health.classId !== 'gateway_other_active' && health.classId !== 'gateway_trust_rotated') {
           return failWith(health.classId, `${renderGuidance(health.guidance)}\nAlso: no container runtime answered (\`docker info\` / \`podman info\`); a local OpenShell gateway needs one.`)
         }

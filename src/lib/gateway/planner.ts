@@ -8,7 +8,7 @@
  * (recover.ts `runStep`, against a recording fake openshell and systemctl) and checks what was really executed.
  */
 import type {GatewayHealth} from './health.js'
-import {overrideOf} from './health.js'
+import {localityOf, overrideOf} from './health.js'
 
 export type RecoveryStep =
   | {kind: 'select'; gateway: string}
@@ -47,7 +47,9 @@ export function preferredGateway(
 
 /**
  * `select: false` (another gateway is the preferred one, see preferredGateway): no `select` step; a gateway that is
- * merely not the selected one then needs nothing.
+ * merely not the selected one then needs nothing. A start or a trust re-import is planned only for this machine's own
+ * gateway (health.ts `localityOf` = 'local'); a remote, cloud, plaintext or other local gateway gets a stop with its
+ * owner's next step instead.
  */
 export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; select?: boolean} = {}): RecoveryStep[] {
   const {facts} = health
@@ -58,6 +60,7 @@ export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; sele
   const stop = (reason: string): RecoveryStep[] => [...steps, {kind: 'stop', reason}]
   const needsSelect = opts.select !== false && facts.registered && facts.activeOnDisk !== gateway
   const wait: RecoveryStep = {gateway, kind: 'wait-healthy', timeoutMs: waitMs}
+  const local = localityOf(facts) === 'local'
 
   switch (health.classId) {
     case 'ok': {
@@ -72,6 +75,8 @@ export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; sele
 
     case 'gateway_unreachable': {
       if (needsSelect) steps.push({gateway, kind: 'select'})
+      // Only this machine's own gateway is started from here; anything else is its owner's to start.
+      if (!local) return stop(health.guidance.diagnosis)
       if (generation === 'legacy') return [...steps, {gateway, kind: 'start', method: 'legacy'}, wait]
       if (facts.serviceUnit) return [...steps, {gateway, kind: 'start', method: 'systemd'}, wait]
       return stop(health.guidance.diagnosis)
@@ -88,6 +93,8 @@ export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; sele
 
     case 'gateway_trust_rotated': {
       if (needsSelect) steps.push({gateway, kind: 'select'})
+      // The local TLS bundle is the local gateway service's: never copied to another gateway's mtls/.
+      if (!local) return stop(health.guidance.diagnosis)
       const endpoint = facts.endpoint ?? ''
       if (generation === 'legacy') return [...steps, {endpoint, gateway, kind: 'reimport-trust', method: 'legacy-start'}, wait]
       if (facts.localBundle) return [...steps, {endpoint, gateway, kind: 'reimport-trust', method: 'refresh-mtls'}, wait]

@@ -32,10 +32,12 @@ export function statusFailed(kind: FailureKind, message: string): Outcome<Gatewa
 export function facts(over: Partial<GatewayFacts> = {}): GatewayFacts {
   return {
     activeOnDisk: 'nemoclaw',
+    authMode: 'mtls',
     capabilities: MODERN_CAPS,
     certs: {ca: true, cert: true, key: true},
     endpoint: 'https://127.0.0.1:17670',
     gateway: 'nemoclaw',
+    isRemote: false,
     localBundle: true,
     registered: true,
     serviceUnit: true,
@@ -61,7 +63,11 @@ export interface Combo {
   localBundle: boolean
   override: boolean
   notActive: boolean
+  /** The gateway's metadata: this machine's own gateway, another local port, remote mTLS, cloud, plain http. */
+  where: 'cloud' | 'local' | 'local-other' | 'plaintext' | 'remote'
 }
+
+export const WHERE = ['local', 'local-other', 'remote', 'cloud', 'plaintext'] as const
 
 export function combos(): Combo[] {
   const out: Combo[] = []
@@ -69,17 +75,32 @@ export function combos(): Combo[] {
     for (const serviceUnit of [true, false])
       for (const localBundle of [true, false])
         for (const override of [true, false])
-          for (const notActive of [true, false]) out.push({generation, localBundle, notActive, override, serviceUnit})
+          for (const notActive of [true, false])
+            for (const where of WHERE) out.push({generation, localBundle, notActive, override, serviceUnit, where})
   return out
+}
+
+const PORT = {legacy: 8080, modern: 17670}
+const METADATA: Record<Combo['where'], (port: number) => Pick<GatewayFacts, 'authMode' | 'endpoint' | 'isRemote'>> = {
+  cloud: () => ({authMode: 'cloudflare_jwt', endpoint: 'https://gw.example.com', isRemote: true}),
+  local: (port) => ({authMode: 'mtls', endpoint: `https://127.0.0.1:${port}`, isRemote: false}),
+  'local-other': (port) => ({authMode: 'mtls', endpoint: `https://127.0.0.1:${port + 1}`, isRemote: false}),
+  plaintext: (port) => ({authMode: 'plaintext', endpoint: `http://10.1.2.3:${port}`, isRemote: false}),
+  remote: (port) => ({authMode: 'mtls', endpoint: `https://gw.example.com:${port}`, isRemote: true}),
 }
 
 export function factsOf(c: Combo): GatewayFacts {
   return facts({
+    ...METADATA[c.where](PORT[c.generation]),
     activeOnDisk: c.notActive ? 'openshell' : 'nemoclaw',
     capabilities: c.generation === 'legacy' ? LEGACY_CAPS : MODERN_CAPS,
-    endpoint: c.generation === 'legacy' ? 'https://127.0.0.1:8080' : 'https://127.0.0.1:17670',
     envOverride: c.override ? {value: 'x', variable: 'OPENSHELL_GATEWAY'} : undefined,
     localBundle: c.localBundle,
     serviceUnit: c.serviceUnit,
   })
+}
+
+/** nemoclaw may start and re-trust it: the local gateway service, or (legacy) any local gateway by name. */
+export function ownGateway(c: Combo): boolean {
+  return c.where === 'local' || (c.where === 'local-other' && c.generation === 'legacy')
 }

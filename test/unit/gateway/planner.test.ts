@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {CLASS_IDS, type ClassId} from '../../../src/lib/gateway/classes.js'
 import {DEFAULT_WAIT_MS, describeStep, planRecovery, type RecoveryStep, waitTimeoutMs} from '../../../src/lib/gateway/planner.js'
-import {type Combo, combos, facts, factsOf, forced} from './facts.js'
+import {type Combo, combos, facts, factsOf, forced, ownGateway} from './facts.js'
 
 /** The planner's rules restated: what each class may do, in order. */
 function expectedKinds(id: ClassId, c: Combo): string[] {
@@ -17,10 +17,12 @@ function expectedKinds(id: ClassId, c: Combo): string[] {
     }
 
     case 'gateway_unreachable': {
+      if (!ownGateway(c)) return [...select, 'stop']
       return c.generation === 'legacy' || c.serviceUnit ? [...select, 'start', 'wait-healthy'] : [...select, 'stop']
     }
 
     case 'gateway_trust_rotated': {
+      if (!ownGateway(c)) return [...select, 'stop']
       return c.generation === 'legacy' || c.localBundle ? [...select, 'reimport-trust', 'wait-healthy'] : [...select, 'stop']
     }
 
@@ -33,12 +35,12 @@ function expectedKinds(id: ClassId, c: Combo): string[] {
 describe('gateway/planner', () => {
   const all = combos()
 
-  it('walks 32 combinations × 15 classes', () => {
-    expect(all.length * CLASS_IDS.length).to.equal(480)
+  it('walks 160 combinations × 15 classes', () => {
+    expect(all.length * CLASS_IDS.length).to.equal(2400)
   })
 
   for (const id of CLASS_IDS) {
-    it(`${id}: the exact steps for every generation × service unit × local bundle × override × selection`, () => {
+    it(`${id}: the exact steps for every generation × service unit × local bundle × override × selection × locality`, () => {
       for (const c of all) {
         const h = forced(id, factsOf(c))
         const plan = planRecovery(h, {waitMs: 1234})
@@ -58,7 +60,7 @@ describe('gateway/planner', () => {
         const stop = plan.find((s) => s.kind === 'stop')
         if (stop && stop.kind === 'stop') {
           expect(plan.at(-1), label).to.equal(stop)
-          const extra = id === 'gateway_trust_rotated' ? " The local gateway's TLS bundle was not found, so nemoclaw cannot re-import trust safely." : ''
+          const extra = id === 'gateway_trust_rotated' && ownGateway(c) ? " The local gateway's TLS bundle was not found, so nemoclaw cannot re-import trust safely." : ''
           expect(stop.reason, label).to.equal(h.guidance.diagnosis + extra)
         }
       }
