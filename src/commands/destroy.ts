@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {NemoclawCommand} from '../lib/cli/base.js'
+import {confirmDeletion, refuseUnconfirmable} from '../lib/cli/confirm.js'
 import {openshell} from '../lib/cli/runtime.js'
 import {requireOne} from '../lib/cli/targets.js'
 import {EXIT_CODES, renderGuidance} from '../lib/gateway/classes.js'
@@ -32,22 +33,14 @@ This is the only nemoclaw command that deletes a sandbox. It needs --yes when no
     const {args, flags} = await this.parse(Destroy)
     const check = validateSandboxName(args.name)
     if (!check.ok) this.fail(check.reason, {exit: 2, id: 'invalid_name', json: flags.json})
-    if (!flags.yes) {
-      if (!process.stdin.isTTY || !process.stdout.isTTY) {
-        this.error(`Refusing to delete sandbox '${args.name}' without --yes (not a terminal). Run \`nemoclaw destroy ${args.name} --yes\`.`, {exit: 2})
-      }
-    }
-
+    const confirmation = {rerun: `nemoclaw destroy ${args.name} --yes`, sandbox: args.name, yes: flags.yes}
+    refuseUnconfirmable(this, confirmation)
     const {name, r} = await requireOne(this, {json: flags.json, name: args.name})
     const v = r.verdicts.find((x) => x.name === name)!
 
-    if (!flags.yes) {
-      const {confirm} = await import('@inquirer/prompts')
-      const ok = await confirm({default: false, message: `Delete sandbox '${name}' on gateway '${v.gateway}'? Its files are lost.`})
-      if (!ok) {
-        this.log('Nothing deleted.')
-        return
-      }
+    if (!(await confirmDeletion({...confirmation, gateway: v.gateway}))) {
+      this.log('Nothing deleted.')
+      return
     }
 
     const result = await destroySandbox(openshell(), v, {by: 'nemoclaw destroy'})
