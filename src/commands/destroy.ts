@@ -14,7 +14,7 @@ export default class Destroy extends NemoclawCommand {
 
   static override description = `Delete a sandbox on its gateway, then its local record (journaled to pruned.jsonl).
 
-This is the only nemoclaw command that deletes a sandbox. It needs --yes when not run in a terminal. The gateway itself is never touched.`
+This and \`onboard --recreate\` are the only nemoclaw commands that delete a sandbox. In a terminal it asks first; with --json or without a terminal it needs --yes. The gateway itself is never touched.`
 
   static override examples = [
     {command: '<%= config.bin %> destroy my-assistant', description: 'Asks for confirmation in a terminal.'},
@@ -33,7 +33,7 @@ This is the only nemoclaw command that deletes a sandbox. It needs --yes when no
     const {args, flags} = await this.parse(Destroy)
     const check = validateSandboxName(args.name)
     if (!check.ok) this.fail(check.reason, {exit: 2, id: 'invalid_name', json: flags.json})
-    const confirmation = {rerun: `nemoclaw destroy ${args.name} --yes`, sandbox: args.name, yes: flags.yes}
+    const confirmation = {json: flags.json, rerun: `Run \`nemoclaw destroy ${args.name} --yes\`.`, sandbox: args.name, yes: flags.yes}
     refuseUnconfirmable(this, confirmation)
     const {name, r} = await requireOne(this, {json: flags.json, name: args.name})
     const v = r.verdicts.find((x) => x.name === name)!

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {NemoclawCommand} from '../lib/cli/base.js'
+import {confirmDeletion, refuseUnconfirmable} from '../lib/cli/confirm.js'
 import {openshell} from '../lib/cli/runtime.js'
 import {
   DEFAULT_SOURCE,
@@ -11,13 +12,14 @@ import {
   PROVIDER_IDS,
   PROVIDERS,
   type ProviderId,
+  validateInput,
 } from '../lib/onboard.js'
 import {DEFAULT_GATEWAY} from '../lib/sandboxes.js'
 
 export default class Onboard extends NemoclawCommand {
   static override description = `Create a sandbox on an OpenShell gateway, configure inference and policies, and register it.
 
-A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
+A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it: like \`destroy\`, it asks first in a terminal and needs --yes with --json, --non-interactive or without a terminal). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
 
   static override examples = [
     {command: '<%= config.bin %> onboard', description: 'Interactive: asks for the name, provider and model.'},
@@ -33,6 +35,10 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       command: '<%= config.bin %> onboard --name local --provider ollama --model llama3.1:8b --non-interactive',
       description: 'A local Ollama server (no credential).',
     },
+    {
+      command: 'NVIDIA_API_KEY=nvapi-… <%= config.bin %> onboard --name my-assistant --recreate --yes --non-interactive',
+      description: 'Delete the existing sandbox and create it again (--yes confirms the deletion; never the gateway).',
+    },
   ]
 
   static override flags = {
@@ -45,8 +51,8 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
     'non-interactive': Flags.boolean({default: false, description: 'Never prompt; fail naming any missing flag.'}),
     policy: Flags.string({description: 'Network policy preset to apply (repeatable).', multiple: true, options: [...POLICY_PRESETS]}),
     provider: Flags.string({description: 'Inference provider.', options: PROVIDER_IDS}),
-    recreate: Flags.boolean({default: false, description: 'Delete and recreate the sandbox if it exists (never the gateway).'}),
-    yes: Flags.boolean({char: 'y', default: false, description: 'Accept defaults without asking.'}),
+    recreate: Flags.boolean({default: false, description: 'Delete and recreate the sandbox if it exists (never the gateway). Asks first in a terminal; needs --yes otherwise.'}),
+    yes: Flags.boolean({char: 'y', default: false, description: 'Accept defaults without asking, and confirm the deletion --recreate makes.'}),
   }
 
   async run(): Promise<void> {
@@ -87,6 +93,32 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       provider,
       recreate: flags.recreate,
       source: flags.from,
+    }
+
+    try {
+      // Checked here too, so that a confirmation never quotes an invalid name.
+      validateInput(input, process.env)
+    } catch (error) {
+      if (error instanceof OnboardError) this.fail(error.message, {exit: error.exitCode, id: error.classId, json: flags.json})
+      throw error
+    }
+
+    if (input.recreate) {
+      // Before any openshell call: --recreate deletes the sandbox if it exists, like `destroy` it needs a yes.
+      const confirmation = {
+        gateway: input.gateway,
+        json: flags.json,
+        nonInteractive: flags['non-interactive'],
+        rerun: 'Run the same `nemoclaw onboard` command with --yes to confirm.',
+        sandbox: input.name,
+        then: ' and create it again',
+        yes: flags.yes,
+      }
+      refuseUnconfirmable(this, confirmation)
+      if (!(await confirmDeletion(confirmation))) {
+        this.log('Nothing deleted.')
+        return
+      }
     }
 
     let interrupted = false

@@ -1,25 +1,31 @@
 /**
- * The one confirmation before a sandbox is deleted. With --yes nothing is asked. Without it a terminal is needed to
- * ask: otherwise the command is refused (exit 2) before it runs anything. In a terminal the question names the
- * sandbox and its gateway and defaults to no.
+ * The one confirmation before a sandbox is deleted (`destroy`, `onboard --recreate`). With --yes nothing is asked.
+ * Without it, a terminal is needed to ask: under --json, --non-interactive or without a terminal the command is
+ * refused (exit 2; the JSON error document under --json) before it runs anything. In a terminal the question names
+ * the sandbox and its gateway and defaults to no.
  */
-import type {Failable} from './base.js'
+import {failCommand, type Failable} from './base.js'
 
 export const CONFIRMATION_REQUIRED_EXIT = 2
 
 export interface ConfirmOptions {
   /** --yes was given. */
   yes: boolean
+  json: boolean
+  /** --non-interactive was given (commands that have the flag). */
+  nonInteractive?: boolean
   sandbox: string
   /** The sandbox's gateway, when known already. */
   gateway?: string
-  /** The command line that confirms, e.g. `nemoclaw destroy alpha --yes`. */
+  /** What confirms, as a sentence: e.g. "Run `nemoclaw destroy alpha --yes`." */
   rerun: string
+  /** Appended to the question after the sandbox, e.g. " and create it again". */
+  then?: string
 }
 
-/** Can the user be asked? A terminal on both ends. */
-export function canAsk(): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY)
+/** Can the user be asked? A terminal on both ends, and neither --json nor --non-interactive. */
+export function canAsk(opts: Pick<ConfirmOptions, 'json' | 'nonInteractive'>): boolean {
+  return !opts.json && !opts.nonInteractive && Boolean(process.stdin.isTTY && process.stdout.isTTY)
 }
 
 function where(opts: Pick<ConfirmOptions, 'gateway' | 'sandbox'>): string {
@@ -27,14 +33,19 @@ function where(opts: Pick<ConfirmOptions, 'gateway' | 'sandbox'>): string {
 }
 
 /** The question asked in a terminal. */
-export function deletionQuestion(opts: Pick<ConfirmOptions, 'gateway' | 'sandbox'>): string {
-  return `Delete ${where(opts)}? Its files are lost.`
+export function deletionQuestion(opts: Pick<ConfirmOptions, 'gateway' | 'sandbox' | 'then'>): string {
+  return `Delete ${where(opts)}${opts.then ?? ''}? Its files are lost.`
 }
 
 /** Call first, before anything runs: refuses (never returns) when a confirmation is needed and cannot be asked for. */
 export function refuseUnconfirmable(cmd: Failable, opts: ConfirmOptions): void {
-  if (opts.yes || canAsk()) return
-  cmd.error(`Refusing to delete ${where(opts)} without --yes (not a terminal). Run \`${opts.rerun}\`.`, {exit: CONFIRMATION_REQUIRED_EXIT})
+  if (opts.yes || canAsk(opts)) return
+  const why = opts.json ? '--json' : opts.nonInteractive ? '--non-interactive' : 'not a terminal'
+  failCommand(cmd, `Refusing to delete ${where(opts)} without --yes (${why}). ${opts.rerun}`, {
+    exit: CONFIRMATION_REQUIRED_EXIT,
+    id: 'confirmation_required',
+    json: opts.json,
+  })
 }
 
 /** Ask (default no); true without asking when --yes was given. Call refuseUnconfirmable first. */

@@ -67,9 +67,9 @@ for (const profile of PROFILES) {
         expect(allFilesText(home(sim))).to.contain('NVIDIA_API_KEY')
       })
 
-      it('--recreate replaces the sandbox, never the gateway', async () => {
+      it('--recreate --yes replaces the sandbox, never the gateway', async () => {
         sim.clearLog()
-        const r = await runCli(sim, ['onboard', '--name', 'beta', '--non-interactive', '--recreate', '--json'], {env: {NVIDIA_API_KEY: KEY}})
+        const r = await runCli(sim, ['onboard', '--name', 'beta', '--non-interactive', '--recreate', '--yes', '--json'], {env: {NVIDIA_API_KEY: KEY}})
         expect(r.exitCode, r.stderr).to.equal(0)
         const log = calls(sim)
         expect(log.filter((c) => /^sandbox (create|delete)/.test(c))).to.deep.equal(['sandbox delete beta', 'sandbox create --name beta --from openclaw --provider nemoclaw-nvidia'])
