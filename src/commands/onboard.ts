@@ -32,6 +32,10 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       description: 'OpenAI, with the github and npm network policy presets.',
     },
     {
+      command: 'MY_LLM_KEY=… <%= config.bin %> onboard --name custom --provider custom --model m --endpoint-url https://llm.example.com/v1 --credential-env MY_LLM_KEY',
+      description: 'Any OpenAI-compatible endpoint: the URL carries no key (a user:key@ or ?key= URL is refused); the key is read from MY_LLM_KEY.',
+    },
+    {
       command: '<%= config.bin %> onboard --name local --provider ollama --model llama3.1:8b --non-interactive',
       description: 'A local Ollama server (no credential).',
     },
@@ -43,7 +47,7 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
 
   static override flags = {
     'credential-env': Flags.string({description: 'NAME of the environment variable holding the API key (default per provider, e.g. NVIDIA_API_KEY).'}),
-    'endpoint-url': Flags.string({description: 'Inference endpoint URL (custom, ollama, vllm).'}),
+    'endpoint-url': Flags.string({description: 'Inference endpoint base URL (custom, ollama, vllm), without credentials, query string or fragment: the key goes in --credential-env. Plain http:// to another machine is warned about.'}),
     from: Flags.string({description: 'Sandbox source: a community sandbox name, Dockerfile, directory or image.', default: DEFAULT_SOURCE}),
     gateway: Flags.string({char: 'g', default: DEFAULT_GATEWAY, description: 'OpenShell gateway name.'}),
     model: Flags.string({description: 'Model id (default per provider).'}),
@@ -95,14 +99,16 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       source: flags.from,
     }
 
+    let warnings: string[] = []
     try {
       // Checked here too, so that a confirmation never quotes an invalid name.
-      validateInput(input, process.env)
+      warnings = validateInput(input, process.env)
     } catch (error) {
       if (error instanceof OnboardError) this.fail(error.message, {exit: error.exitCode, id: error.classId, json: flags.json})
       throw error
     }
 
+    if (!flags.json) for (const w of warnings) process.stderr.write(`Warning: ${w}\n`)
     if (input.recreate) {
       // Before any openshell call: --recreate deletes the sandbox if it exists, like `destroy` it needs a yes.
       const confirmation = {
@@ -140,6 +146,7 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
           sandboxReused: result.sandboxReused,
           schemaVersion: 1,
           state: result.classId,
+          warnings,
         })
       } else if (result.ok) {
         this.log(result.message)

@@ -77,23 +77,50 @@ export class OnboardError extends Error {
   }
 }
 
-/** Checks that need no openshell call: name, provider settings, credentials present, presets known. */
-export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): void {
+/** Hosts that are this machine: loopback, and `host.openshell.internal` (the name sandboxes have for it). */
+function isThisMachine(hostname: string): boolean {
+  const h = hostname.toLowerCase()
+  return h === 'localhost' || h === '[::1]' || h === 'host.openshell.internal' || /^127(\.\d{1,3}){3}$/.test(h)
+}
+
+/**
+ * --endpoint-url reaches `openshell provider create` argv and the registry, so it must carry no secret: no
+ * `user:password@`, no query string (an OpenAI-compatible base URL has none; `?key=…` / `?sig=…` is where keys hide)
+ * and no fragment. The refusal never quotes the URL. Plain http:// to another machine is only warned about.
+ */
+function checkEndpointUrl(raw: string): string[] {
+  let url: URL | undefined
+  try {
+    url = raw.length <= 2048 ? new URL(raw) : undefined
+  } catch {
+    url = undefined
+  }
+
+  if (!url || !['http:', 'https:'].includes(url.protocol)) throw new OnboardError('--endpoint-url must be an http(s) URL (at most 2048 characters).', 2)
+  const key = 'pass the key with --credential-env NAME (the environment variable that holds it), never in the URL'
+  if (url.username !== '' || url.password !== '') throw new OnboardError(`--endpoint-url must not contain credentials (user:key@): ${key}.`, 2)
+  if (url.search !== '' || url.hash !== '') {
+    throw new OnboardError(`--endpoint-url must be a base URL without a query string or fragment (tokens such as ?api_key=… are refused): ${key}.`, 2)
+  }
+
+  if (url.protocol === 'http:' && !isThisMachine(url.hostname)) {
+    return [`--endpoint-url uses plain http to ${url.host}, which is not this machine: prompts and the key travel unencrypted. Use https:// if the server offers it.`]
+  }
+
+  return []
+}
+
+/**
+ * Checks that need no openshell call: name, provider settings, credentials present, presets known. Returns the
+ * warnings (the run proceeds); throws OnboardError (exit 2) on a refusal.
+ */
+export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): string[] {
   const check = validateSandboxName(input.name)
   if (!check.ok) throw new OnboardError(check.reason, 2)
   const gatewayCheck = validateGatewayName(input.gateway)
   if (!gatewayCheck.ok) throw new OnboardError(gatewayCheck.reason, 2)
   if (!input.model || input.model.length > 200) throw new OnboardError('--model is required (at most 200 characters).', 2)
-  if (input.endpointUrl !== undefined) {
-    let url: URL | undefined
-    try {
-      url = input.endpointUrl.length <= 2048 ? new URL(input.endpointUrl) : undefined
-    } catch {
-      url = undefined
-    }
-
-    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new OnboardError(`--endpoint-url must be an http(s) URL (at most 2048 characters), got '${input.endpointUrl.slice(0, 80)}'.`, 2)
-  }
+  const warnings = input.endpointUrl === undefined ? [] : checkEndpointUrl(input.endpointUrl)
 
   if (input.credentialEnv !== undefined) {
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(input.credentialEnv)) {
@@ -108,6 +135,7 @@ export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): void
   }
 
   if (input.source.length === 0 || input.source.length > 1024) throw new OnboardError('--from must not be empty (at most 1024 characters).', 2)
+  return warnings
 }
 
 function readyTimeoutMs(env: NodeJS.ProcessEnv): number {
