@@ -11,7 +11,7 @@ export default class Connect extends NemoclawCommand {
 
   static override description = `Open a shell in a sandbox (hands the terminal to \`openshell sandbox connect\`).
 
-The sandbox and its gateway are checked first. If it is not Ready, nothing waits: the classification, the exact next step and its exit code are printed at once. --probe-only stops after the check.`
+The sandbox and its gateway are checked first. If it is not Ready, nothing waits: the classification, the exact next step and its exit code are printed at once. --probe-only stops after the check; so does --json (a shell has no JSON form), which prints the verdict.`
 
   static override examples = [
     {command: '<%= config.bin %> connect my-assistant', description: 'Connect to a sandbox.'},
@@ -39,13 +39,14 @@ The sandbox and its gateway are checked first. If it is not Ready, nothing waits
       return
     }
 
-    if (flags['probe-only']) {
+    // An interactive shell has no JSON form: under --json connect only checks.
+    if (flags['probe-only'] || flags.json) {
       if (!flags.json) this.log(v.guidance.diagnosis)
       return
     }
 
     const result = await openshell().sandboxConnect(name, v.gateway)
-    if (!result.ok) this.error(result.failure.message, {exit: 1})
+    if (!result.ok) this.fail(result.failure.message, {exit: 1, id: 'connect_failed', json: flags.json})
     this.finish(result.value)
   }
 }

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {NemoclawCommand} from '../lib/cli/base.js'
+import {confirmDeletion, refuseUnconfirmable} from '../lib/cli/confirm.js'
 import {openshell} from '../lib/cli/runtime.js'
 import {requireOne} from '../lib/cli/targets.js'
 import {EXIT_CODES, renderGuidance} from '../lib/gateway/classes.js'
@@ -13,7 +14,7 @@ export default class Destroy extends NemoclawCommand {
 
   static override description = `Delete a sandbox on its gateway, then its local record (journaled to pruned.jsonl).
 
-This is the only nemoclaw command that deletes a sandbox. It needs --yes when not run in a terminal. The gateway itself is never touched. Nothing is deleted while the registry cannot be written (the record could not be removed afterwards).`
+This and \`onboard --recreate\` are the only nemoclaw commands that delete a sandbox. In a terminal it asks first; with --json or without a terminal it needs --yes. The gateway itself is never touched. Nothing is deleted while the registry cannot be written (the record could not be removed afterwards).`
 
   static override examples = [
     {command: '<%= config.bin %> destroy my-assistant', description: 'Asks for confirmation in a terminal.'},
@@ -32,22 +33,14 @@ This is the only nemoclaw command that deletes a sandbox. It needs --yes when no
     const {args, flags} = await this.parse(Destroy)
     const check = validateSandboxName(args.name)
     if (!check.ok) this.fail(check.reason, {exit: 2, id: 'invalid_name', json: flags.json})
-    if (!flags.yes) {
-      if (!process.stdin.isTTY || !process.stdout.isTTY) {
-        this.error(`Refusing to delete sandbox '${args.name}' without --yes (not a terminal). Run \`nemoclaw destroy ${args.name} --yes\`.`, {exit: 2})
-      }
-    }
-
+    const confirmation = {json: flags.json, rerun: `Run \`nemoclaw destroy ${args.name} --yes\`.`, sandbox: args.name, yes: flags.yes}
+    refuseUnconfirmable(this, confirmation)
     const {name, r} = await requireOne(this, {json: flags.json, name: args.name})
     const v = r.verdicts.find((x) => x.name === name)!
 
-    if (!flags.yes) {
-      const {confirm} = await import('@inquirer/prompts')
-      const ok = await confirm({default: false, message: `Delete sandbox '${name}' on gateway '${v.gateway}'? Its files are lost.`})
-      if (!ok) {
-        this.log('Nothing deleted.')
-        return
-      }
+    if (!(await confirmDeletion({...confirmation, gateway: v.gateway}))) {
+      this.log('Nothing deleted.')
+      return
     }
 
     const result = await destroySandbox(openshell(), v, {by: 'nemoclaw destroy', writeFailure: r.writeFailure})

@@ -6,7 +6,8 @@ export default class Doctor extends NemoclawCommand {
   static override description = `Diagnose nemoclaw, OpenShell, the gateway, the registry, sandboxes, inference and plugin checks.
 
 Read-only unless --fix is given. With --fix only safe steps run: select the sandboxes' gateway, start it, re-import
-trust from the local gateway's own TLS bundle, move an unreadable registry aside (intact), fix registry permissions.
+trust from the local gateway's own TLS bundle (both only for this machine's own gateway, never a remote or cloud
+one), move an unreadable registry aside (intact), fix registry permissions.
 Nothing is ever destroyed, recreated or deleted. Exit 0 when no check failed (warnings allowed), 1 otherwise.`
 
   static override examples = [

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {NemoclawCommand} from '../lib/cli/base.js'
+import {confirmDeletion, refuseUnconfirmable} from '../lib/cli/confirm.js'
 import {openshell} from '../lib/cli/runtime.js'
 import {
   DEFAULT_SOURCE,
@@ -11,13 +12,14 @@ import {
   PROVIDER_IDS,
   PROVIDERS,
   type ProviderId,
+  validateInput,
 } from '../lib/onboard.js'
 import {DEFAULT_GATEWAY} from '../lib/sandboxes.js'
 
 export default class Onboard extends NemoclawCommand {
   static override description = `Create a sandbox on an OpenShell gateway, configure inference and policies, and register it.
 
-A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
+A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it: like \`destroy\`, it asks first in a terminal and needs --yes with --json, --non-interactive or without a terminal). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
 
   static override examples = [
     {command: '<%= config.bin %> onboard', description: 'Interactive: asks for the name, provider and model.'},
@@ -30,14 +32,22 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       description: 'OpenAI, with the github and npm network policy presets.',
     },
     {
+      command: 'MY_LLM_KEY=… <%= config.bin %> onboard --name custom --provider custom --model m --endpoint-url https://llm.example.com/v1 --credential-env MY_LLM_KEY',
+      description: 'Any OpenAI-compatible endpoint: the URL carries no key (a user:key@ or ?key= URL is refused); the key is read from MY_LLM_KEY.',
+    },
+    {
       command: '<%= config.bin %> onboard --name local --provider ollama --model llama3.1:8b --non-interactive',
       description: 'A local Ollama server (no credential).',
+    },
+    {
+      command: 'NVIDIA_API_KEY=nvapi-… <%= config.bin %> onboard --name my-assistant --recreate --yes --non-interactive',
+      description: 'Delete the existing sandbox and create it again (--yes confirms the deletion; never the gateway).',
     },
   ]
 
   static override flags = {
     'credential-env': Flags.string({description: 'NAME of the environment variable holding the API key (default per provider, e.g. NVIDIA_API_KEY).'}),
-    'endpoint-url': Flags.string({description: 'Inference endpoint URL (custom, ollama, vllm).'}),
+    'endpoint-url': Flags.string({description: 'Inference endpoint base URL (custom, ollama, vllm), without credentials, query string or fragment: the key goes in --credential-env. Plain http:// to another machine is warned about.'}),
     from: Flags.string({description: 'Sandbox source: a community sandbox name, Dockerfile, directory or image.', default: DEFAULT_SOURCE}),
     gateway: Flags.string({char: 'g', default: DEFAULT_GATEWAY, description: 'OpenShell gateway name.'}),
     model: Flags.string({description: 'Model id (default per provider).'}),
@@ -45,8 +55,8 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
     'non-interactive': Flags.boolean({default: false, description: 'Never prompt; fail naming any missing flag.'}),
     policy: Flags.string({description: 'Network policy preset to apply (repeatable).', multiple: true, options: [...POLICY_PRESETS]}),
     provider: Flags.string({description: 'Inference provider.', options: PROVIDER_IDS}),
-    recreate: Flags.boolean({default: false, description: 'Delete and recreate the sandbox if it exists (never the gateway).'}),
-    yes: Flags.boolean({char: 'y', default: false, description: 'Accept defaults without asking.'}),
+    recreate: Flags.boolean({default: false, description: 'Delete and recreate the sandbox if it exists (never the gateway). Asks first in a terminal; needs --yes otherwise.'}),
+    yes: Flags.boolean({char: 'y', default: false, description: 'Accept defaults without asking, and confirm the deletion --recreate makes.'}),
   }
 
   async run(): Promise<void> {
@@ -89,6 +99,34 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       source: flags.from,
     }
 
+    let warnings: string[] = []
+    try {
+      // Checked here too, so that a confirmation never quotes an invalid name.
+      warnings = validateInput(input, process.env)
+    } catch (error) {
+      if (error instanceof OnboardError) this.fail(error.message, {exit: error.exitCode, id: error.classId, json: flags.json})
+      throw error
+    }
+
+    if (!flags.json) for (const w of warnings) process.stderr.write(`Warning: ${w}\n`)
+    if (input.recreate) {
+      // Before any openshell call: --recreate deletes the sandbox if it exists, like `destroy` it needs a yes.
+      const confirmation = {
+        gateway: input.gateway,
+        json: flags.json,
+        nonInteractive: flags['non-interactive'],
+        rerun: 'Run the same `nemoclaw onboard` command with --yes to confirm.',
+        sandbox: input.name,
+        then: ' and create it again',
+        yes: flags.yes,
+      }
+      refuseUnconfirmable(this, confirmation)
+      if (!(await confirmDeletion(confirmation))) {
+        this.log('Nothing deleted.')
+        return
+      }
+    }
+
     let interrupted = false
     const onSigint = () => {
       interrupted = true
@@ -108,6 +146,7 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
           sandboxReused: result.sandboxReused,
           schemaVersion: 1,
           state: result.classId,
+          warnings,
         })
       } else if (result.ok) {
         this.log(result.message)

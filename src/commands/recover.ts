@@ -13,7 +13,7 @@ export default class Recover extends NemoclawCommand {
 
   static override description = `Bring a gateway and its sandboxes back after a restart, rebuild, trust rotation or selection change.
 
-Runs only safe steps, each shown as it runs: select the gateway, start it (legacy \`openshell gateway start\`, or the \`openshell-gateway\` systemd user service), re-import the client trust from the local gateway's own TLS bundle (old files kept as a backup), and wait with a bounded backoff until it is healthy and its sandboxes are Ready. It never destroys or recreates a gateway and never deletes a sandbox; when nothing safe is left it stops and prints the exact next step. Then it reconciles and reports like \`status\`.
+Runs only safe steps, each shown as it runs: select the gateway, start it (legacy \`openshell gateway start\`, or the \`openshell-gateway\` systemd user service), re-import the client trust from the local gateway's own TLS bundle (old files kept as a backup), and wait with a bounded backoff until it is healthy and its sandboxes are Ready. It never destroys or recreates a gateway and never deletes a sandbox; when nothing safe is left it stops and prints the exact next step. Starting and re-importing trust happen only for this machine's own gateway (metadata is_remote false, mTLS on a loopback address; modern: the local gateway service at https://127.0.0.1:17670): a remote, cloud or plain-http gateway is left as it is, with what its owner must do. Then it reconciles and reports like \`status\`.
 
 When sandboxes live on several gateways only one can be selected: the named sandbox's gateway, else the selected one if it holds sandboxes, else the default sandbox's. The others are started or repaired but not selected.`
 

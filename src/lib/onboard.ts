@@ -13,12 +13,12 @@ import {fileURLToPath} from 'node:url'
 import lockfile from 'proper-lockfile'
 
 import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
-import type {GatewayHealth} from './gateway/health.js'
+import {type GatewayHealth, localityOf} from './gateway/health.js'
 import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {probeGateway} from './gateway/probe.js'
 import type {OpenShell} from './openshell/client.js'
-import {localTlsBundle, readGatewayMetadata} from './openshell/config.js'
+import {LOCAL_SERVICE_ENDPOINT, localTlsBundle} from './openshell/config.js'
 import {runProcess} from './openshell/runner.js'
 import type {SandboxPhase} from './openshell/types.js'
 import {load, registryPaths, type SandboxRecord, upsertRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
@@ -36,7 +36,6 @@ export const PROVIDERS = {
 export type ProviderId = keyof typeof PROVIDERS
 export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[]
 export const DEFAULT_SOURCE = 'openclaw'
-export const LOCAL_MODERN_ENDPOINT = 'https://127.0.0.1:17670'
 
 export function presetsDir(): string {
   // dist/lib/onboard.js → <package>/presets
@@ -78,23 +77,50 @@ export class OnboardError extends Error {
   }
 }
 
-/** Checks that need no openshell call: name, provider settings, credentials present, presets known. */
-export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): void {
+/** Hosts that are this machine: loopback, and `host.openshell.internal` (the name sandboxes have for it). */
+function isThisMachine(hostname: string): boolean {
+  const h = hostname.toLowerCase()
+  return h === 'localhost' || h === '[::1]' || h === 'host.openshell.internal' || /^127(\.\d{1,3}){3}$/.test(h)
+}
+
+/**
+ * --endpoint-url reaches `openshell provider create` argv and the registry, so it must carry no secret: no
+ * `user:password@`, no query string (an OpenAI-compatible base URL has none; `?key=…` / `?sig=…` is where keys hide)
+ * and no fragment. The refusal never quotes the URL. Plain http:// to another machine is only warned about.
+ */
+function checkEndpointUrl(raw: string): string[] {
+  let url: URL | undefined
+  try {
+    url = raw.length <= 2048 ? new URL(raw) : undefined
+  } catch {
+    url = undefined
+  }
+
+  if (!url || !['http:', 'https:'].includes(url.protocol)) throw new OnboardError('--endpoint-url must be an http(s) URL (at most 2048 characters).', 2)
+  const key = 'pass the key with --credential-env NAME (the environment variable that holds it), never in the URL'
+  if (url.username !== '' || url.password !== '') throw new OnboardError(`--endpoint-url must not contain credentials (user:key@): ${key}.`, 2)
+  if (url.search !== '' || url.hash !== '') {
+    throw new OnboardError(`--endpoint-url must be a base URL without a query string or fragment (tokens such as ?api_key=… are refused): ${key}.`, 2)
+  }
+
+  if (url.protocol === 'http:' && !isThisMachine(url.hostname)) {
+    return [`--endpoint-url uses plain http to ${url.host}, which is not this machine: prompts and the key travel unencrypted. Use https:// if the server offers it.`]
+  }
+
+  return []
+}
+
+/**
+ * Checks that need no openshell call: name, provider settings, credentials present, presets known. Returns the
+ * warnings (the run proceeds); throws OnboardError (exit 2) on a refusal.
+ */
+export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): string[] {
   const check = validateSandboxName(input.name)
   if (!check.ok) throw new OnboardError(check.reason, 2)
   const gatewayCheck = validateGatewayName(input.gateway)
   if (!gatewayCheck.ok) throw new OnboardError(gatewayCheck.reason, 2)
   if (!input.model || input.model.length > 200) throw new OnboardError('--model is required (at most 200 characters).', 2)
-  if (input.endpointUrl !== undefined) {
-    let url: URL | undefined
-    try {
-      url = input.endpointUrl.length <= 2048 ? new URL(input.endpointUrl) : undefined
-    } catch {
-      url = undefined
-    }
-
-    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new OnboardError(`--endpoint-url must be an http(s) URL (at most 2048 characters), got '${input.endpointUrl.slice(0, 80)}'.`, 2)
-  }
+  const warnings = input.endpointUrl === undefined ? [] : checkEndpointUrl(input.endpointUrl)
 
   if (input.credentialEnv !== undefined) {
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(input.credentialEnv)) {
@@ -109,6 +135,7 @@ export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): void
   }
 
   if (input.source.length === 0 || input.source.length > 1024) throw new OnboardError('--from must not be empty (at most 1024 characters).', 2)
+  return warnings
 }
 
 function readyTimeoutMs(env: NodeJS.ProcessEnv): number {
@@ -211,7 +238,8 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
           return {note: `Reusing healthy gateway '${input.gateway}'`, ok: true}
         }
 
-        const local = !readGatewayMetadata(input.gateway, env)?.isRemote
+        // a gateway on this machine needs a container runtime; a remote or cloud one does not
+        const local = health.classId === 'gateway_not_configured' || ['local', 'local-other'].includes(localityOf(health.facts))
         if (local && !runtime && health.classId !== 'gateway_other_active' && health.classId !== 'gateway_trust_rotated') {
           return failWith(health.classId, `${renderGuidance(health.guidance)}\nAlso: no container runtime answered (\`docker info\` / \`podman info\`); a local OpenShell gateway needs one.`)
         }
@@ -358,7 +386,7 @@ async function firstInstall(client: OpenShell, gateway: string, health: GatewayH
   }
 
   if (!localTlsBundle(env).complete) return health
-  const added = await client.gatewayAdd(LOCAL_MODERN_ENDPOINT, {local: true, name: gateway})
+  const added = await client.gatewayAdd(LOCAL_SERVICE_ENDPOINT, {local: true, name: gateway})
   if (!added.ok) return health
   return waitHealthy(client, gateway, waitTimeoutMs(env), health.facts.serviceUnit)
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import {type ClassId, EXIT_CODES, type GuidanceContext, guidanceFor, renderGuidance} from '../../src/lib/gateway/classes.js'
-import {isDestructiveArgv} from '../../src/lib/gateway/planner.js'
+import {isDestructiveArgv} from '../support/recovery-oracles.js'
 import {probeGateway} from '../../src/lib/gateway/probe.js'
 import {OpenShell} from '../../src/lib/openshell/client.js'
 import {type CliResult, mutatingCalls, runCli} from '../support/cli.js'

@@ -103,6 +103,19 @@ describe('simulator: versions, status, gateway info', () => {
     expect(JSON.parse(os(sim, ['gateway', 'list', '-o', 'json']).stdout).map((g: any) => g.name)).to.deep.equal(['nemoclaw'])
   })
 
+  it('add-other --remote registers a remote mTLS gateway with its own CA; the local bundle stays the local service\'s', async () => {
+    const sim = await make({profile: 'modern'})
+    sim.control('gateway', 'add-other', 'lab', '--remote', 'gw.example.com')
+    const meta = JSON.parse(fs.readFileSync(path.join(sim.home, '.config/openshell/gateways/lab/metadata.json'), 'utf8'))
+    expect(meta).to.include({auth_mode: 'mtls', gateway_endpoint: 'https://gw.example.com:17670', is_remote: true, remote_host: 'gw.example.com'})
+    expect(os(sim, ['-g', 'lab', 'status']).code).to.equal(0)
+    const local = fs.readFileSync(path.join(sim.home, '.local/state/openshell/tls/ca.crt'), 'utf8')
+    sim.control('gateway', 'rotate-ca', '--name', 'lab')
+    expect(os(sim, ['-g', 'lab', 'status']).stderr).to.contain('invalid peer certificate')
+    expect(fs.readFileSync(path.join(sim.home, '.local/state/openshell/tls/ca.crt'), 'utf8')).to.equal(local)
+    expect(JSON.parse(os(sim, ['gateway', 'list', '-o', 'json']).stdout).find((g: any) => g.name === 'lab')).to.include({is_remote: true, type: 'remote'})
+  })
+
   it('logs every call (argv, OPENSHELL_GATEWAY, exit code) and redacts KEY=VALUE credentials', async () => {
     const sim = await make({profile: 'modern'})
     sim.clearLog()

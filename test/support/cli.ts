@@ -156,6 +156,80 @@ export function startCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args:
   }
 }
 
+export interface TerminalCli {
+  /** Output so far (the terminal's: stdout and stderr together, with control sequences). */
+  readonly output: string
+  /** Resolves when the output matches; rejects after `timeoutMs` or when the process ends first. */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<void>
+  /** Type into the terminal (`\r` is Enter). */
+  type(text: string): void
+  done: Promise<{exitCode: number | null; output: string}>
+}
+
+const shellQuote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`
+
+/**
+ * Start the built CLI on a pseudo-terminal (util-linux `script`), so that stdin and stdout are TTYs and prompts are
+ * shown; answer them with `type`.
+ */
+export function startInTerminal(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions = {}): TerminalCli {
+  assertBuilt()
+  const env = cliEnv(sim, {CI: undefined, ...opts.env})
+  const command = `stty cols 160 rows 50; exec ${[process.execPath, BIN, ...args].map((a) => shellQuote(a)).join(' ')}`
+  const child = spawn('script', ['-qec', command, '/dev/null'], {env, stdio: ['pipe', 'pipe', 'pipe']})
+  let output = ''
+  let ended = false
+  const waiters = new Set<() => void>()
+  const poke = () => {
+    for (const w of [...waiters]) w()
+  }
+
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8').on('data', (d) => {
+      output += d
+      poke()
+    })
+  }
+
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
+  const done = new Promise<{exitCode: number | null; output: string}>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (exitCode) => {
+      clearTimeout(timer)
+      ended = true
+      poke()
+      resolve({exitCode, output})
+    })
+  })
+  return {
+    done,
+    get output() {
+      return output
+    },
+    type(text: string) {
+      child.stdin.write(text)
+    },
+    waitFor: (re: RegExp, timeoutMs = 30_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (re.test(output)) finish()
+          else if (ended) finish(new Error(`process ended before ${re} appeared\n${output}`))
+        }
+
+        const t = setTimeout(() => finish(new Error(`timed out waiting for ${re}\n${output}`)), timeoutMs)
+        function finish(error?: Error) {
+          clearTimeout(t)
+          waiters.delete(check)
+          if (error) reject(error)
+          else resolve()
+        }
+
+        waiters.add(check)
+        check()
+      }),
+  }
+}
+
 /** Argv entries of the simulator log that would mutate the gateway (anything but reads). */
 export const READ_ONLY_COMMANDS = [
   '--version',

@@ -3,7 +3,7 @@
  * `this.error(…, {exit})` into exit 1 under enableJsonFlag), and the static `targetsSandbox` declaration the
  * prerun hook reads. Plugin commands that act on a sandbox extend this class (or set the same static property).
  */
-import {Command, Flags} from '@oclif/core'
+import {Command, Errors, Flags} from '@oclif/core'
 
 /** Print a JSON document on stdout (the one JSON writer of every command). */
 export function writeJson(data: unknown): void {
@@ -32,6 +32,20 @@ export interface Failable {
 }
 
 export abstract class NemoclawCommand extends Command {
+  /**
+   * Under --json, an error that did not come through failCommand (a usage error from flag parsing, an unexpected
+   * failure) is still the JSON error document: id `usage_error` (exit 2) for parse errors, else `error` with the
+   * error's own exit code (1 when it has none). failCommand's own exits pass through untouched.
+   */
+  protected override async catch(err: Error & {oclif?: {exit?: number}}): Promise<unknown> {
+    if (!(err instanceof Errors.ExitError) && this.argv.includes('--json')) {
+      const usage = err instanceof Errors.CLIError && 'parse' in err
+      failCommand(this, err.message, {exit: err.oclif?.exit ?? 1, id: usage ? 'usage_error' : 'error', json: true})
+    }
+
+    return super.catch(err)
+  }
+
   /** The prerun hook reconciles the target sandbox (or all, when no name is given) before `run()`. */
   static targetsSandbox = false
 

@@ -1,6 +1,6 @@
 /**
  * Per-process shared objects: the OpenShell client (its version detection is cached; the version is also kept as a
- * hint for the next process, see OpenShell.versionHint) and the registry home.
+ * hint for the next process, see OpenShell.versionHint).
  */
 import {OpenShell} from '../openshell/client.js'
 
@@ -9,8 +9,4 @@ let client: OpenShell | undefined
 export function openshell(): OpenShell {
   client ??= new OpenShell({env: process.env, versionCache: true})
   return client
-}
-
-export function homeOptions(): {env: NodeJS.ProcessEnv} {
-  return {env: process.env}
 }

@@ -6,7 +6,9 @@
  * Rule for the steps: the first step is always safe and non-destructive; anything that deletes sandboxes appears
  * only as the last step, spelled out as something the user runs, with a warning.
  */
+import {LOCAL_SERVICE_ENDPOINT} from '../openshell/config.js'
 import type {Generation} from '../openshell/types.js'
+import type {Locality} from './health.js'
 
 export const CLASS_IDS = [
   'ok',
@@ -104,6 +106,8 @@ export interface GuidanceContext {
   message?: string
   /** Modern: whether the local gateway's TLS bundle exists (a trust re-import is possible). */
   localBundle?: boolean
+  /** Where the gateway runs (gateway/health.ts `localityOf`); undefined means this machine's own gateway. */
+  locality?: Locality
   /** The client certificates are missing or unreadable (rather than signed by an old CA). */
   certsMissing?: boolean
   /** sandbox_missing seen by a read-only caller (doctor): the record was not moved. */
@@ -124,7 +128,6 @@ export interface Guidance {
 }
 
 export const SUPPORTED_RANGE = '0.0.10 – 0.1.5'
-const DEFAULT_LOCAL_ENDPOINT = 'https://127.0.0.1:17670'
 
 function q(s: string): string {
   return `'${s}'`
@@ -151,6 +154,87 @@ function startSteps(ctx: GuidanceContext): string[] {
   ]
 }
 
+/** A gateway nemoclaw must not start or re-trust (see health.ts `localityOf`): what it is, in a few words. */
+function notLocal(ctx: GuidanceContext): string | undefined {
+  switch (ctx.locality) {
+    case 'remote': {
+      return 'It is a remote gateway'
+    }
+
+    case 'cloud': {
+      return 'It is a cloud gateway (its access comes from `openshell gateway login`)'
+    }
+
+    case 'plaintext': {
+      return 'It is reached over plain HTTP, not as the local gateway service'
+    }
+
+    case 'local-other': {
+      return `It is not the local gateway service (${LOCAL_SERVICE_ENDPOINT})`
+    }
+
+    default: {
+      return undefined
+    }
+  }
+}
+
+/** gateway_unreachable for a gateway nemoclaw does not start: who can start it. */
+function notLocalStartSteps(ctx: GuidanceContext, endpoint: string): string[] {
+  switch (ctx.locality) {
+    case 'cloud': {
+      return [
+        `If your login expired, log in again: \`openshell gateway login ${ctx.gateway}\`; otherwise ask the gateway's operator whether it is up.`,
+        'Then run `nemoclaw status`.',
+      ]
+    }
+
+    case 'local-other': {
+      return [
+        `Start the gateway that serves ${endpoint} the way it was installed (its container or service): \`systemctl --user start openshell-gateway\` starts only the local gateway service.`,
+        'Then run `nemoclaw status`.',
+      ]
+    }
+
+    default: {
+      return [`Ask the operator of ${endpoint} to start it (or check the network path to it).`, 'Then run `nemoclaw status`.']
+    }
+  }
+}
+
+/** gateway_trust_rotated for a gateway whose trust nemoclaw does not touch: how its owner re-trusts it. */
+function notLocalTrustSteps(ctx: GuidanceContext, endpoint: string): string[] {
+  const then = 'Then run `nemoclaw status` to see which sandboxes survived.'
+  const mtls = `~/.config/openshell/gateways/${ctx.gateway}/mtls/`
+  switch (ctx.locality) {
+    case 'cloud': {
+      return [`Log in again: \`openshell gateway login ${ctx.gateway}\`; if that does not help, ask the gateway's operator whether its certificates changed.`, then]
+    }
+
+    case 'local-other': {
+      return ctx.generation === 'legacy'
+        ? [`Get the gateway's current \`ca.crt\`, \`tls.crt\` and \`tls.key\` from whoever runs it into ${mtls}.`, then]
+        : [
+            `Re-import this gateway's own client bundle: \`OPENSHELL_LOCAL_TLS_DIR=<its TLS directory> openshell gateway remove ${ctx.gateway} && openshell gateway add ${endpoint} --local --name ${ctx.gateway}\`, or ask its operator for the new \`ca.crt\`, \`tls.crt\` and \`tls.key\`.`,
+            then,
+          ]
+    }
+
+    case 'remote': {
+      return ctx.generation === 'legacy'
+        ? [`Ask the gateway's operator for its current \`ca.crt\`, \`tls.crt\` and \`tls.key\` and put them in ${mtls}.`, then]
+        : [
+            `Re-add it with the bundle from its host: \`openshell gateway remove ${ctx.gateway} && openshell gateway add ${endpoint} --remote ssh://<user>@<host> --name ${ctx.gateway}\`, or ask its operator for the new \`ca.crt\`, \`tls.crt\` and \`tls.key\`.`,
+            then,
+          ]
+    }
+
+    default: {
+      return [`Ask the operator of ${endpoint} what changed.`, then]
+    }
+  }
+}
+
 function gwCmd(ctx: GuidanceContext): string {
   return ctx.gateway === 'nemoclaw' ? '' : ` -g ${ctx.gateway}`
 }
@@ -159,7 +243,7 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
   const g = q(ctx.gateway)
   const s = q(ctx.sandbox ?? '<name>')
   const sName = ctx.sandbox ?? '<name>'
-  const endpoint = ctx.endpoint ?? DEFAULT_LOCAL_ENDPOINT
+  const endpoint = ctx.endpoint ?? LOCAL_SERVICE_ENDPOINT
   let diagnosis: string
   let steps: string[]
 
@@ -202,8 +286,9 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
     }
 
     case 'gateway_unreachable': {
-      diagnosis = `Gateway ${g} is registered but does not answer at ${endpoint}.`
-      steps = startSteps(ctx)
+      const other = notLocal(ctx)
+      diagnosis = `Gateway ${g} is registered but does not answer at ${endpoint}.${other ? ` ${other}: nemoclaw does not start it.` : ''}`
+      steps = other ? notLocalStartSteps(ctx, endpoint) : startSteps(ctx)
       break
     }
 
@@ -225,11 +310,14 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
     }
 
     case 'gateway_trust_rotated': {
+      const other = notLocal(ctx)
       diagnosis = ctx.certsMissing
         ? `The client certificates of gateway ${g} are missing or unreadable, so nothing can talk to it. Its sandboxes may still exist.`
         : `Gateway ${g} presents a certificate from a CA this machine does not trust: it was rebuilt or its certificates rotated. Its sandboxes may still exist.`
-      steps =
-        ctx.generation !== 'legacy' && ctx.localBundle === false
+      if (other) diagnosis += ` ${other}: nemoclaw never gives it the local gateway's certificates.`
+      steps = other
+        ? notLocalTrustSteps(ctx, endpoint)
+        : ctx.generation !== 'legacy' && ctx.localBundle === false
           ? [
               "The local gateway's TLS bundle was not found, so nemoclaw cannot re-import trust: put the gateway's current `ca.crt`, `client/tls.crt` and `client/tls.key` in `$OPENSHELL_LOCAL_TLS_DIR` (default `~/.local/state/openshell/tls`), then run `nemoclaw recover`.",
               'Then run `nemoclaw status` to see which sandboxes survived.',

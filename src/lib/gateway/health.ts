@@ -2,6 +2,7 @@
  * The health model of a named gateway: the facts gathered about it (probe.ts) and the one pure rule that turns
  * those facts into a lifecycle class. "Where is the trust-rotation rule" → here, `classifyGateway`.
  */
+import {LOCAL_SERVICE_ENDPOINT} from '../openshell/config.js'
 import type {Capabilities, Failure, FailureKind, GatewayStatus, Outcome} from '../openshell/types.js'
 import {type ClassId, type Guidance, type GuidanceContext, guidanceFor} from './classes.js'
 
@@ -29,6 +30,10 @@ export interface GatewayFacts {
   /** metadata.json exists for this gateway. */
   registered: boolean
   endpoint?: string
+  /** metadata.json `is_remote` (undefined when absent). */
+  isRemote?: boolean
+  /** metadata.json `auth_mode`: null / absent / 'mtls' mean mTLS; 'plaintext', 'cloudflare_jwt', 'oidc'… do not. */
+  authMode?: string | null
   /** `active_gateway` on disk. */
   activeOnDisk?: string
   envOverride?: EnvOverride
@@ -43,6 +48,45 @@ export interface GatewayFacts {
   status?: Outcome<GatewayStatus>
   /** Set by recovery: a start was just attempted. */
   startAttempted?: boolean
+}
+
+/**
+ * Where a gateway runs, as far as nemoclaw may act on it:
+ *  - `local`: this machine's own gateway — metadata `is_remote: false`, mTLS, an https loopback endpoint and, on
+ *    modern OpenShell, the local gateway service's endpoint (LOCAL_SERVICE_ENDPOINT, on 127.0.0.1, localhost or ::1),
+ *    the one its TLS bundle and systemd unit belong to. Legacy gateways each run in their own container, started and
+ *    re-synced by name, so any local port will do. Only these are started and re-trusted by nemoclaw.
+ *  - `local-other`: modern, on a loopback address but not the local gateway service (another port).
+ *  - `plaintext`: reached over http:// (or auth_mode plaintext).
+ *  - `cloud`: edge authentication (auth_mode other than mTLS): trusted through `openshell gateway login`.
+ *  - `remote`: anything else, including metadata that does not say `is_remote: false` or a non-loopback endpoint.
+ */
+export type Locality = 'cloud' | 'local' | 'local-other' | 'plaintext' | 'remote'
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]'])
+
+function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
+function portOf(url: URL): string {
+  return url.port || (url.protocol === 'https:' ? '443' : '80')
+}
+
+/** The one locality rule (see Locality). Used by the planner, the probe (whose service it asks about) and onboard. */
+export function localityOf(facts: Pick<GatewayFacts, 'authMode' | 'capabilities' | 'endpoint' | 'isRemote'>): Locality {
+  let url: URL | undefined
+  try {
+    url = facts.endpoint ? new URL(facts.endpoint) : undefined
+  } catch {
+    url = undefined
+  }
+
+  if (url?.protocol === 'http:' || facts.authMode === 'plaintext') return 'plaintext'
+  if (facts.authMode !== undefined && facts.authMode !== null && facts.authMode !== 'mtls') return 'cloud'
+  if (facts.isRemote !== false || !url || url.protocol !== 'https:' || !isLoopbackHost(url.hostname)) return 'remote'
+  if (facts.capabilities?.generation === 'legacy') return 'local'
+  return portOf(url) === portOf(new URL(LOCAL_SERVICE_ENDPOINT)) ? 'local' : 'local-other'
 }
 
 export interface GatewayHealth {
@@ -96,6 +140,7 @@ export function contextFor(facts: GatewayFacts, failure?: Failure): GuidanceCont
     generation: facts.capabilities?.generation,
     localBundle: facts.localBundle,
     sandboxStart: facts.capabilities?.sandboxStart,
+    locality: facts.registered ? localityOf(facts) : undefined,
     serviceUnit: facts.serviceUnit,
     version: facts.capabilities?.version.raw,
   }

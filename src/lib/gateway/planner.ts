@@ -4,11 +4,11 @@
  * be done automatically the plan ends with a `stop` step that carries the class's guidance.
  *
  * Never, on any path: `gateway destroy`, `gateway start --recreate`, `sandbox delete`, container removal, or a
- * `gateway remove` not immediately followed by the re-registration (which restores the old one if `add` fails).
- * `argvOf` exposes every command a step can run so a test can walk all classes and prove it.
+ * `gateway remove`. test/unit/gateway/recover-steps.test.ts runs every step the planner can produce for every class
+ * (recover.ts `runStep`, against a recording fake openshell and systemctl) and checks what was really executed.
  */
 import type {GatewayHealth} from './health.js'
-import {overrideOf} from './health.js'
+import {localityOf, overrideOf} from './health.js'
 
 export type RecoveryStep =
   | {kind: 'select'; gateway: string}
@@ -47,7 +47,9 @@ export function preferredGateway(
 
 /**
  * `select: false` (another gateway is the preferred one, see preferredGateway): no `select` step; a gateway that is
- * merely not the selected one then needs nothing.
+ * merely not the selected one then needs nothing. A start or a trust re-import is planned only for this machine's own
+ * gateway (health.ts `localityOf` = 'local'); a remote, cloud, plaintext or other local gateway gets a stop with its
+ * owner's next step instead.
  */
 export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; select?: boolean} = {}): RecoveryStep[] {
   const {facts} = health
@@ -58,6 +60,7 @@ export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; sele
   const stop = (reason: string): RecoveryStep[] => [...steps, {kind: 'stop', reason}]
   const needsSelect = opts.select !== false && facts.registered && facts.activeOnDisk !== gateway
   const wait: RecoveryStep = {gateway, kind: 'wait-healthy', timeoutMs: waitMs}
+  const local = localityOf(facts) === 'local'
 
   switch (health.classId) {
     case 'ok': {
@@ -72,6 +75,8 @@ export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; sele
 
     case 'gateway_unreachable': {
       if (needsSelect) steps.push({gateway, kind: 'select'})
+      // Only this machine's own gateway is started from here; anything else is its owner's to start.
+      if (!local) return stop(health.guidance.diagnosis)
       if (generation === 'legacy') return [...steps, {gateway, kind: 'start', method: 'legacy'}, wait]
       if (facts.serviceUnit) return [...steps, {gateway, kind: 'start', method: 'systemd'}, wait]
       return stop(health.guidance.diagnosis)
@@ -88,6 +93,8 @@ export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; sele
 
     case 'gateway_trust_rotated': {
       if (needsSelect) steps.push({gateway, kind: 'select'})
+      // The local TLS bundle is the local gateway service's: never copied to another gateway's mtls/.
+      if (!local) return stop(health.guidance.diagnosis)
       const endpoint = facts.endpoint ?? ''
       if (generation === 'legacy') return [...steps, {endpoint, gateway, kind: 'reimport-trust', method: 'legacy-start'}, wait]
       if (facts.localBundle) return [...steps, {endpoint, gateway, kind: 'reimport-trust', method: 'refresh-mtls'}, wait]
@@ -96,33 +103,6 @@ export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; sele
 
     default: {
       return stop(health.guidance.diagnosis)
-    }
-  }
-}
-
-/** The external commands a step may run (openshell argv, or systemctl argv prefixed with `systemctl`). */
-export function argvOf(step: RecoveryStep): string[][] {
-  switch (step.kind) {
-    case 'select': {
-      return [['gateway', 'select', step.gateway]]
-    }
-
-    case 'start': {
-      return step.method === 'legacy'
-        ? [['gateway', 'start', '--name', step.gateway]]
-        : [['systemctl', '--user', 'start', 'openshell-gateway']]
-    }
-
-    case 'reimport-trust': {
-      return step.method === 'legacy-start' ? [['gateway', 'start', '--name', step.gateway]] : []
-    }
-
-    case 'wait-healthy': {
-      return [['-g', step.gateway, 'status']]
-    }
-
-    default: {
-      return []
     }
   }
 }
@@ -154,18 +134,4 @@ export function describeStep(step: RecoveryStep): string {
       return 'Stop: nothing more is safe to do automatically'
     }
   }
-}
-
-/** Any argv that would destroy or recreate a gateway, delete a sandbox, or remove containers/volumes. */
-export function isDestructiveArgv(argv: string[]): boolean {
-  const words = argv.filter((a) => a !== '-g' && !a.startsWith('--gateway'))
-  const joined = ` ${words.join(' ')} `
-  if (joined.includes(' gateway destroy ')) return true
-  if (joined.includes(' gateway start ') && joined.includes(' --recreate')) return true
-  if (joined.includes(' sandbox delete ')) return true
-  // nemoclaw never de-registers a gateway: trust is re-imported by refreshing mtls/ files in place.
-  if (joined.includes(' gateway remove ')) return true
-  // `remove` is the long form of `rm` (`docker container remove`, `docker volume remove`); `system reset` wipes podman.
-  if (/^\s*(\S*\/)?(docker|podman)\s/.test(joined) && /\s(rm|rmi|remove|kill|prune|down|reset)\s/.test(joined)) return true
-  return false
 }

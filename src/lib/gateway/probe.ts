@@ -11,7 +11,7 @@ import type {OpenShell} from '../openshell/client.js'
 import {envOverrides, localTlsBundle, mtlsFiles, readActiveGateway, readGatewayMetadata} from '../openshell/config.js'
 import {runProcess} from '../openshell/runner.js'
 import type {Outcome, RunResult} from '../openshell/types.js'
-import {type CallEvidence, type EnvOverride, type GatewayFacts, type GatewayHealth, classifyGateway} from './health.js'
+import {type CallEvidence, type EnvOverride, type GatewayFacts, type GatewayHealth, classifyGateway, localityOf} from './health.js'
 
 export const SERVICE_UNIT = 'openshell-gateway.service'
 
@@ -61,9 +61,11 @@ export function diskFacts(gateway: string, env: NodeJS.ProcessEnv): Omit<Gateway
   return {
     activeOnDisk: readActiveGateway(env),
     certs: {ca: certs.ca.readable, cert: certs.cert.readable, key: certs.key.readable},
+    authMode: meta?.authMode,
     endpoint: meta?.gatewayEndpoint,
     envOverride: currentOverride(env),
     gateway,
+    isRemote: meta?.isRemote,
     localBundle: localTlsBundle(env).complete,
     registered: meta !== undefined,
     serviceUnit: serviceUnitExists(env),
@@ -116,6 +118,8 @@ export async function probeGateway(client: OpenShell, gateway: string, opts: Pro
     facts.status.failure.kind === 'connection_refused' &&
     detected.value.generation === 'modern' &&
     disk.serviceUnit &&
+    // the unit runs the local gateway service: its state says nothing about any other gateway
+    localityOf(facts) === 'local' &&
     !opts.startAttempted &&
     !opts.skipServiceCheck
   ) {

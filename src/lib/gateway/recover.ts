@@ -84,7 +84,8 @@ export async function waitHealthy(client: OpenShell, gateway: string, timeoutMs:
   return health.answering ? health : probeGateway(client, gateway, {startAttempted})
 }
 
-async function runStep(client: OpenShell, step: RecoveryStep, state: {startAttempted: boolean; last?: GatewayHealth}): Promise<TaskVerdict> {
+/** Carry out one plan step: the only code that turns a RecoveryStep into commands and file changes. */
+export async function runStep(client: OpenShell, step: RecoveryStep, state: {startAttempted: boolean; last?: GatewayHealth}): Promise<TaskVerdict> {
   switch (step.kind) {
     case 'select': {
       const r = await client.gatewaySelect(step.gateway)

@@ -22,7 +22,6 @@ import {
   parseGatewayAdd,
   parseGatewayInfo,
   parseGatewayList,
-  parseGatewayRemove,
   parseGatewaySelect,
   parseInferenceGet,
   parseNextPageToken,
@@ -368,16 +367,6 @@ export class OpenShell {
         return parsed ?? {authFailed: false, name: opts.name, reachable: !/Gateway is not reachable/i.test(text), registrationRemoved: false, tlsPresent: false}
       },
       'gateway add',
-    )
-  }
-
-  /** `gateway remove NAME` (modern only; it removes metadata.json and active_gateway, and leaves mtls/). */
-  gatewayRemove(name: string): Promise<Outcome<{name: string}>> {
-    return this.call(
-      caps => this.modernOnly(caps, ['gateway', 'remove']) ?? ['gateway', 'remove', name],
-      {kind: 'operation'},
-      run => parseGatewayRemove(`${run.stderr}\n${run.stdout}`) ?? {name},
-      'gateway remove',
     )
   }
 

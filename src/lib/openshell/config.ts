@@ -76,11 +76,6 @@ export function readActiveGateway(env: Env = process.env): string | undefined {
   return readTrimmed(path.join(configBase(env), 'active_gateway'))
 }
 
-/** The system-wide active gateway (modern): `$OPENSHELL_SYSTEM_GATEWAY_DIR` or `/etc/openshell`. */
-export function readSystemActiveGateway(env: Env = process.env): string | undefined {
-  return readTrimmed(path.join(env.OPENSHELL_SYSTEM_GATEWAY_DIR || '/etc/openshell', 'active_gateway'))
-}
-
 /** `gateways/<name>/metadata.json`, tolerant: undefined when missing, unreadable or not a JSON object. */
 export function readGatewayMetadata(name: string, env: Env = process.env): GatewayMetadata | undefined {
   let raw: unknown
@@ -147,6 +142,12 @@ export function mtlsFiles(name: string, env: Env = process.env): MtlsFiles {
   const key = fileState(path.join(dir, 'tls.key'))
   return {dir, ca, cert, key, complete: ca.readable && cert.readable && key.readable}
 }
+
+/**
+ * The modern local gateway service's endpoint: the gateway its TLS bundle (localTlsBundle) and its systemd user unit
+ * belong to, and the endpoint `gateway add --local` registers.
+ */
+export const LOCAL_SERVICE_ENDPOINT = 'https://127.0.0.1:17670'
 
 /** The local gateway service's PKI dir: `$OPENSHELL_LOCAL_TLS_DIR` or `~/.local/state/openshell/tls`. */
 export function localTlsDir(env: Env = process.env): string {

@@ -546,12 +546,6 @@ export function parseGatewaySelect(text: string): {name: string; warning?: strin
   return w ? {name: m[1], warning: w.replace(/^\s*⚠\s*/, '').trim()} : {name: m[1]}
 }
 
-/** `gateway remove <n>` (stderr): `✓ Gateway registration '<n>' removed.` (it leaves mtls/ in place). */
-export function parseGatewayRemove(text: string): {name: string} | undefined {
-  const m = /^\s*(?:✓\s*)?Gateway (?:registration )?'([^']+)' removed\b/m.exec(normalise(text))
-  return m ? {name: m[1]} : undefined
-}
-
 /** `sandbox create` (stdout; 0.0.111 starts with a blank line): `Created sandbox: <n>`. */
 export function parseSandboxCreate(text: string): {name: string} | undefined {
   const m = /^\s*Created sandbox:\s*(\S+)\s*$/m.exec(normalise(text))

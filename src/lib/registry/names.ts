@@ -53,10 +53,6 @@ export function validateSandboxName(name: unknown, options: SandboxNameOptions =
   return {ok: true}
 }
 
-export function isValidSandboxName(name: unknown, options: SandboxNameOptions = {}): name is string {
-  return validateSandboxName(name, options).ok
-}
-
 /**
  * OpenShell gateway names become a directory name (`~/.config/openshell/gateways/<name>/`) and an argv value, so
  * they must be a single, ordinary path component: 1–63 characters of letters, digits, '.', '_' or '-', starting

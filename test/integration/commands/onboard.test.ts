@@ -67,9 +67,9 @@ for (const profile of PROFILES) {
         expect(allFilesText(home(sim))).to.contain('NVIDIA_API_KEY')
       })
 
-      it('--recreate replaces the sandbox, never the gateway', async () => {
+      it('--recreate --yes replaces the sandbox, never the gateway', async () => {
         sim.clearLog()
-        const r = await runCli(sim, ['onboard', '--name', 'beta', '--non-interactive', '--recreate', '--json'], {env: {NVIDIA_API_KEY: KEY}})
+        const r = await runCli(sim, ['onboard', '--name', 'beta', '--non-interactive', '--recreate', '--yes', '--json'], {env: {NVIDIA_API_KEY: KEY}})
         expect(r.exitCode, r.stderr).to.equal(0)
         const log = calls(sim)
         expect(log.filter((c) => /^sandbox (create|delete)/.test(c))).to.deep.equal(['sandbox delete beta', 'sandbox create --name beta --from openclaw --provider nemoclaw-nvidia'])
@@ -137,6 +137,28 @@ for (const profile of PROFILES) {
   })
 }
 
+describe('onboard --endpoint-url over plain http to another machine', () => {
+  let sim: Sim
+  before(async () => {
+    sim = await createSim({profile: 'modern'})
+  })
+  after(() => sim.cleanup())
+
+  it('warns (stderr; `warnings` under --json) and proceeds', async () => {
+    const args = ['onboard', '--provider', 'custom', '--model', 'm', '--endpoint-url', 'http://10.0.0.7:8000/v1', '--non-interactive']
+    const [json, text] = [
+      await runCli(sim, [...args, '--name', 'plain', '--json']),
+      await runCli(sim, [...args, '--name', 'plain2']),
+    ]
+    expect(json.exitCode, json.stderr).to.equal(0)
+    expect(json.json.warnings).to.have.length(1)
+    expect(json.json.warnings[0]).to.match(/plain http/i).and.to.contain('10.0.0.7')
+    expect(json.json.record.endpointUrl).to.equal('http://10.0.0.7:8000/v1')
+    expect(text.exitCode, text.stderr).to.equal(0)
+    expect(text.stderr).to.match(/Warning: .*plain http/i)
+  })
+})
+
 describe('onboard input checks (no openshell call)', () => {
   let sim: Sim
   before(async () => {
@@ -176,6 +198,20 @@ describe('onboard input checks (no openshell call)', () => {
     expect(noEndpoint.stderr).to.contain('Missing --endpoint-url')
     expect(noModel.exitCode).to.equal(2)
     expect(noModel.json.error.message).to.contain('Missing --model')
+  })
+
+  it('refuses an --endpoint-url carrying a key (credentials, a query token): exit 2, --credential-env named, the key never echoed or stored', async () => {
+    const secret = 'sk-PLANTED-endpoint-key-5e9d'
+    const urls = [`https://me:${secret}@llm.example.com/v1`, `https://llm.example.com/v1?api_key=${secret}`]
+    const runs = await Promise.all(urls.map((u, i) => runCli(sim, [...base, '--name', 'c', '--provider', 'custom', '--model', 'm', '--endpoint-url', u, ...(i ? ['--json'] : [])], env)))
+    for (const r of runs) {
+      expect(r.exitCode, r.stdout + r.stderr).to.equal(2)
+      expect(errText(r) + (r.json?.error?.message ?? '')).to.contain('--credential-env')
+      expect(r.stdout + r.stderr).not.to.contain(secret)
+    }
+
+    expect(runs[1].json.error.id).to.equal('invalid_input')
+    expect(allFilesText(home(sim))).not.to.contain(secret)
   })
 
   it('refuses an unknown --policy, an unset credential variable, a key given as --credential-env, a name on another gateway', async () => {

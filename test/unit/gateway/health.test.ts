@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {guidanceFor} from '../../../src/lib/gateway/classes.js'
-import {classifyGateway, classOfFailure, contextFor, overrideOf} from '../../../src/lib/gateway/health.js'
+import {classifyGateway, classOfFailure, contextFor, localityOf, overrideOf} from '../../../src/lib/gateway/health.js'
 import type {FailureKind} from '../../../src/lib/openshell/types.js'
 import {connected, facts, failure, health, LEGACY_CAPS, MODERN_CAPS, statusFailed} from './facts.js'
 
@@ -169,6 +169,7 @@ describe('gateway/health classifyGateway', () => {
       envOverride: undefined,
       localBundle: false,
       sandboxStart: false,
+      locality: 'local',
       gateway: 'nemoclaw',
       generation: 'legacy',
       serviceUnit: false,
@@ -176,6 +177,29 @@ describe('gateway/health classifyGateway', () => {
     })
     expect(contextFor(facts({envOverride: {value: 'x', variable: 'OPENSHELL_GATEWAY'}})).activeGateway).to.equal('x')
     expect(contextFor(facts({capabilities: MODERN_CAPS}), failure('unknown', 'boom')).message).to.equal('boom')
+  })
+
+  it('localityOf: only an mTLS https loopback gateway marked is_remote false is local; modern also on the local service\'s port', () => {
+    const table: Array<[Partial<Parameters<typeof localityOf>[0]>, string]> = [
+      [{endpoint: 'https://127.0.0.1:17670', isRemote: false}, 'local'],
+      [{authMode: null, endpoint: 'https://localhost:17670', isRemote: false}, 'local'],
+      [{endpoint: 'https://[::1]:17670/', isRemote: false}, 'local'],
+      [{endpoint: 'https://127.0.0.2:17670', isRemote: false}, 'local'],
+      [{endpoint: 'https://127.0.0.1:17671', isRemote: false}, 'local-other'],
+      [{endpoint: 'https://127.0.0.1', isRemote: false}, 'local-other'],
+      [{capabilities: LEGACY_CAPS, endpoint: 'https://127.0.0.1:8081', isRemote: false}, 'local'],
+      [{capabilities: LEGACY_CAPS, endpoint: 'https://gw.example.com:8080', isRemote: true}, 'remote'],
+      [{endpoint: 'https://127.0.0.1:17670', isRemote: true}, 'remote'],
+      [{endpoint: 'https://127.0.0.1:17670', isRemote: undefined}, 'remote'],
+      [{endpoint: 'https://10.0.0.5:17670', isRemote: false}, 'remote'],
+      [{endpoint: undefined, isRemote: false}, 'remote'],
+      [{endpoint: 'not a url', isRemote: false}, 'remote'],
+      [{authMode: 'cloudflare_jwt', endpoint: 'https://127.0.0.1:17670', isRemote: true}, 'cloud'],
+      [{authMode: 'oidc', endpoint: 'https://gw.example.com', isRemote: false}, 'cloud'],
+      [{authMode: 'plaintext', endpoint: 'https://127.0.0.1:17670', isRemote: false}, 'plaintext'],
+      [{endpoint: 'http://127.0.0.1:17670', isRemote: false}, 'plaintext'],
+    ]
+    for (const [over, want] of table) expect(localityOf({authMode: 'mtls', capabilities: MODERN_CAPS, ...over}), JSON.stringify(over)).to.equal(want)
   })
 
   it('classOfFailure maps every failure kind, unrecognised ones to unknown', () => {

@@ -127,13 +127,13 @@ export function listRegistrations(env) {
   try { names = fs.readdirSync(dir) } catch { return [] }
   return names.sort().map((n) => readMetadata(n, env)).filter(Boolean)
 }
-export function writeRegistration({name, endpoint, port, caId, exact, isRemote = false, authMode = 'mtls'}, env) {
+export function writeRegistration({name, endpoint, port, caId, exact, isRemote = false, authMode = 'mtls', remoteHost = null}, env) {
   const dir = gatewayDir(name, env)
   fs.mkdirSync(dir, {recursive: true})
   // exact: as the real 0.0.111 `gateway add` writes it (these keys only, no trailing newline)
   const meta = exact
     ? {name, gateway_endpoint: endpoint, is_remote: isRemote, gateway_port: port, auth_mode: authMode}
-    : {name, gateway_endpoint: endpoint, is_remote: isRemote, gateway_port: port, remote_host: null, resolved_host: null, auth_mode: authMode}
+    : {name, gateway_endpoint: endpoint, is_remote: isRemote, gateway_port: port, remote_host: remoteHost, resolved_host: null, auth_mode: authMode}
   atomicWrite(path.join(dir, 'metadata.json'), JSON.stringify(meta, null, 2) + (exact ? '' : '\n'))
   if (caId) writeBundle(path.join(dir, 'mtls'), caId, 'mtls')
 }

@@ -19,7 +19,9 @@ const USAGE = `usage: openshell-sim <command>
                                      supervisors hold the old CA and JWT key)
   gateway refuse on|off [--name N]
   gateway auth on|off [--name N]
-  gateway add-other NAME [--activate]
+  gateway add-other NAME [--activate] [--remote HOST]
+                                    (--remote: a remote mTLS gateway at https://HOST:<port>, is_remote true;
+                                     its CA is its own, never the local gateway service's)
   sandbox add NAME [--phase P] [--count N] [--gateway G]
   sandbox remove NAME [--gateway G]
   sandbox phase NAME PHASE [--gateway G]
@@ -170,19 +172,22 @@ function gateway(args, env) {
       }, env)
     }
     case 'add-other': {
-      const {flags, pos} = parse(rest, {'--activate': false})
+      const {flags, pos} = parse(rest, {'--activate': false, '--remote': true})
       const name = pos[0]
-      if (!name) throw new Usage('gateway add-other NAME [--activate]')
+      if (!name) throw new Usage('gateway add-other NAME [--activate] [--remote HOST]')
+      const remoteHost = flags['--remote']
+      if (remoteHost !== undefined && !/^[A-Za-z0-9.-]+$/.test(remoteHost)) throw new Usage('--remote takes a host name')
       return C.mutate((st) => {
         const caps = C.capabilities(st.version)
-        let port = caps.defaultPort + 1
-        while (st.servers[`https://127.0.0.1:${port}`]) port++
-        const endpoint = `https://127.0.0.1:${port}`
+        const host = remoteHost ?? '127.0.0.1'
+        let port = remoteHost ? caps.defaultPort : caps.defaultPort + 1
+        while (st.servers[`https://${host}:${port}`]) port++
+        const endpoint = `https://${host}:${port}`
         if (Object.values(st.servers).some((x) => x.name === name)) throw new C.SimFatal(`a simulated gateway named '${name}' already exists`)
         const s = st.servers[endpoint] = C.newServer({name, endpoint, port, version: st.version, generation: caps.legacy ? 'legacy' : 'modern'})
-        C.writeRegistration({name, endpoint, port: caps.legacy ? port : 0, caId: s.caId}, env)
+        C.writeRegistration({name, endpoint, port: caps.legacy ? port : 0, caId: s.caId, isRemote: Boolean(remoteHost), remoteHost}, env)
         if (flags['--activate']) C.writeActive(name, env)
-        return `gateway '${name}' at ${endpoint}${flags['--activate'] ? ' (active)' : ''}`
+        return `gateway '${name}' at ${endpoint}${remoteHost ? ' (remote)' : ''}${flags['--activate'] ? ' (active)' : ''}`
       }, env)
     }
     default: throw new Usage(`unknown gateway command '${verb ?? ''}'`)
