@@ -18,7 +18,7 @@ import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {probeGateway} from './gateway/probe.js'
 import type {OpenShell} from './openshell/client.js'
-import {LOCAL_SERVICE_ENDPOINT, localTlsBundle} from './openshell/config.js'
+import {localServiceEndpoint, localTlsBundle} from './openshell/config.js'
 import {runProcess} from './openshell/runner.js'
 import type {SandboxPhase} from './openshell/types.js'
 import {load, registryPaths, type SandboxRecord, upsertRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
@@ -386,7 +386,7 @@ async function firstInstall(client: OpenShell, gateway: string, health: GatewayH
   }
 
   if (!localTlsBundle(env).complete) return health
-  const added = await client.gatewayAdd(LOCAL_SERVICE_ENDPOINT, {local: true, name: gateway})
+  const added = await client.gatewayAdd(localServiceEndpoint(env), {local: true, name: gateway})
   if (!added.ok) return health
   return waitHealthy(client, gateway, waitTimeoutMs(env), health.facts.serviceUnit)
 }

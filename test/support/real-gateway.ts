@@ -189,6 +189,7 @@ export class RealGateway {
         '[openshell]',
         'version = 1',
         '[openshell.gateway]',
+        `bind_address = "127.0.0.1:${this.port}"`,
         'compute_drivers = ["docker"]',
         '[openshell.drivers.docker]',
         `default_image = "${this.world.prereqs.image}"`,
@@ -204,7 +205,9 @@ export class RealGateway {
   async start(): Promise<void> {
     if (this.running) throw new Error(`gateway ${this.name} is already running`)
     const logFd = fs.openSync(path.join(this.world.dir, `gateway-${this.name}.log`), 'a')
-    this.proc = spawn(this.world.prereqs.gatewayBin, ['--port', String(this.port)], {detached: true, env: this.serverEnv(), stdio: ['ignore', logFd, logFd]})
+    // The port comes from gateway.toml's bind_address, as on a user's machine (nemoclaw reads it to know which
+    // endpoint the local TLS bundle belongs to).
+    this.proc = spawn(this.world.prereqs.gatewayBin, [], {detached: true, env: this.serverEnv(), stdio: ['ignore', logFd, logFd]})
     fs.closeSync(logFd)
     const proc = this.proc
     await waitUntil(async () => {

@@ -44,6 +44,8 @@ export interface GatewayFacts {
   serviceActive?: boolean
   /** Modern: the local gateway's TLS bundle exists (a trust re-import is possible). */
   localBundle: boolean
+  /** The local gateway service's endpoint (localServiceEndpoint: gateway.toml's port, else the default). */
+  localService?: string
   /** Result of `openshell status` for this gateway (undefined when not run). */
   status?: Outcome<GatewayStatus>
   /** Set by recovery: a start was just attempted. */
@@ -53,7 +55,8 @@ export interface GatewayFacts {
 /**
  * Where a gateway runs, as far as nemoclaw may act on it:
  *  - `local`: this machine's own gateway — metadata `is_remote: false`, mTLS, an https loopback endpoint and, on
- *    modern OpenShell, the local gateway service's endpoint (LOCAL_SERVICE_ENDPOINT, on 127.0.0.1, localhost or ::1),
+ *    modern OpenShell, the local gateway service's endpoint (its port from gateway.toml, else LOCAL_SERVICE_ENDPOINT;
+ *    on 127.0.0.1, localhost or ::1),
  *    the one its TLS bundle and systemd unit belong to. Legacy gateways each run in their own container, started and
  *    re-synced by name, so any local port will do. Only these are started and re-trusted by nemoclaw.
  *  - `local-other`: modern, on a loopback address but not the local gateway service (another port).
@@ -74,7 +77,7 @@ function portOf(url: URL): string {
 }
 
 /** The one locality rule (see Locality). Used by the planner, the probe (whose service it asks about) and onboard. */
-export function localityOf(facts: Pick<GatewayFacts, 'authMode' | 'capabilities' | 'endpoint' | 'isRemote'>): Locality {
+export function localityOf(facts: Pick<GatewayFacts, 'authMode' | 'capabilities' | 'endpoint' | 'isRemote' | 'localService'>): Locality {
   let url: URL | undefined
   try {
     url = facts.endpoint ? new URL(facts.endpoint) : undefined
@@ -86,7 +89,7 @@ export function localityOf(facts: Pick<GatewayFacts, 'authMode' | 'capabilities'
   if (facts.authMode !== undefined && facts.authMode !== null && facts.authMode !== 'mtls') return 'cloud'
   if (facts.isRemote !== false || !url || url.protocol !== 'https:' || !isLoopbackHost(url.hostname)) return 'remote'
   if (facts.capabilities?.generation === 'legacy') return 'local'
-  return portOf(url) === portOf(new URL(LOCAL_SERVICE_ENDPOINT)) ? 'local' : 'local-other'
+  return portOf(url) === portOf(new URL(facts.localService ?? LOCAL_SERVICE_ENDPOINT)) ? 'local' : 'local-other'
 }
 
 export interface GatewayHealth {

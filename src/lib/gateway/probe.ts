@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import type {OpenShell} from '../openshell/client.js'
-import {envOverrides, localTlsBundle, mtlsFiles, readActiveGateway, readGatewayMetadata} from '../openshell/config.js'
+import {envOverrides, localServiceEndpoint, localTlsBundle, mtlsFiles, readActiveGateway, readGatewayMetadata} from '../openshell/config.js'
 import {runProcess} from '../openshell/runner.js'
 import type {Outcome, RunResult} from '../openshell/types.js'
 import {type CallEvidence, type EnvOverride, type GatewayFacts, type GatewayHealth, classifyGateway, localityOf} from './health.js'
@@ -67,6 +67,7 @@ export function diskFacts(gateway: string, env: NodeJS.ProcessEnv): Omit<Gateway
     gateway,
     isRemote: meta?.isRemote,
     localBundle: localTlsBundle(env).complete,
+    localService: localServiceEndpoint(env),
     registered: meta !== undefined,
     serviceUnit: serviceUnitExists(env),
   }

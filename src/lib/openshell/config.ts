@@ -7,6 +7,8 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
+import {parse as parseToml} from 'smol-toml'
+
 export type Env = NodeJS.ProcessEnv
 
 export interface FileState {
@@ -148,6 +150,26 @@ export function mtlsFiles(name: string, env: Env = process.env): MtlsFiles {
  * belong to, and the endpoint `gateway add --local` registers.
  */
 export const LOCAL_SERVICE_ENDPOINT = 'https://127.0.0.1:17670'
+
+/**
+ * The local gateway service's endpoint on this machine: its port as the user's `gateway.toml` declares it
+ * (`[openshell.gateway] bind_address = "127.0.0.1:PORT"`, which `openshell-gateway` reads from
+ * `$XDG_CONFIG_HOME/openshell/`), else LOCAL_SERVICE_ENDPOINT. A file that does not parse, or a bind address that is
+ * not a loopback or wildcard one, leaves the default: nemoclaw never guesses a gateway is local.
+ */
+export function localServiceEndpoint(env: Env = process.env): string {
+  let doc: unknown
+  try {
+    doc = parseToml(fs.readFileSync(path.join(configBase(env), 'gateway.toml'), 'utf8'))
+  } catch {
+    return LOCAL_SERVICE_ENDPOINT
+  }
+
+  const bind = (doc as {openshell?: {gateway?: {bind_address?: unknown}}})?.openshell?.gateway?.bind_address
+  const m = typeof bind === 'string' ? /^(127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\]):(\d{1,5})$/.exec(bind.trim()) : null
+  const port = m ? Number(m[2]) : Number.NaN
+  return port > 0 && port < 65_536 ? `https://127.0.0.1:${port}` : LOCAL_SERVICE_ENDPOINT
+}
 
 /** The local gateway service's PKI dir: `$OPENSHELL_LOCAL_TLS_DIR` or `~/.local/state/openshell/tls`. */
 export function localTlsDir(env: Env = process.env): string {

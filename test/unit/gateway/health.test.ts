@@ -186,6 +186,8 @@ describe('gateway/health classifyGateway', () => {
       [{endpoint: 'https://[::1]:17670/', isRemote: false}, 'local'],
       [{endpoint: 'https://127.0.0.2:17670', isRemote: false}, 'local'],
       [{endpoint: 'https://127.0.0.1:17671', isRemote: false}, 'local-other'],
+      [{endpoint: 'https://127.0.0.1:17671', isRemote: false, localService: 'https://127.0.0.1:17671'}, 'local'],
+      [{endpoint: 'https://127.0.0.1:17670', isRemote: false, localService: 'https://127.0.0.1:17671'}, 'local-other'],
       [{endpoint: 'https://127.0.0.1', isRemote: false}, 'local-other'],
       [{capabilities: LEGACY_CAPS, endpoint: 'https://127.0.0.1:8081', isRemote: false}, 'local'],
       [{capabilities: LEGACY_CAPS, endpoint: 'https://gw.example.com:8080', isRemote: true}, 'remote'],

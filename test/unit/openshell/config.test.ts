@@ -6,6 +6,8 @@ import {
   configBase,
   envOverrides,
   listRegisteredGateways,
+  LOCAL_SERVICE_ENDPOINT,
+  localServiceEndpoint,
   localTlsBundle,
   localTlsDir,
   mtlsFiles,
@@ -95,6 +97,20 @@ describe('openshell/config', () => {
     expect(envOverrides({})).to.deep.equal({})
     expect(envOverrides({OPENSHELL_GATEWAY: 'other', OPENSHELL_GATEWAY_ENDPOINT: 'https://h:1'})).to.deep.equal({gateway: 'other', endpoint: 'https://h:1'})
     expect(envOverrides({OPENSHELL_GATEWAY: ''})).to.deep.equal({})
+  })
+
+  it('localServiceEndpoint: the port of gateway.toml\'s [openshell.gateway] bind_address, else the default', () => {
+    expect(localServiceEndpoint(env), 'no gateway.toml').to.equal(LOCAL_SERVICE_ENDPOINT)
+    write('gateway.toml', '[openshell]\nversion = 1\n[openshell.gateway]\nbind_address = "127.0.0.1:18444"\ncompute_drivers = ["docker"]\n')
+    expect(localServiceEndpoint(env)).to.equal('https://127.0.0.1:18444')
+    write('gateway.toml', '[openshell.gateway]\nbind_address = "0.0.0.0:9000"\n')
+    expect(localServiceEndpoint(env), 'wildcard bind: reached on loopback').to.equal('https://127.0.0.1:9000')
+    write('gateway.toml', '[openshell.gateway]\nbind_address = "10.1.2.3:9000"\n')
+    expect(localServiceEndpoint(env), 'not a loopback bind').to.equal(LOCAL_SERVICE_ENDPOINT)
+    write('gateway.toml', '[openshell.gateway\nbind_address = ')
+    expect(localServiceEndpoint(env), 'unparsable').to.equal(LOCAL_SERVICE_ENDPOINT)
+    write('gateway.toml', '[openshell.gateway]\ncompute_drivers = ["docker"]\n')
+    expect(localServiceEndpoint(env), 'no bind_address').to.equal(LOCAL_SERVICE_ENDPOINT)
   })
 
   describe('refreshMtlsFromLocalBundle', () => {
