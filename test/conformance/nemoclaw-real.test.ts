@@ -87,6 +87,13 @@ function states(r: CliResult): Record<string, string> {
 }
 
 /** A TLS listener (ALPN h2) whose certificate comes from a CA the CLI does not trust. */
+/** The user's gateway.toml naming the local gateway service's port (what `openshell-gateway` binds; nemoclaw re-trusts
+ *  only that gateway from the local bundle). */
+function declareLocalService(home: string, port: number): void {
+  mkdirSync(join(home, '.config', 'openshell'), {recursive: true})
+  writeFileSync(join(home, '.config', 'openshell', 'gateway.toml'), `[openshell.gateway]\nbind_address = "127.0.0.1:${port}"\n`)
+}
+
 async function foreignTls(dir: string, caSubject: string): Promise<{server: TlsServer; port: number}> {
   const pki = generatePki(dir, {caSubject})
   const server = createTlsServer({ALPNProtocols: ['h2'], cert: pki.serverCert, key: pki.serverKey}, (s) => s.destroy())
@@ -309,8 +316,9 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
       w = world(root, cli, 'stub')
       stub = await startStubGateway({dir: join(w.dir, 'stub'), wire: '0.0'})
       stub.registerWithCli(w.home, 'nemoclaw')
-      // the gateway service's own bundle: where `recover` re-imports trust from
+      // the gateway service's own bundle: where `recover` re-imports trust from; its port, as gateway.toml declares it
       w.env.OPENSHELL_LOCAL_TLS_DIR = stub.localTlsDir
+      declareLocalService(w.home, stub.port)
       stub.addSandbox('alpha', 'Ready')
       stub.addSandbox('beta', 'Provisioning')
       stub.addSandbox('gamma', 'Error')
@@ -408,6 +416,7 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
     try {
       stub.registerWithCli(w.home, 'nemoclaw')
       w.env.OPENSHELL_LOCAL_TLS_DIR = stub.localTlsDir
+      declareLocalService(w.home, stub.port)
       const metaFile = join(w.home, '.config', 'openshell', 'gateways', 'nemoclaw', 'metadata.json')
       const meta = readFileSync(metaFile, 'utf8')
       const a = await nc(w, ['onboard', '--name', 'first', '--non-interactive', '--json'])

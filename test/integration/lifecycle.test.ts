@@ -16,7 +16,7 @@ type Profile = 'legacy' | 'modern'
 
 const BASE: Record<Profile, GuidanceContext> = {
   legacy: {endpoint: 'https://127.0.0.1:8080', gateway: 'nemoclaw', generation: 'legacy', serviceUnit: false, version: '0.0.26'},
-  modern: {endpoint: 'https://127.0.0.1:17670', gateway: 'nemoclaw', generation: 'modern', serviceUnit: true, version: '0.1.2'},
+  modern: {endpoint: 'https://127.0.0.1:17670', gateway: 'nemoclaw', generation: 'modern', sandboxStart: true, serviceUnit: true, version: '0.1.2'},
 }
 
 /** Register sandboxes by writing the registry directly (faster than onboard). */

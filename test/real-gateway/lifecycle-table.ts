@@ -319,7 +319,7 @@ export function lifecycleSuite(backend: Backend): void {
       expect(one.exitCode).to.equal(0)
       const callsForOne = b.calls().length
       const more = Array.from({length: 38}, (_, i) => `s${String(i).padStart(2, '0')}`)
-      await b.createSandboxes('nemoclaw', more)
+      await b.createSandboxes('nemoclaw', more, {parallel: 8})
       seedRegistry(b, more)
       b.clearLog()
       const all = await b.nemoclaw(['status', '--json'])

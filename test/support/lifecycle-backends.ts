@@ -19,7 +19,8 @@ export interface LifecycleBackend {
   addGateway(name: string): Promise<void>
   /** `openshell gateway select NAME`, as the user would. */
   select(name: string): Promise<void>
-  createSandboxes(gateway: string, names: string[]): Promise<void>
+  /** `parallel`: how many to create at once where the backend can (order of creation then unspecified). */
+  createSandboxes(gateway: string, names: string[], opts?: {parallel?: number}): Promise<void>
   deleteSandbox(gateway: string, name: string): Promise<void>
   stopSandbox(gateway: string, name: string): Promise<void>
   /** A live sandbox whose main process exits: the gateway records Error (MainProcessExited). */
@@ -67,7 +68,7 @@ export async function realBackend(prereqs: RealPrereqs): Promise<LifecycleBacken
       await must(['-g', g, 'sandbox', 'create', '--name', n, '--from', prereqs.image, '--detach', '--', '/bin/sh', '-c', 'sleep 2; exit 3'])
       await world.waitPhase(g, [n], 'Error', 60_000)
     },
-    createSandboxes: (g, names) => world.createSandboxes(g, names),
+    createSandboxes: (g, names, opts) => world.createSandboxes(g, names, opts),
     deleteSandbox: (g, n) => must(['-g', g, 'sandbox', 'delete', n]),
     env: world.env,
     gatewayIdentity: (g) => String(world.gateway(g).pid),

@@ -346,10 +346,14 @@ export class RealWorld {
     return {exitCode: r.exitCode ?? -1, stderr: String(r.stderr ?? ''), stdout: String(r.stdout ?? '')}
   }
 
-  /** Create sandboxes out of band (as another tool or the user would), and wait until they are Ready. */
-  async createSandboxes(gateway: string, names: string[]): Promise<void> {
-    for (let i = 0; i < names.length; i += 8) {
-      await Promise.all(names.slice(i, i + 8).map(async (name) => {
+  /**
+   * Create sandboxes out of band (as another tool or the user would), and wait until they are Ready. One at a time by
+   * default, so the gateway's list order (creation time) is the order given; `parallel` creates that many at once.
+   */
+  async createSandboxes(gateway: string, names: string[], opts: {parallel?: number} = {}): Promise<void> {
+    const width = Math.max(1, opts.parallel ?? 1)
+    for (let i = 0; i < names.length; i += width) {
+      await Promise.all(names.slice(i, i + width).map(async (name) => {
         const r = await this.openshell(['-g', gateway, 'sandbox', 'create', '--name', name, '--from', this.prereqs.image, '--detach'])
         if (r.exitCode !== 0) throw new Error(`sandbox create ${name}: ${r.stdout}${r.stderr}`)
       }))
