@@ -12,6 +12,7 @@ import {fileURLToPath} from 'node:url'
 
 import lockfile from 'proper-lockfile'
 
+import {answeringRuntime} from './containers.js'
 import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
 import type {GatewayHealth} from './gateway/health.js'
 import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
@@ -116,11 +117,6 @@ function readyTimeoutMs(env: NodeJS.ProcessEnv): number {
   return Number.isFinite(n) && n > 0 ? n : 300_000
 }
 
-async function containerRuntime(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const runs = await Promise.all(['docker', 'podman'].map((bin) => runProcess(bin, ['info'], {env, timeoutMs: 10_000}).then((r) => ({bin, r}))))
-  return runs.find(({r}) => r.exitCode === 0)?.bin
-}
-
 const NAME_LOCK_STALE_MS = 10_000
 const NAME_LOCK_UPDATE_MS = 2000
 
@@ -196,7 +192,7 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
           return failWith('openshell_unsupported', renderGuidance(h.guidance))
         }
 
-        runtime = await containerRuntime(env)
+        runtime = await answeringRuntime(env)
         const notes = [`openshell ${d.value.version.raw}`, runtime ? `${runtime} answers` : 'no container runtime answered']
         if (loaded.problem) notes.push('registry unreadable: it will be set aside')
         return {note: notes.join(', '), ok: true}
