@@ -40,6 +40,7 @@ export function capabilities(version) {
     modernTonic: ge('0.0.61'),      // code: '<description>', message: "..."
     authLine: ge('0.0.91'),         // Authentication: line in status
     workspace: ge('0.0.88'),        // --workspace global flag
+    providerResourceVersion: ge('0.0.90'), // provider get prints `Resource version:`
     defaultPort: legacy ? LEGACY_PORT : MODERN_PORT,
   }
 }

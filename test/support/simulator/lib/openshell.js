@@ -2,6 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {spawn} from 'node:child_process'
+import crypto from 'node:crypto'
 import * as C from './common.js'
 import {miette, tonic, clapError, makeStyle, colorEnabled, toJson, toYaml, utcStamp, table} from './render.js'
 
@@ -36,6 +37,7 @@ const COMMANDS = {
   'sandbox stop': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'sandbox stop <NAME>'},
   'provider create': {flags: {'--name': {value: true, required: true}, '--type': {value: true, required: true}, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--runtime-credentials': B, '--from-existing': B}, usage: 'provider create --name <NAME> --type <TYPE> [OPTIONS]'},
   'provider list': {flags: {'-o': OUT}, json: 'listJson', usage: 'provider list [OPTIONS]'},
+  'provider get': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'provider get [OPTIONS] <NAME>'},
   'inference set': {flags: {'--provider': {value: true, required: true}, '--model': {value: true, required: true}, '--no-verify': B, '--timeout': V}, usage: 'inference set --provider <PROVIDER> --model <MODEL>'},
   'inference get': {flags: {}, usage: 'inference get'},
   'policy set': {flags: {'--policy': {value: true, required: true}, '--wait': B, '--timeout': V}, pos: [1, 1, '<NAME>'], usage: 'policy set [OPTIONS] --policy <POLICY> <NAME>'},
@@ -718,8 +720,30 @@ H['provider create'] = (ctx, p) => {
     if (!nonEmpty(ctx.env[c])) throw new CliError(`credential '${c}' was not found in the environment`, [], {help: `export ${c}=… before running this command`})
     keys.push(c)
   }
-  server.providers[name] = {name, type: p.flags['--type'], credentialKeys: keys, credentialFromArgv: inArgv}
+  const config = {}
+  for (const c of p.flags['--config'] || []) {
+    const eq = c.indexOf('=')
+    if (eq <= 0) throw new CliError(`--config expects KEY=VALUE, got '${c}'`)
+    config[c.slice(0, eq)] = c.slice(eq + 1)
+  }
+  server.providers[name] = {id: crypto.randomUUID(), name, type: p.flags['--type'], credentialKeys: keys, credentialFromArgv: inArgv, config, resourceVersion: 1}
   out(ctx, `${ctx.style.green('✓')} Created provider ${name}`)
+}
+// real 0.0.111: keys only (credential and config values are never printed); `Resource version:` from 0.0.90
+H['provider get'] = (ctx, p) => {
+  const {caps, style: s} = ctx
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const pr = server.providers[p.pos[0]]
+  if (!pr) throw notFound(ctx, 'provider')
+  const keys = (list) => (list.length === 0 ? '<none>' : list.join(', '))
+  out(ctx, s.cyan(s.bold('Provider:'))); out(ctx)
+  out(ctx, `  ${s.dim('Id:')} ${pr.id || '00000000-0000-0000-0000-000000000000'}`)
+  out(ctx, `  ${s.dim('Name:')} ${pr.name}`)
+  out(ctx, `  ${s.dim('Type:')} ${pr.type}`)
+  if (caps.providerResourceVersion) out(ctx, `  ${s.dim('Resource version:')} ${pr.resourceVersion || 1}`)
+  out(ctx, `  ${s.dim('Credential keys:')} ${keys([...new Set(pr.credentialKeys)].sort())}`)
+  out(ctx, `  ${s.dim('Config keys:')} ${keys(Object.keys(pr.config || {}))}`)
 }
 H['provider list'] = (ctx, p) => {
   const gw = requireGateway(ctx)
