@@ -38,6 +38,7 @@ const COMMANDS = {
   'provider create': {flags: {'--name': {value: true, required: true}, '--type': {value: true, required: true}, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--runtime-credentials': B, '--from-existing': B}, usage: 'provider create --name <NAME> --type <TYPE> [OPTIONS]'},
   'provider list': {flags: {'-o': OUT}, json: 'listJson', usage: 'provider list [OPTIONS]'},
   'provider get': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'provider get [OPTIONS] <NAME>'},
+  'provider update': {flags: {'--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--from-existing': B}, pos: [1, 1, '<NAME>'], usage: 'provider update [OPTIONS] <NAME>'},
   'inference set': {flags: {'--provider': {value: true, required: true}, '--model': {value: true, required: true}, '--no-verify': B, '--timeout': V}, usage: 'inference set --provider <PROVIDER> --model <MODEL>'},
   'inference get': {flags: {}, usage: 'inference get'},
   'policy set': {flags: {'--policy': {value: true, required: true}, '--wait': B, '--timeout': V}, pos: [1, 1, '<NAME>'], usage: 'policy set [OPTIONS] --policy <POLICY> <NAME>'},
@@ -744,6 +745,35 @@ H['provider get'] = (ctx, p) => {
   if (caps.providerResourceVersion) out(ctx, `  ${s.dim('Resource version:')} ${pr.resourceVersion || 1}`)
   out(ctx, `  ${s.dim('Credential keys:')} ${keys([...new Set(pr.credentialKeys)].sort())}`)
   out(ctx, `  ${s.dim('Config keys:')} ${keys(Object.keys(pr.config || {}))}`)
+}
+// real 0.0.111: merges into the stored provider; `KEY=` (empty value) removes the key; `KEY` alone reads the
+// variable from the environment (unset or empty fails); prints `✓ Updated provider NAME` on stdout
+H['provider update'] = (ctx, p) => {
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const name = p.pos[0]
+  const creds = {}
+  for (const c of p.flags['--credential'] || []) {
+    const eq = c.indexOf('=')
+    if (eq > 0) { creds[c.slice(0, eq)] = c.slice(eq + 1) !== ''; continue }
+    if (!nonEmpty(ctx.env[c])) throw new CliError(`--credential ${c} requires local env var '${c}' to be set to a non-empty value`)
+    creds[c] = true
+  }
+  const config = {}
+  for (const c of p.flags['--config'] || []) {
+    const eq = c.indexOf('=')
+    if (eq <= 0) throw new CliError(`--config expects KEY=VALUE, got '${c}'`)
+    config[c.slice(0, eq)] = c.slice(eq + 1)
+  }
+  const pr = server.providers[name]
+  if (!pr) throw notFound(ctx, 'provider')
+  const keys = new Set(pr.credentialKeys)
+  for (const [k, keep] of Object.entries(creds)) { if (keep) keys.add(k); else keys.delete(k) }
+  pr.credentialKeys = [...keys]
+  pr.config ||= {}
+  for (const [k, v] of Object.entries(config)) { if (v === '') delete pr.config[k]; else pr.config[k] = v }
+  pr.resourceVersion = (pr.resourceVersion || 1) + 1
+  out(ctx, `${ctx.style.green('✓')} Updated provider ${name}`)
 }
 H['provider list'] = (ctx, p) => {
   const gw = requireGateway(ctx)
