@@ -17,7 +17,7 @@ import {DEFAULT_GATEWAY} from '../lib/sandboxes.js'
 export default class Onboard extends NemoclawCommand {
   static override description = `Create a sandbox on an OpenShell gateway, configure inference and policies, and register it.
 
-A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
+A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. Providers that need no key (ollama, vllm, custom without --credential-env) get the non-secret placeholder credential NEMOCLAW_PLACEHOLDER_CREDENTIAL. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
 
   static override examples = [
     {command: '<%= config.bin %> onboard', description: 'Interactive: asks for the name, provider and model.'},
@@ -36,7 +36,7 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
   ]
 
   static override flags = {
-    'credential-env': Flags.string({description: 'NAME of the environment variable holding the API key (default per provider, e.g. NVIDIA_API_KEY).'}),
+    'credential-env': Flags.string({description: 'NAME of the environment variable holding the API key (default per provider, e.g. NVIDIA_API_KEY; none for ollama, vllm and custom).'}),
     'endpoint-url': Flags.string({description: 'Inference endpoint URL (custom, ollama, vllm).'}),
     from: Flags.string({description: 'Sandbox source: a community sandbox name, Dockerfile, directory or image.', default: DEFAULT_SOURCE}),
     gateway: Flags.string({char: 'g', default: DEFAULT_GATEWAY, description: 'OpenShell gateway name.'}),

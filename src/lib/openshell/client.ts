@@ -66,10 +66,23 @@ export const DEFAULT_0_0_LIST_LIMIT = 100
 
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
 
+/**
+ * The credential of a provider that needs none (ollama, vllm, custom without --credential-env). OpenShell has no
+ * credential-less provider for these: `provider create` needs `--credential` (`--runtime-credentials` needs a
+ * providers-v2 profile, and real 0.0.111 answers `provider profile 'openai' not found; providers v2 discovery
+ * requires a provider profile`; 0.0.26 has no such flag), and the gateway routes inference only through a provider
+ * holding a non-empty API key (it sends it as the bearer token; an endpoint without authentication ignores it).
+ * So nemoclaw passes this NAME in argv and its fixed, non-secret VALUE only in the child's environment: argv never
+ * carries a `KEY=VALUE`, and `provider get` shows the placeholder for what it is.
+ */
+export const PLACEHOLDER_CREDENTIAL = {name: 'NEMOCLAW_PLACEHOLDER_CREDENTIAL', value: 'not-a-secret'} as const
+
 interface CallOptions {
   kind: RunKind
   gateway?: string
   timeoutMs?: number
+  /** Extra environment for the child (merged over the client's). */
+  env?: Record<string, string>
 }
 
 /**
@@ -285,6 +298,7 @@ export class OpenShell {
       interactive: opts.interactive,
       baseEnv: this.env,
       binary: r.ok ? r.path : undefined,
+      ...(opts.env ? {env: opts.env} : {}),
     })
   }
 
@@ -541,10 +555,11 @@ export class OpenShell {
   /**
    * `provider create --name N --type T --credential ENV_NAME`. Only the variable's NAME goes into argv; the child
    * inherits the environment and openshell reads the value itself. A malformed or unset name fails before running.
+   * Without `credentialEnv` the provider gets PLACEHOLDER_CREDENTIAL (its value through the child's environment).
    */
   async providerCreate(opts: {name: string; type: string; credentialEnv?: string; config?: Record<string, string>; gateway: string}): Promise<Outcome<{name: string}>> {
     const config = Object.entries(opts.config ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`])
-    const cred = opts.credentialEnv === undefined ? ['--runtime-credentials'] : ['--credential', opts.credentialEnv]
+    const cred = ['--credential', opts.credentialEnv ?? PLACEHOLDER_CREDENTIAL.name]
     const argv = ['provider', 'create', '--name', opts.name, '--type', opts.type, ...cred, ...config]
     if (opts.credentialEnv !== undefined) {
       if (!ENV_NAME_RE.test(opts.credentialEnv)) {
@@ -556,7 +571,8 @@ export class OpenShell {
       }
     }
 
-    return this.call(argv, {kind: 'operation', gateway: opts.gateway}, () => ({name: opts.name}), 'provider create')
+    const env = opts.credentialEnv === undefined ? {[PLACEHOLDER_CREDENTIAL.name]: PLACEHOLDER_CREDENTIAL.value} : undefined
+    return this.call(argv, {env, gateway: opts.gateway, kind: 'operation'}, () => ({name: opts.name}), 'provider create')
   }
 
   /** `provider list` (text table; the JSON form's version is not pinned down). */

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import {OpenShell} from '../../../src/lib/openshell/client.js'
+import {OpenShell, PLACEHOLDER_CREDENTIAL} from '../../../src/lib/openshell/client.js'
 import {readFakeLog, writeFakeOpenshell} from './fake-openshell.js'
 
 describe('openshell/client', function () {
@@ -208,6 +208,17 @@ describe('openshell/client', function () {
     const unset = await c.providerCreate({name: 'x', type: 'nvidia', credentialEnv: 'NOT_SET_ANYWHERE', gateway: 'nemoclaw'})
     expect(!unset.ok && unset.failure.message).to.include('NOT_SET_ANYWHERE')
     expect(readFakeLog(logFile).filter(x => x.argv.includes('provider'))).to.have.length(1)
+  })
+
+  it('providerCreate without a credential passes the placeholder NAME; its non-secret value only reaches the child environment', async () => {
+    const c = client({FAKE_CRED_NAME: PLACEHOLDER_CREDENTIAL.name})
+    const r = await c.providerCreate({config: {OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1'}, gateway: 'nemoclaw', name: 'nemoclaw-vllm', type: 'openai'})
+    expect(r.ok).to.equal(true)
+    const call = readFakeLog(logFile).find(x => x.argv.includes('provider'))!
+    expect(call.argv).to.deep.equal(['-g', 'nemoclaw', 'provider', 'create', '--name', 'nemoclaw-vllm', '--type', 'openai', '--credential', PLACEHOLDER_CREDENTIAL.name, '--config', 'OPENAI_BASE_URL=http://127.0.0.1:8000/v1'])
+    expect(call.cred, 'the child saw the placeholder variable').to.equal(true)
+    expect(call.argv).to.not.include('--runtime-credentials')
+    expect(c.env[PLACEHOLDER_CREDENTIAL.name], 'nemoclaw\'s own environment is untouched').to.equal(undefined)
   })
 
   it('sandboxCreate, sandboxDelete, inferenceGet, logs', async () => {
