@@ -24,8 +24,10 @@ import {
   parseGatewayList,
   parseGatewayRemove,
   parseGatewaySelect,
+  isProviderNotFound,
   parseInferenceGet,
   parseNextPageToken,
+  parseProviderGet,
   parseProviderList,
   parseSandboxCreate,
   parseSandboxGet,
@@ -44,6 +46,7 @@ import type {
   GatewayStatus,
   InferenceRoute,
   Outcome,
+  ProviderDetail,
   ProviderEntry,
   RunResult,
   SandboxDetail,
@@ -575,15 +578,54 @@ export class OpenShell {
     return this.call(argv, {env, gateway: opts.gateway, kind: 'operation'}, () => ({name: opts.name}), 'provider create')
   }
 
+  /**
+   * `provider update NAME --credential ENV_NAME [--credential OLD=]… [--config K=V]…`. The gateway merges: the named
+   * credential is (re)read from the environment (PLACEHOLDER_CREDENTIAL when `credentialEnv` is undefined, its value
+   * through the child's environment), `OLD=` (an empty value, never a secret) removes a credential key, and a config
+   * value '' removes that config key.
+   */
+  async providerUpdate(opts: {name: string; credentialEnv?: string; removeCredentials?: string[]; config?: Record<string, string>; gateway: string}): Promise<Outcome<{name: string}>> {
+    const credential = opts.credentialEnv ?? PLACEHOLDER_CREDENTIAL.name
+    const argv = [
+      'provider',
+      'update',
+      opts.name,
+      '--credential',
+      credential,
+      ...(opts.removeCredentials ?? []).filter(k => k !== credential).flatMap(k => ['--credential', `${k}=`]),
+      ...Object.entries(opts.config ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`]),
+    ]
+    for (const k of [credential, ...(opts.removeCredentials ?? [])]) {
+      if (!ENV_NAME_RE.test(k)) return fail(syntheticFailure('usage_error', 'credential must be an environment variable name (never a value)', argv.slice(0, 3), 'credential_not_a_name'))
+    }
+
+    if (opts.credentialEnv !== undefined && (this.env[opts.credentialEnv] === undefined || this.env[opts.credentialEnv] === '')) {
+      return fail(syntheticFailure('usage_error', `environment variable ${opts.credentialEnv} is not set`, argv, 'credential_unset'))
+    }
+
+    const env = opts.credentialEnv === undefined ? {[PLACEHOLDER_CREDENTIAL.name]: PLACEHOLDER_CREDENTIAL.value} : undefined
+    return this.call(argv, {env, gateway: opts.gateway, kind: 'operation'}, () => ({name: opts.name}), 'provider update')
+  }
+
+  /** `provider get NAME`: key names only (see ProviderDetail); a provider the gateway does not have → `found: false`. */
+  async providerGet(name: string, gateway: string): Promise<Outcome<ProviderDetail>> {
+    const r = await this.call(['provider', 'get', name], {gateway, kind: 'probe'}, run => parseProviderGet(run.stdout), 'provider get')
+    if (!r.ok && r.run && isProviderNotFound(`${r.run.stderr}\n${r.run.stdout}`)) return {ok: true, run: r.run, value: {found: false, name}}
+    return r
+  }
+
   /** `provider list` (text table; the JSON form's version is not pinned down). */
   providerList(gateway: string): Promise<Outcome<ProviderEntry[]>> {
     return this.call(['provider', 'list'], {kind: 'probe', gateway}, run => parseProviderList(run.stdout), 'provider list')
   }
 
-  /** `inference set --provider P --model M`. */
-  inferenceSet(opts: {provider: string; model: string; gateway: string}): Promise<Outcome<InferenceRoute>> {
+  /**
+   * `inference set --provider P --model M [--no-verify]`. The gateway verifies the endpoint first unless `noVerify`
+   * (a refusal parses with parseInferenceVerifyFailure).
+   */
+  inferenceSet(opts: {provider: string; model: string; gateway: string; noVerify?: boolean}): Promise<Outcome<InferenceRoute>> {
     return this.call(
-      ['inference', 'set', '--provider', opts.provider, '--model', opts.model],
+      ['inference', 'set', '--provider', opts.provider, '--model', opts.model, ...(opts.noVerify ? ['--no-verify'] : [])],
       {kind: 'operation', gateway: opts.gateway},
       run => parseInferenceGet(run.stdout.replace(/^(\s*)Inference configured:/m, '$1Inference:')) ?? {configured: true, provider: opts.provider, model: opts.model},
       'inference set',
