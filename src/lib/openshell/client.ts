@@ -38,6 +38,7 @@ import {defaultTimeout, type Env, resolveOpenshell, type ResolveResult, runOpens
 import {capabilitiesFor, parseVersion} from './version.js'
 import type {
   Capabilities,
+  CredentialSpec,
   DeleteOutcome,
   Failure,
   GatewayAddResult,
@@ -579,31 +580,30 @@ export class OpenShell {
   }
 
   /**
-   * `provider update NAME --credential ENV_NAME [--credential OLD=]… [--config K=V]…`. The gateway merges: the named
-   * credential is (re)read from the environment (PLACEHOLDER_CREDENTIAL when `credentialEnv` is undefined, its value
-   * through the child's environment), `OLD=` (an empty value, never a secret) removes a credential key, and a config
-   * value '' removes that config key.
+   * `provider update NAME [--credential ENV_NAME] [--credential OLD=]… [--config K=V]…`. The gateway merges: the
+   * credential is (re)read from the environment (the placeholder's value through the child's environment; without
+   * `credential` the credentials stay as they are), `OLD=` (an empty value, never a secret) removes a credential key,
+   * and a config value '' removes that config key.
    */
-  async providerUpdate(opts: {name: string; credentialEnv?: string; removeCredentials?: string[]; config?: Record<string, string>; gateway: string}): Promise<Outcome<{name: string}>> {
-    const credential = opts.credentialEnv ?? PLACEHOLDER_CREDENTIAL.name
+  async providerUpdate(opts: {name: string; credential?: CredentialSpec; removeCredentials?: string[]; config?: Record<string, string>; gateway: string}): Promise<Outcome<{name: string}>> {
+    const credential = opts.credential === undefined ? undefined : 'env' in opts.credential ? opts.credential.env : PLACEHOLDER_CREDENTIAL.name
     const argv = [
       'provider',
       'update',
       opts.name,
-      '--credential',
-      credential,
+      ...(credential === undefined ? [] : ['--credential', credential]),
       ...(opts.removeCredentials ?? []).filter(k => k !== credential).flatMap(k => ['--credential', `${k}=`]),
       ...Object.entries(opts.config ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`]),
     ]
-    for (const k of [credential, ...(opts.removeCredentials ?? [])]) {
+    for (const k of [...(credential === undefined ? [] : [credential]), ...(opts.removeCredentials ?? [])]) {
       if (!ENV_NAME_RE.test(k)) return fail(syntheticFailure('usage_error', 'credential must be an environment variable name (never a value)', argv.slice(0, 3), 'credential_not_a_name'))
     }
 
-    if (opts.credentialEnv !== undefined && (this.env[opts.credentialEnv] === undefined || this.env[opts.credentialEnv] === '')) {
-      return fail(syntheticFailure('usage_error', `environment variable ${opts.credentialEnv} is not set`, argv, 'credential_unset'))
+    if (opts.credential && 'env' in opts.credential && (this.env[opts.credential.env] === undefined || this.env[opts.credential.env] === '')) {
+      return fail(syntheticFailure('usage_error', `environment variable ${opts.credential.env} is not set`, argv, 'credential_unset'))
     }
 
-    const env = opts.credentialEnv === undefined ? {[PLACEHOLDER_CREDENTIAL.name]: PLACEHOLDER_CREDENTIAL.value} : undefined
+    const env = opts.credential && 'placeholder' in opts.credential ? {[PLACEHOLDER_CREDENTIAL.name]: PLACEHOLDER_CREDENTIAL.value} : undefined
     return this.call(argv, {env, gateway: opts.gateway, kind: 'operation'}, () => ({name: opts.name}), 'provider update')
   }
 

@@ -228,6 +228,9 @@ export type ProviderDetail =
   | {found: false; name: string}
   | {found: true; name: string; type: string; id?: string; credentialKeys: string[]; configKeys: string[]}
 
+/** A provider credential as nemoclaw passes it: an environment variable's NAME, or nemoclaw's placeholder. */
+export type CredentialSpec = {env: string} | {placeholder: true}
+
 /** A refused `inference set`: the gateway could not verify the endpoint (0.0.111 verifies before saving the route). */
 export interface InferenceVerifyFailure {
   provider: string

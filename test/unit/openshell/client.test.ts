@@ -231,23 +231,26 @@ describe('openshell/client', function () {
     expect(!down.ok && down.failure.kind).to.equal('connection_refused')
   })
 
-  it('providerUpdate: the credential NAME (or the placeholder through the environment), `OLD=` removals, config; never a value', async () => {
+  it('providerUpdate: the credential NAME (or the placeholder through the environment) or none, `OLD=` removals, config; never a value', async () => {
     const c = client({FAKE_CRED_NAME: PLACEHOLDER_CREDENTIAL.name, MY_KEY: 'sk-SECRET'})
-    const a = await c.providerUpdate({config: {OPENAI_BASE_URL: 'http://h:1/v1'}, gateway: 'nemoclaw', name: 'nemoclaw-custom', removeCredentials: ['MY_KEY']})
+    const a = await c.providerUpdate({config: {OPENAI_BASE_URL: 'http://h:1/v1'}, credential: {placeholder: true}, gateway: 'nemoclaw', name: 'nemoclaw-custom', removeCredentials: ['MY_KEY']})
     expect(a.ok).to.equal(true)
-    const b = await c.providerUpdate({config: {OPENAI_BASE_URL: ''}, credentialEnv: 'MY_KEY', gateway: 'nemoclaw', name: 'nemoclaw-custom', removeCredentials: [PLACEHOLDER_CREDENTIAL.name, 'MY_KEY']})
+    const b = await c.providerUpdate({config: {OPENAI_BASE_URL: ''}, credential: {env: 'MY_KEY'}, gateway: 'nemoclaw', name: 'nemoclaw-custom', removeCredentials: [PLACEHOLDER_CREDENTIAL.name, 'MY_KEY']})
     expect(b.ok).to.equal(true)
+    const c2 = await c.providerUpdate({config: {OPENAI_BASE_URL: 'http://h:2/v1'}, gateway: 'nemoclaw', name: 'nemoclaw-custom'})
+    expect(c2.ok).to.equal(true)
     const updates = readFakeLog(logFile).filter(x => x.argv.includes('update'))
     expect(updates.map(u => [u.argv, u.cred])).to.deep.equal([
       [['-g', 'nemoclaw', 'provider', 'update', 'nemoclaw-custom', '--credential', PLACEHOLDER_CREDENTIAL.name, '--credential', 'MY_KEY=', '--config', 'OPENAI_BASE_URL=http://h:1/v1'], true],
       [['-g', 'nemoclaw', 'provider', 'update', 'nemoclaw-custom', '--credential', 'MY_KEY', '--credential', `${PLACEHOLDER_CREDENTIAL.name}=`, '--config', 'OPENAI_BASE_URL='], false],
+      [['-g', 'nemoclaw', 'provider', 'update', 'nemoclaw-custom', '--config', 'OPENAI_BASE_URL=http://h:2/v1'], false],
     ])
     expect(fs.readFileSync(logFile, 'utf8')).to.not.include('sk-SECRET')
-    const unset = await c.providerUpdate({credentialEnv: 'NOT_SET_ANYWHERE', gateway: 'nemoclaw', name: 'x'})
+    const unset = await c.providerUpdate({credential: {env: 'NOT_SET_ANYWHERE'}, gateway: 'nemoclaw', name: 'x'})
     expect(!unset.ok && unset.failure.message).to.include('NOT_SET_ANYWHERE')
     const value = await c.providerUpdate({gateway: 'nemoclaw', name: 'x', removeCredentials: ['K=v']})
     expect(!value.ok && value.failure.kind).to.equal('usage_error')
-    expect(readFakeLog(logFile).filter(x => x.argv.includes('update'))).to.have.length(2)
+    expect(readFakeLog(logFile).filter(x => x.argv.includes('update'))).to.have.length(3)
   })
 
   it('inferenceSet: --no-verify only when asked; a verification refusal is a failure carrying the run', async () => {
