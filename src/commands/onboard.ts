@@ -17,7 +17,7 @@ import {DEFAULT_GATEWAY} from '../lib/sandboxes.js'
 export default class Onboard extends NemoclawCommand {
   static override description = `Create a sandbox on an OpenShell gateway, configure inference and policies, and register it.
 
-A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. Providers that need no key (ollama, vllm, custom without --credential-env) get the non-secret placeholder credential NEMOCLAW_PLACEHOLDER_CREDENTIAL. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
+A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. OpenShell's inference route is one per gateway (it applies to every sandbox on it), and sandboxes onboarded with the same provider share one provider: a change of either that would reach another sandbox is refused (exit 2, naming them and the current route) unless --set-inference is given. The provider on the gateway is updated to what you ask for, so the registry always holds what the gateway holds. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. Providers that need no key (ollama, vllm, custom without --credential-env) get the non-secret placeholder credential NEMOCLAW_PLACEHOLDER_CREDENTIAL. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
 
   static override examples = [
     {command: '<%= config.bin %> onboard', description: 'Interactive: asks for the name, provider and model.'},
@@ -33,6 +33,10 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       command: '<%= config.bin %> onboard --name local --provider ollama --model llama3.1:8b --non-interactive',
       description: 'A local Ollama server (no credential).',
     },
+    {
+      command: '<%= config.bin %> onboard --name second --provider ollama --model qwen3:8b --set-inference --non-interactive',
+      description: 'Another model for a gateway that already has sandboxes: --set-inference moves the route for all of them.',
+    },
   ]
 
   static override flags = {
@@ -46,6 +50,10 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
     policy: Flags.string({description: 'Network policy preset to apply (repeatable).', multiple: true, options: [...POLICY_PRESETS]}),
     provider: Flags.string({description: 'Inference provider.', options: PROVIDER_IDS}),
     recreate: Flags.boolean({default: false, description: 'Delete and recreate the sandbox if it exists (never the gateway).'}),
+    'set-inference': Flags.boolean({
+      default: false,
+      description: "Change the gateway's inference (route, or the provider's endpoint or credential) even though other sandboxes on the gateway use it: the route is per gateway, not per sandbox.",
+    }),
     yes: Flags.boolean({char: 'y', default: false, description: 'Accept defaults without asking.'}),
   }
 
@@ -86,6 +94,7 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       policies: flags.policy ?? [],
       provider,
       recreate: flags.recreate,
+      setInference: flags['set-inference'],
       source: flags.from,
     }
 
@@ -101,7 +110,9 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       const result = await onboard(openshell(), input, {silent: flags.json})
       if (flags.json) {
         this.printJson({
+          ...(result.conflict ? {conflict: result.conflict} : {}),
           gatewayReused: result.gatewayReused,
+          inference: result.inference ?? null,
           message: result.message,
           ok: result.ok,
           record: result.record ?? null,

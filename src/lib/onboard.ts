@@ -18,11 +18,12 @@ import type {GatewayHealth} from './gateway/health.js'
 import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {probeGateway} from './gateway/probe.js'
-import type {OpenShell} from './openshell/client.js'
+import {type Conflict, type InferenceFacts, type InferenceRequest, planInference} from './inference.js'
+import {type OpenShell, PLACEHOLDER_CREDENTIAL} from './openshell/client.js'
 import {localTlsBundle, readGatewayMetadata} from './openshell/config.js'
 import {runProcess} from './openshell/runner.js'
-import type {SandboxPhase} from './openshell/types.js'
-import {load, registryPaths, type SandboxRecord, upsertRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
+import type {SandboxList, SandboxPhase} from './openshell/types.js'
+import {load, registerOnboarded, registryPaths, type SandboxRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
 import {runSteps, type StepSpec, type TaskVerdict} from './ui/tasks.js'
 
 export const PROVIDERS = {
@@ -56,16 +57,26 @@ export interface OnboardInput {
   credentialEnv?: string
   policies: string[]
   recreate: boolean
+  /** Allow a change of the gateway's inference (route or shared provider) that reaches other sandboxes. */
+  setInference?: boolean
 }
+
+/** Onboard's own refusals (exit 2), beside the lifecycle classes. */
+export type OnboardRefusal = 'inference_in_use' | 'provider_conflict'
+export const REFUSAL_EXIT = 2
 
 export interface OnboardResult {
   ok: boolean
-  classId: ClassId
+  classId: ClassId | OnboardRefusal
   exitCode: number
   message: string
   record?: SandboxRecord
   gatewayReused: boolean
   sandboxReused: boolean
+  /** The gateway's inference route after a successful onboard. */
+  inference?: {provider: string; model: string}
+  /** Why a change of the gateway's inference was refused (inference_in_use, provider_conflict). */
+  conflict?: Conflict
   steps: Array<{title: string; ok: boolean; note?: string}>
 }
 
@@ -168,11 +179,13 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
   const result: OnboardResult = {classId: 'ok', exitCode: 0, gatewayReused: false, message: '', ok: false, sandboxReused: false, steps: []}
   let health: GatewayHealth | undefined
   let runtime: string | undefined
-  let failClass: ClassId | undefined
+  let failClass: ClassId | OnboardRefusal | undefined
   let failMessage = ''
   const providerName = `nemoclaw-${input.provider}`
+  /** The sandbox list read before any change (the inference step); the sandbox step starts from it. */
+  let listedBefore: SandboxList | undefined
 
-  const failWith = (classId: ClassId, message: string): TaskVerdict => {
+  const failWith = (classId: ClassId | OnboardRefusal, message: string): TaskVerdict => {
     failClass = classId
     failMessage = message
     return {note: classId === 'unknown' ? message.split('\n')[0] : classId, ok: false}
@@ -228,40 +241,81 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
       title: `Gateway '${input.gateway}'`,
     },
     {
-      async run() {
+      async run(_c, update) {
+        // Everything the decision needs, read before any change: the provider, the route, the live sandboxes.
+        const gw = input.gateway
+        const [provider, route, listed, registryNow] = await Promise.all([client.providerGet(providerName, gw), client.inferenceGet(gw), client.sandboxList(gw), load({env})])
+        if (!provider.ok) return failWith('unknown', `Could not read provider '${providerName}': ${provider.failure.message}`)
+        if (!route.ok) return failWith('unknown', `Could not read the inference route: ${route.failure.message}`)
+        if (!listed.ok) return failWith('unknown', `Could not list sandboxes: ${listed.failure.message}`)
+        listedBefore = listed.value
         const spec = PROVIDERS[input.provider]
-        const config: Record<string, string> = {}
-        const endpoint = input.endpointUrl ?? ('endpoint' in spec ? spec.endpoint : undefined)
-        if (endpoint) config.OPENAI_BASE_URL = endpoint
-        const created = await client.providerCreate({
-          config,
+        const request: InferenceRequest = {
           credentialEnv: input.credentialEnv,
-          gateway: input.gateway,
-          name: providerName,
+          endpoint: input.endpointUrl ?? ('endpoint' in spec ? spec.endpoint : undefined),
+          gateway: gw,
+          model: input.model,
+          noVerify: false,
+          providerId: input.provider,
+          providerName,
+          sandbox: input.name,
+          setInference: input.setInference === true,
           type: spec.type,
-        })
-        if (!created.ok && !/already exists/i.test(`${created.failure.message} ${created.failure.evidence.lines.join(' ')}`)) {
-          return failWith('unknown', `Could not create provider '${providerName}': ${created.failure.message}`)
+        }
+        const facts: InferenceFacts = {
+          defaultEndpoint: (id) => {
+            const p = PROVIDERS[id as ProviderId]
+            return p && 'endpoint' in p ? p.endpoint : undefined
+          },
+          live: listed.value.sandboxes.map((sb) => sb.name),
+          placeholderKey: PLACEHOLDER_CREDENTIAL.name,
+          provider: provider.value,
+          records: registryNow.problem ? [] : Object.values(registryNow.registry.sandboxes).map((r) => ({...r, model: r.model ?? '', provider: r.provider ?? ''})),
+          route: route.value,
+        }
+        let plan = planInference(request, facts)
+        if (!plan.refused && plan.provider === 'create') {
+          update(`creating provider '${providerName}'`)
+          const created = await client.providerCreate({config: plan.config, credentialEnv: input.credentialEnv, gateway: gw, name: providerName, type: spec.type})
+          if (!created.ok && !/already exists/i.test(`${created.failure.message} ${created.failure.evidence.lines.join(' ')}`)) {
+            return failWith('unknown', `Could not create provider '${providerName}': ${created.failure.message}`)
+          }
+
+          if (!created.ok) {
+            // created meanwhile (another onboard): decide again on what the gateway holds now
+            const again = await client.providerGet(providerName, gw)
+            if (!again.ok || !again.value.found) return failWith('unknown', `Could not create provider '${providerName}': ${created.failure.message}`)
+            plan = planInference(request, {...facts, provider: again.value})
+          }
         }
 
-        const current = await client.inferenceGet(input.gateway)
-        if (current.ok && current.value.configured && current.value.provider === providerName && current.value.model === input.model) {
-          return {note: `${providerName} / ${input.model} (already set)`, ok: true}
+        if (plan.refused) {
+          result.conflict = plan.conflict
+          return failWith(plan.state, plan.message)
         }
 
-        const set = await client.inferenceSet({gateway: input.gateway, model: input.model, provider: providerName})
-        if (!set.ok) return failWith('unknown', `Could not set inference: ${set.failure.message}`)
-        const others = Object.values(loaded.registry.sandboxes).filter((r) => r.gateway === input.gateway && r.name !== input.name)
-        const shared = others.length > 0 && current.ok && current.value.configured ? ` (the route is per gateway: it also applies to ${others.map((r) => r.name).join(', ')})` : ''
-        return {note: `${providerName} / ${input.model}${shared}`, ok: true}
+        if (plan.provider === 'update') {
+          update(`updating provider '${providerName}'`)
+          const updated = await client.providerUpdate({config: plan.config, credential: plan.credential, gateway: gw, name: providerName, removeCredentials: plan.removeCredentials})
+          if (!updated.ok) return failWith('unknown', `Could not update provider '${providerName}': ${updated.failure.message}`)
+        }
+
+        if (plan.setRoute) {
+          update(`inference set --provider ${providerName} --model ${input.model}`)
+          const set = await client.inferenceSet({gateway: gw, model: input.model, provider: providerName})
+          if (!set.ok) return failWith('unknown', `Could not set inference: ${set.failure.message}`)
+        }
+
+        result.inference = {model: input.model, provider: providerName}
+        const did = plan.setRoute || plan.provider !== 'keep' ? '' : ' (already set)'
+        return {note: [`${providerName} / ${input.model}${did}`, ...plan.changes].join('; '), ok: true}
       },
       title: 'Inference',
     },
     {
       async run(_c, update) {
-        const listed = await client.sandboxList(input.gateway)
-        if (!listed.ok) return failWith('unknown', `Could not list sandboxes: ${listed.failure.message}`)
-        const live = listed.value.sandboxes.find((s) => s.name === input.name)
+        // the inference step listed them before changing anything (and nothing created a sandbox since)
+        const live = listedBefore?.sandboxes.find((s) => s.name === input.name)
         if (live && input.recreate) {
           update(`--recreate: deleting sandbox '${input.name}'`)
           const del = await client.sandboxDelete(input.name, input.gateway)
@@ -298,7 +352,7 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
     },
     {
       async run() {
-        const r = await upsertRecord(
+        const r = await registerOnboarded(
           {
             createdAt: existing?.createdAt ?? new Date().toISOString(),
             credentialEnv: input.credentialEnv ?? null,
@@ -313,9 +367,10 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
           },
           {by: 'nemoclaw onboard', env, makeDefaultIfFirst: true, setAsideCorrupt: true},
         )
-        result.record = r.value
+        result.record = r.value.record
         const aside = r.setAside ? `; ${r.setAside.message}` : ''
-        return {note: `${registryPaths({env}).file}${aside}`, ok: true}
+        const also = r.value.alsoChanged.length > 0 ? `; the gateway's inference is now also recorded for ${r.value.alsoChanged.join(', ')}` : ''
+        return {note: `${registryPaths({env}).file}${also}${aside}`, ok: true}
       },
       title: 'Register',
     },
@@ -330,7 +385,7 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
 
   if (!result.ok) {
     result.classId = failClass ?? 'unknown'
-    result.exitCode = EXIT_CODES[result.classId]
+    result.exitCode = result.classId === 'inference_in_use' || result.classId === 'provider_conflict' ? REFUSAL_EXIT : EXIT_CODES[result.classId]
     result.message = failMessage
   } else {
     result.message = `Sandbox '${input.name}' is Ready on gateway '${input.gateway}'. Connect with: nemoclaw connect ${input.name}`
