@@ -17,7 +17,7 @@ import {DEFAULT_GATEWAY} from '../lib/sandboxes.js'
 export default class Onboard extends NemoclawCommand {
   static override description = `Create a sandbox on an OpenShell gateway, configure inference and policies, and register it.
 
-A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. OpenShell's inference route is one per gateway (it applies to every sandbox on it), and sandboxes onboarded with the same provider share one provider: a change of either that would reach another sandbox is refused (exit 2, naming them and the current route) unless --set-inference is given. The provider on the gateway is updated to what you ask for, so the registry always holds what the gateway holds. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. Providers that need no key (ollama, vllm, custom without --credential-env) get the non-secret placeholder credential NEMOCLAW_PLACEHOLDER_CREDENTIAL. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
+A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. OpenShell's inference route is one per gateway (it applies to every sandbox on it), and sandboxes onboarded with the same provider share one provider: a change of either that would reach another sandbox is refused (exit 2, naming them and the current route) unless --set-inference is given. The provider on the gateway is updated to what you ask for, so the registry always holds what the gateway holds. OpenShell checks the endpoint when the route is set: an endpoint it cannot reach fails the onboard before the sandbox is created, naming the URL and what failed (exit 2); nothing is registered, and a provider that was updated is put back when nemoclaw knows what it held. --no-verify skips the check. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. Providers that need no key (ollama, vllm, custom without --credential-env) get the non-secret placeholder credential NEMOCLAW_PLACEHOLDER_CREDENTIAL. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
 
   static override examples = [
     {command: '<%= config.bin %> onboard', description: 'Interactive: asks for the name, provider and model.'},
@@ -32,6 +32,10 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
     {
       command: '<%= config.bin %> onboard --name local --provider ollama --model llama3.1:8b --non-interactive',
       description: 'A local Ollama server (no credential).',
+    },
+    {
+      command: '<%= config.bin %> onboard --name lab --provider vllm --endpoint-url http://gpu-box:8000/v1 --model my-model --no-verify --non-interactive',
+      description: 'An endpoint that is not up yet: save the route without the gateway checking it.',
     },
     {
       command: '<%= config.bin %> onboard --name second --provider ollama --model qwen3:8b --set-inference --non-interactive',
@@ -50,6 +54,11 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
     policy: Flags.string({description: 'Network policy preset to apply (repeatable).', multiple: true, options: [...POLICY_PRESETS]}),
     provider: Flags.string({description: 'Inference provider.', options: PROVIDER_IDS}),
     recreate: Flags.boolean({default: false, description: 'Delete and recreate the sandbox if it exists (never the gateway).'}),
+    verify: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'Let the gateway check the inference endpoint before saving the route (OpenShell 0.0.111 does by default). --no-verify skips it (`inference set --no-verify`).',
+    }),
     'set-inference': Flags.boolean({
       default: false,
       description: "Change the gateway's inference (route, or the provider's endpoint or credential) even though other sandboxes on the gateway use it: the route is per gateway, not per sandbox.",
@@ -94,6 +103,7 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       policies: flags.policy ?? [],
       provider,
       recreate: flags.recreate,
+      noVerify: !flags.verify,
       setInference: flags['set-inference'],
       source: flags.from,
     }
@@ -119,6 +129,7 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
           sandboxReused: result.sandboxReused,
           schemaVersion: 1,
           state: result.classId,
+          ...(result.verification ? {verification: result.verification} : {}),
         })
       } else if (result.ok) {
         this.log(result.message)

@@ -175,7 +175,6 @@ export function planInference(req: InferenceRequest, facts: InferenceFacts): Inf
 
 function refuse(req: InferenceRequest, conflict: Conflict): InferencePlan {
   const current = conflict.route ? `${conflict.route.provider} / ${conflict.route.model}` : 'none'
-  const flags = `--provider ${req.providerId}${req.endpoint ? ' --endpoint-url …' : ''} --model …`
   return {
     conflict,
     message: [
@@ -183,7 +182,7 @@ function refuse(req: InferenceRequest, conflict: Conflict): InferencePlan {
       `  current route: ${current}`,
       `  requested:     ${conflict.requested.provider} / ${conflict.requested.model}`,
       ...conflict.changes.map((c) => `  would change:  ${c}`),
-      `Nothing was changed. To change it for every sandbox on '${req.gateway}', run the same onboard with --set-inference; to keep it, onboard with the current values (${flags}).`,
+      `Nothing was changed. To change it for every sandbox on '${req.gateway}', run the same onboard with --set-inference; to keep it, onboard with what the gateway holds now (the left side of each change above).`,
     ].join('\n'),
     refused: true,
     state: 'inference_in_use',

@@ -18,11 +18,12 @@ import type {GatewayHealth} from './gateway/health.js'
 import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {probeGateway} from './gateway/probe.js'
-import {type Conflict, type InferenceFacts, type InferenceRequest, planInference} from './inference.js'
+import {type Conflict, ENDPOINT_CONFIG_KEY, type InferenceFacts, type InferencePlan, type InferenceRequest, planInference} from './inference.js'
 import {type OpenShell, PLACEHOLDER_CREDENTIAL} from './openshell/client.js'
 import {localTlsBundle, readGatewayMetadata} from './openshell/config.js'
 import {runProcess} from './openshell/runner.js'
-import type {SandboxList, SandboxPhase} from './openshell/types.js'
+import {parseInferenceVerifyFailure} from './openshell/parsers.js'
+import type {CredentialSpec, InferenceVerifyFailure, SandboxList, SandboxPhase} from './openshell/types.js'
 import {load, registerOnboarded, registryPaths, type SandboxRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
 import {runSteps, type StepSpec, type TaskVerdict} from './ui/tasks.js'
 
@@ -59,11 +60,17 @@ export interface OnboardInput {
   recreate: boolean
   /** Allow a change of the gateway's inference (route or shared provider) that reaches other sandboxes. */
   setInference?: boolean
+  /** `inference set --no-verify`: the gateway does not check the endpoint before saving the route. */
+  noVerify?: boolean
 }
 
-/** Onboard's own refusals (exit 2), beside the lifecycle classes. */
-export type OnboardRefusal = 'inference_in_use' | 'provider_conflict'
+/**
+ * Onboard's own refusals (exit 2), beside the lifecycle classes: a shared inference change not asked for, a
+ * provider of another type, an endpoint the gateway could not verify.
+ */
+export type OnboardRefusal = 'inference_in_use' | 'provider_conflict' | 'inference_unverified'
 export const REFUSAL_EXIT = 2
+const REFUSALS: ReadonlySet<string> = new Set<OnboardRefusal>(['inference_in_use', 'inference_unverified', 'provider_conflict'])
 
 export interface OnboardResult {
   ok: boolean
@@ -77,6 +84,8 @@ export interface OnboardResult {
   inference?: {provider: string; model: string}
   /** Why a change of the gateway's inference was refused (inference_in_use, provider_conflict). */
   conflict?: Conflict
+  /** What the gateway said when it could not verify the endpoint (inference_unverified). */
+  verification?: InferenceVerifyFailure
   steps: Array<{title: string; ok: boolean; note?: string}>
 }
 
@@ -255,7 +264,7 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
           endpoint: input.endpointUrl ?? ('endpoint' in spec ? spec.endpoint : undefined),
           gateway: gw,
           model: input.model,
-          noVerify: false,
+          noVerify: input.noVerify === true,
           providerId: input.provider,
           providerName,
           sandbox: input.name,
@@ -301,9 +310,22 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
         }
 
         if (plan.setRoute) {
-          update(`inference set --provider ${providerName} --model ${input.model}`)
-          const set = await client.inferenceSet({gateway: gw, model: input.model, provider: providerName})
-          if (!set.ok) return failWith('unknown', `Could not set inference: ${set.failure.message}`)
+          update(`inference set --provider ${providerName} --model ${input.model}${input.noVerify ? ' --no-verify' : ''}`)
+          const set = await client.inferenceSet({gateway: gw, model: input.model, noVerify: input.noVerify === true, provider: providerName})
+          if (!set.ok) {
+            // Nothing is registered. What the provider holds now: a new one stays unused; an updated one goes back.
+            const after = plan.provider === 'create'
+              ? `Provider '${providerName}' stays on the gateway, unused (no route, no sandbox); the next onboard updates it.`
+              : plan.provider === 'update' ? await putBack(client, providerName, gw, plan, request.endpoint) : ''
+            const verify = set.run ? parseInferenceVerifyFailure(`${set.run.stderr}\n${set.run.stdout}`) : undefined
+            if (!verify) return failWith('unknown', [`Could not set inference: ${set.failure.message}`, after].filter(Boolean).join('\n'))
+            result.verification = verify
+            return failWith('inference_unverified', [
+              `The gateway could not verify the inference endpoint ${verify.url} (provider '${verify.provider}', model '${verify.model}'): ${verify.error}.`,
+              `Nothing was registered, and no sandbox was created or changed. ${after}`.trim(),
+              'Start the endpoint or correct --endpoint-url, then run the same onboard again; or add --no-verify to save the route without the check.',
+            ].join('\n'))
+          }
         }
 
         result.inference = {model: input.model, provider: providerName}
@@ -385,13 +407,37 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
 
   if (!result.ok) {
     result.classId = failClass ?? 'unknown'
-    result.exitCode = result.classId === 'inference_in_use' || result.classId === 'provider_conflict' ? REFUSAL_EXIT : EXIT_CODES[result.classId]
+    result.exitCode = REFUSALS.has(result.classId) ? REFUSAL_EXIT : EXIT_CODES[result.classId as ClassId]
     result.message = failMessage
   } else {
     result.message = `Sandbox '${input.name}' is Ready on gateway '${input.gateway}'. Connect with: nemoclaw connect ${input.name}`
   }
 
   return result
+}
+
+/**
+ * After a failed `inference set`, put an updated provider back to what the registry says it held (when it knows),
+ * so that a sandbox already using it keeps working. Returns one line saying what the provider holds now.
+ */
+async function putBack(client: OpenShell, name: string, gateway: string, plan: Extract<InferencePlan, {refused: false}>, endpoint: string | undefined): Promise<string> {
+  const asked = endpoint ?? '(provider default)'
+  const prev = plan.previous
+  if (!prev) return `Provider '${name}' now holds ${asked}: what it held before is not recorded by nemoclaw.`
+  const keyOf = (c: CredentialSpec): string => ('env' in c ? c.env : PLACEHOLDER_CREDENTIAL.name)
+  const credentialChanged = keyOf(prev.credential) !== keyOf(plan.credential)
+  const canRestoreCredential = credentialChanged && ('placeholder' in prev.credential || Boolean(client.env[prev.credential.env]))
+  const config: Record<string, string> = ENDPOINT_CONFIG_KEY in plan.config ? {[ENDPOINT_CONFIG_KEY]: prev.endpoint ?? ''} : {}
+  if (Object.keys(config).length === 0 && !canRestoreCredential) return `Provider '${name}' keeps the credential ${keyOf(plan.credential)}.`
+  const r = await client.providerUpdate({
+    config,
+    ...(canRestoreCredential ? {credential: prev.credential, removeCredentials: [keyOf(plan.credential)]} : {}),
+    gateway,
+    name,
+  })
+  if (!r.ok) return `Provider '${name}' now holds ${asked}; putting it back failed: ${r.failure.message}`
+  const kept = credentialChanged && !canRestoreCredential ? ` (its credential stays ${keyOf(plan.credential)}: ${keyOf(prev.credential)} is not set here)` : ''
+  return `Provider '${name}' was put back to ${prev.endpoint ?? '(provider default)'}${kept}.`
 }
 
 /** No gateway registered under this name yet: legacy starts one; modern registers the local gateway service. */
