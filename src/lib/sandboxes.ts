@@ -9,7 +9,7 @@ import type {GatewayHealth} from './gateway/health.js'
 import {probeGateway} from './gateway/probe.js'
 import type {OpenShell} from './openshell/client.js'
 import {readGatewayMetadata} from './openshell/config.js'
-import type {Outcome, SandboxList} from './openshell/types.js'
+import type {InferenceRoute, Outcome, SandboxList} from './openshell/types.js'
 import {type Decision, decide, type LiveGateway, type Verdict} from './reconcile.js'
 import {LEGACY_GATEWAY, load, type RegistryProblem, removeRecord, type SandboxRecord, touchLastSeen} from './registry/index.js'
 import {runSteps, type StepSpec} from './ui/tasks.js'
@@ -24,6 +24,11 @@ export interface Reconciliation {
   gateways: Map<string, GatewayHealth>
   verdicts: Verdict[]
   pruned: Decision['prune']
+  /**
+   * With `inference`: each gateway's route as `inference get` reads it (null: none configured, or not readable).
+   * OpenShell's route is per gateway: every sandbox on it uses it.
+   */
+  inference?: Map<string, {provider: string; model: string} | null>
   /** Set when the registry could not be read: nothing was reconciled or written. */
   registryProblem?: RegistryProblem
 }
@@ -39,6 +44,12 @@ export interface ReconcileOptions {
   by?: string
   /** Gateways a start was just attempted on (by recovery): a refusing API then reads as refusing-after-restart. */
   startAttempted?: string[]
+  /** Also read each gateway's inference route: one `inference get` per gateway, concurrently with the probes. */
+  inference?: boolean
+}
+
+function routeOf(r: Outcome<InferenceRoute> | undefined): {provider: string; model: string} | null {
+  return r?.ok && r.value.configured && r.value.provider ? {model: r.value.model ?? '', provider: r.value.provider} : null
 }
 
 export function worstOf(r: Reconciliation, name?: string): ClassId {
@@ -59,6 +70,7 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
 
   const healths = new Map<string, GatewayHealth>()
   const lists = new Map<string, Outcome<SandboxList>>()
+  const routes = new Map<string, Outcome<InferenceRoute>>()
   const steps: StepSpec<object>[] = [
     {
       async run() {
@@ -100,6 +112,28 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
     }
   }
 
+  if (opts.inference) {
+    for (const gw of gatewayNames) {
+      steps.push({
+        async run() {
+          // like the list: started together with `--version` when the version is hinted, never on an unusable gateway
+          const early = client.probesStartEarly() && readGatewayMetadata(gw, client.env) ? client.inferenceGet(gw) : undefined
+          const d = await client.detect()
+          if (!d.ok || d.value.unsupported || !readGatewayMetadata(gw, client.env)) {
+            await early
+            return {note: 'gateway not usable', skipped: true}
+          }
+
+          const r = await (early ?? client.inferenceGet(gw))
+          routes.set(gw, r)
+          const route = routeOf(r)
+          return r.ok ? {note: route ? `${route.provider} / ${route.model}` : 'not configured', ok: true} : {note: r.failure.kind, skipped: true}
+        },
+        title: `Inference route of '${gw}'`,
+      })
+    }
+  }
+
   await runSteps({}, steps, {concurrent: true, silent: opts.silent})
 
   const live = new Map<string, LiveGateway>()
@@ -118,6 +152,7 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
     registryProblem: loaded.problem ?? undefined,
     verdicts: decision.verdicts,
   }
+  if (opts.inference) result.inference = new Map(gatewayNames.map((gw) => [gw, routeOf(routes.get(gw))]))
 
   if (opts.write !== false && !loaded.problem) {
     for (const p of decision.prune) {

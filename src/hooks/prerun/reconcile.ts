@@ -14,7 +14,7 @@ import {setReconciliation} from '../../lib/cli/session.js'
 
 const hook: Hook<'prerun'> = async function (opts) {
   setReconciliation(undefined)
-  const C = opts.Command as unknown as {targetsSandbox?: boolean; args?: any; flags?: any; baseFlags?: any; id?: string}
+  const C = opts.Command as unknown as {targetsSandbox?: boolean; readsInference?: boolean; args?: any; flags?: any; baseFlags?: any; id?: string}
   if (!C.targetsSandbox) return
 
   let parsed: {args: Record<string, unknown>; flags: Record<string, unknown>}
@@ -39,7 +39,7 @@ const hook: Hook<'prerun'> = async function (opts) {
     if (!check.ok) failCommand(this, check.reason, {exit: 2, id: 'invalid_name', json: Boolean(parsed.flags.json)})
   }
 
-  const result = await reconcile(openshell(), {by: `nemoclaw ${C.id ?? ''}`.trim(), name, silent: Boolean(parsed.flags.json)})
+  const result = await reconcile(openshell(), {by: `nemoclaw ${C.id ?? ''}`.trim(), inference: C.readsInference === true, name, silent: Boolean(parsed.flags.json)})
   setReconciliation(result)
 }
 

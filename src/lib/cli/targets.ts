@@ -20,7 +20,7 @@ function fail(cmd: Command, message: string, exit: number, json: boolean, id: st
   failCommand(cmd, message, {exit, id, json})
 }
 
-export async function requireReconciliation(cmd: Command, opts: {name?: string; json: boolean}): Promise<Reconciliation> {
+export async function requireReconciliation(cmd: Command, opts: {name?: string; json: boolean; inference?: boolean}): Promise<Reconciliation> {
   let r = takeReconciliation()
   if (!r) {
     if (opts.name !== undefined) {
@@ -28,7 +28,7 @@ export async function requireReconciliation(cmd: Command, opts: {name?: string; 
       if (!check.ok) fail(cmd, check.reason, 2, opts.json, 'invalid_name')
     }
 
-    r = await reconcile(openshell(), {name: opts.name, silent: opts.json})
+    r = await reconcile(openshell(), {inference: opts.inference, name: opts.name, silent: opts.json})
   }
 
   if (r.registryProblem) {
@@ -39,7 +39,7 @@ export async function requireReconciliation(cmd: Command, opts: {name?: string; 
 }
 
 /** One sandbox: the given name or the registry's default; it must be registered. */
-export async function requireOne(cmd: Command, opts: {name?: string; json: boolean}): Promise<{r: Reconciliation; name: string}> {
+export async function requireOne(cmd: Command, opts: {name?: string; json: boolean; inference?: boolean}): Promise<{r: Reconciliation; name: string}> {
   let r = await requireReconciliation(cmd, opts)
   const name = opts.name ?? r.defaultSandbox ?? undefined
   if (!name) fail(cmd, 'No sandbox named and no default sandbox set. Run `nemoclaw list` to see registered sandboxes.', NOT_REGISTERED_EXIT, opts.json, 'no_sandbox')

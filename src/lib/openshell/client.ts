@@ -632,9 +632,9 @@ export class OpenShell {
     )
   }
 
-  /** `inference get` (no JSON in any version). */
+  /** `inference get` (no JSON in any version). A read-only probe: started with `--version` when the version is hinted. */
   inferenceGet(gateway: string): Promise<Outcome<InferenceRoute>> {
-    return this.call(['inference', 'get'], {kind: 'probe', gateway}, run => parseInferenceGet(run.stdout), 'inference get')
+    return this.call(() => ['inference', 'get'], {kind: 'probe', gateway}, run => parseInferenceGet(run.stdout), 'inference get')
   }
 
   /** `policy set NAME --policy FILE [--wait [--timeout S]]` (openshell's wait default is 60 s). Exit 124 (wait timed out) → provision_timeout. */

@@ -162,6 +162,10 @@ describe('onboard: the gateway\'s inference is shared (modern)', () => {
     expect(ok.json.inference).to.deep.equal({model: 'other/model', provider: 'nemoclaw-nvidia'})
     expect(sim.state().servers['https://127.0.0.1:17670'].inference).to.include({model: 'other/model', provider: 'nemoclaw-nvidia'})
     expect(registry(sim).sandboxes.alpha.model, 'the route is per gateway').to.equal('other/model')
+    const [st, ls] = await Promise.all([runCli(sim, ['status', '--json']), runCli(sim, ['list', '--json'])])
+    const route = {model: 'other/model', provider: 'nemoclaw-nvidia'}
+    expect(st.json.gateway.inference).to.deep.equal(route)
+    expect(ls.json.gateways).to.deep.equal([{inference: route, name: 'nemoclaw', state: 'ok'}])
   })
 
   it('a custom endpoint: the same sandbox alone updates the provider; another sandbox on it is refused with the difference named', async () => {
