@@ -1,5 +1,4 @@
 /** container runtime: does `docker info` / `podman info` answer (bounded), for local gateways. */
-import {probeRuntimes} from '../../containers.js'
 import {readGatewayMetadata} from '../../openshell/config.js'
 import type {DoctorContext} from '../context.js'
 import type {Check, CheckResult} from '../types.js'
@@ -11,7 +10,7 @@ export const containerCheck: Check<DoctorContext> = {
     const gateways = await ctx.gateways()
     const local = gateways.filter((g) => readGatewayMetadata(g, ctx.env)?.isRemote !== true)
     if (local.length === 0) return {detail: 'Every gateway is remote; no local container runtime is needed.', status: 'skip'}
-    const answers = await probeRuntimes(ctx.env, ctx.probeTimeoutMs)
+    const answers = await ctx.runtimes()
     const lines = answers.map((a) => a.line)
     if (answers.some((a) => a.ok)) return {detail: [`A container runtime answers.`, ...lines].join('\n'), status: 'pass'}
     return {
