@@ -114,6 +114,7 @@ describe('real gateway: onboard', function () {
   it('another --model for the same sandbox moves the route (no other sandbox is on the gateway)', async () => {
     const r = await onboard('alpha', '--provider', 'custom', '--endpoint-url', stub2.url, '--model', 'm2')
     expect(r.exitCode, r.stderr).to.equal(0)
+    expect(r.json).to.include({ok: true, sandboxReused: true, state: 'ok'})
     expect(r.json.inference).to.deep.equal({model: 'm2', provider: 'nemoclaw-custom'})
     expect(await route()).to.equal('nemoclaw-custom / m2')
     expect(registry().sandboxes.alpha).to.include({endpointUrl: stub2.url, model: 'm2'})
@@ -195,6 +196,8 @@ describe('real gateway: onboard', function () {
   it('--no-verify is passed through to inference set', async () => {
     const r = await onboard('beta', '--provider', 'vllm', '--endpoint-url', closed, '--model', 'm4', '--set-inference', '--no-verify')
     expect(r.exitCode, r.stderr).to.equal(0)
+    expect(r.json).to.include({ok: true, sandboxReused: true, state: 'ok'})
+    expect(r.json.inference).to.deep.equal({model: 'm4', provider: 'nemoclaw-vllm'})
     expect(calls()).to.include('inference set --provider nemoclaw-vllm --model m4 --no-verify')
     expect(await route()).to.equal('nemoclaw-vllm / m4')
     expect(registry().sandboxes.beta).to.include({endpointUrl: closed, model: 'm4'})
