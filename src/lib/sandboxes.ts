@@ -44,7 +44,10 @@ export interface ReconcileOptions {
   by?: string
   /** Gateways a start was just attempted on (by recovery): a refusing API then reads as refusing-after-restart. */
   startAttempted?: string[]
-  /** Also read each gateway's inference route: one `inference get` per gateway, concurrently with the probes. */
+  /**
+   * Also read the inference route of each gateway that holds records: one `inference get` per gateway, concurrently
+   * with the probes.
+   */
   inference?: boolean
 }
 
@@ -112,8 +115,9 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
     }
   }
 
-  if (opts.inference) {
-    for (const gw of gatewayNames) {
+  if (opts.inference && !loaded.problem) {
+    // like the list: only for gateways that hold records (an unreadable registry is refused before anything else)
+    for (const gw of gatewayNames.filter((g) => records.some((r) => r.gateway === g))) {
       steps.push({
         async run() {
           // like the list: started together with `--version` when the version is hinted, never on an unusable gateway
