@@ -8,13 +8,16 @@ export default class Doctor extends NemoclawCommand {
 Read-only unless --fix is given. With --fix only safe steps run: select the sandboxes' gateway, start it, re-import
 trust from the local gateway's own TLS bundle (both only for this machine's own gateway, never a remote or cloud
 one), move an unreadable registry aside (intact), fix registry permissions.
-Nothing is ever destroyed, recreated or deleted. Exit 0 when no check failed (warnings allowed), 1 otherwise.`
+Nothing is ever destroyed, recreated or deleted. Exit 0 when no check failed (warnings allowed), 1 otherwise.
+
+Sandbox containers a rebuilt gateway left behind in Docker are named (check orphan-containers) with the command that removes them (\`docker rm -f …\`); nemoclaw never removes a container, not even with --fix.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --json',
     '<%= config.bin %> <%= command.id %> --check gateway --check sandboxes',
     '<%= config.bin %> <%= command.id %> --fix',
+    '<%= config.bin %> <%= command.id %> --check orphan-containers --json',
   ]
 
   static override flags = {

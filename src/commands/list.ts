@@ -8,10 +8,12 @@ import {readJournal} from '../lib/registry/index.js'
 
 export default class List extends NemoclawCommand {
   static override targetsSandbox = true
+  /** The prerun reconcile also reads each gateway's inference route (one `inference get` per gateway). */
+  static readsInference = true
 
   static override description = `List registered sandboxes with their live verdicts.
 
---pruned shows the records nemoclaw removed (journaled in pruned.jsonl), with the reason and time.`
+--pruned shows the records nemoclaw removed (journaled in pruned.jsonl), with the reason and time. --json also lists each gateway with its inference route (per gateway in OpenShell: every sandbox on it uses it).`
 
   static override examples = [
     {command: '<%= config.bin %> list', description: 'Registered sandboxes with live phase and state.'},
@@ -42,10 +44,11 @@ export default class List extends NemoclawCommand {
       return
     }
 
-    const r = await requireReconciliation(this, {json: flags.json})
+    const r = await requireReconciliation(this, {inference: true, json: flags.json})
     if (flags.json) {
       this.printJson({
         defaultSandbox: r.defaultSandbox,
+        gateways: [...r.gateways.values()].map((h) => ({inference: r.inference?.get(h.gateway) ?? null, name: h.gateway, state: h.classId})),
         sandboxes: r.verdicts.map((v) => {
           const rec = r.records.find((x) => x.name === v.name)
           return {...verdictJson(v), createdAt: rec?.createdAt ?? null, model: rec?.model ?? null, provider: rec?.provider ?? null}

@@ -19,7 +19,7 @@ import {DEFAULT_GATEWAY} from '../lib/sandboxes.js'
 export default class Onboard extends NemoclawCommand {
   static override description = `Create a sandbox on an OpenShell gateway, configure inference and policies, and register it.
 
-A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it: like \`destroy\`, it asks first in a terminal and needs --yes with --json, --non-interactive or without a terminal). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
+A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. OpenShell's inference route is one per gateway (it applies to every sandbox on it), and sandboxes onboarded with the same provider share one provider: a change of either that would reach another sandbox is refused (exit 2, naming them and the current route) unless --set-inference is given. The provider on the gateway is updated to what you ask for, so the registry always holds what the gateway holds. OpenShell checks the endpoint when the route is set: an endpoint it cannot reach fails the onboard before the sandbox is created, naming the URL and what failed (exit 2); nothing is registered, and a provider that was updated is put back when nemoclaw knows what it held. --no-verify skips the check. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it: like \`destroy\`, it asks first in a terminal and needs --yes with --json, --non-interactive or without a terminal). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. Providers that need no key (ollama, vllm, custom without --credential-env) get the non-secret placeholder credential NEMOCLAW_PLACEHOLDER_CREDENTIAL. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
 
   static override examples = [
     {command: '<%= config.bin %> onboard', description: 'Interactive: asks for the name, provider and model.'},
@@ -43,10 +43,18 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       command: 'NVIDIA_API_KEY=nvapi-… <%= config.bin %> onboard --name my-assistant --recreate --yes --non-interactive',
       description: 'Delete the existing sandbox and create it again (--yes confirms the deletion; never the gateway).',
     },
+    {
+      command: '<%= config.bin %> onboard --name lab --provider vllm --endpoint-url http://gpu-box:8000/v1 --model my-model --no-verify --non-interactive',
+      description: 'An endpoint that is not up yet: save the route without the gateway checking it.',
+    },
+    {
+      command: '<%= config.bin %> onboard --name second --provider ollama --model qwen3:8b --set-inference --non-interactive',
+      description: 'Another model for a gateway that already has sandboxes: --set-inference moves the route for all of them.',
+    },
   ]
 
   static override flags = {
-    'credential-env': Flags.string({description: 'NAME of the environment variable holding the API key (default per provider, e.g. NVIDIA_API_KEY).'}),
+    'credential-env': Flags.string({description: 'NAME of the environment variable holding the API key (default per provider, e.g. NVIDIA_API_KEY; none for ollama, vllm and custom).'}),
     'endpoint-url': Flags.string({description: 'Inference endpoint base URL (custom, ollama, vllm), without credentials, query string or fragment: the key goes in --credential-env. Plain http:// to another machine is warned about.'}),
     from: Flags.string({description: 'Sandbox source: a community sandbox name, Dockerfile, directory or image.', default: DEFAULT_SOURCE}),
     gateway: Flags.string({char: 'g', default: DEFAULT_GATEWAY, description: 'OpenShell gateway name.'}),
@@ -56,6 +64,15 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
     policy: Flags.string({description: 'Network policy preset to apply (repeatable).', multiple: true, options: [...POLICY_PRESETS]}),
     provider: Flags.string({description: 'Inference provider.', options: PROVIDER_IDS}),
     recreate: Flags.boolean({default: false, description: 'Delete and recreate the sandbox if it exists (never the gateway). Asks first in a terminal; needs --yes otherwise.'}),
+    verify: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'Let the gateway check the inference endpoint before saving the route (OpenShell 0.0.111 does by default). --no-verify skips it (`inference set --no-verify`).',
+    }),
+    'set-inference': Flags.boolean({
+      default: false,
+      description: "Change the gateway's inference (route, or the provider's endpoint or credential) even though other sandboxes on the gateway use it: the route is per gateway, not per sandbox.",
+    }),
     yes: Flags.boolean({char: 'y', default: false, description: 'Accept defaults without asking, and confirm the deletion --recreate makes.'}),
   }
 
@@ -96,6 +113,8 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       policies: flags.policy ?? [],
       provider,
       recreate: flags.recreate,
+      noVerify: !flags.verify,
+      setInference: flags['set-inference'],
       source: flags.from,
     }
 
@@ -139,7 +158,9 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       const result = await onboard(openshell(), input, {silent: flags.json})
       if (flags.json) {
         this.printJson({
+          ...(result.conflict ? {conflict: result.conflict} : {}),
           gatewayReused: result.gatewayReused,
+          inference: result.inference ?? null,
           message: result.message,
           ok: result.ok,
           record: result.record ?? null,
@@ -147,6 +168,7 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
           schemaVersion: 1,
           state: result.classId,
           warnings,
+          ...(result.verification ? {verification: result.verification} : {}),
         })
       } else if (result.ok) {
         this.log(result.message)

@@ -34,7 +34,7 @@ When sandboxes live on several gateways only one can be selected: the named sand
     const worst = worstOf(after, args.name)
     if (flags.json) {
       this.printJson({
-        gateways: [...after.gateways.values()].map(gatewayJson),
+        gateways: [...after.gateways.values()].map((h) => gatewayJson(h)),
         ok: worst === 'ok',
         recovery: reports.map((rep) => ({
           after: rep.after.classId,

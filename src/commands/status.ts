@@ -8,10 +8,12 @@ import {worstOf} from '../lib/sandboxes.js'
 
 export default class Status extends NemoclawCommand {
   static override targetsSandbox = true
+  /** The prerun reconcile also reads each gateway's inference route (one `inference get` per gateway). */
+  static readsInference = true
 
   static override description = `Show the gateway's health and every registered sandbox (or one) with its live phase.
 
-Reconciles the local registry with the live gateway first (one \`openshell sandbox list\` per gateway). A record is removed only when its own gateway is active, healthy and does not list it; the removal is journaled to pruned.jsonl. If the registry cannot be written (locked by another nemoclaw process, read-only, disk full) the answer is printed all the same: the record stays and its verdict says why (\`pruneFailed\` in --json). The exit code is that of the worst finding (0 when all is well): 20-25 gateway problems, 30-33 sandbox problems, 40 a probe that timed out.`
+Reconciles the local registry with the live gateway first (one \`openshell sandbox list\` per gateway), and reads each gateway's inference route (\`openshell inference get\`, concurrently): OpenShell's route is per gateway, every sandbox on it uses it. A record is removed only when its own gateway is active, healthy and does not list it; the removal is journaled to pruned.jsonl. If the registry cannot be written (locked by another nemoclaw process, read-only, disk full) the answer is printed all the same: the record stays and its verdict says why (\`pruneFailed\` in --json). The exit code is that of the worst finding (0 when all is well): 20-25 gateway problems, 30-33 sandbox problems, 40 a probe that timed out.`
 
   static override examples = [
     {command: '<%= config.bin %> status', description: 'All registered sandboxes and their gateways.'},
@@ -25,13 +27,13 @@ Reconciles the local registry with the live gateway first (one \`openshell sandb
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Status)
-    const r = args.name === undefined ? await requireReconciliation(this, {json: flags.json}) : (await requireOne(this, {json: flags.json, name: args.name})).r
+    const r = args.name === undefined ? await requireReconciliation(this, {inference: true, json: flags.json}) : (await requireOne(this, {inference: true, json: flags.json, name: args.name})).r
     const worst = worstOf(r, args.name)
     const primary = r.gateways.get(r.verdicts[0]?.gateway ?? [...r.gateways.keys()][0])!
     if (flags.json) {
       this.printJson({
-        gateway: gatewayJson(primary),
-        gateways: [...r.gateways.values()].map(gatewayJson),
+        gateway: gatewayJson(primary, r.inference?.get(primary.gateway) ?? null),
+        gateways: [...r.gateways.values()].map((h) => gatewayJson(h, r.inference?.get(h.gateway) ?? null)),
         notPruned: r.notPruned.map((p) => ({cause: p.failure.cause, gateway: p.gateway, message: p.failure.message, name: p.name, reason: p.reason})),
         ok: worst === 'ok',
         pruned: r.pruned,

@@ -12,16 +12,19 @@ import {fileURLToPath} from 'node:url'
 
 import lockfile from 'proper-lockfile'
 
+import {answeringRuntime} from './containers.js'
 import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
 import {type GatewayHealth, localityOf} from './gateway/health.js'
 import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {probeGateway} from './gateway/probe.js'
-import type {OpenShell} from './openshell/client.js'
+import {type Conflict, ENDPOINT_CONFIG_KEY, type InferenceFacts, type InferencePlan, type InferenceRequest, planInference} from './inference.js'
+import {type OpenShell, PLACEHOLDER_CREDENTIAL} from './openshell/client.js'
 import {localServiceEndpoint, localTlsBundle} from './openshell/config.js'
 import {runProcess} from './openshell/runner.js'
-import type {SandboxPhase} from './openshell/types.js'
-import {load, registryPaths, type SandboxRecord, upsertRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
+import {parseInferenceVerifyFailure} from './openshell/parsers.js'
+import type {CredentialSpec, InferenceVerifyFailure, SandboxList, SandboxPhase} from './openshell/types.js'
+import {load, registerOnboarded, registryPaths, type SandboxRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
 import {runSteps, type StepSpec, type TaskVerdict} from './ui/tasks.js'
 
 export const PROVIDERS = {
@@ -54,16 +57,34 @@ export interface OnboardInput {
   credentialEnv?: string
   policies: string[]
   recreate: boolean
+  /** Allow a change of the gateway's inference (route or shared provider) that reaches other sandboxes. */
+  setInference?: boolean
+  /** `inference set --no-verify`: the gateway does not check the endpoint before saving the route. */
+  noVerify?: boolean
 }
+
+/**
+ * Onboard's own refusals (exit 2), beside the lifecycle classes: a shared inference change not asked for, a
+ * provider of another type, an endpoint the gateway could not verify.
+ */
+export type OnboardRefusal = 'inference_in_use' | 'provider_conflict' | 'inference_unverified'
+export const REFUSAL_EXIT = 2
+const REFUSALS: ReadonlySet<string> = new Set<OnboardRefusal>(['inference_in_use', 'inference_unverified', 'provider_conflict'])
 
 export interface OnboardResult {
   ok: boolean
-  classId: ClassId
+  classId: ClassId | OnboardRefusal
   exitCode: number
   message: string
   record?: SandboxRecord
   gatewayReused: boolean
   sandboxReused: boolean
+  /** The gateway's inference route after a successful onboard. */
+  inference?: {provider: string; model: string}
+  /** Why a change of the gateway's inference was refused (inference_in_use, provider_conflict). */
+  conflict?: Conflict
+  /** What the gateway said when it could not verify the endpoint (inference_unverified). */
+  verification?: InferenceVerifyFailure
   steps: Array<{title: string; ok: boolean; note?: string}>
 }
 
@@ -143,11 +164,6 @@ function readyTimeoutMs(env: NodeJS.ProcessEnv): number {
   return Number.isFinite(n) && n > 0 ? n : 300_000
 }
 
-async function containerRuntime(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const runs = await Promise.all(['docker', 'podman'].map((bin) => runProcess(bin, ['info'], {env, timeoutMs: 10_000}).then((r) => ({bin, r}))))
-  return runs.find(({r}) => r.exitCode === 0)?.bin
-}
-
 const NAME_LOCK_STALE_MS = 10_000
 const NAME_LOCK_UPDATE_MS = 2000
 
@@ -199,11 +215,13 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
   const result: OnboardResult = {classId: 'ok', exitCode: 0, gatewayReused: false, message: '', ok: false, sandboxReused: false, steps: []}
   let health: GatewayHealth | undefined
   let runtime: string | undefined
-  let failClass: ClassId | undefined
+  let failClass: ClassId | OnboardRefusal | undefined
   let failMessage = ''
   const providerName = `nemoclaw-${input.provider}`
+  /** The sandbox list read before any change (the inference step); the sandbox step starts from it. */
+  let listedBefore: SandboxList | undefined
 
-  const failWith = (classId: ClassId, message: string): TaskVerdict => {
+  const failWith = (classId: ClassId | OnboardRefusal, message: string): TaskVerdict => {
     failClass = classId
     failMessage = message
     return {note: classId === 'unknown' ? message.split('\n')[0] : classId, ok: false}
@@ -223,7 +241,7 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
           return failWith('openshell_unsupported', renderGuidance(h.guidance))
         }
 
-        runtime = await containerRuntime(env)
+        runtime = await answeringRuntime(env)
         const notes = [`openshell ${d.value.version.raw}`, runtime ? `${runtime} answers` : 'no container runtime answered']
         if (loaded.problem) notes.push('registry unreadable: it will be set aside')
         return {note: notes.join(', '), ok: true}
@@ -260,40 +278,94 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
       title: `Gateway '${input.gateway}'`,
     },
     {
-      async run() {
+      async run(_c, update) {
+        // Everything the decision needs, read before any change: the provider, the route, the live sandboxes.
+        const gw = input.gateway
+        const [provider, route, listed, registryNow] = await Promise.all([client.providerGet(providerName, gw), client.inferenceGet(gw), client.sandboxList(gw), load({env})])
+        if (!provider.ok) return failWith('unknown', `Could not read provider '${providerName}': ${provider.failure.message}`)
+        if (!route.ok) return failWith('unknown', `Could not read the inference route: ${route.failure.message}`)
+        if (!listed.ok) return failWith('unknown', `Could not list sandboxes: ${listed.failure.message}`)
+        listedBefore = listed.value
         const spec = PROVIDERS[input.provider]
-        const config: Record<string, string> = {}
-        const endpoint = input.endpointUrl ?? ('endpoint' in spec ? spec.endpoint : undefined)
-        if (endpoint) config.OPENAI_BASE_URL = endpoint
-        const created = await client.providerCreate({
-          config,
+        const request: InferenceRequest = {
           credentialEnv: input.credentialEnv,
-          gateway: input.gateway,
-          name: providerName,
+          endpoint: input.endpointUrl ?? ('endpoint' in spec ? spec.endpoint : undefined),
+          gateway: gw,
+          model: input.model,
+          noVerify: input.noVerify === true,
+          providerId: input.provider,
+          providerName,
+          sandbox: input.name,
+          setInference: input.setInference === true,
           type: spec.type,
-        })
-        if (!created.ok && !/already exists/i.test(`${created.failure.message} ${created.failure.evidence.lines.join(' ')}`)) {
-          return failWith('unknown', `Could not create provider '${providerName}': ${created.failure.message}`)
+        }
+        const facts: InferenceFacts = {
+          defaultEndpoint: (id) => {
+            const p = PROVIDERS[id as ProviderId]
+            return p && 'endpoint' in p ? p.endpoint : undefined
+          },
+          live: listed.value.sandboxes.map((sb) => sb.name),
+          placeholderKey: PLACEHOLDER_CREDENTIAL.name,
+          provider: provider.value,
+          records: registryNow.problem ? [] : Object.values(registryNow.registry.sandboxes).map((r) => ({...r, model: r.model ?? '', provider: r.provider ?? ''})),
+          route: route.value,
+        }
+        let plan = planInference(request, facts)
+        if (!plan.refused && plan.provider === 'create') {
+          update(`creating provider '${providerName}'`)
+          const created = await client.providerCreate({config: plan.config, credentialEnv: input.credentialEnv, gateway: gw, name: providerName, type: spec.type})
+          if (!created.ok && !/already exists/i.test(`${created.failure.message} ${created.failure.evidence.lines.join(' ')}`)) {
+            return failWith('unknown', `Could not create provider '${providerName}': ${created.failure.message}`)
+          }
+
+          if (!created.ok) {
+            // created meanwhile (another onboard): decide again on what the gateway holds now
+            const again = await client.providerGet(providerName, gw)
+            if (!again.ok || !again.value.found) return failWith('unknown', `Could not create provider '${providerName}': ${created.failure.message}`)
+            plan = planInference(request, {...facts, provider: again.value})
+          }
         }
 
-        const current = await client.inferenceGet(input.gateway)
-        if (current.ok && current.value.configured && current.value.provider === providerName && current.value.model === input.model) {
-          return {note: `${providerName} / ${input.model} (already set)`, ok: true}
+        if (plan.refused) {
+          result.conflict = plan.conflict
+          return failWith(plan.state, plan.message)
         }
 
-        const set = await client.inferenceSet({gateway: input.gateway, model: input.model, provider: providerName})
-        if (!set.ok) return failWith('unknown', `Could not set inference: ${set.failure.message}`)
-        const others = Object.values(loaded.registry.sandboxes).filter((r) => r.gateway === input.gateway && r.name !== input.name)
-        const shared = others.length > 0 && current.ok && current.value.configured ? ` (the route is per gateway: it also applies to ${others.map((r) => r.name).join(', ')})` : ''
-        return {note: `${providerName} / ${input.model}${shared}`, ok: true}
+        if (plan.provider === 'update') {
+          update(`updating provider '${providerName}'`)
+          const updated = await client.providerUpdate({config: plan.config, credential: plan.credential, gateway: gw, name: providerName, removeCredentials: plan.removeCredentials})
+          if (!updated.ok) return failWith('unknown', `Could not update provider '${providerName}': ${updated.failure.message}`)
+        }
+
+        if (plan.setRoute) {
+          update(`inference set --provider ${providerName} --model ${input.model}${input.noVerify ? ' --no-verify' : ''}`)
+          const set = await client.inferenceSet({gateway: gw, model: input.model, noVerify: input.noVerify === true, provider: providerName})
+          if (!set.ok) {
+            // Nothing is registered. What the provider holds now: a new one stays unused; an updated one goes back.
+            const after = plan.provider === 'create'
+              ? `Provider '${providerName}' stays on the gateway, unused (no route, no sandbox); the next onboard updates it.`
+              : plan.provider === 'update' ? await putBack(client, providerName, gw, plan, request.endpoint) : ''
+            const verify = set.run ? parseInferenceVerifyFailure(`${set.run.stderr}\n${set.run.stdout}`) : undefined
+            if (!verify) return failWith('unknown', [`Could not set inference: ${set.failure.message}`, after].filter(Boolean).join('\n'))
+            result.verification = verify
+            return failWith('inference_unverified', [
+              `The gateway could not verify the inference endpoint ${verify.url} (provider '${verify.provider}', model '${verify.model}'): ${verify.error}.`,
+              `Nothing was registered, and no sandbox was created or changed. ${after}`.trim(),
+              'Start the endpoint or correct --endpoint-url, then run the same onboard again; or add --no-verify to save the route without the check.',
+            ].join('\n'))
+          }
+        }
+
+        result.inference = {model: input.model, provider: providerName}
+        const did = plan.setRoute || plan.provider !== 'keep' ? '' : ' (already set)'
+        return {note: [`${providerName} / ${input.model}${did}`, ...plan.changes].join('; '), ok: true}
       },
       title: 'Inference',
     },
     {
       async run(_c, update) {
-        const listed = await client.sandboxList(input.gateway)
-        if (!listed.ok) return failWith('unknown', `Could not list sandboxes: ${listed.failure.message}`)
-        const live = listed.value.sandboxes.find((s) => s.name === input.name)
+        // the inference step listed them before changing anything (and nothing created a sandbox since)
+        const live = listedBefore?.sandboxes.find((s) => s.name === input.name)
         if (live && input.recreate) {
           update(`--recreate: deleting sandbox '${input.name}'`)
           const del = await client.sandboxDelete(input.name, input.gateway)
@@ -330,7 +402,7 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
     },
     {
       async run() {
-        const r = await upsertRecord(
+        const r = await registerOnboarded(
           {
             createdAt: existing?.createdAt ?? new Date().toISOString(),
             credentialEnv: input.credentialEnv ?? null,
@@ -345,9 +417,10 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
           },
           {by: 'nemoclaw onboard', env, makeDefaultIfFirst: true, setAsideCorrupt: true},
         )
-        result.record = r.value
+        result.record = r.value.record
         const aside = r.setAside ? `; ${r.setAside.message}` : ''
-        return {note: `${registryPaths({env}).file}${aside}`, ok: true}
+        const also = r.value.alsoChanged.length > 0 ? `; the gateway's inference is now also recorded for ${r.value.alsoChanged.join(', ')}` : ''
+        return {note: `${registryPaths({env}).file}${also}${aside}`, ok: true}
       },
       title: 'Register',
     },
@@ -362,13 +435,37 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
 
   if (!result.ok) {
     result.classId = failClass ?? 'unknown'
-    result.exitCode = EXIT_CODES[result.classId]
+    result.exitCode = REFUSALS.has(result.classId) ? REFUSAL_EXIT : EXIT_CODES[result.classId as ClassId]
     result.message = failMessage
   } else {
     result.message = `Sandbox '${input.name}' is Ready on gateway '${input.gateway}'. Connect with: nemoclaw connect ${input.name}`
   }
 
   return result
+}
+
+/**
+ * After a failed `inference set`, put an updated provider back to what the registry says it held (when it knows),
+ * so that a sandbox already using it keeps working. Returns one line saying what the provider holds now.
+ */
+async function putBack(client: OpenShell, name: string, gateway: string, plan: Extract<InferencePlan, {refused: false}>, endpoint: string | undefined): Promise<string> {
+  const asked = endpoint ?? '(provider default)'
+  const prev = plan.previous
+  if (!prev) return `Provider '${name}' now holds ${asked}: what it held before is not recorded by nemoclaw.`
+  const keyOf = (c: CredentialSpec): string => ('env' in c ? c.env : PLACEHOLDER_CREDENTIAL.name)
+  const credentialChanged = keyOf(prev.credential) !== keyOf(plan.credential)
+  const canRestoreCredential = credentialChanged && ('placeholder' in prev.credential || Boolean(client.env[prev.credential.env]))
+  const config: Record<string, string> = ENDPOINT_CONFIG_KEY in plan.config ? {[ENDPOINT_CONFIG_KEY]: prev.endpoint ?? ''} : {}
+  if (Object.keys(config).length === 0 && !canRestoreCredential) return `Provider '${name}' keeps the credential ${keyOf(plan.credential)}.`
+  const r = await client.providerUpdate({
+    config,
+    ...(canRestoreCredential ? {credential: prev.credential, removeCredentials: [keyOf(plan.credential)]} : {}),
+    gateway,
+    name,
+  })
+  if (!r.ok) return `Provider '${name}' now holds ${asked}; putting it back failed: ${r.failure.message}`
+  const kept = credentialChanged && !canRestoreCredential ? ` (its credential stays ${keyOf(plan.credential)}: ${keyOf(prev.credential)} is not set here)` : ''
+  return `Provider '${name}' was put back to ${prev.endpoint ?? '(provider default)'}${kept}.`
 }
 
 /** No gateway registered under this name yet: legacy starts one; modern registers the local gateway service. */

@@ -14,7 +14,7 @@ import type {GatewayHealth} from './gateway/health.js'
 import {probeGateway} from './gateway/probe.js'
 import type {OpenShell} from './openshell/client.js'
 import {readGatewayMetadata} from './openshell/config.js'
-import type {Outcome, SandboxList} from './openshell/types.js'
+import type {InferenceRoute, Outcome, SandboxList} from './openshell/types.js'
 import {type Decision, decide, type LiveGateway, pruneFailedVerdict, type Verdict} from './reconcile.js'
 import {
   describeWriteFailure, LEGACY_GATEWAY, load, type RegistryProblem, removeRecord, type SandboxRecord, touchLastSeen,
@@ -39,6 +39,11 @@ export interface Reconciliation {
   notPruned: Array<Decision['prune'][number] & {failure: WriteFailure}>
   /** The first registry write of this reconcile that failed (a removal or lastSeen): the registry is not writable. */
   writeFailure?: WriteFailure
+  /**
+   * With `inference`: each gateway's route as `inference get` reads it (null: none configured, or not readable).
+   * OpenShell's route is per gateway: every sandbox on it uses it.
+   */
+  inference?: Map<string, {provider: string; model: string} | null>
   /** Set when the registry could not be read: nothing was reconciled or written. */
   registryProblem?: RegistryProblem
 }
@@ -54,6 +59,15 @@ export interface ReconcileOptions {
   by?: string
   /** Gateways a start was just attempted on (by recovery): a refusing API then reads as refusing-after-restart. */
   startAttempted?: string[]
+  /**
+   * Also read the inference route of each gateway that holds records: one `inference get` per gateway, concurrently
+   * with the probes.
+   */
+  inference?: boolean
+}
+
+function routeOf(r: Outcome<InferenceRoute> | undefined): {provider: string; model: string} | null {
+  return r?.ok && r.value.configured && r.value.provider ? {model: r.value.model ?? '', provider: r.value.provider} : null
 }
 
 export function worstOf(r: Reconciliation, name?: string): ClassId {
@@ -74,6 +88,7 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
 
   const healths = new Map<string, GatewayHealth>()
   const lists = new Map<string, Outcome<SandboxList>>()
+  const routes = new Map<string, Outcome<InferenceRoute>>()
   const steps: StepSpec<object>[] = [
     {
       async run() {
@@ -115,6 +130,29 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
     }
   }
 
+  if (opts.inference && !loaded.problem) {
+    // like the list: only for gateways that hold records (an unreadable registry is refused before anything else)
+    for (const gw of gatewayNames.filter((g) => records.some((r) => r.gateway === g))) {
+      steps.push({
+        async run() {
+          // like the list: started together with `--version` when the version is hinted, never on an unusable gateway
+          const early = client.probesStartEarly() && readGatewayMetadata(gw, client.env) ? client.inferenceGet(gw) : undefined
+          const d = await client.detect()
+          if (!d.ok || d.value.unsupported || !readGatewayMetadata(gw, client.env)) {
+            await early
+            return {note: 'gateway not usable', skipped: true}
+          }
+
+          const r = await (early ?? client.inferenceGet(gw))
+          routes.set(gw, r)
+          const route = routeOf(r)
+          return r.ok ? {note: route ? `${route.provider} / ${route.model}` : 'not configured', ok: true} : {note: r.failure.kind, skipped: true}
+        },
+        title: `Inference route of '${gw}'`,
+      })
+    }
+  }
+
   await runSteps({}, steps, {concurrent: true, silent: opts.silent})
 
   const live = new Map<string, LiveGateway>()
@@ -134,6 +172,7 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
     registryProblem: loaded.problem ?? undefined,
     verdicts: decision.verdicts,
   }
+  if (opts.inference) result.inference = new Map(gatewayNames.map((gw) => [gw, routeOf(routes.get(gw))]))
 
   if (opts.write !== false && !loaded.problem) await applyBookkeeping(client, decision, result, opts.by ?? 'reconcile')
   return result

@@ -264,7 +264,9 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
         expect(Object.fromEntries(st.json.sandboxes.map((s: any) => [s.name, s.phase]))).to.deep.equal(live)
         expect(st.json.gateway).to.include({openshellVersion: legacyCli.version, state: 'ok', version: '0.0.26'})
         expect(st.exitCode).to.equal(32)
-        expect([...new Set(stub.calls.slice(before).map((c) => c.method))].sort()).to.deep.equal(['Health', 'ListSandboxes'])
+        // reads only: status and list also read the gateway's inference route (legacy wire: GetClusterInference)
+        expect([...new Set(stub.calls.slice(before).map((c) => c.method))].sort()).to.deep.equal(['GetClusterInference', 'Health', 'ListSandboxes'])
+        expect(st.json.gateway.inference, 'the stub has no route').to.equal(null)
       })
 
       it('150 more sandboxes (0.0.26 alone prints only 100): nemoclaw pages with --limit/--offset, every record seen, none pruned', async () => {
@@ -340,7 +342,9 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
       expect(st.json.gateway).to.include({state: 'ok', version: '0.0.111'})
       expect(st.exitCode).to.equal(32) // the worst finding: gamma in Error
       const methods = new Set(stub.calls.slice(before).map((c) => c.method))
-      expect([...methods].sort()).to.deep.equal(['GetGatewayInfo', 'Health', 'ListSandboxes'])
+      // reads only: status and list also read the gateway's inference route (GetInferenceRoute)
+      expect([...methods].sort()).to.deep.equal(['GetGatewayInfo', 'GetInferenceRoute', 'Health', 'ListSandboxes'])
+      expect(ls.json.gateways).to.deep.equal([{inference: null, name: 'nemoclaw', state: 'ok'}])
     })
 
     it('OPENSHELL_GATEWAY naming another registered gateway → gateway_other_active (25), record kept', async () => {

@@ -200,7 +200,8 @@ describe('data safety: planted secrets', () => {
 
     expect((await run('onboard', '--name', 'alpha', '--non-interactive', '--policy', 'github')).exitCode).to.equal(0)
     expect((await run('onboard', '--name', 'beta', '--non-interactive', '--json')).exitCode).to.equal(0)
-    expect((await run('onboard', '--name', 'gamma', '--provider', 'openai', '--credential-env', 'OPENAI_API_KEY', '--non-interactive', '--json')).exitCode).to.equal(0)
+    // another provider on a gateway with sandboxes: the route is per gateway, so moving it takes --set-inference
+    expect((await run('onboard', '--name', 'gamma', '--provider', 'openai', '--credential-env', 'OPENAI_API_KEY', '--set-inference', '--non-interactive', '--json')).exitCode).to.equal(0)
     await Promise.all([run('status'), run('status', '--json'), run('list'), run('list', '--json'), run('connect', 'alpha', '--probe-only', '--json')])
     sim.control('gateway', 'stop')
     expect((await run('status', '--json')).exitCode).to.equal(21)

@@ -14,7 +14,7 @@ import {reconcileOnce, resetReconciliation} from '../../lib/cli/session.js'
 
 const hook: Hook<'prerun'> = async function (opts) {
   resetReconciliation()
-  const C = opts.Command as unknown as {targetsSandbox?: boolean; args?: any; flags?: any; baseFlags?: any; id?: string}
+  const C = opts.Command as unknown as {targetsSandbox?: boolean; readsInference?: boolean; args?: any; flags?: any; baseFlags?: any; id?: string}
   if (!C.targetsSandbox) return
 
   let parsed: {args: Record<string, unknown>; flags: Record<string, unknown>}
@@ -41,7 +41,7 @@ const hook: Hook<'prerun'> = async function (opts) {
 
   // Never throws: a failure is remembered for the command to report (oclif would swallow a hook error, and the
   // command would then reconcile a second time).
-  await reconcileOnce(() => reconcile(openshell(), {by: `nemoclaw ${C.id ?? ''}`.trim(), name, silent: Boolean(parsed.flags.json)}))
+  await reconcileOnce(() => reconcile(openshell(), {by: `nemoclaw ${C.id ?? ''}`.trim(), inference: C.readsInference === true, name, silent: Boolean(parsed.flags.json)}))
 }
 
 export default hook

@@ -13,15 +13,21 @@ export function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n')
 }
 
-export function gatewayLine(h: GatewayHealth): string {
+/** A gateway's inference route (per gateway in OpenShell), when it was read. */
+export type RouteView = {provider: string; model: string} | null
+
+export function gatewayLine(h: GatewayHealth, route?: RouteView): string {
   const caps = h.facts.capabilities
   const bits = [caps ? `openshell ${caps.version.raw}` : undefined, h.facts.endpoint].filter(Boolean)
-  return `Gateway '${h.gateway}': ${h.classId}${bits.length > 0 ? ` (${bits.join(', ')})` : ''}`
+  const inference = route === undefined ? '' : `; inference: ${route ? `${route.provider} / ${route.model}` : 'none'}`
+  return `Gateway '${h.gateway}': ${h.classId}${bits.length > 0 ? ` (${bits.join(', ')})` : ''}${inference}`
 }
 
-export function gatewayJson(h: GatewayHealth) {
+/** `route`: the gateway's inference route when it was read (status): `inference: {provider, model} | null`. */
+export function gatewayJson(h: GatewayHealth, route?: RouteView) {
   const status = h.facts.status?.ok && h.facts.status.value.configured ? h.facts.status.value : undefined
   return {
+    ...(route === undefined ? {} : {inference: route}),
     endpoint: h.facts.endpoint ?? null,
     exitCode: EXIT_CODES[h.classId],
     guidance: {diagnosis: h.guidance.diagnosis, steps: h.guidance.steps},
@@ -56,7 +62,7 @@ export function notPrunedLine(r: Reconciliation): string {
 /** The status report as text: gateways, a table of sandboxes, then guidance for everything not ok. */
 export function statusText(r: Reconciliation, opts: {name?: string} = {}): string {
   const out: string[] = []
-  for (const h of r.gateways.values()) out.push(gatewayLine(h))
+  for (const h of r.gateways.values()) out.push(gatewayLine(h, r.inference?.get(h.gateway)))
   const gatewayProblems = [...r.gateways.values()].filter((h) => h.classId !== 'ok')
   out.push('')
   if (r.verdicts.length === 0) {

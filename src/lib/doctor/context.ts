@@ -4,6 +4,7 @@
  * (probe + `sandbox list` per gateway, see reconcile.ts) used by the gateway, sandboxes and inference checks.
  * Nothing here writes anything.
  */
+import {probeRuntimes, type RuntimeAnswer} from '../containers.js'
 import {OpenShell} from '../openshell/client.js'
 import {defaultTimeout} from '../openshell/runner.js'
 import {gatherLive, type LiveGateway, type RecordRef} from '../reconcile.js'
@@ -34,6 +35,8 @@ export interface DoctorContext {
   gateways(): Promise<string[]>
   /** One live gathering for all gateways, shared by every check. */
   live(): Promise<Map<string, LiveGateway>>
+  /** Docker's and Podman's answers to `info`, asked once (bounded by the probe timeout). */
+  runtimes(): Promise<RuntimeAnswer[]>
 }
 
 function once<T>(fn: () => Promise<T>): () => Promise<T> {
@@ -57,5 +60,7 @@ export function createContext(options: DoctorOptions): DoctorContext {
     return names.length > 0 ? names : [LEGACY_GATEWAY]
   })
   const live = once(async () => gatherLive(client, await gateways()))
-  return {client, env, gateways, live, options, probeTimeoutMs: defaultTimeout('probe', env), records, registry}
+  const probeTimeoutMs = defaultTimeout('probe', env)
+  const runtimes = once(() => probeRuntimes(env, probeTimeoutMs))
+  return {client, env, gateways, live, options, probeTimeoutMs, records, registry, runtimes}
 }

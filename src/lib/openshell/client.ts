@@ -23,8 +23,10 @@ import {
   parseGatewayInfo,
   parseGatewayList,
   parseGatewaySelect,
+  isProviderNotFound,
   parseInferenceGet,
   parseNextPageToken,
+  parseProviderGet,
   parseProviderList,
   parseSandboxCreate,
   parseSandboxGet,
@@ -35,6 +37,7 @@ import {defaultTimeout, type Env, resolveOpenshell, type ResolveResult, runOpens
 import {capabilitiesFor, parseVersion} from './version.js'
 import type {
   Capabilities,
+  CredentialSpec,
   DeleteOutcome,
   Failure,
   GatewayAddResult,
@@ -43,6 +46,7 @@ import type {
   GatewayStatus,
   InferenceRoute,
   Outcome,
+  ProviderDetail,
   ProviderEntry,
   RunResult,
   SandboxDetail,
@@ -65,10 +69,23 @@ export const DEFAULT_0_0_LIST_LIMIT = 100
 
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
 
+/**
+ * The credential of a provider that needs none (ollama, vllm, custom without --credential-env). OpenShell has no
+ * credential-less provider for these: `provider create` needs `--credential` (`--runtime-credentials` needs a
+ * providers-v2 profile, and real 0.0.111 answers `provider profile 'openai' not found; providers v2 discovery
+ * requires a provider profile`; 0.0.26 has no such flag), and the gateway routes inference only through a provider
+ * holding a non-empty API key (it sends it as the bearer token; an endpoint without authentication ignores it).
+ * So nemoclaw passes this NAME in argv and its fixed, non-secret VALUE only in the child's environment: argv never
+ * carries a `KEY=VALUE`, and `provider get` shows the placeholder for what it is.
+ */
+export const PLACEHOLDER_CREDENTIAL = {name: 'NEMOCLAW_PLACEHOLDER_CREDENTIAL', value: 'not-a-secret'} as const
+
 interface CallOptions {
   kind: RunKind
   gateway?: string
   timeoutMs?: number
+  /** Extra environment for the child (merged over the client's). */
+  env?: Record<string, string>
 }
 
 /**
@@ -284,6 +301,7 @@ export class OpenShell {
       interactive: opts.interactive,
       baseEnv: this.env,
       binary: r.ok ? r.path : undefined,
+      ...(opts.env ? {env: opts.env} : {}),
     })
   }
 
@@ -535,10 +553,11 @@ export class OpenShell {
   /**
    * `provider create --name N --type T --credential ENV_NAME`. Only the variable's NAME goes into argv; the child
    * inherits the environment and openshell reads the value itself. A malformed or unset name fails before running.
+   * Without `credentialEnv` the provider gets PLACEHOLDER_CREDENTIAL (its value through the child's environment).
    */
   async providerCreate(opts: {name: string; type: string; credentialEnv?: string; config?: Record<string, string>; gateway: string}): Promise<Outcome<{name: string}>> {
     const config = Object.entries(opts.config ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`])
-    const cred = opts.credentialEnv === undefined ? ['--runtime-credentials'] : ['--credential', opts.credentialEnv]
+    const cred = ['--credential', opts.credentialEnv ?? PLACEHOLDER_CREDENTIAL.name]
     const argv = ['provider', 'create', '--name', opts.name, '--type', opts.type, ...cred, ...config]
     if (opts.credentialEnv !== undefined) {
       if (!ENV_NAME_RE.test(opts.credentialEnv)) {
@@ -550,7 +569,43 @@ export class OpenShell {
       }
     }
 
-    return this.call(argv, {kind: 'operation', gateway: opts.gateway}, () => ({name: opts.name}), 'provider create')
+    const env = opts.credentialEnv === undefined ? {[PLACEHOLDER_CREDENTIAL.name]: PLACEHOLDER_CREDENTIAL.value} : undefined
+    return this.call(argv, {env, gateway: opts.gateway, kind: 'operation'}, () => ({name: opts.name}), 'provider create')
+  }
+
+  /**
+   * `provider update NAME [--credential ENV_NAME] [--credential OLD=]… [--config K=V]…`. The gateway merges: the
+   * credential is (re)read from the environment (the placeholder's value through the child's environment; without
+   * `credential` the credentials stay as they are), `OLD=` (an empty value, never a secret) removes a credential key,
+   * and a config value '' removes that config key.
+   */
+  async providerUpdate(opts: {name: string; credential?: CredentialSpec; removeCredentials?: string[]; config?: Record<string, string>; gateway: string}): Promise<Outcome<{name: string}>> {
+    const credential = opts.credential === undefined ? undefined : 'env' in opts.credential ? opts.credential.env : PLACEHOLDER_CREDENTIAL.name
+    const argv = [
+      'provider',
+      'update',
+      opts.name,
+      ...(credential === undefined ? [] : ['--credential', credential]),
+      ...(opts.removeCredentials ?? []).filter(k => k !== credential).flatMap(k => ['--credential', `${k}=`]),
+      ...Object.entries(opts.config ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`]),
+    ]
+    for (const k of [...(credential === undefined ? [] : [credential]), ...(opts.removeCredentials ?? [])]) {
+      if (!ENV_NAME_RE.test(k)) return fail(syntheticFailure('usage_error', 'credential must be an environment variable name (never a value)', argv.slice(0, 3), 'credential_not_a_name'))
+    }
+
+    if (opts.credential && 'env' in opts.credential && (this.env[opts.credential.env] === undefined || this.env[opts.credential.env] === '')) {
+      return fail(syntheticFailure('usage_error', `environment variable ${opts.credential.env} is not set`, argv, 'credential_unset'))
+    }
+
+    const env = opts.credential && 'placeholder' in opts.credential ? {[PLACEHOLDER_CREDENTIAL.name]: PLACEHOLDER_CREDENTIAL.value} : undefined
+    return this.call(argv, {env, gateway: opts.gateway, kind: 'operation'}, () => ({name: opts.name}), 'provider update')
+  }
+
+  /** `provider get NAME`: key names only (see ProviderDetail); a provider the gateway does not have → `found: false`. */
+  async providerGet(name: string, gateway: string): Promise<Outcome<ProviderDetail>> {
+    const r = await this.call(['provider', 'get', name], {gateway, kind: 'probe'}, run => parseProviderGet(run.stdout), 'provider get')
+    if (!r.ok && r.run && isProviderNotFound(`${r.run.stderr}\n${r.run.stdout}`)) return {ok: true, run: r.run, value: {found: false, name}}
+    return r
   }
 
   /** `provider list` (text table; the JSON form's version is not pinned down). */
@@ -558,19 +613,22 @@ export class OpenShell {
     return this.call(['provider', 'list'], {kind: 'probe', gateway}, run => parseProviderList(run.stdout), 'provider list')
   }
 
-  /** `inference set --provider P --model M`. */
-  inferenceSet(opts: {provider: string; model: string; gateway: string}): Promise<Outcome<InferenceRoute>> {
+  /**
+   * `inference set --provider P --model M [--no-verify]`. The gateway verifies the endpoint first unless `noVerify`
+   * (a refusal parses with parseInferenceVerifyFailure).
+   */
+  inferenceSet(opts: {provider: string; model: string; gateway: string; noVerify?: boolean}): Promise<Outcome<InferenceRoute>> {
     return this.call(
-      ['inference', 'set', '--provider', opts.provider, '--model', opts.model],
+      ['inference', 'set', '--provider', opts.provider, '--model', opts.model, ...(opts.noVerify ? ['--no-verify'] : [])],
       {kind: 'operation', gateway: opts.gateway},
       run => parseInferenceGet(run.stdout.replace(/^(\s*)Inference configured:/m, '$1Inference:')) ?? {configured: true, provider: opts.provider, model: opts.model},
       'inference set',
     )
   }
 
-  /** `inference get` (no JSON in any version). */
+  /** `inference get` (no JSON in any version). A read-only probe: started with `--version` when the version is hinted. */
   inferenceGet(gateway: string): Promise<Outcome<InferenceRoute>> {
-    return this.call(['inference', 'get'], {kind: 'probe', gateway}, run => parseInferenceGet(run.stdout), 'inference get')
+    return this.call(() => ['inference', 'get'], {kind: 'probe', gateway}, run => parseInferenceGet(run.stdout), 'inference get')
   }
 
   /** `policy set NAME --policy FILE [--wait [--timeout S]]` (openshell's wait default is 60 s). Exit 124 (wait timed out) → provision_timeout. */

@@ -2,7 +2,7 @@
  * Pure parsers, one per `openshell` output. Each takes the (raw or normalised) stdout and returns a typed value, or
  * `undefined` when the text is not a recognisable instance of that output. They never throw.
  */
-import {normalise} from './text.js'
+import {collapse, normalise} from './text.js'
 import type {
   ConnectionStatus,
   DeleteOutcome,
@@ -11,6 +11,8 @@ import type {
   GatewayListEntry,
   GatewayStatus,
   InferenceRoute,
+  InferenceVerifyFailure,
+  ProviderDetail,
   ProviderEntry,
   SandboxDetail,
   SandboxList,
@@ -606,4 +608,48 @@ export function parseProviderList(stdout: string): ProviderEntry[] | undefined {
   }
 
   return out
+}
+
+/** A `Credential keys:` / `Config keys:` value: comma-separated names, `<none>` for none. */
+function keyList(value: string | undefined): string[] {
+  if (value === undefined || /^<none>$/i.test(value.trim())) return []
+  return value.split(',').map(k => k.trim()).filter(k => k !== '')
+}
+
+/**
+ * `provider get NAME` (0.0.26 … 0.0.111): a `Provider:` block with `Id:`, `Name:`, `Type:`, (≥ 0.0.90) `Resource
+ * version:`, `Credential keys:` and `Config keys:` — names only, never values. undefined without Name and Type.
+ */
+export function parseProviderGet(stdout: string): Extract<ProviderDetail, {found: true}> | undefined {
+  const all = lines(stdout)
+  const start = all.findIndex(l => /^\s*Provider:\s*$/.test(l))
+  if (start < 0) return undefined
+  const block = all.slice(start + 1)
+  const name = field(block, 'Name')
+  const type = field(block, 'Type')
+  if (!name || !type) return undefined
+  const detail: Extract<ProviderDetail, {found: true}> = {
+    configKeys: keyList(field(block, 'Config keys')),
+    credentialKeys: keyList(field(block, 'Credential keys')),
+    found: true,
+    name,
+    type,
+  }
+  const id = field(block, 'Id')
+  if (id) detail.id = id
+  return detail
+}
+
+/** The gateway has no such provider: 0.0.111 `message: "provider not found"`, legacy `status: NotFound, message: "provider not found"`. */
+export function isProviderNotFound(text: string): boolean {
+  return /message: "provider(?: '[^']*')? not found"/i.test(collapse(normalise(text)))
+}
+
+/**
+ * `inference set` refused because the gateway could not verify the endpoint (0.0.111, on stderr):
+ * `failed to verify inference endpoint for provider 'p' and model 'm' at 'URL': <what failed>. Next steps: …`.
+ */
+export function parseInferenceVerifyFailure(text: string): InferenceVerifyFailure | undefined {
+  const m = /failed to verify inference endpoint for provider '([^']*)' and model '([^']*)' at '([^']*)': (.*?)(?:\. Next steps: .*)?$/.exec(collapse(normalise(text)))
+  return m ? {error: m[4].trim(), model: m[2], provider: m[1], url: m[3]} : undefined
 }

@@ -222,5 +222,26 @@ export interface ProviderEntry {
   credentialKeys?: string[]
 }
 
+/**
+ * `provider get NAME`: what the gateway holds for a provider. Key NAMES only: no version prints a credential or a
+ * config VALUE, so an endpoint URL cannot be read back. `found: false` when the gateway has no such provider.
+ */
+export type ProviderDetail =
+  | {found: false; name: string}
+  | {found: true; name: string; type: string; id?: string; credentialKeys: string[]; configKeys: string[]}
+
+/** A provider credential as nemoclaw passes it: an environment variable's NAME, or nemoclaw's placeholder. */
+export type CredentialSpec = {env: string} | {placeholder: true}
+
+/** A refused `inference set`: the gateway could not verify the endpoint (0.0.111 verifies before saving the route). */
+export interface InferenceVerifyFailure {
+  provider: string
+  model: string
+  /** The base URL the gateway tried. */
+  url: string
+  /** What failed, e.g. `failed to connect to http://…/chat/completions: error sending request for url (…)`. */
+  error: string
+}
+
 /** Per-name outcome printed by `sandbox delete`. */
 export type DeleteOutcome = 'deleted' | 'accepted' | 'already_deleted' | 'not_found' | 'unknown'

@@ -18,6 +18,6 @@ export {type JournalEntry, type JournalRead, type JournalStatus, type JournalVie
 export {DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS} from './lock.js'
 export {checkPermissions, fixPermissions, type PermissionFinding} from './permissions.js'
 export {
-  getRecord, listRecords, readJournal, removeRecord, restore, setDefault, touchLastSeen, upsertRecord,
+  getRecord, INFERENCE_FIELDS, listRecords, readJournal, registerOnboarded, removeRecord, restore, setDefault, touchLastSeen, upsertRecord,
   type LastSeenUpdate, type RestoreOutcome, type SandboxRecordInput, type UpsertOptions,
 } from './records.js'

@@ -3,7 +3,7 @@ import {validateGatewayName, validateSandboxName} from './names.js'
 import {registryPaths, type HomeOptions} from './paths.js'
 import {RegistryError} from './errors.js'
 import {load, loadOrThrow, update, type UpdateOptions, type UpdateResult} from './store.js'
-import {normaliseRegistry, type SandboxRecord} from './schema.js'
+import {normaliseRegistry, type Registry, type SandboxRecord} from './schema.js'
 
 /** The operations commands use. All writes go through update() (lock, re-read, atomic write, journal). */
 
@@ -36,6 +36,36 @@ const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
  * an environment variable NAME (a pasted secret is refused, never stored). Throws RegistryError('INVALID_RECORD').
  */
 export async function upsertRecord(input: SandboxRecordInput, options: UpsertOptions = {}): Promise<UpdateResult<SandboxRecord>> {
+  const given = checkedInput(input, options)
+  return update((registry) => put(registry, input.name, given, options), options)
+}
+
+/** The inference fields of a record: what OpenShell holds per gateway (its route and the provider it uses). */
+export const INFERENCE_FIELDS = ['provider', 'model', 'endpointUrl', 'credentialEnv'] as const
+
+/**
+ * Register an onboarded sandbox and, in the same write, give every other record on its gateway the same inference
+ * fields: OpenShell's inference route is one per gateway (`inference set` applies to every sandbox on it), so after
+ * onboard set it, that is what they all use. Returns the record and the names of the other records that changed.
+ */
+export async function registerOnboarded(input: SandboxRecordInput, options: UpsertOptions = {}): Promise<UpdateResult<{record: SandboxRecord; alsoChanged: string[]}>> {
+  const given = checkedInput(input, options)
+  return update((registry) => {
+    const record = put(registry, input.name, given, options)
+    const alsoChanged: string[] = []
+    for (const other of Object.values(registry.sandboxes) as SandboxRecord[]) {
+      if (other.name === input.name || other.gateway !== record.gateway) continue
+      if (INFERENCE_FIELDS.every((f) => (other[f] ?? null) === (record[f] ?? null))) continue
+      const fields = Object.fromEntries(INFERENCE_FIELDS.map((f) => [f, record[f] ?? null]))
+      put(registry, other.name, fields, {})
+      alsoChanged.push(other.name)
+    }
+
+    return {alsoChanged: alsoChanged.sort(), record}
+  }, options)
+}
+
+function checkedInput(input: SandboxRecordInput, options: UpsertOptions): Record<string, unknown> {
   const nameCheck = validateSandboxName(input.name, {reserved: options.reserved})
   if (!nameCheck.ok) throw new RegistryError(nameCheck.reason, 'INVALID_RECORD')
   const gatewayCheck = validateGatewayName(input.gateway)
@@ -43,20 +73,22 @@ export async function upsertRecord(input: SandboxRecordInput, options: UpsertOpt
   if (input.credentialEnv != null && !ENV_NAME_RE.test(input.credentialEnv)) {
     throw new RegistryError('credentialEnv must be the NAME of an environment variable (e.g. NVIDIA_API_KEY), not its value.', 'INVALID_RECORD')
   }
-  const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))
-  return update((registry) => {
-    const existing = Object.hasOwn(registry.sandboxes, input.name) ? registry.sandboxes[input.name] : undefined
-    const merged = {...existing, ...given, createdAt: given.createdAt ?? existing?.createdAt ?? new Date().toISOString()}
-    const checked = normaliseRegistry({version: 1, sandboxes: {[input.name]: merged}})
-    if (!checked.ok) throw new RegistryError(`Invalid sandbox record: ${checked.detail}`, 'INVALID_RECORD')
-    const record = checked.registry.sandboxes[input.name] as SandboxRecord
-    registry.sandboxes[input.name] = record
-    const def = registry.defaultSandbox
-    if (options.makeDefaultIfFirst && (def === null || !Object.hasOwn(registry.sandboxes, def))) {
-      registry.defaultSandbox = input.name
-    }
-    return record
-  }, options)
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))
+}
+
+/** Merge `given` into the record `name` (created when absent), validated; sets the default when asked. */
+function put(registry: Registry, name: string, given: Record<string, unknown>, options: UpsertOptions): SandboxRecord {
+  const existing = Object.hasOwn(registry.sandboxes, name) ? registry.sandboxes[name] : undefined
+  const merged = {...existing, ...given, createdAt: given.createdAt ?? existing?.createdAt ?? new Date().toISOString()}
+  const checked = normaliseRegistry({version: 1, sandboxes: {[name]: merged}})
+  if (!checked.ok) throw new RegistryError(`Invalid sandbox record: ${checked.detail}`, 'INVALID_RECORD')
+  const record = checked.registry.sandboxes[name] as SandboxRecord
+  registry.sandboxes[name] = record
+  const def = registry.defaultSandbox
+  if (options.makeDefaultIfFirst && (def === null || !Object.hasOwn(registry.sandboxes, def))) {
+    registry.defaultSandbox = name
+  }
+  return record
 }
 
 /**

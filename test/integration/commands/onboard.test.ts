@@ -159,6 +159,66 @@ describe('onboard --endpoint-url over plain http to another machine', () => {
   })
 })
 
+describe('onboard: the gateway\'s inference is shared (modern)', () => {
+  const CHANGES = /^(provider (create|update)|inference set|sandbox (create|delete)|policy set)/
+  let sim: Sim
+  before(async () => {
+    sim = await createSim({profile: 'modern'})
+  })
+  after(() => sim.cleanup())
+
+  it('B with another model is refused before any change (exit 2, naming A and the route); --set-inference moves it, and A\'s record says so', async () => {
+    expect((await runCli(sim, ['onboard', '--name', 'alpha', '--non-interactive'], {env: {NVIDIA_API_KEY: KEY}})).exitCode).to.equal(0)
+    const model = registry(sim).sandboxes.alpha.model
+    sim.clearLog()
+    const r = await runCli(sim, ['onboard', '--name', 'beta', '--model', 'other/model', '--non-interactive', '--json'], {env: {NVIDIA_API_KEY: KEY}})
+    expect(r.exitCode, r.stderr).to.equal(2)
+    expect(r.json).to.include({inference: null, ok: false, record: null, state: 'inference_in_use'})
+    expect(r.json.conflict).to.deep.include({affected: ['alpha'], requested: {model: 'other/model', provider: 'nemoclaw-nvidia'}, route: {model, provider: 'nemoclaw-nvidia'}})
+    expect(r.json.message).to.include('--set-inference').and.include(`nemoclaw-nvidia / ${model}`)
+    expect(calls(sim).filter((c) => CHANGES.test(c)), 'nothing changed on the gateway').to.deep.equal([])
+    expect(registryNames(sim)).to.deep.equal(['alpha'])
+
+    const ok = await runCli(sim, ['onboard', '--name', 'beta', '--model', 'other/model', '--set-inference', '--non-interactive', '--json'], {env: {NVIDIA_API_KEY: KEY}})
+    expect(ok.exitCode, ok.stderr).to.equal(0)
+    expect(ok.json.inference).to.deep.equal({model: 'other/model', provider: 'nemoclaw-nvidia'})
+    expect(sim.state().servers['https://127.0.0.1:17670'].inference).to.include({model: 'other/model', provider: 'nemoclaw-nvidia'})
+    expect(registry(sim).sandboxes.alpha.model, 'the route is per gateway').to.equal('other/model')
+    const [st, ls] = await Promise.all([runCli(sim, ['status', '--json']), runCli(sim, ['list', '--json'])])
+    const route = {model: 'other/model', provider: 'nemoclaw-nvidia'}
+    expect(st.json.gateway.inference).to.deep.equal(route)
+    expect(ls.json.gateways).to.deep.equal([{inference: route, name: 'nemoclaw', state: 'ok'}])
+  })
+
+  it('a custom endpoint: the same sandbox alone updates the provider; another sandbox on it is refused with the difference named', async () => {
+    const c = await createSim({profile: 'modern'})
+    try {
+      const on = (name: string, url: string, ...extra: string[]) => runCli(c, ['onboard', '--name', name, '--provider', 'custom', '--endpoint-url', url, '--model', 'm', '--non-interactive', '--json', ...extra])
+      expect((await on('alpha', 'http://127.0.0.1:1/v1')).exitCode).to.equal(0)
+      expect(calls(c)).to.include('provider create --name nemoclaw-custom --type openai --credential NEMOCLAW_PLACEHOLDER_CREDENTIAL --config OPENAI_BASE_URL=http://127.0.0.1:1/v1')
+      c.clearLog()
+      const again = await on('alpha', 'http://127.0.0.1:2/v1')
+      expect(again.exitCode, again.stderr).to.equal(0)
+      expect(calls(c).filter((x) => CHANGES.test(x))).to.deep.equal([
+        'provider update nemoclaw-custom --credential NEMOCLAW_PLACEHOLDER_CREDENTIAL --config OPENAI_BASE_URL=http://127.0.0.1:2/v1',
+        'inference set --provider nemoclaw-custom --model m',
+      ])
+      expect(registry(c).sandboxes.alpha.endpointUrl).to.equal('http://127.0.0.1:2/v1')
+      expect(c.argvLog().some((e) => e.secretInArgv)).to.equal(false)
+      c.clearLog()
+      const beta = await on('beta', 'http://127.0.0.1:3/v1')
+      expect(beta.exitCode).to.equal(2)
+      expect(beta.json.conflict.changes).to.deep.equal(["provider 'nemoclaw-custom': endpoint http://127.0.0.1:2/v1 → http://127.0.0.1:3/v1"])
+      expect(calls(c).filter((x) => CHANGES.test(x))).to.deep.equal([])
+      const same = await on('beta', 'http://127.0.0.1:2/v1')
+      expect(same.exitCode, same.stderr).to.equal(0)
+      expect(calls(c).filter((x) => /^provider (create|update)|^inference set/.test(x)), 'nothing to change').to.deep.equal([])
+    } finally {
+      c.cleanup()
+    }
+  })
+})
+
 describe('onboard input checks (no openshell call)', () => {
   let sim: Sim
   before(async () => {

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import {OpenShell} from '../../../src/lib/openshell/client.js'
+import {OpenShell, PLACEHOLDER_CREDENTIAL} from '../../../src/lib/openshell/client.js'
 import {readFakeLog, writeFakeOpenshell} from './fake-openshell.js'
 
 describe('openshell/client', function () {
@@ -208,6 +208,61 @@ describe('openshell/client', function () {
     const unset = await c.providerCreate({name: 'x', type: 'nvidia', credentialEnv: 'NOT_SET_ANYWHERE', gateway: 'nemoclaw'})
     expect(!unset.ok && unset.failure.message).to.include('NOT_SET_ANYWHERE')
     expect(readFakeLog(logFile).filter(x => x.argv.includes('provider'))).to.have.length(1)
+  })
+
+  it('providerCreate without a credential passes the placeholder NAME; its non-secret value only reaches the child environment', async () => {
+    const c = client({FAKE_CRED_NAME: PLACEHOLDER_CREDENTIAL.name})
+    const r = await c.providerCreate({config: {OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1'}, gateway: 'nemoclaw', name: 'nemoclaw-vllm', type: 'openai'})
+    expect(r.ok).to.equal(true)
+    const call = readFakeLog(logFile).find(x => x.argv.includes('provider'))!
+    expect(call.argv).to.deep.equal(['-g', 'nemoclaw', 'provider', 'create', '--name', 'nemoclaw-vllm', '--type', 'openai', '--credential', PLACEHOLDER_CREDENTIAL.name, '--config', 'OPENAI_BASE_URL=http://127.0.0.1:8000/v1'])
+    expect(call.cred, 'the child saw the placeholder variable').to.equal(true)
+    expect(call.argv).to.not.include('--runtime-credentials')
+    expect(c.env[PLACEHOLDER_CREDENTIAL.name], 'nemoclaw\'s own environment is untouched').to.equal(undefined)
+  })
+
+  it('providerGet: key names; a provider the gateway does not have is found: false, not a failure', async () => {
+    const c = client()
+    const got = await c.providerGet('nemoclaw-custom', 'nemoclaw')
+    expect(got.ok && got.value).to.deep.equal({configKeys: ['OPENAI_BASE_URL'], credentialKeys: ['OPENAI_API_KEY'], found: true, id: 'pid-1', name: 'nemoclaw-custom', type: 'openai'})
+    const ghost = await c.providerGet('ghost', 'nemoclaw')
+    expect(ghost.ok && ghost.value).to.deep.equal({found: false, name: 'ghost'})
+    const down = await client({FAKE_DOWN: '1'}).providerGet('x', 'nemoclaw')
+    expect(!down.ok && down.failure.kind).to.equal('connection_refused')
+  })
+
+  it('providerUpdate: the credential NAME (or the placeholder through the environment) or none, `OLD=` removals, config; never a value', async () => {
+    const c = client({FAKE_CRED_NAME: PLACEHOLDER_CREDENTIAL.name, MY_KEY: 'sk-SECRET'})
+    const a = await c.providerUpdate({config: {OPENAI_BASE_URL: 'http://h:1/v1'}, credential: {placeholder: true}, gateway: 'nemoclaw', name: 'nemoclaw-custom', removeCredentials: ['MY_KEY']})
+    expect(a.ok).to.equal(true)
+    const b = await c.providerUpdate({config: {OPENAI_BASE_URL: ''}, credential: {env: 'MY_KEY'}, gateway: 'nemoclaw', name: 'nemoclaw-custom', removeCredentials: [PLACEHOLDER_CREDENTIAL.name, 'MY_KEY']})
+    expect(b.ok).to.equal(true)
+    const c2 = await c.providerUpdate({config: {OPENAI_BASE_URL: 'http://h:2/v1'}, gateway: 'nemoclaw', name: 'nemoclaw-custom'})
+    expect(c2.ok).to.equal(true)
+    const updates = readFakeLog(logFile).filter(x => x.argv.includes('update'))
+    expect(updates.map(u => [u.argv, u.cred])).to.deep.equal([
+      [['-g', 'nemoclaw', 'provider', 'update', 'nemoclaw-custom', '--credential', PLACEHOLDER_CREDENTIAL.name, '--credential', 'MY_KEY=', '--config', 'OPENAI_BASE_URL=http://h:1/v1'], true],
+      [['-g', 'nemoclaw', 'provider', 'update', 'nemoclaw-custom', '--credential', 'MY_KEY', '--credential', `${PLACEHOLDER_CREDENTIAL.name}=`, '--config', 'OPENAI_BASE_URL='], false],
+      [['-g', 'nemoclaw', 'provider', 'update', 'nemoclaw-custom', '--config', 'OPENAI_BASE_URL=http://h:2/v1'], false],
+    ])
+    expect(fs.readFileSync(logFile, 'utf8')).to.not.include('sk-SECRET')
+    const unset = await c.providerUpdate({credential: {env: 'NOT_SET_ANYWHERE'}, gateway: 'nemoclaw', name: 'x'})
+    expect(!unset.ok && unset.failure.message).to.include('NOT_SET_ANYWHERE')
+    const value = await c.providerUpdate({gateway: 'nemoclaw', name: 'x', removeCredentials: ['K=v']})
+    expect(!value.ok && value.failure.kind).to.equal('usage_error')
+    expect(readFakeLog(logFile).filter(x => x.argv.includes('update'))).to.have.length(3)
+  })
+
+  it('inferenceSet: --no-verify only when asked; a verification refusal is a failure carrying the run', async () => {
+    const c = client()
+    expect((await c.inferenceSet({gateway: 'nemoclaw', model: 'm', provider: 'p'})).ok).to.equal(true)
+    expect((await c.inferenceSet({gateway: 'nemoclaw', model: 'm', noVerify: true, provider: 'p'})).ok).to.equal(true)
+    expect(calls().filter(a => a.includes('set'))).to.deep.equal([
+      ['-g', 'nemoclaw', 'inference', 'set', '--provider', 'p', '--model', 'm'],
+      ['-g', 'nemoclaw', 'inference', 'set', '--provider', 'p', '--model', 'm', '--no-verify'],
+    ])
+    const refused = await client({FAKE_UNVERIFIED: '1'}).inferenceSet({gateway: 'nemoclaw', model: 'm', provider: 'p'})
+    expect(!refused.ok && refused.run?.stderr).to.include('failed to verify inference endpoint')
   })
 
   it('sandboxCreate, sandboxDelete, inferenceGet, logs', async () => {

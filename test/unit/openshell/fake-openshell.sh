@@ -91,6 +91,17 @@ case "$1 $2" in
   "gateway select") printf "✓ Active gateway set to '%s'\n⚠ OPENSHELL_GATEWAY=other overrides the active gateway\n" "$3" >&2; exit 0 ;;
   "gateway add") printf "✓ Gateway '%s' added and set as active\n⚠ Gateway is not reachable at %s\n" "$name" "$3" >&2; exit 0 ;;
   "provider create") printf '✓ Created provider %s\n' "$name" >&2; exit 0 ;;
+  "provider get")
+    if [ "$3" = ghost ]; then
+      printf 'Error:   × code: '"'"'Some requested entity was not found'"'"', message: "provider not found"\n' >&2; exit 1
+    fi
+    printf 'Provider:\n\n  Id: pid-1\n  Name: %s\n  Type: openai\n  Resource version: 2\n  Credential keys: OPENAI_API_KEY\n  Config keys: OPENAI_BASE_URL\n' "$3"; exit 0 ;;
+  "provider update") printf '✓ Updated provider %s\n' "$3"; exit 0 ;;
+  "inference set")
+    if [ -n "$FAKE_UNVERIFIED" ]; then
+      printf "Error:   × failed to verify inference endpoint for provider 'p' and model 'm' at 'http://127.0.0.1:9/v1': failed to connect\n" >&2; exit 1
+    fi
+    printf 'Inference configured:\n\n  Provider: p\n  Model: m\n'; exit 0 ;;
   "inference get") printf 'Inference:\n\n  Provider: nvidia\n  Model: m1\n'; exit 0 ;;
   "logs "*) printf 'line1\nline2\n'; exit 0 ;;
 esac

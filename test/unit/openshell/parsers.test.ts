@@ -1,11 +1,14 @@
 import {expect} from 'chai'
 import {
+  isProviderNotFound,
   normalisePhase,
   parseDeleteOutcome,
   parseGatewayInfo,
   parseGatewayList,
   parseInferenceGet,
+  parseInferenceVerifyFailure,
   parseNextPageToken,
+  parseProviderGet,
   parseProviderList,
   parseSandboxGet,
   parseSandboxList,
@@ -238,5 +241,31 @@ describe('openshell/parsers: inference, paging, delete, providers', () => {
       {name: 'mine', type: 'openai'},
     ])
     expect(parseProviderList('No providers found.\n')).to.deep.equal([])
+  })
+
+  it('provider get (real 0.0.111): key names only, `<none>` is empty; NotFound recognised, other failures not', () => {
+    expect(parseProviderGet(S.PROVIDER_GET_0_0_111)).to.deep.equal({
+      configKeys: [], credentialKeys: ['MYKEY'], found: true, id: 'ed1f191b-2314-4799-816f-45a3441ef076', name: 'p1', type: 'openai',
+    })
+    // 0.0.26 layout: no Resource version; several keys, comma-separated
+    expect(parseProviderGet('Provider:\n\n  Id: x\n  Name: nemoclaw-custom\n  Type: openai\n  Credential keys: A, B\n  Config keys: OPENAI_BASE_URL\n'))
+      .to.deep.equal({configKeys: ['OPENAI_BASE_URL'], credentialKeys: ['A', 'B'], found: true, id: 'x', name: 'nemoclaw-custom', type: 'openai'})
+    expect(parseProviderGet('Provider:\n\n  Id: x\n')).to.equal(undefined)
+    expect(parseProviderGet('')).to.equal(undefined)
+    expect(isProviderNotFound(S.ERR_PROVIDER_NOT_FOUND_0_0_111)).to.equal(true)
+    expect(isProviderNotFound('Error:   × status: NotFound, message: "provider not found", details: [], metadata: MetadataMap { headers: {} }\n')).to.equal(true)
+    expect(isProviderNotFound(S.ERR_NOT_FOUND_MODERN)).to.equal(false)
+    expect(isProviderNotFound(S.ERR_REFUSED_GRPC)).to.equal(false)
+  })
+
+  it('inference set refused by endpoint verification (real 0.0.111, wrapped by miette): provider, model, URL and what failed', () => {
+    expect(parseInferenceVerifyFailure(S.ERR_INFERENCE_UNVERIFIED_0_0_111)).to.deep.equal({
+      error: 'failed to connect to http://127.0.0.1:9/v1/chat/completions: error sending request for url (http://127.0.0.1:9/v1/chat/completions)',
+      model: 'm1',
+      provider: 'p1',
+      url: 'http://127.0.0.1:9/v1',
+    })
+    expect(parseInferenceVerifyFailure(S.ERR_PROVIDER_PROFILE_0_0_111)).to.equal(undefined)
+    expect(parseInferenceVerifyFailure(S.ERR_REFUSED_GRPC)).to.equal(undefined)
   })
 })

@@ -386,3 +386,27 @@ export const ERR_CREATE_REFUSED = `Error:   × failed to connect to gateway 'nem
   ├─▶ tcp connect error
   ╰─▶ Connection refused (os error 111)
 `
+
+// Real openshell 0.0.111 against the real 0.0.111 gateway (test/support/real-gateway.ts), stdout/stderr as printed.
+export const PROVIDER_GET_0_0_111 = `${ESC}[1m${ESC}[36mProvider:${ESC}[39m${ESC}[0m
+
+  ${dim('Id:')} ed1f191b-2314-4799-816f-45a3441ef076
+  ${dim('Name:')} p1
+  ${dim('Type:')} openai
+  ${dim('Resource version:')} 4
+  ${dim('Credential keys:')} MYKEY
+  ${dim('Config keys:')} <none>
+`
+export const ERR_PROVIDER_NOT_FOUND_0_0_111 = `Error:   × code: 'Some requested entity was not found', message: "provider not found"\n\n`
+export const ERR_INFERENCE_UNVERIFIED_0_0_111 = `Error:   × failed to verify inference endpoint for provider 'p1' and model 'm1' at
+  │ 'http://127.0.0.1:9/v1': failed to connect to http://127.0.0.1:9/v1/chat/
+  │ completions: error sending request for url (http://127.0.0.1:9/v1/chat/
+  │ completions). Next steps: check that the service is running, confirm the
+  │ base URL and protocol, and verify credentials, or retry with '--no-verify'
+  │ if you want to skip verification
+
+`
+export const ERR_PROVIDER_PROFILE_0_0_111 = `Error:   × provider profile 'openai' not found; providers v2 discovery requires a
+  │ provider profile
+
+`

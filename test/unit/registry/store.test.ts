@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {
   checkPermissions, describeWriteFailure, fixPermissions, getRecord, listCorruptFiles, listRecords, load, readJournal,
-  registryPaths, RegistryCorruptError, RegistryError, RegistryLockTimeoutError, RegistryWriteError, removeRecord,
+  registerOnboarded, registryPaths, RegistryCorruptError, RegistryError, RegistryLockTimeoutError, RegistryWriteError, removeRecord,
   restore, setDefault, touchLastSeen, update, upsertRecord,
 } from '../../../src/lib/registry/index.js'
 import {useTempHome} from '../../support/registry-home.js'
@@ -38,6 +38,24 @@ describe('registry/store: records', () => {
     expect((await load({home: t.home})).registry.defaultSandbox).to.equal('alpha')
     expect((await listRecords({home: t.home})).map((r) => r.name)).to.deep.equal(['alpha', 'beta'])
     expect(await getRecord('nope', {home: t.home})).to.equal(null)
+  })
+
+  it('registerOnboarded: in one write, the record and the inference fields of every other record on its gateway', async () => {
+    await upsertRecord({credentialEnv: 'NVIDIA_API_KEY', gateway: 'nemoclaw', model: 'm1', name: 'alpha', policies: ['pypi'], provider: 'nvidia'}, {home: t.home})
+    await upsertRecord({endpointUrl: 'http://a/v1', gateway: 'nemoclaw', model: 'm1', name: 'beta', provider: 'custom'}, {home: t.home})
+    await upsertRecord({credentialEnv: 'NVIDIA_API_KEY', gateway: 'elsewhere', model: 'm1', name: 'far', provider: 'nvidia'}, {home: t.home})
+    const r = await registerOnboarded({credentialEnv: null, endpointUrl: 'http://b/v1', gateway: 'nemoclaw', model: 'm2', name: 'gamma', provider: 'vllm'}, {home: t.home})
+    expect(r.value.alsoChanged).to.deep.equal(['alpha', 'beta'])
+    expect(r.value.record).to.include({endpointUrl: 'http://b/v1', model: 'm2', name: 'gamma', provider: 'vllm'})
+    const same = {credentialEnv: null, endpointUrl: 'http://b/v1', model: 'm2', provider: 'vllm'}
+    expect(await getRecord('alpha', {home: t.home})).to.include(same)
+    expect((await getRecord('alpha', {home: t.home}))?.policies, 'other fields kept').to.deep.equal(['pypi'])
+    expect(await getRecord('beta', {home: t.home})).to.include(same)
+    expect(await getRecord('far', {home: t.home}), 'another gateway is left alone').to.include({credentialEnv: 'NVIDIA_API_KEY', model: 'm1', provider: 'nvidia'})
+    const again = await registerOnboarded({credentialEnv: null, endpointUrl: 'http://b/v1', gateway: 'nemoclaw', model: 'm2', name: 'gamma', provider: 'vllm'}, {home: t.home})
+    expect(again.value.alsoChanged).to.deep.equal([])
+    const bad = await rejection(registerOnboarded({credentialEnv: 'sk-live=secret', gateway: 'nemoclaw', name: 'delta'}, {home: t.home}))
+    expect(bad).to.be.instanceOf(RegistryError)
   })
 
   it('refuses invalid names, gateways and a credential value in credentialEnv', async () => {

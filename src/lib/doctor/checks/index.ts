@@ -5,6 +5,7 @@ import {containerCheck} from './container.js'
 import {gatewayCheck} from './gateway.js'
 import {inferenceCheck} from './inference.js'
 import {openshellCheck} from './openshell.js'
+import {orphansCheck} from './orphans.js'
 import {registryCheck} from './registry.js'
 import {runtimeCheck} from './runtime.js'
 import {sandboxesCheck} from './sandboxes.js'
@@ -16,5 +17,6 @@ export const BUILTIN_CHECKS: Array<Check<DoctorContext>> = [
   gatewayCheck,
   registryCheck,
   sandboxesCheck,
+  orphansCheck,
   inferenceCheck,
 ]

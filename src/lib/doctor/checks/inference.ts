@@ -2,6 +2,7 @@
  * inference: each answering gateway has an inference route, and every credential environment variable its
  * providers (and the registry records) name is set in this shell. Only NAMES are shown, never values.
  */
+import {PLACEHOLDER_CREDENTIAL} from '../../openshell/client.js'
 import type {DoctorContext} from '../context.js'
 import {uniqueLines, worstStatus} from '../format.js'
 import type {Check, CheckResult, CheckStatus} from '../types.js'
@@ -40,7 +41,8 @@ export const inferenceCheck: Check<DoctorContext> = {
           named.get(key)!.add(by)
         }
 
-        if (providers.ok) for (const p of providers.value) for (const k of p.credentialKeys ?? []) add(k, `provider '${p.name}'`)
+        // nemoclaw's placeholder (a provider that needs no credential) is not the user's to set
+        if (providers.ok) for (const p of providers.value) for (const k of (p.credentialKeys ?? []).filter((x) => x !== PLACEHOLDER_CREDENTIAL.name)) add(k, `provider '${p.name}'`)
         else lines.push(`'${gw}': could not list providers: ${providers.failure.message}`)
         for (const r of records) if (r.gateway === gw && typeof r.credentialEnv === 'string' && r.credentialEnv !== '') add(r.credentialEnv, `sandbox '${r.name}'`)
         for (const [key, by] of [...named].sort(([a], [b]) => a.localeCompare(b))) {

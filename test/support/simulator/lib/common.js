@@ -44,6 +44,7 @@ export function capabilities(version) {
     // ANSI, sorted JSON keys, the gateway's default policy, sandbox stop/start phase rules, the restart and trust
     // rotation sweeps, provider get/update, inference verification. Older 0.0.x keep the earlier assumptions.
     calibrated: ge('0.0.111') && !ge('0.1.0'),
+    providerResourceVersion: ge('0.0.90'), // provider get prints `Resource version:`
     defaultPort: legacy ? LEGACY_PORT : MODERN_PORT,
   }
 }

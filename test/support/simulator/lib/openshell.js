@@ -37,8 +37,8 @@ const COMMANDS = {
   'sandbox stop': {flags: {}, pos: [0, 1, '<NAME>'], usage: 'sandbox stop [OPTIONS] [NAME]'},
   'provider create': {flags: {'--name': {value: true, required: true}, '--type': {value: true, required: true}, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--runtime-credentials': B, '--from-existing': B}, usage: 'provider create --name <NAME> --type <TYPE> [OPTIONS]'},
   'provider list': {flags: {'-o': OUT}, json: 'listJson', usage: 'provider list [OPTIONS]'},
-  'provider get': {flags: {}, pos: [1, 1, '<NAME>'], when: (caps) => caps.calibrated, usage: 'provider get [OPTIONS] <NAME>'},
-  'provider update': {flags: {'--from-existing': B, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--credential-expires-at': {value: true, multi: true}}, pos: [1, 1, '<NAME>'], when: (caps) => caps.calibrated, usage: 'provider update [OPTIONS] <NAME>'},
+  'provider get': {flags: {}, pos: [1, 1, '<NAME>'], usage: 'provider get [OPTIONS] <NAME>'},
+  'provider update': {flags: {'--from-existing': B, '--credential': {value: true, multi: true}, '--config': {value: true, multi: true}, '--credential-expires-at': {value: true, multi: true}}, pos: [1, 1, '<NAME>'], usage: 'provider update [OPTIONS] <NAME>'},
   'inference set': {flags: {'--provider': {value: true, required: true}, '--model': {value: true, required: true}, '--no-verify': B, '--timeout': V, '--system': {value: false, when: 'calibrated'}}, usage: 'inference set [OPTIONS] --provider <PROVIDER> --model <MODEL>'},
   'inference get': {flags: {'--system': {value: false, when: 'calibrated'}}, usage: 'inference get [OPTIONS]'},
   'policy set': {flags: {'--policy': {value: true, required: true}, '--wait': B, '--timeout': V}, pos: [1, 1, '<NAME>'], usage: 'policy set [OPTIONS] --policy <POLICY> <NAME>'},
@@ -817,6 +817,35 @@ H['provider create'] = (ctx, p) => {
   server.providers[name] = {name, type, credentialKeys: keys, credentialFromArgv: inArgv, config: configPairs(p.flags['--config'])}
   out(ctx, `${ok(ctx)} Created provider ${name}`)
 }
+// real 0.0.111: merges into the stored provider; `KEY=` (empty value) removes the key; `KEY` alone reads the
+// variable from the environment (unset or empty fails); prints `✓ Updated provider NAME` on stdout
+H['provider update'] = (ctx, p) => {
+  const gw = requireGateway(ctx)
+  const server = connect(ctx, gw)
+  const name = p.pos[0]
+  const creds = {}
+  for (const c of p.flags['--credential'] || []) {
+    const eq = c.indexOf('=')
+    if (eq > 0) { creds[c.slice(0, eq)] = c.slice(eq + 1) !== ''; continue }
+    if (!nonEmpty(ctx.env[c])) throw new CliError(`--credential ${c} requires local env var '${c}' to be set to a non-empty value`)
+    creds[c] = true
+  }
+  const config = {}
+  for (const c of p.flags['--config'] || []) {
+    const eq = c.indexOf('=')
+    if (eq <= 0) throw new CliError(`--config expects KEY=VALUE, got '${c}'`)
+    config[c.slice(0, eq)] = c.slice(eq + 1)
+  }
+  const pr = server.providers[name]
+  if (!pr) throw notFound(ctx, 'provider')
+  const keys = new Set(pr.credentialKeys)
+  for (const [k, keep] of Object.entries(creds)) { if (keep) keys.add(k); else keys.delete(k) }
+  pr.credentialKeys = [...keys]
+  pr.config ||= {}
+  for (const [k, v] of Object.entries(config)) { if (v === '') delete pr.config[k]; else pr.config[k] = v }
+  pr.resourceVersion = (pr.resourceVersion || 1) + 1
+  out(ctx, `${ok(ctx)} Updated provider ${name}`)
+}
 H['provider list'] = (ctx, p) => {
   const gw = requireGateway(ctx)
   const server = connect(ctx, gw)
@@ -849,25 +878,6 @@ H['provider get'] = (ctx, p) => {
   out(ctx, `  ${s.dim('Resource version:')} ${pr.resourceVersion || 1}`)
   out(ctx, `  ${s.dim('Credential keys:')} ${list(pr.credentialKeys)}`)
   out(ctx, `  ${s.dim('Config keys:')} ${list(Object.keys(pr.config || {}))}`)
-}
-/** Real 0.0.111: merges credentials and config into the provider; `✓ Updated provider NAME` on stdout. */
-H['provider update'] = (ctx, p) => {
-  const gw = requireGateway(ctx)
-  if (p.flags['--from-existing'] && p.flags['--credential']) throw new CliError('--from-existing cannot be combined with --credential')
-  const server = connect(ctx, gw)
-  const {keys, inArgv} = credentialKeys(ctx, p.flags['--credential'])
-  const pr = getProvider(ctx, server, p.pos[0])
-  if (p.flags['--from-existing']) {
-    // (not observed) the type's usual variable, as discovery would find it locally
-    const key = `${String(pr.type).toUpperCase().replaceAll('-', '_')}_API_KEY`
-    if (!nonEmpty(ctx.env[key])) throw new CliError(`no existing local credentials/config found for provider type '${pr.type}'`)
-    keys.push(key)
-  }
-  pr.credentialKeys = [...new Set([...(pr.credentialKeys || []), ...keys])].sort()
-  pr.credentialFromArgv = Boolean(pr.credentialFromArgv || inArgv)
-  pr.config = {...pr.config, ...configPairs(p.flags['--config'])}
-  pr.resourceVersion = (pr.resourceVersion || 1) + 1
-  out(ctx, `${ok(ctx)} Updated provider ${pr.name}`)
 }
 
 /** The endpoint `inference set` verifies: the provider's `*_BASE_URL` config (OPENAI_BASE_URL, …), if it has one. */
