@@ -875,7 +875,7 @@ H['provider get'] = (ctx, p) => {
   out(ctx, `  ${s.dim('Id:')} ${pr.id || crypto.randomUUID()}`)
   out(ctx, `  ${s.dim('Name:')} ${pr.name}`)
   out(ctx, `  ${s.dim('Type:')} ${pr.type}`)
-  out(ctx, `  ${s.dim('Resource version:')} ${pr.resourceVersion || 1}`)
+  if (ctx.caps.providerResourceVersion) out(ctx, `  ${s.dim('Resource version:')} ${pr.resourceVersion || 1}`)
   out(ctx, `  ${s.dim('Credential keys:')} ${list(pr.credentialKeys)}`)
   out(ctx, `  ${s.dim('Config keys:')} ${list(Object.keys(pr.config || {}))}`)
 }
