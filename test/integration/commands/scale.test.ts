@@ -16,7 +16,7 @@ for (const profile of PROFILES) {
     })
     after(() => sim.cleanup())
 
-    it('status for 50 registered sandboxes makes at most 3 openshell calls, none per sandbox', async () => {
+    it('status for 50 registered sandboxes makes at most 4 openshell calls (version, status, the inference route, one list), none per sandbox', async () => {
       seedRegistry(sim, names(50).map((name) => ({name})))
       sim.clearLog()
       const r = await runCli(sim, ['status', '--json'])
@@ -24,8 +24,9 @@ for (const profile of PROFILES) {
       expect(r.json.sandboxes).to.have.length(50)
       expect(r.json.sandboxes.every((s: any) => s.state === 'ok')).to.equal(true)
       const log = calls(sim)
-      expect(log.length, log.join('\n')).to.be.at.most(3)
+      expect(log.length, log.join('\n')).to.be.at.most(4)
       expect(log.filter((c) => c.startsWith('sandbox get'))).to.deep.equal([])
+      expect(log.filter((c) => c.startsWith('sandbox list')), 'one list for all 50').to.have.length(1)
     })
 
     it('with 150 live sandboxes registered, every one is seen; none missing, none pruned', async () => {
