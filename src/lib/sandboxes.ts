@@ -70,6 +70,22 @@ function routeOf(r: Outcome<InferenceRoute> | undefined): {provider: string; mod
   return r?.ok && r.value.configured && r.value.provider ? {model: r.value.model ?? '', provider: r.value.provider} : null
 }
 
+/**
+ * One read of a registered gateway (its sandbox list, its route) beside the probe: started together with `--version`
+ * when the version is known from a previous run (see probeGateway), and only kept when openshell is usable and the
+ * gateway is registered; undefined otherwise (an early call is still awaited: no process outlives the reconcile).
+ */
+async function readOnUsable<T>(client: OpenShell, gw: string, read: () => Promise<T>): Promise<T | undefined> {
+  const early = client.probesStartEarly() && readGatewayMetadata(gw, client.env) ? read() : undefined
+  const d = await client.detect()
+  if (!d.ok || d.value.unsupported || !readGatewayMetadata(gw, client.env)) {
+    await early
+    return undefined
+  }
+
+  return early ?? read()
+}
+
 export function worstOf(r: Reconciliation, name?: string): ClassId {
   if (name) {
     const v = r.verdicts.find((x) => x.name === name)
@@ -113,15 +129,8 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
     if (records.some((r) => r.gateway === gw)) {
       steps.push({
         async run() {
-          // started together with `--version` when the version is known from a previous run (see probeGateway)
-          const early = client.probesStartEarly() && readGatewayMetadata(gw, client.env) ? client.sandboxList(gw) : undefined
-          const d = await client.detect()
-          if (!d.ok || d.value.unsupported || !readGatewayMetadata(gw, client.env)) {
-            await early // discarded, but no process outlives the reconcile
-            return {note: 'gateway not usable', skipped: true}
-          }
-
-          const l = await (early ?? client.sandboxList(gw))
+          const l = await readOnUsable(client, gw, () => client.sandboxList(gw))
+          if (!l) return {note: 'gateway not usable', skipped: true}
           lists.set(gw, l)
           return l.ok ? {ok: true, note: `${l.value.sandboxes.length} live`} : {note: l.failure.kind, ok: false}
         },
@@ -135,15 +144,8 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
     for (const gw of gatewayNames.filter((g) => records.some((r) => r.gateway === g))) {
       steps.push({
         async run() {
-          // like the list: started together with `--version` when the version is hinted, never on an unusable gateway
-          const early = client.probesStartEarly() && readGatewayMetadata(gw, client.env) ? client.inferenceGet(gw) : undefined
-          const d = await client.detect()
-          if (!d.ok || d.value.unsupported || !readGatewayMetadata(gw, client.env)) {
-            await early
-            return {note: 'gateway not usable', skipped: true}
-          }
-
-          const r = await (early ?? client.inferenceGet(gw))
+          const r = await readOnUsable(client, gw, () => client.inferenceGet(gw))
+          if (!r) return {note: 'gateway not usable', skipped: true}
           routes.set(gw, r)
           const route = routeOf(r)
           return r.ok ? {note: route ? `${route.provider} / ${route.model}` : 'not configured', ok: true} : {note: r.failure.kind, skipped: true}
