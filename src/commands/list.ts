@@ -44,7 +44,7 @@ export default class List extends NemoclawCommand {
       return
     }
 
-    const r = await requireReconciliation(this, {inference: true, json: flags.json})
+    const r = await requireReconciliation(this, {json: flags.json})
     if (flags.json) {
       this.printJson({
         defaultSandbox: r.defaultSandbox,

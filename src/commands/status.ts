@@ -27,7 +27,7 @@ Reconciles the local registry with the live gateway first (one \`openshell sandb
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Status)
-    const r = args.name === undefined ? await requireReconciliation(this, {inference: true, json: flags.json}) : (await requireOne(this, {inference: true, json: flags.json, name: args.name})).r
+    const r = args.name === undefined ? await requireReconciliation(this, {json: flags.json}) : (await requireOne(this, {json: flags.json, name: args.name})).r
     const worst = worstOf(r, args.name)
     const primary = r.gateways.get(r.verdicts[0]?.gateway ?? [...r.gateways.keys()][0])!
     if (flags.json) {

@@ -17,17 +17,23 @@ export const REGISTRY_UNREADABLE_EXIT = 3
 export const RECONCILE_FAILED_EXIT = 1
 export const NOT_REGISTERED_EXIT = 2
 
+/** The command class declares `static readsInference = true`: its reconcile also reads each gateway's route (the
+ *  prerun hook reads the same declaration). */
+function readsInference(cmd: Command): boolean {
+  return (cmd.constructor as {readsInference?: boolean}).readsInference === true
+}
+
 function fail(cmd: Command, message: string, exit: number, json: boolean, id: string): never {
   failCommand(cmd, message, {exit, id, json})
 }
 
-export async function requireReconciliation(cmd: Command, opts: {name?: string; json: boolean; inference?: boolean}): Promise<Reconciliation> {
+export async function requireReconciliation(cmd: Command, opts: {name?: string; json: boolean}): Promise<Reconciliation> {
   if (opts.name !== undefined) {
     const check = validateSandboxName(opts.name)
     if (!check.ok) fail(cmd, check.reason, 2, opts.json, 'invalid_name')
   }
 
-  const outcome = await reconcileOnce(() => reconcile(openshell(), {inference: opts.inference, name: opts.name, silent: opts.json}))
+  const outcome = await reconcileOnce(() => reconcile(openshell(), {inference: readsInference(cmd), name: opts.name, silent: opts.json}))
   if (!outcome.ok) {
     const why = outcome.error instanceof Error ? outcome.error.message : String(outcome.error)
     fail(cmd, `Could not check the sandboxes against the gateway: ${why}`, RECONCILE_FAILED_EXIT, opts.json, 'reconcile_failed')
@@ -42,7 +48,7 @@ export async function requireReconciliation(cmd: Command, opts: {name?: string; 
 }
 
 /** One sandbox: the given name or the registry's default; it must be registered. */
-export async function requireOne(cmd: Command, opts: {name?: string; json: boolean; inference?: boolean}): Promise<{r: Reconciliation; name: string}> {
+export async function requireOne(cmd: Command, opts: {name?: string; json: boolean}): Promise<{r: Reconciliation; name: string}> {
   let r = await requireReconciliation(cmd, opts)
   const name = opts.name ?? r.defaultSandbox ?? undefined
   if (!name) fail(cmd, 'No sandbox named and no default sandbox set. Run `nemoclaw list` to see registered sandboxes.', NOT_REGISTERED_EXIT, opts.json, 'no_sandbox')
