@@ -80,6 +80,8 @@ const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
  */
 export const PLACEHOLDER_CREDENTIAL = {name: 'NEMOCLAW_PLACEHOLDER_CREDENTIAL', value: 'not-a-secret'} as const
 
+const placeholderEnv = (): Record<string, string> => ({[PLACEHOLDER_CREDENTIAL.name]: PLACEHOLDER_CREDENTIAL.value})
+
 interface CallOptions {
   kind: RunKind
   gateway?: string
@@ -551,6 +553,23 @@ export class OpenShell {
   // ---- providers, inference, policy, logs ----------------------------------------------------------------------
 
   /**
+   * Credentials go into argv by NAME only: every name must look like an environment variable name, and the one whose
+   * value openshell will read (`fromEnv`) must be set. A refusal is a synthetic usage error (nothing runs); its
+   * evidence shows argv only up to `shown` words, never past a would-be value.
+   */
+  private credentialRefusal(argv: string[], names: string[], fromEnv: string | undefined, shown: number): Failure | undefined {
+    if (names.some(k => !ENV_NAME_RE.test(k))) {
+      return syntheticFailure('usage_error', 'credential must be an environment variable name (never a value)', argv.slice(0, shown), 'credential_not_a_name')
+    }
+
+    if (fromEnv !== undefined && (this.env[fromEnv] === undefined || this.env[fromEnv] === '')) {
+      return syntheticFailure('usage_error', `environment variable ${fromEnv} is not set`, argv, 'credential_unset')
+    }
+
+    return undefined
+  }
+
+  /**
    * `provider create --name N --type T --credential ENV_NAME`. Only the variable's NAME goes into argv; the child
    * inherits the environment and openshell reads the value itself. A malformed or unset name fails before running.
    * Without `credentialEnv` the provider gets PLACEHOLDER_CREDENTIAL (its value through the child's environment).
@@ -559,17 +578,9 @@ export class OpenShell {
     const config = Object.entries(opts.config ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`])
     const cred = ['--credential', opts.credentialEnv ?? PLACEHOLDER_CREDENTIAL.name]
     const argv = ['provider', 'create', '--name', opts.name, '--type', opts.type, ...cred, ...config]
-    if (opts.credentialEnv !== undefined) {
-      if (!ENV_NAME_RE.test(opts.credentialEnv)) {
-        return fail(syntheticFailure('usage_error', 'credential must be an environment variable name (never a value)', argv.slice(0, 6), 'credential_not_a_name'))
-      }
-
-      if (this.env[opts.credentialEnv] === undefined || this.env[opts.credentialEnv] === '') {
-        return fail(syntheticFailure('usage_error', `environment variable ${opts.credentialEnv} is not set`, argv, 'credential_unset'))
-      }
-    }
-
-    const env = opts.credentialEnv === undefined ? {[PLACEHOLDER_CREDENTIAL.name]: PLACEHOLDER_CREDENTIAL.value} : undefined
+    const refused = this.credentialRefusal(argv, opts.credentialEnv === undefined ? [] : [opts.credentialEnv], opts.credentialEnv, 6)
+    if (refused) return fail(refused)
+    const env = opts.credentialEnv === undefined ? placeholderEnv() : undefined
     return this.call(argv, {env, gateway: opts.gateway, kind: 'operation'}, () => ({name: opts.name}), 'provider create')
   }
 
@@ -589,15 +600,10 @@ export class OpenShell {
       ...(opts.removeCredentials ?? []).filter(k => k !== credential).flatMap(k => ['--credential', `${k}=`]),
       ...Object.entries(opts.config ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`]),
     ]
-    for (const k of [...(credential === undefined ? [] : [credential]), ...(opts.removeCredentials ?? [])]) {
-      if (!ENV_NAME_RE.test(k)) return fail(syntheticFailure('usage_error', 'credential must be an environment variable name (never a value)', argv.slice(0, 3), 'credential_not_a_name'))
-    }
-
-    if (opts.credential && 'env' in opts.credential && (this.env[opts.credential.env] === undefined || this.env[opts.credential.env] === '')) {
-      return fail(syntheticFailure('usage_error', `environment variable ${opts.credential.env} is not set`, argv, 'credential_unset'))
-    }
-
-    const env = opts.credential && 'placeholder' in opts.credential ? {[PLACEHOLDER_CREDENTIAL.name]: PLACEHOLDER_CREDENTIAL.value} : undefined
+    const names = [...(credential === undefined ? [] : [credential]), ...(opts.removeCredentials ?? [])]
+    const refused = this.credentialRefusal(argv, names, opts.credential && 'env' in opts.credential ? opts.credential.env : undefined, 3)
+    if (refused) return fail(refused)
+    const env = opts.credential && 'placeholder' in opts.credential ? placeholderEnv() : undefined
     return this.call(argv, {env, gateway: opts.gateway, kind: 'operation'}, () => ({name: opts.name}), 'provider update')
   }
 
