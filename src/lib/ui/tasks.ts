@@ -1,12 +1,14 @@
 /**
- * listr2 task lists for probes and recovery steps. Each task's title says what is checked and, once done, ends with
- * its result (`Gateway 'nemoclaw' answers  ✔`, `Client trust matches the gateway  ✖ certificates rotated`).
+ * Task lists for probes and recovery steps. Each task's title says what is checked and, once done, ends with its
+ * result (`Gateway 'nemoclaw' answers  ✔`, `Client trust matches the gateway  ✖ certificates rotated`).
  *
- * Renderers: the default (animated) renderer on a TTY; a plain line renderer when stderr is not a TTY or `CI` is
- * set; silent under --json. Task output always goes to stderr so stdout stays clean for data.
+ * One executor (runSteps) runs the steps — in order or concurrently, a fatal failure skipping the rest — and one of
+ * three renderers shows them, always on stderr so stdout stays clean for data:
+ * - on a TTY (and not CI): listr2's animated renderer, loaded only then;
+ * - off a TTY or under CI: `❯ title` when a task starts and one line when it ends (`✔ …`, `✖ …`, `↓ …`);
+ * - under --json: nothing.
  */
-import {Listr, ListrLogger, ListrLogLevels, ProcessOutput, type ListrTask} from 'listr2'
-
+import type {ListrTaskWrapper} from 'listr2'
 export type TaskVerdict = {ok: true; note?: string} | {ok: false; note: string} | {skipped: true; note: string}
 
 export interface StepSpec<C> {
@@ -15,8 +17,6 @@ export interface StepSpec<C> {
   run: (ctx: C, update: (note: string) => void) => Promise<TaskVerdict>
   /** When true, a failure stops the rest of the list (recovery steps). Probes keep going. */
   fatal?: boolean
-  /** Skip the task entirely when this returns a reason. */
-  skipIf?: (ctx: C) => string | undefined
 }
 
 export interface TaskListOptions {
@@ -42,79 +42,105 @@ export function resultTitle(title: string, verdict: TaskVerdict): string {
   return `${title}  ✖ ${verdict.note}`
 }
 
-class StepFailed extends Error {}
+/** How a step ended: its final title (with the result) and the line symbol off a TTY. */
+export interface StepOutcome {
+  state: 'ok' | 'failed' | 'skipped'
+  title: string
+}
 
-/** The titles already carry the result; drop listr2's `[FAILED: …]` / `[SKIPPED: …]` suffix that would repeat it. */
-class ResultLogger extends ListrLogger {
-  override log(level: ListrLogLevels, message: string, options?: Record<string, unknown>): void {
-    if (level === ListrLogLevels.FAILED || level === ListrLogLevels.SKIPPED) {
-      super.log(level, message)
-      return
+const SYMBOL: Record<StepOutcome['state'], string> = {failed: '✖', ok: '✔', skipped: '↓'}
+
+/** The line a finished task prints off a TTY. */
+export function outcomeLine(o: StepOutcome): string {
+  return `${SYMBOL[o.state]} ${o.title}`
+}
+
+interface RunState {
+  aborted?: string
+  failed: string[]
+}
+
+/** Run one step to its outcome (never throws): a fatal failure before it, its verdict or its exception. */
+async function runStep<C>(ctx: C, step: StepSpec<C>, state: RunState, update: (note: string) => void): Promise<StepOutcome> {
+  if (state.aborted !== undefined) {
+    return {state: 'skipped', title: resultTitle(step.title, {note: `not run: '${state.aborted}' failed`, skipped: true})}
+  }
+
+  let verdict: TaskVerdict
+  try {
+    verdict = await step.run(ctx, update)
+  } catch (error) {
+    verdict = {note: error instanceof Error ? error.message : String(error), ok: false}
+  }
+
+  if ('skipped' in verdict) return {state: 'skipped', title: resultTitle(step.title, verdict)}
+  if (!verdict.ok) {
+    state.failed.push(step.title)
+    if (step.fatal) state.aborted = step.title
+    return {state: 'failed', title: resultTitle(step.title, verdict)}
+  }
+
+  return {state: 'ok', title: resultTitle(step.title, verdict)}
+}
+
+/** Off a TTY: `❯ title` when a task starts and its result line when it ends. */
+async function runPlain<C>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: {concurrent: boolean; write?: (line: string) => void}): Promise<void> {
+  const one = async (step: StepSpec<C>): Promise<void> => {
+    opts.write?.(`❯ ${step.title}\n`)
+    const outcome = await runStep(ctx, step, state, () => {})
+    opts.write?.(outcomeLine(outcome) + '\n')
+  }
+
+  if (opts.concurrent) await Promise.all(steps.map((step) => one(step)))
+  else for (const step of steps) await one(step)
+}
+
+/** On a TTY: listr2's animated renderer over the same steps. */
+async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: {concurrent: boolean; stream: NodeJS.WriteStream}): Promise<void> {
+  const {Listr, ListrLogger, ListrLogLevels, ProcessOutput} = await import('listr2')
+  /** The titles already carry the result; drop listr2's `[FAILED: …]` / `[SKIPPED: …]` suffix that would repeat it. */
+  class ResultLogger extends ListrLogger {
+    override log(level: (typeof ListrLogLevels)[keyof typeof ListrLogLevels], message: string, options?: Record<string, unknown>): void {
+      if (level === ListrLogLevels.FAILED || level === ListrLogLevels.SKIPPED) super.log(level, message)
+      else super.log(level, message, options as any)
     }
+  }
 
-    super.log(level, message, options as any)
+  class StepFailed extends Error {}
+  const logger = new ResultLogger({processOutput: new ProcessOutput(opts.stream, opts.stream)})
+  const tasks = steps.map((step) => ({
+    async task(c: C, task: ListrTaskWrapper<C, any, any>) {
+      const o = await runStep(c, step, state, (note) => {
+        task.output = note
+      })
+      task.title = o.title
+      if (o.state === 'skipped') task.skip(o.title)
+      else if (o.state === 'failed') throw new StepFailed(o.title)
+    },
+    title: step.title,
+  }))
+  const list = new Listr<C>(tasks, {
+    collectErrors: false,
+    concurrent: opts.concurrent,
+    ctx,
+    exitOnError: false,
+    registerSignalListeners: false,
+    renderer: 'default',
+    rendererOptions: {collapseErrors: false, logger, showErrorMessage: false},
+  } as any)
+  try {
+    await list.run()
+  } catch (error) {
+    if (!(error instanceof StepFailed)) throw error
   }
 }
 
 export async function runSteps<C extends object>(ctx: C, steps: StepSpec<C>[], opts: TaskListOptions = {}): Promise<{ok: boolean; failed: string[]}> {
   const stream = opts.stream ?? process.stderr
   const renderer = chooseRenderer({ci: Boolean(process.env.CI), isTTY: stream.isTTY, silent: opts.silent})
-  const logger = new ResultLogger({processOutput: new ProcessOutput(stream, stream)})
-  const failed: string[] = []
-  let aborted: string | undefined
-
-  const tasks: ListrTask<C>[] = steps.map((step) => ({
-    async task(c, task) {
-      if (aborted) {
-        task.title = resultTitle(step.title, {note: `not run: '${aborted}' failed`, skipped: true})
-        task.skip(task.title)
-        return
-      }
-
-      let verdict: TaskVerdict
-      try {
-        verdict = await step.run(c, (note) => {
-          task.output = note
-        })
-      } catch (error) {
-        verdict = {note: error instanceof Error ? error.message : String(error), ok: false}
-      }
-
-      if ('skipped' in verdict) {
-        task.title = resultTitle(step.title, verdict)
-        task.skip(task.title)
-        return
-      }
-
-      task.title = resultTitle(step.title, verdict)
-      if (!verdict.ok) {
-        failed.push(step.title)
-        if (step.fatal) aborted = step.title
-        throw new StepFailed(task.title)
-      }
-    },
-    skip: step.skipIf ? (c: C) => step.skipIf!(c) ?? false : undefined,
-    title: step.title,
-  }))
-
-  const list = new Listr<C, 'default', 'simple'>(tasks, {
-    collectErrors: false,
-    concurrent: Boolean(opts.concurrent),
-    ctx,
-    exitOnError: false,
-    fallbackRendererOptions: {logger},
-    registerSignalListeners: false,
-    renderer: renderer === 'default' ? 'default' : 'simple',
-    rendererOptions: {collapseErrors: false, logger, showErrorMessage: false},
-    silentRendererCondition: renderer === 'silent',
-    fallbackRendererCondition: renderer === 'simple',
-  } as any)
-
-  try {
-    await list.run()
-  } catch (error) {
-    if (!(error instanceof StepFailed)) throw error
-  }
-
-  return {failed, ok: failed.length === 0}
+  const state: RunState = {failed: []}
+  const concurrent = Boolean(opts.concurrent)
+  if (renderer === 'default') await runListr(ctx, steps, state, {concurrent, stream})
+  else await runPlain(ctx, steps, state, {concurrent, write: renderer === 'simple' ? (line) => stream.write(line) : undefined})
+  return {failed: state.failed, ok: state.failed.length === 0}
 }
