@@ -4,11 +4,11 @@
  * whole process group (a grandchild holding stdout must not keep the call alive), an output cap, and an in-process
  * call log for evidence and call counting. Never throws for a process that fails: every outcome is a RunResult.
  */
+import {type ChildProcess, spawn} from 'node:child_process'
 import {constants as fsc} from 'node:fs'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import {execa} from 'execa'
 import {normalise} from './text.js'
 import type {RunResult} from './types.js'
 
@@ -191,6 +191,68 @@ interface InternalOptions extends ProcessOptions {
   tool: 'openshell' | 'process'
 }
 
+/** What a spawned child ended with (spawn errors included), before normalisation. */
+interface Ended {
+  exitCode: number | null
+  signal: string | null
+  stdout: string
+  stderr: string
+  spawnError?: string
+  spawnMessage?: string
+}
+
+/**
+ * Spawn with node:child_process (execa's import alone cost more than a whole `openshell status` on the healthy
+ * path; we use none of what it adds beyond a spawn). `onPid` receives the child's pid once it runs.
+ */
+function spawnChild(file: string, args: string[], opts: InternalOptions, cap: number, hooks: {onPid(pid: number): void; onOverflow(): void}): Promise<Ended> {
+  const interactive = opts.interactive === true
+  return new Promise<Ended>((resolve) => {
+    let child: ChildProcess
+    try {
+      child = spawn(file, args, {
+        cwd: opts.cwd,
+        // A detached child leads its own process group so the whole group can be killed; an interactive child
+        // must stay in the foreground group to own the terminal.
+        detached: !interactive,
+        env: opts.env ?? process.env,
+        stdio: interactive ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+      })
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException
+      resolve({exitCode: null, signal: null, spawnError: e.code ?? 'SPAWN_FAILED', spawnMessage: e.message, stderr: '', stdout: ''})
+      return
+    }
+
+    const out = {stderr: [] as Buffer[], stdout: [] as Buffer[]}
+    let bytes = {stderr: 0, stdout: 0}
+    let settled = false
+    const settle = (e: Ended): void => {
+      if (settled) return
+      settled = true
+      resolve(e)
+    }
+
+    for (const name of ['stdout', 'stderr'] as const) {
+      child[name]?.on('data', (chunk: Buffer) => {
+        const room = cap - bytes[name]
+        bytes = {...bytes, [name]: bytes[name] + chunk.length}
+        if (room > 0) out[name].push(room >= chunk.length ? chunk : chunk.subarray(0, room))
+        if (room < chunk.length) hooks.onOverflow()
+      })
+    }
+
+    if (child.pid !== undefined) hooks.onPid(child.pid)
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      settle({exitCode: null, signal: null, spawnError: error.code ?? 'SPAWN_FAILED', spawnMessage: error.message, stderr: '', stdout: ''})
+    })
+    child.on('close', (code, signal) => {
+      settle({exitCode: code, signal: signal ?? null, stderr: Buffer.concat(out.stderr).toString('utf8'), stdout: Buffer.concat(out.stdout).toString('utf8')})
+    })
+  })
+}
+
 async function run(file: string, args: string[], opts: InternalOptions): Promise<RunResult> {
   const started = Date.now()
   const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
@@ -199,30 +261,21 @@ async function run(file: string, args: string[], opts: InternalOptions): Promise
   let timedOut = false
   let truncated = false
   let timer: NodeJS.Timeout | undefined
+  let pid: number | undefined
   const ignoreSigint = (): void => {}
+  if (interactive) process.on('SIGINT', ignoreSigint)
 
-  let result: RunResult
+  let ended: Ended
   try {
-    const sub = execa(file, args, {
-      reject: false,
-      // A detached child leads its own process group so the whole group can be killed; an interactive child
-      // must stay in the foreground group to own the terminal.
-      detached: !interactive,
-      stdin: interactive ? 'inherit' : 'ignore',
-      stdout: interactive ? 'inherit' : 'pipe',
-      stderr: interactive ? 'inherit' : 'pipe',
-      env: opts.env ?? process.env,
-      extendEnv: false,
-      maxBuffer: cap,
-      stripFinalNewline: false,
-      cwd: opts.cwd,
-      windowsHide: true,
-    })
-    const pid = sub.pid
-    if (pid !== undefined && !interactive) trackGroup(pid)
     const kill = (): void => {
-      if (interactive) sub.kill('SIGKILL')
-      else killGroup(pid)
+      if (pid === undefined) return
+      if (interactive) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      } else killGroup(pid)
     }
 
     if (timeoutMs !== undefined) {
@@ -232,62 +285,40 @@ async function run(file: string, args: string[], opts: InternalOptions): Promise
       }, timeoutMs)
     }
 
-    if (!interactive) {
-      // execa's own maxBuffer only stops buffering: a grandchild keeping the pipe open would keep us waiting.
-      for (const stream of [sub.stdout, sub.stderr]) {
-        let bytes = 0
-        stream?.on('data', (chunk: Buffer | string) => {
-          bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length
-          if (bytes > cap && !truncated) {
-            truncated = true
-            killGroup(pid)
-          }
-        })
-      }
-    } else {
-      process.on('SIGINT', ignoreSigint)
-    }
-
-    const r = await sub
-    if (pid !== undefined) liveGroups.delete(pid)
-    const asText = (v: unknown): string => (typeof v === 'string' ? v : '')
-    const stdout = asText(r.stdout)
-    const stderr = asText(r.stderr)
-    const doNormalise = opts.normalise !== false
-    if (r.isMaxBuffer) truncated = true
-    result = {
-      argv: [...args],
-      binary: file,
-      exitCode: typeof r.exitCode === 'number' ? r.exitCode : null,
-      signal: r.signal ?? null,
-      stdout: doNormalise ? normalise(stdout) : stdout,
-      stderr: doNormalise ? normalise(stderr) : stderr,
-      timedOut,
-      durationMs: Date.now() - started,
-    }
-    if (timeoutMs !== undefined) result.timeoutMs = timeoutMs
-    if (truncated) result.truncated = true
-    if (r.failed && r.exitCode === undefined && r.signal === undefined && !timedOut && !truncated) {
-      result.spawnError = r.code ?? 'SPAWN_FAILED'
-      if (result.stderr === '') result.stderr = r.shortMessage ?? ''
-    }
-  } catch (error) {
-    // execa itself threw (invalid options etc.): still a result, never a crash.
-    const code = (error as {code?: string}).code
-    result = {
-      argv: [...args],
-      binary: file,
-      exitCode: null,
-      signal: null,
-      stdout: '',
-      stderr: error instanceof Error ? error.message : String(error),
-      timedOut: false,
-      durationMs: Date.now() - started,
-      spawnError: code ?? 'SPAWN_FAILED',
-    }
+    ended = await spawnChild(file, args, opts, cap, {
+      onOverflow() {
+        // More output than the cap: a grandchild keeping the pipe open would otherwise keep us waiting too.
+        if (truncated) return
+        truncated = true
+        killGroup(pid)
+      },
+      onPid(p) {
+        pid = p
+        if (!interactive) trackGroup(p)
+      },
+    })
   } finally {
     if (timer) clearTimeout(timer)
     if (interactive) process.removeListener('SIGINT', ignoreSigint)
+    if (pid !== undefined) liveGroups.delete(pid)
+  }
+
+  const doNormalise = opts.normalise !== false
+  const result: RunResult = {
+    argv: [...args],
+    binary: file,
+    exitCode: ended.exitCode,
+    signal: ended.signal,
+    stdout: doNormalise ? normalise(ended.stdout) : ended.stdout,
+    stderr: doNormalise ? normalise(ended.stderr) : ended.stderr,
+    timedOut,
+    durationMs: Date.now() - started,
+  }
+  if (timeoutMs !== undefined) result.timeoutMs = timeoutMs
+  if (truncated) result.truncated = true
+  if (ended.spawnError !== undefined) {
+    result.spawnError = ended.spawnError
+    if (result.stderr === '') result.stderr = ended.spawnMessage ?? ''
   }
 
   log.push({
