@@ -1,15 +1,15 @@
 import {Flags} from '@oclif/core'
 
 import {NemoclawCommand} from '../lib/cli/base.js'
-import {notPrunedLine, table, verdictJson} from '../lib/cli/render.js'
+import {table} from '../lib/cli/render.js'
 import {openshell} from '../lib/cli/runtime.js'
-import {requireReconciliation} from '../lib/cli/targets.js'
+import {LIST_TRAITS, listView} from '../lib/cli/views.js'
 import {readJournal} from '../lib/registry/index.js'
 
 export default class List extends NemoclawCommand {
   static override targetsSandbox = true
   /** The prerun reconcile also reads each gateway's inference route (one `inference get` per gateway). */
-  static readsInference = true
+  static readsInference = LIST_TRAITS.readsInference
 
   static override description = `List registered sandboxes with their live verdicts.
 
@@ -44,32 +44,6 @@ export default class List extends NemoclawCommand {
       return
     }
 
-    const r = await requireReconciliation(this, {json: flags.json})
-    if (flags.json) {
-      this.printJson({
-        defaultSandbox: r.defaultSandbox,
-        gateways: [...r.gateways.values()].map((h) => ({inference: r.inference?.get(h.gateway) ?? null, name: h.gateway, state: h.classId})),
-        sandboxes: r.verdicts.map((v) => {
-          const rec = r.records.find((x) => x.name === v.name)
-          return {...verdictJson(v), createdAt: rec?.createdAt ?? null, model: rec?.model ?? null, provider: rec?.provider ?? null}
-        }),
-        schemaVersion: 1,
-      })
-      return
-    }
-
-    if (r.verdicts.length === 0) {
-      this.log('No sandboxes registered. Create one with `nemoclaw onboard`.')
-      return
-    }
-
-    const rows = [['SANDBOX', 'GATEWAY', 'PHASE', 'STATE', 'MODEL']]
-    for (const v of r.verdicts) {
-      const rec = r.records.find((x) => x.name === v.name)
-      rows.push([v.name + (v.name === r.defaultSandbox ? ' *' : ''), v.gateway, v.phase ?? '-', v.classId, rec?.model ?? '-'])
-    }
-
-    this.log(table(rows))
-    if (r.notPruned.length > 0) this.log('\n' + notPrunedLine(r))
+    await listView(this, {json: flags.json})
   }
 }

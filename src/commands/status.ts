@@ -1,15 +1,12 @@
 import {Args} from '@oclif/core'
 
 import {NemoclawCommand} from '../lib/cli/base.js'
-import {gatewayJson, statusText, verdictJson} from '../lib/cli/render.js'
-import {requireOne, requireReconciliation} from '../lib/cli/targets.js'
-import {EXIT_CODES} from '../lib/gateway/classes.js'
-import {worstOf} from '../lib/sandboxes.js'
+import {STATUS_TRAITS, statusView} from '../lib/cli/views.js'
 
 export default class Status extends NemoclawCommand {
   static override targetsSandbox = true
   /** The prerun reconcile also reads each gateway's inference route (one `inference get` per gateway). */
-  static readsInference = true
+  static readsInference = STATUS_TRAITS.readsInference
 
   static override description = `Show the gateway's health and every registered sandbox (or one) with its live phase.
 
@@ -27,24 +24,6 @@ Reconciles the local registry with the live gateway first (one \`openshell sandb
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Status)
-    const r = args.name === undefined ? await requireReconciliation(this, {json: flags.json}) : (await requireOne(this, {json: flags.json, name: args.name})).r
-    const worst = worstOf(r, args.name)
-    const primary = r.gateways.get(r.verdicts[0]?.gateway ?? [...r.gateways.keys()][0])!
-    if (flags.json) {
-      this.printJson({
-        gateway: gatewayJson(primary, r.inference?.get(primary.gateway) ?? null),
-        gateways: [...r.gateways.values()].map((h) => gatewayJson(h, r.inference?.get(h.gateway) ?? null)),
-        notPruned: r.notPruned.map((p) => ({cause: p.failure.cause, gateway: p.gateway, message: p.failure.message, name: p.name, reason: p.reason})),
-        ok: worst === 'ok',
-        pruned: r.pruned,
-        sandboxes: r.verdicts.map(verdictJson),
-        schemaVersion: 1,
-        state: worst,
-      })
-    } else {
-      this.log(statusText(r, {name: args.name}))
-    }
-
-    this.finish(EXIT_CODES[worst])
+    await statusView(this, {json: flags.json, name: args.name})
   }
 }

@@ -9,8 +9,7 @@
  */
 import {type Hook, Parser} from '@oclif/core'
 
-import {failCommand} from '../../lib/cli/base.js'
-import {reconcileOnce, resetReconciliation} from '../../lib/cli/session.js'
+import {resetReconciliation} from '../../lib/cli/session.js'
 
 const hook: Hook<'prerun'> = async function (opts) {
   resetReconciliation()
@@ -28,20 +27,11 @@ const hook: Hook<'prerun'> = async function (opts) {
     return // let the command report its own usage error
   }
 
-  const [{openshell}, {validateSandboxName}, {reconcile}] = await Promise.all([
-    import('../../lib/cli/runtime.js'),
-    import('../../lib/registry/index.js'),
-    import('../../lib/sandboxes.js'),
-  ])
+  const {reconcileTarget} = await import('../../lib/cli/targets.js')
   const name = typeof parsed.args.name === 'string' ? parsed.args.name : undefined
-  if (name !== undefined) {
-    const check = validateSandboxName(name)
-    if (!check.ok) failCommand(this, check.reason, {exit: 2, id: 'invalid_name', json: Boolean(parsed.flags.json)})
-  }
-
-  // Never throws: a failure is remembered for the command to report (oclif would swallow a hook error, and the
-  // command would then reconcile a second time).
-  await reconcileOnce(() => reconcile(openshell(), {by: `nemoclaw ${C.id ?? ''}`.trim(), inference: C.readsInference === true, name, silent: Boolean(parsed.flags.json)}))
+  // Never throws for a failed reconcile: it is remembered for the command to report (oclif would swallow a hook
+  // error, and the command would then reconcile a second time).
+  await reconcileTarget(this, C, {json: Boolean(parsed.flags.json), name})
 }
 
 export default hook

@@ -5,31 +5,7 @@
  */
 import {Command, Errors, Flags} from '@oclif/core'
 
-/** Print a JSON document on stdout (the one JSON writer of every command). */
-export function writeJson(data: unknown): void {
-  process.stdout.write(JSON.stringify(data, null, 2) + '\n')
-}
-
-/**
- * End `cmd` with a clear error and a specific exit code; under --json the error is also a JSON document on stdout
- * (`{error: {id, message}, schemaVersion: 1}`). The one place for that shape: commands call it through
- * `NemoclawCommand.fail`, shared helpers (e.g. target resolution) directly.
- */
-export function failCommand(cmd: Failable, message: string, opts: {exit: number; json?: boolean; id?: string}): never {
-  if (opts.json) {
-    writeJson({error: {id: opts.id ?? 'error', message}, schemaVersion: 1})
-    cmd.exit(opts.exit)
-  }
-
-  cmd.error(message, {exit: opts.exit})
-  throw new Error(message) // not reached: oclif's error() throws
-}
-
-/** What failCommand needs: a command, or a hook's context. */
-export interface Failable {
-  exit(code?: number): unknown
-  error(message: string, options: {exit: number}): unknown
-}
+import {failCommand, finish, writeJson} from './output.js'
 
 export abstract class NemoclawCommand extends Command {
   /**
@@ -60,7 +36,7 @@ export abstract class NemoclawCommand extends Command {
 
   /** Finish with an exit code, after output has been written. */
   protected finish(code: number): void {
-    if (code !== 0) this.exit(code)
+    finish(this, code)
   }
 
   /** A clear error with a specific exit code; under --json also as a JSON document on stdout. */

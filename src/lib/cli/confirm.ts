@@ -4,7 +4,7 @@
  * refused (exit 2; the JSON error document under --json) before it runs anything. In a terminal the question names
  * the sandbox and its gateway and defaults to no.
  */
-import {failCommand, type Failable} from './base.js'
+import {failCommand, type Failable} from './output.js'
 
 export const CONFIRMATION_REQUIRED_EXIT = 2
 

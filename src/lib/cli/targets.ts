@@ -3,10 +3,8 @@
  * without the hook, e.g. from a test harness; never a second time, not even after a failed one), a readable
  * registry, and — for commands that act on one sandbox — a registered name (given, or the default).
  */
-import type {Command} from '@oclif/core'
-
 import {EXIT_CODES} from '../gateway/classes.js'
-import {failCommand} from './base.js'
+import {type Failable, failCommand} from './output.js'
 import {readJournal, validateSandboxName} from '../registry/index.js'
 import type {Reconciliation} from '../sandboxes.js'
 import {reconcile} from '../sandboxes.js'
@@ -17,17 +15,38 @@ export const REGISTRY_UNREADABLE_EXIT = 3
 export const RECONCILE_FAILED_EXIT = 1
 export const NOT_REGISTERED_EXIT = 2
 
-/** The command class declares `static readsInference = true`: its reconcile also reads each gateway's route (the
- *  prerun hook reads the same declaration). */
-function readsInference(cmd: Command): boolean {
-  return (cmd.constructor as {readsInference?: boolean}).readsInference === true
+/** What the prerun hook reads off a command class (plugin commands declare the same statics). */
+export interface CommandTraits {
+  id?: string
+  /** The reconcile also reads each gateway's inference route (one `inference get` per gateway). */
+  readsInference?: boolean
 }
 
-function fail(cmd: Command, message: string, exit: number, json: boolean, id: string): never {
+/** The command class declares `static readsInference = true`: its reconcile also reads each gateway's route (the
+ *  prerun hook reads the same declaration). */
+function readsInference(cmd: Failable): boolean {
+  return (cmd.constructor as CommandTraits).readsInference === true
+}
+
+/**
+ * What the prerun hook does once a sandbox command's argv is parsed: validate the target name (exit 2), then start
+ * the process's one reconcile — of that sandbox, or of every registered one. Never throws for a failed reconcile:
+ * it is remembered for the command to report (src/lib/cli/session.ts).
+ */
+export async function reconcileTarget(cmd: Failable, traits: CommandTraits, input: {name?: string; json: boolean}): Promise<void> {
+  if (input.name !== undefined) {
+    const check = validateSandboxName(input.name)
+    if (!check.ok) failCommand(cmd, check.reason, {exit: 2, id: 'invalid_name', json: input.json})
+  }
+
+  await reconcileOnce(() => reconcile(openshell(), {by: `nemoclaw ${traits.id ?? ''}`.trim(), inference: traits.readsInference === true, name: input.name, silent: input.json}))
+}
+
+function fail(cmd: Failable, message: string, exit: number, json: boolean, id: string): never {
   failCommand(cmd, message, {exit, id, json})
 }
 
-export async function requireReconciliation(cmd: Command, opts: {name?: string; json: boolean}): Promise<Reconciliation> {
+export async function requireReconciliation(cmd: Failable, opts: {name?: string; json: boolean}): Promise<Reconciliation> {
   if (opts.name !== undefined) {
     const check = validateSandboxName(opts.name)
     if (!check.ok) fail(cmd, check.reason, 2, opts.json, 'invalid_name')
@@ -48,7 +67,7 @@ export async function requireReconciliation(cmd: Command, opts: {name?: string; 
 }
 
 /** One sandbox: the given name or the registry's default; it must be registered. */
-export async function requireOne(cmd: Command, opts: {name?: string; json: boolean}): Promise<{r: Reconciliation; name: string}> {
+export async function requireOne(cmd: Failable, opts: {name?: string; json: boolean}): Promise<{r: Reconciliation; name: string}> {
   let r = await requireReconciliation(cmd, opts)
   const name = opts.name ?? r.defaultSandbox ?? undefined
   if (!name) fail(cmd, 'No sandbox named and no default sandbox set. Run `nemoclaw list` to see registered sandboxes.', NOT_REGISTERED_EXIT, opts.json, 'no_sandbox')

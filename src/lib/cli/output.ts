@@ -1,0 +1,40 @@
+/**
+ * The JSON writer and the one failure path of every command, free of oclif so that the fast path (fast.ts) shares
+ * them: `failCommand` calls the command's own `exit`/`error` (oclif's on a Command; the fast path's equivalents).
+ */
+
+/** Print a JSON document on stdout (the one JSON writer of every command). */
+export function writeJson(data: unknown): void {
+  process.stdout.write(JSON.stringify(data, null, 2) + '\n')
+}
+
+/** What failCommand needs: a command, or a hook's context. */
+export interface Failable {
+  exit(code?: number): unknown
+  error(message: string, options: {exit: number}): unknown
+}
+
+/** What a command body needs besides failing: a line of text on stdout. */
+export interface CommandIO extends Failable {
+  log(text: string): void
+}
+
+/**
+ * End `cmd` with a clear error and a specific exit code; under --json the error is also a JSON document on stdout
+ * (`{error: {id, message}, schemaVersion: 1}`). The one place for that shape: commands call it through
+ * `NemoclawCommand.fail`, shared helpers (e.g. target resolution) directly.
+ */
+export function failCommand(cmd: Failable, message: string, opts: {exit: number; json?: boolean; id?: string}): never {
+  if (opts.json) {
+    writeJson({error: {id: opts.id ?? 'error', message}, schemaVersion: 1})
+    cmd.exit(opts.exit)
+  }
+
+  cmd.error(message, {exit: opts.exit})
+  throw new Error(message) // not reached: error() throws
+}
+
+/** Finish with an exit code, after output has been written. */
+export function finish(cmd: Failable, code: number): void {
+  if (code !== 0) cmd.exit(code)
+}
