@@ -42,10 +42,6 @@ function readJson(file: string): PJSON | undefined {
   }
 }
 
-function hasInitHook(pjson: PJSON): boolean {
-  return Boolean(pjson.oclif?.hooks && 'init' in pjson.oclif.hooks)
-}
-
 /** oclif's WSL test (is-wsl), conservatively: anything that looks like WSL defers to oclif. */
 function looksLikeWsl(release: string): boolean {
   if (release.toLowerCase().includes('microsoft')) return true
@@ -66,29 +62,66 @@ function dataDir(env: NodeJS.ProcessEnv, bin: string, dirname: string): string {
   return path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), dirname)
 }
 
-export function fastVersion(opts: FastVersionOptions): string | undefined {
+/** oclif hook events that never fire while a command runs: their hooks cannot change the answer. */
+const QUIET_EVENTS = new Set(['command_not_found', 'plugins:postinstall', 'plugins:postuninstall', 'plugins:preinstall', 'update'])
+
+/**
+ * Which hook events could change the answer: `--version` runs only `init` hooks; a command runs every hook except
+ * QUIET_EVENTS, and the fast path replays nemoclaw's own prerun hook itself (`rootAllows`).
+ */
+export interface HookRule {
+  fires(event: string): boolean
+  /** Events of nemoclaw's own package.json the caller takes care of. */
+  rootAllows?: ReadonlySet<string>
+}
+
+export const VERSION_HOOKS: HookRule = {fires: (event) => event === 'init'}
+
+/**
+ * The package.json, when nothing could make oclif's dispatch differ from a plain one: not Windows or WSL, no DEBUG
+ * output, no user-installed or linked plugins, and no hook of nemoclaw or its core plugins that `rule` says fires.
+ */
+export function plainOclif(opts: FastVersionOptions, rule: HookRule): PJSON | undefined {
   const platform = opts.platform ?? process.platform
   if (platform === 'win32') return undefined
   if (opts.env.DEBUG) return undefined
 
   const pjson = readJson(path.join(opts.root, 'package.json'))
   if (!pjson || typeof pjson.name !== 'string' || typeof pjson.version !== 'string') return undefined
-  const extra = Array.isArray(pjson.oclif?.additionalVersionFlags) ? (pjson.oclif.additionalVersionFlags as unknown[]) : []
-  if (opts.argv[0] !== '--version' && !extra.includes(opts.argv[0])) return undefined
-  if (hasInitHook(pjson)) return undefined
-
+  if (hooksFire(pjson, rule, rule.rootAllows)) return undefined
   const plugins = Array.isArray(pjson.oclif?.plugins) ? (pjson.oclif.plugins as unknown[]) : []
   for (const name of plugins) {
     if (typeof name !== 'string') return undefined
     const plugin = readJson(path.join(opts.root, 'node_modules', name, 'package.json'))
-    if (!plugin || hasInitHook(plugin)) return undefined
+    if (!plugin || hooksFire(plugin, rule)) return undefined
   }
 
   const bin = typeof pjson.oclif?.bin === 'string' ? pjson.oclif.bin : pjson.name
   const dirname = typeof pjson.oclif?.dirname === 'string' ? pjson.oclif.dirname : pjson.name
   if (existsSync(path.join(dataDir(opts.env, bin, dirname), 'package.json'))) return undefined
-
   if (platform === 'linux' && looksLikeWsl(opts.release ?? os.release())) return undefined
+  return pjson
+}
+
+/** A command run fires every hook event except these. */
+export function commandHooks(rootAllows: ReadonlySet<string>): HookRule {
+  return {fires: (event) => !QUIET_EVENTS.has(event), rootAllows}
+}
+
+function hooksFire(pjson: PJSON, rule: HookRule, allow: ReadonlySet<string> = new Set()): boolean {
+  const hooks = pjson.oclif?.hooks
+  if (hooks === undefined) return false
+  if (typeof hooks !== 'object' || hooks === null) return true
+  return Object.keys(hooks).some((event) => rule.fires(event) && !allow.has(event))
+}
+
+export function fastVersion(opts: FastVersionOptions): string | undefined {
+  const pjson = plainOclif(opts, VERSION_HOOKS)
+  if (!pjson) return undefined
+  const extra = Array.isArray(pjson.oclif?.additionalVersionFlags) ? (pjson.oclif.additionalVersionFlags as unknown[]) : []
+  if (opts.argv[0] !== '--version' && !extra.includes(opts.argv[0])) return undefined
+
+  const platform = opts.platform ?? process.platform
   const rawArch = opts.arch ?? os.arch()
   const arch = rawArch === 'ia32' ? 'x86' : rawArch
   return `${pjson.name}/${pjson.version} ${platform}-${arch} node-${opts.nodeVersion ?? process.version}`

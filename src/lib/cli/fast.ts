@@ -1,0 +1,103 @@
+/**
+ * The fast path: `status [NAME]`, `list` and NemoClaw-style `NAME status` (each optionally with `--json`) run
+ * without loading oclif — on a healthy gateway, importing and configuring oclif costs several times the gateway's own
+ * answer. bin/run.js asks `fastRoute` first; it answers only when oclif's dispatch could not differ:
+ *   - the same conditions as the fast `--version` (plainOclif): no user or linked plugins, no hook of nemoclaw or
+ *     its core plugins that fires on a run apart from nemoclaw's own prerun reconcile (replayed here), not Windows
+ *     or WSL, no DEBUG;
+ *   - the argv is exactly one of the shapes above: any other flag, `--help`, a second argument, `--`, an empty
+ *     argument… goes to oclif, which parses and reports as usual;
+ *   - NEMOCLAW_FAST_PATH is not `0` (the switch to rule the fast path out when in doubt).
+ * `runFast` then does what oclif would: the prerun hook's reconcile (reconcileTarget), the command's body (views.ts)
+ * and oclif's own error rendering and exit codes (loaded only when something fails).
+ */
+import {rewriteArgv} from './argv.js'
+import {commandHooks, plainOclif} from './fast-version.js'
+
+export type FastRoute = {command: 'list'; json: boolean} | {command: 'status'; json: boolean; name?: string}
+
+const PRERUN = new Set(['prerun'])
+
+/** The route of an argv (after the `NAME status` rewrite), or undefined when it is not one of the fast shapes. */
+export function routeOf(argv: string[]): FastRoute | undefined {
+  const [command, ...rest] = argv
+  if (command !== 'status' && command !== 'list') return undefined
+  let json = false
+  const positional: string[] = []
+  for (const token of rest) {
+    if (token === '--json' && !json) json = true
+    else if (token !== '' && !token.startsWith('-')) positional.push(token)
+    else return undefined
+  }
+
+  if (command === 'list') return positional.length === 0 ? {command, json} : undefined
+  if (positional.length > 1) return undefined
+  return positional.length === 1 ? {command, json, name: positional[0]} : {command, json}
+}
+
+export function fastRoute(opts: {argv: string[]; env: NodeJS.ProcessEnv; root: string}): FastRoute | undefined {
+  if (opts.env.NEMOCLAW_FAST_PATH === '0') return undefined
+  const route = routeOf(rewriteArgv(opts.argv, opts.env))
+  if (!route) return undefined
+  return plainOclif({argv: opts.argv, env: opts.env, root: opts.root}, commandHooks(PRERUN)) ? route : undefined
+}
+
+class FastExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`)
+  }
+}
+
+class FastError extends Error {
+  constructor(message: string, readonly exitCode: number) {
+    super(message)
+  }
+}
+
+/** Run a fast route as oclif would have run the command; the process ends with the command's exit code. */
+export async function runFast(route: FastRoute): Promise<void> {
+  const [{format}, {reconcileTarget}, views, {writeJson}] = await Promise.all([
+    import('node:util'),
+    import('./targets.js'),
+    import('./views.js'),
+    import('./output.js'),
+  ])
+  const io = {
+    error(message: string, options: {exit: number}): never {
+      throw new FastError(message, options.exit)
+    },
+    exit(code = 0): never {
+      throw new FastExit(code)
+    },
+    // oclif's Command#log: ux.stdout → console.log(format(text))
+    log(text: string): void {
+      console.log(format(text))
+    },
+  }
+  try {
+    if (route.command === 'status') {
+      await reconcileTarget(io, views.STATUS_TRAITS, {json: route.json, name: route.name})
+      await views.statusView(io, {json: route.json, name: route.name})
+    } else {
+      await reconcileTarget(io, views.LIST_TRAITS, {json: route.json})
+      await views.listView(io, {json: route.json})
+    }
+  } catch (error) {
+    if (error instanceof FastExit) process.exit(error.code) // oclif: an ExitError ends the process at once
+    if (route.json) {
+      // NemoclawCommand.catch under --json: any other error is still the JSON error document.
+      const exit = error instanceof FastError ? error.exitCode : (exitOf(error) ?? 1)
+      writeJson({error: {id: 'error', message: error instanceof Error ? error.message : String(error)}, schemaVersion: 1})
+      process.exit(exit)
+    }
+
+    // oclif's own rendering (` ›   Error: …`, the stack of a bug) and exit code.
+    const [{handle}, {CLIError}] = await Promise.all([import('@oclif/core/handle'), import('@oclif/core/errors')])
+    await handle(error instanceof FastError ? new CLIError(error.message, {exit: error.exitCode}) : (error as Error))
+  }
+}
+
+function exitOf(error: unknown): number | undefined {
+  const exit = (error as {oclif?: {exit?: unknown}} | undefined)?.oclif?.exit
+  return typeof exit === 'number' ? exit : undefined
+}

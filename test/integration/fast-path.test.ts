@@ -1,0 +1,105 @@
+// The fast path (status, list and `NAME status` without oclif) prints exactly what the oclif dispatch prints, with
+// the same exit code, in every state it meets; and it really does not load oclif. NEMOCLAW_FAST_PATH=0 forces the
+// oclif dispatch for the comparison.
+import {expect} from 'chai'
+import fs from 'node:fs'
+import path from 'node:path'
+
+import {ROOT, runCli, type CliResult} from '../support/cli.js'
+import {createSim, type Sim} from '../support/sim.js'
+
+const SPY = path.join(ROOT, 'test', 'support', 'load-spy.mjs')
+
+/** What must be equal between the two dispatches: durations and timestamps masked; concurrent probes end in any order. */
+function comparable(r: CliResult): {exitCode: number | null; stdout: string; stderr: string[]} {
+  const mask = (s: string) => s.replaceAll(/"durationMs": \d+/g, '"durationMs": 0').replaceAll(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>')
+  return {exitCode: r.exitCode, stderr: mask(r.stderr).split('\n').sort(), stdout: mask(r.stdout)}
+}
+
+describe('fast path: the same answer as oclif, without loading oclif', function () {
+  this.timeout(120_000)
+  let sim: Sim
+  let spyLog: string
+
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    runCli(sim, args, {env: {NEMOCLAW_LOAD_SPY_LOG: spyLog, NODE_OPTIONS: `--import=${SPY}`, ...env}})
+
+  async function both(args: string[]): Promise<{fast: CliResult; oclif: CliResult; fastLoaded: string[]}> {
+    fs.writeFileSync(spyLog, '')
+    const fast = await run(args)
+    const fastLoaded = fs.readFileSync(spyLog, 'utf8').split('\n').filter(Boolean)
+    const oclif = await run(args, {NEMOCLAW_FAST_PATH: '0'})
+    return {fast, fastLoaded, oclif}
+  }
+
+  before(async () => {
+    sim = await createSim({profile: 'modern'})
+    spyLog = path.join(sim.dir, 'loaded.log')
+    fs.writeFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), JSON.stringify({
+      defaultSandbox: 'alpha',
+      sandboxes: {alpha: {gateway: 'nemoclaw', name: 'alpha'}, beta: {gateway: 'nemoclaw', name: 'beta'}},
+      version: 1,
+    }))
+    sim.control('sandbox', 'add', 'alpha')
+    sim.control('sandbox', 'add', 'beta', '--phase', 'Provisioning')
+  })
+  after(() => sim?.cleanup())
+
+  const healthy: string[][] = [
+    ['status'],
+    ['status', '--json'],
+    ['alpha', 'status'],
+    ['status', 'beta', '--json'],
+    ['status', 'nope'],
+    ['status', 'nope', '--json'],
+    ['status', 'BAD_NAME'],
+    ['status', 'BAD_NAME', '--json'],
+    ['status', 'help'],
+    ['list'],
+    ['list', '--json'],
+  ]
+  for (const args of healthy) {
+    it(`nemoclaw ${args.join(' ')}`, async () => {
+      const {fast, fastLoaded, oclif} = await both(args)
+      expect(comparable(fast)).to.deep.equal(comparable(oclif))
+      expect(fast.stdout + fast.stderr).to.not.equal('')
+      // A run that ends well never imports oclif; an error is printed by oclif's own handler.
+      if (fast.exitCode === 0 || args.includes('--json')) expect(fastLoaded.filter((s) => s.startsWith('@oclif/'))).to.deep.equal([])
+    })
+  }
+
+  it('the gateway down (21) and the registry unreadable (3): the same words and exit codes', async () => {
+    sim.control('gateway', 'stop')
+    try {
+      for (const [args, exit] of [[['status'], 21], [['status', '--json'], 21], [['list'], 0]] as const) {
+        const {fast, oclif} = await both([...args])
+        expect(fast.exitCode, args.join(' ')).to.equal(exit)
+        expect(comparable(fast), args.join(' ')).to.deep.equal(comparable(oclif))
+      }
+    } finally {
+      sim.control('gateway', 'start')
+    }
+
+    const file = path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json')
+    const saved = fs.readFileSync(file, 'utf8')
+    fs.writeFileSync(file, '{not json')
+    try {
+      for (const args of [['status'], ['list', '--json']]) {
+        const {fast, oclif} = await both(args)
+        expect(fast.exitCode, args.join(' ')).to.equal(3)
+        expect(comparable(fast), args.join(' ')).to.deep.equal(comparable(oclif))
+      }
+    } finally {
+      fs.writeFileSync(file, saved)
+    }
+  })
+
+  it('every other command, --help and NEMOCLAW_FAST_PATH=0 go through oclif', async () => {
+    for (const [args, env, exit] of [[['status', '--help'], {}, 0], [['list', '--pruned'], {}, 0], [['status'], {NEMOCLAW_FAST_PATH: '0'}, 31]] as const) {
+      fs.writeFileSync(spyLog, '')
+      const r = await run([...args], env)
+      expect(r.exitCode, args.join(' ')).to.equal(exit)
+      expect(fs.readFileSync(spyLog, 'utf8').split('\n'), args.join(' ')).to.include('@oclif/core')
+    }
+  })
+})
