@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Start-up is kept small: `--version` (src/lib/cli/fast-version.ts) and the everyday reads `status [NAME]`, `list`
-// and `NAME status` (src/lib/cli/fast.ts) are answered without importing @oclif/core when oclif's answer cannot
-// differ; everything else goes to oclif, which loads only the command it runs (manifest).
+// Start-up is kept small: `--version` (src/lib/cli/fast-version.ts), the everyday reads `status [NAME]`, `list`
+// and `NAME status`, and a `--help` oclif already answered the same way (src/lib/cli/fast.ts) run without importing
+// @oclif/core when oclif's answer cannot differ; everything else goes to oclif, which loads only the command it
+// runs (manifest).
 import {fileURLToPath} from 'node:url'
 
 import {fastVersion} from '../dist/lib/cli/fast-version.js'
@@ -10,9 +11,12 @@ const argv = process.argv.slice(2)
 const root = fileURLToPath(new URL('..', import.meta.url))
 const version = fastVersion({argv, env: process.env, root})
 if (version === undefined) {
-  const {fastRoute, runFast} = await import('../dist/fast/fast.js')
-  const route = fastRoute({argv, env: process.env, root})
-  if (route) {
+  const {fastHelp, fastRoute, runFast} = await import('../dist/fast/fast.js')
+  const help = fastHelp({argv, env: process.env, root, stdout: process.stdout})
+  const route = help === undefined ? fastRoute({argv, env: process.env, root}) : undefined
+  if (help !== undefined) {
+    process.stdout.write(help)
+  } else if (route) {
     await runFast(route)
   } else {
     const [{execute}, {rewriteArgv}] = await Promise.all([import('@oclif/core'), import('../dist/lib/cli/argv.js')])

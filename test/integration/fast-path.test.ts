@@ -103,3 +103,49 @@ describe('fast path: the same answer as oclif, without loading oclif', function 
     }
   })
 })
+
+describe('fast path: --help from the copy oclif printed last time', function () {
+  this.timeout(120_000)
+  let sim: Sim
+  let spyLog: string
+  const run = async (args: string[], env: Record<string, string> = {}) => {
+    fs.writeFileSync(spyLog, '')
+    const r = await runCli(sim, args, {env: {NEMOCLAW_LOAD_SPY_LOG: spyLog, NODE_OPTIONS: `--import=${SPY}`, ...env}})
+    return {...r, oclif: fs.readFileSync(spyLog, 'utf8').split('\n').includes('@oclif/core')}
+  }
+
+  before(async () => {
+    sim = await createSim({profile: 'modern'})
+    spyLog = path.join(sim.dir, 'loaded.log')
+  })
+  after(() => sim?.cleanup())
+
+  it('oclif renders the first time; the same question is then answered byte for byte without oclif', async () => {
+    const first = await run(['status', '--help'])
+    const second = await run(['status', '--help'])
+    expect(first.exitCode).to.equal(0)
+    expect(first.stdout).to.match(/^Show the gateway's health/)
+    expect(first.oclif).to.equal(true)
+    expect(second.oclif).to.equal(false)
+    expect(second.stdout).to.equal(first.stdout)
+    expect(second.exitCode).to.equal(0)
+  })
+
+  it('another width, another command or NEMOCLAW_FAST_PATH=0 is rendered by oclif again', async () => {
+    const wide = await run(['status', '--help'])
+    const narrow = await run(['status', '--help'], {OCLIF_COLUMNS: '50'})
+    expect(narrow.oclif).to.equal(true)
+    expect(narrow.stdout).to.not.equal(wide.stdout)
+    expect((await run(['status', '--help'], {OCLIF_COLUMNS: '50'})).oclif).to.equal(false)
+    expect((await run(['list', '--help'])).oclif).to.equal(true)
+    expect((await run(['status', '--help'], {NEMOCLAW_FAST_PATH: '0'})).oclif).to.equal(true)
+  })
+
+  it('`help status` (the help command) and `status` itself never answer from the copy', async () => {
+    await run(['status', '--help'])
+    const viaCommand = await run(['help', 'status'])
+    expect(viaCommand.oclif).to.equal(true)
+    const status = await run(['status'])
+    expect(status.stdout).to.not.match(/USAGE/)
+  })
+})

@@ -1,6 +1,6 @@
 /**
  * The fast path: `status [NAME]`, `list` and NemoClaw-style `NAME status` (each optionally with `--json`) run
- * without loading oclif — on a healthy gateway, importing and configuring oclif costs several times the gateway's own
+ * without loading oclif, and so does a `--help` oclif already answered the same way (help-cache.ts) — on a healthy gateway, importing and configuring oclif costs several times the gateway's own
  * answer. bin/run.js asks `fastRoute` first; it answers only when oclif's dispatch could not differ:
  *   - the same conditions as the fast `--version` (plainOclif): no user or linked plugins, no hook of nemoclaw or
  *     its core plugins that fires on a run apart from nemoclaw's own prerun reconcile (replayed here), not Windows
@@ -13,6 +13,7 @@
  */
 import {rewriteArgv} from './argv.js'
 import {commandHooks, plainOclif} from './fast-version.js'
+import {helpCacheFile, readHelp} from './help-cache.js'
 
 export type FastRoute = {command: 'list'; json: boolean} | {command: 'status'; json: boolean; name?: string}
 
@@ -40,6 +41,13 @@ export function fastRoute(opts: {argv: string[]; env: NodeJS.ProcessEnv; root: s
   const route = routeOf(rewriteArgv(opts.argv, opts.env))
   if (!route) return undefined
   return plainOclif({argv: opts.argv, env: opts.env, root: opts.root}, commandHooks(PRERUN)) ? route : undefined
+}
+
+/** The help oclif printed for exactly this question before (help-cache.ts), or undefined. */
+export function fastHelp(opts: {argv: string[]; env: NodeJS.ProcessEnv; root: string; stdout: {isTTY?: boolean; columns?: number}}): string | undefined {
+  if (opts.env.NEMOCLAW_FAST_PATH === '0') return undefined
+  const file = helpCacheFile({...opts, argv: rewriteArgv(opts.argv, opts.env)})
+  return file === undefined ? undefined : readHelp(file)
 }
 
 class FastExit extends Error {

@@ -13,9 +13,9 @@
  * most, never a wrong verdict. Operations (anything that changes state) always wait for the real detection.
  */
 import {mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync} from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
+import {cacheDir} from '../dirs.js'
 import {classifyFailure, evidenceOf, syntheticFailure} from './classify.js'
 import {
   parseDeleteOutcome,
@@ -95,8 +95,7 @@ interface CallOptions {
  * not `$NEMOCLAW_HOME`, which holds only the user's records.
  */
 export function versionCachePath(env: Env): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(env.HOME && env.HOME !== '' ? env.HOME : os.homedir(), '.cache')
-  return path.join(base, 'nemoclaw', 'openshell-version.json')
+  return path.join(cacheDir(env), 'openshell-version.json')
 }
 
 /** What identifies the binary the hint is about; any difference means "no hint". */
