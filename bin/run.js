@@ -17,7 +17,13 @@ if (version === undefined) {
   if (help !== undefined) {
     process.stdout.write(help)
   } else if (route) {
-    await runFast(route)
+    const outcome = await runFast(route)
+    if ('error' in outcome) {
+      const {handle} = await import('@oclif/core/handle')
+      await handle(outcome.error) // prints as oclif does and exits with the error's code
+    } else if (outcome.exit !== 0) {
+      process.exit(outcome.exit) // as oclif ends a command that exited with a code
+    }
   } else {
     const [{execute}, {rewriteArgv}] = await Promise.all([import('@oclif/core'), import('../dist/lib/cli/argv.js')])
     await execute({args: rewriteArgv(argv), dir: import.meta.url})

@@ -8,8 +8,8 @@
  *   - the argv is exactly one of the shapes above: any other flag, `--help`, a second argument, `--`, an empty
  *     argument… goes to oclif, which parses and reports as usual;
  *   - NEMOCLAW_FAST_PATH is not `0` (the switch to rule the fast path out when in doubt).
- * `runFast` then does what oclif would: the prerun hook's reconcile (reconcileTarget), the command's body (views.ts)
- * and oclif's own error rendering and exit codes (loaded only when something fails).
+ * `runFast` then does what oclif would: the prerun hook's reconcile (reconcileTarget) and the command's body
+ * (views.ts); it returns the exit code, or the error for oclif's own handler (loaded only when something fails).
  */
 import {rewriteArgv} from './argv.js'
 import {commandHooks, plainOclif} from './fast-version.js'
@@ -62,8 +62,15 @@ class FastError extends Error {
   }
 }
 
-/** Run a fast route as oclif would have run the command; the process ends with the command's exit code. */
-export async function runFast(route: FastRoute): Promise<void> {
+/**
+ * How a fast run ended: `exit` — the exit code, everything already printed (oclif would end the process with it at
+ * once); `error` — an error for oclif's own handler to print and exit with (bin/run.js calls `handle`), exactly as
+ * when the command ran under oclif.
+ */
+export type FastOutcome = {exit: number} | {error: Error}
+
+/** Run a fast route as oclif would have run the command. */
+export async function runFast(route: FastRoute): Promise<FastOutcome> {
   const [{format}, {reconcileTarget}, views, {writeJson}] = await Promise.all([
     import('node:util'),
     import('./targets.js'),
@@ -90,18 +97,22 @@ export async function runFast(route: FastRoute): Promise<void> {
       await reconcileTarget(io, views.LIST_TRAITS, {json: route.json})
       await views.listView(io, {json: route.json})
     }
+
+    return {exit: 0}
   } catch (error) {
-    if (error instanceof FastExit) process.exit(error.code) // oclif: an ExitError ends the process at once
+    if (error instanceof FastExit) return {exit: error.code}
     if (route.json) {
       // NemoclawCommand.catch under --json: any other error is still the JSON error document.
-      const exit = error instanceof FastError ? error.exitCode : (exitOf(error) ?? 1)
       writeJson({error: {id: 'error', message: error instanceof Error ? error.message : String(error)}, schemaVersion: 1})
-      process.exit(exit)
+      return {exit: error instanceof FastError ? error.exitCode : (exitOf(error) ?? 1)}
     }
 
-    // oclif's own rendering (` ›   Error: …`, the stack of a bug) and exit code.
-    const [{handle}, {CLIError}] = await Promise.all([import('@oclif/core/handle'), import('@oclif/core/errors')])
-    await handle(error instanceof FastError ? new CLIError(error.message, {exit: error.exitCode}) : (error as Error))
+    if (error instanceof FastError) {
+      const {CLIError} = await import('@oclif/core/errors')
+      return {error: new CLIError(error.message, {exit: error.exitCode})}
+    }
+
+    return {error: error instanceof Error ? error : new Error(String(error))}
   }
 }
 
