@@ -4,15 +4,18 @@
  * A call that exits 0 but whose output does not parse is an `unparseable` failure, never an exception.
  *
  * Version detection runs once per process. With `versionCache` (the CLI's client), the version found is also
- * remembered between processes in `~/.cache/nemoclaw/openshell-version.json`, keyed by the binary (path, real path, device, inode, size, mtime,
- * ctime). That cache is only ever a HINT: a read-only probe (`status`, `sandbox list`, …) whose argv depends on the
- * version is started at once with the hinted version's flags, concurrently with the real `--version`; when the
- * real version asks for the same argv the early run is used, otherwise it is discarded and the probe runs again
- * with the right flags. Every decision is still made from the real `--version` of this process, so a stale or
- * unreadable cache (a shim or wrapper script whose target changed, a hand-edited file) costs one extra call at
- * most, never a wrong verdict. Operations (anything that changes state) always wait for the real detection.
+ * remembered between processes in `~/.cache/nemoclaw/openshell-version.json`, keyed by the binary (path, real path,
+ * device, inode, size, mtime, ctime).
+ * - For a native executable (ELF, Mach-O) that key cannot survive a replacement or an upgrade, so the remembered
+ *   version IS the detection: no `--version` call (trustedHint).
+ * - For a script (a shim or wrapper whose target may change without it) the cache is only a HINT: a read-only probe
+ *   (`status`, `sandbox list`, …) whose argv depends on the version is started at once with the hinted version's
+ *   flags, concurrently with the real `--version`; when the real version asks for the same argv the early run is
+ *   used, otherwise it is discarded and the probe runs again with the right flags. Every decision is still made
+ *   from the real `--version` of this process, so a stale or unreadable cache costs one extra call at most, never
+ *   a wrong verdict; operations (anything that changes state) wait for the real detection.
  */
-import {mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {cacheDir} from '../dirs.js'
@@ -124,6 +127,22 @@ function sameKey(a: unknown, b: BinaryKey): boolean {
   return typeof a === 'object' && a !== null && KEY_FIELDS.every(k => (a as Record<string, unknown>)[k] === b[k])
 }
 
+/** ELF, or Mach-O (thin either byte order, or universal): a compiled binary, not a script. */
+const NATIVE_MAGIC = ['7f454c46', 'feedface', 'feedfacf', 'cefaedfe', 'cffaedfe', 'cafebabe']
+
+export function isNativeExecutable(file: string): boolean {
+  let fd: number | undefined
+  try {
+    fd = openSync(realpathSync(file), 'r')
+    const head = Buffer.alloc(4)
+    return readSync(fd, head, 0, 4, 0) === 4 && NATIVE_MAGIC.includes(head.toString('hex'))
+  } catch {
+    return false
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
+
 function sameArgv(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i])
 }
@@ -227,6 +246,19 @@ export class OpenShell {
     }
   }
 
+  /**
+   * The remembered version as the detection itself, without running `--version`: only for a native executable (ELF
+   * or Mach-O), whose identity (real path, device, inode, size, mtime, ctime) cannot stay the same when it is
+   * replaced or upgraded. A script (a shim, a wrapper, pipx's or pyenv's launchers) can point elsewhere without
+   * changing itself, so for a script the remembered version stays a hint (see the top of this file).
+   */
+  private trustedHint(binary: string): Outcome<Capabilities> | undefined {
+    const hint = this.versionHint()
+    if (!hint || !isNativeExecutable(binary)) return undefined
+    const run: RunResult = {argv: ['--version'], binary, durationMs: 0, exitCode: 0, signal: null, stderr: '', stdout: `openshell ${hint.version.raw} (remembered for this binary)\n`, timedOut: false}
+    return {ok: true, run, value: hint}
+  }
+
   /** Remember the detected version for the next process (best effort: a failure here changes nothing). */
   private rememberVersion(binary: string, caps: Capabilities): void {
     if (!this.versionCache || this.versionHint()?.version.raw === caps.version.raw) return
@@ -246,6 +278,8 @@ export class OpenShell {
   private async doDetect(): Promise<Outcome<Capabilities>> {
     const r = this.resolve()
     if (!r.ok) return fail(syntheticFailure(r.kind, r.message, ['--version']))
+    const trusted = this.trustedHint(r.path)
+    if (trusted) return trusted
     const run = await runOpenshell(['--version'], {kind: 'probe', baseEnv: this.env, binary: r.path})
     if (!succeeded(run)) return fail(classifyFailure(run), run)
     const version = parseVersion(run.stdout) ?? parseVersion(run.stderr)

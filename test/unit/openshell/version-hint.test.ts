@@ -4,7 +4,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {probeGateway} from '../../../src/lib/gateway/probe.js'
-import {OpenShell, versionCachePath} from '../../../src/lib/openshell/client.js'
+import {binaryKey, isNativeExecutable, OpenShell, versionCachePath} from '../../../src/lib/openshell/client.js'
+import {openshellCallCount, resetCallLog} from '../../../src/lib/openshell/runner.js'
 
 /**
  * A slow fake `openshell`: logs `start ARGV` and `end ARGV` around a sleep, so the log shows whether a probe ran
@@ -132,5 +133,53 @@ describe('openshell/client: the version hint between processes', function () {
     fs.writeFileSync(logFile, '')
     expect((await probeGateway(client('0.0.5'), 'nemoclaw')).classId).to.equal('openshell_unsupported')
     expect(started()).to.deep.equal(['--version'])
+  })
+})
+
+describe('openshell/client: a native binary\'s remembered version is the detection', () => {
+  let dir: string
+  let bin: string
+  const env = (): NodeJS.ProcessEnv => ({HOME: dir, NEMOCLAW_OPENSHELL_BIN: bin, PATH: process.env.PATH})
+  const remember = (version: string): void => {
+    const file = versionCachePath({HOME: dir})
+    fs.mkdirSync(path.dirname(file), {recursive: true})
+    fs.writeFileSync(file, JSON.stringify({key: binaryKey(bin), version}))
+  }
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nc-native-'))
+    // A real ELF executable standing in for openshell: it prints nothing, so only a remembered version can answer.
+    bin = path.join(dir, 'openshell')
+    fs.copyFileSync(fs.realpathSync('/bin/true'), bin)
+    fs.chmodSync(bin, 0o755)
+    resetCallLog()
+  })
+  afterEach(() => fs.rmSync(dir, {force: true, recursive: true}))
+
+  it('tells compiled binaries from scripts', () => {
+    expect(isNativeExecutable(bin)).to.equal(true)
+    const script = path.join(dir, 'wrapper')
+    fs.writeFileSync(script, '#!/bin/sh\nexec openshell "$@"\n', {mode: 0o755})
+    expect(isNativeExecutable(script)).to.equal(false)
+    expect(isNativeExecutable(path.join(dir, 'missing'))).to.equal(false)
+  })
+
+  it('same binary: no --version call, the remembered capabilities decide', async () => {
+    remember('0.0.111')
+    const d = await new OpenShell({env: env(), versionCache: true}).detect()
+    expect(d.ok && d.value.version.raw).to.equal('0.0.111')
+    expect(openshellCallCount()).to.equal(0)
+  })
+
+  it('a replaced or touched binary is detected again; without versionCache nothing is trusted', async () => {
+    remember('0.0.111')
+    const later = new Date(Date.now() + 5000)
+    fs.utimesSync(bin, later, later)
+    const d = await new OpenShell({env: env(), versionCache: true}).detect()
+    expect(openshellCallCount(['--version'])).to.equal(1)
+    expect(d.ok).to.equal(false) // this stand-in prints no version
+    remember('0.0.111')
+    await new OpenShell({env: env()}).detect()
+    expect(openshellCallCount(['--version'])).to.equal(2)
   })
 })
