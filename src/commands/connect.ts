@@ -32,7 +32,7 @@ The sandbox and its gateway are checked first. If it is not Ready, nothing waits
     const {args, flags} = await this.parse(Connect)
     const {name, r} = await requireOne(this, {json: flags.json, name: args.name})
     const v = r.verdicts.find((x) => x.name === name)!
-    if (flags.json) this.printJson({sandbox: verdictJson(v), schemaVersion: 1})
+    if (flags.json) this.printJson({schemaVersion: 1, sandbox: verdictJson(v)})
     if (v.classId !== 'ok') {
       if (!flags.json) process.stderr.write(renderGuidance(v.guidance) + '\n')
       this.finish(EXIT_CODES[v.classId])

@@ -46,7 +46,7 @@ This and \`onboard --recreate\` are the only nemoclaw commands that delete a san
     const result = await destroySandbox(openshell(), v, {by: 'nemoclaw destroy', writeFailure: r.writeFailure})
     switch (result.kind) {
       case 'destroyed': {
-        if (flags.json) this.printJson({destroyed: {gateway: result.gateway, name, outcome: result.outcome}, schemaVersion: 1})
+        if (flags.json) this.printJson({schemaVersion: 1, destroyed: {gateway: result.gateway, name, outcome: result.outcome}})
         else this.log(`Deleted sandbox '${name}' on gateway '${result.gateway}'; its record is in pruned.jsonl.`)
         return
       }

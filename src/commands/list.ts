@@ -31,7 +31,7 @@ export default class List extends NemoclawCommand {
       const journal = await readJournal({env: openshell().env})
       const entries = journal.entries.filter((e) => e.op === 'prune')
       if (flags.json) {
-        this.printJson({pruned: entries.map((e) => ({at: e.at, name: e.name, reason: e.reason, record: e.record, status: e.status})), schemaVersion: 1})
+        this.printJson({schemaVersion: 1, pruned: entries.map((e) => ({at: e.at, name: e.name, reason: e.reason, record: e.record, status: e.status}))})
         return
       }
 
@@ -47,13 +47,13 @@ export default class List extends NemoclawCommand {
     const r = await requireReconciliation(this, {json: flags.json})
     if (flags.json) {
       this.printJson({
+        schemaVersion: 1,
         defaultSandbox: r.defaultSandbox,
         gateways: [...r.gateways.values()].map((h) => ({inference: r.inference?.get(h.gateway) ?? null, name: h.gateway, state: h.classId})),
         sandboxes: r.verdicts.map((v) => {
           const rec = r.records.find((x) => x.name === v.name)
           return {...verdictJson(v), createdAt: rec?.createdAt ?? null, model: rec?.model ?? null, provider: rec?.provider ?? null}
         }),
-        schemaVersion: 1,
       })
       return
     }

@@ -46,7 +46,7 @@ export default class Logs extends NemoclawCommand {
     const result = await openshell().logs({follow: flags.follow, gateway: v.gateway, lines: flags.lines, sandbox: name})
     if (!result.ok) this.fail(result.failure.message, {exit: 1, id: 'logs_failed', json: flags.json})
     if (result.value.text !== undefined) {
-      if (flags.json) this.printJson({lines: result.value.text.split('\n').filter(Boolean), sandbox: name, schemaVersion: 1})
+      if (flags.json) this.printJson({schemaVersion: 1, lines: result.value.text.split('\n').filter(Boolean), sandbox: name})
       else process.stdout.write(result.value.text.endsWith('\n') || result.value.text === '' ? result.value.text : result.value.text + '\n')
     }
 

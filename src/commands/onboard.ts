@@ -158,6 +158,7 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       const result = await onboard(openshell(), input, {silent: flags.json})
       if (flags.json) {
         this.printJson({
+          schemaVersion: 1,
           ...(result.conflict ? {conflict: result.conflict} : {}),
           gatewayReused: result.gatewayReused,
           inference: result.inference ?? null,
@@ -165,7 +166,6 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
           ok: result.ok,
           record: result.record ?? null,
           sandboxReused: result.sandboxReused,
-          schemaVersion: 1,
           state: result.classId,
           warnings,
           ...(result.verification ? {verification: result.verification} : {}),

@@ -34,6 +34,7 @@ When sandboxes live on several gateways only one can be selected: the named sand
     const worst = worstOf(after, args.name)
     if (flags.json) {
       this.printJson({
+        schemaVersion: 1,
         gateways: [...after.gateways.values()].map((h) => gatewayJson(h)),
         ok: worst === 'ok',
         recovery: reports.map((rep) => ({
@@ -44,7 +45,6 @@ When sandboxes live on several gateways only one can be selected: the named sand
           stopped: rep.stopped,
         })),
         sandboxes: after.verdicts.map(verdictJson),
-        schemaVersion: 1,
         state: worst,
       })
     } else {

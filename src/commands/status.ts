@@ -32,13 +32,13 @@ Reconciles the local registry with the live gateway first (one \`openshell sandb
     const primary = r.gateways.get(r.verdicts[0]?.gateway ?? [...r.gateways.keys()][0])!
     if (flags.json) {
       this.printJson({
+        schemaVersion: 1,
         gateway: gatewayJson(primary, r.inference?.get(primary.gateway) ?? null),
         gateways: [...r.gateways.values()].map((h) => gatewayJson(h, r.inference?.get(h.gateway) ?? null)),
         notPruned: r.notPruned.map((p) => ({cause: p.failure.cause, gateway: p.gateway, message: p.failure.message, name: p.name, reason: p.reason})),
         ok: worst === 'ok',
         pruned: r.pruned,
         sandboxes: r.verdicts.map(verdictJson),
-        schemaVersion: 1,
         state: worst,
       })
     } else {
