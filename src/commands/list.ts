@@ -11,9 +11,12 @@ export default class List extends NemoclawCommand {
   /** The prerun reconcile also reads each gateway's inference route (one `inference get` per gateway). */
   static readsInference = true
 
-  static override description = `List registered sandboxes with their live verdicts.
+  static override summary = 'List registered sandboxes with their live verdicts.'
 
---pruned shows the records nemoclaw removed (journaled in pruned.jsonl), with the reason and time. --json also lists each gateway with its inference route (per gateway in OpenShell: every sandbox on it uses it).`
+  static override description = `Reconciles first, like status. --json also lists each gateway with its
+inference route (one per gateway in OpenShell).
+--pruned shows the records nemoclaw removed, read from pruned.jsonl without
+asking any gateway.`
 
   static override examples = [
     {command: '<%= config.bin %> list', description: 'Registered sandboxes with live phase and state.'},

@@ -8,7 +8,11 @@ import {EXIT_CODES, isGatewayClass, renderGuidance} from '../lib/gateway/classes
 export default class Logs extends NemoclawCommand {
   static override targetsSandbox = true
 
-  static override description = `Show a sandbox's logs (\`openshell logs\` with the right flags for the installed version).`
+  static override summary = "Show a sandbox's logs."
+
+  static override description = `Runs \`openshell logs\` with the flags the installed version takes. Logs of a
+sandbox that is not Ready are shown; a gateway problem or a missing sandbox
+stops with its class and exit code.`
 
   static override examples = [
     {command: '<%= config.bin %> logs my-assistant', description: 'The last 200 lines.'},
