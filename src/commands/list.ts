@@ -10,6 +10,8 @@ export default class List extends NemoclawCommand {
   static override targetsSandbox = true
   /** The prerun reconcile also reads each gateway's inference route (one `inference get` per gateway). */
   static readsInference = true
+  /** --pruned reads the journal only: no reconcile, no openshell call. */
+  static override skipReconcileFor = ['pruned']
 
   static override summary = 'List registered sandboxes with their live verdicts.'
 
