@@ -9,9 +9,12 @@ import {EXIT_CODES, renderGuidance} from '../lib/gateway/classes.js'
 export default class Connect extends NemoclawCommand {
   static override targetsSandbox = true
 
-  static override description = `Open a shell in a sandbox (hands the terminal to \`openshell sandbox connect\`).
+  static override summary = 'Open a shell in a sandbox, or say at once why not.'
 
-The sandbox and its gateway are checked first. If it is not Ready, nothing waits: the classification, the exact next step and its exit code are printed at once. --probe-only stops after the check; so does --json (a shell has no JSON form), which prints the verdict.`
+  static override description = `Checks the sandbox and its gateway first. If the sandbox is not Ready nothing
+waits: the class, the exact next step and its exit code are printed at once.
+--probe-only stops after the check, and so does --json (a shell has no JSON
+form).`
 
   static override examples = [
     {command: '<%= config.bin %> connect my-assistant', description: 'Connect to a sandbox.'},
@@ -32,7 +35,7 @@ The sandbox and its gateway are checked first. If it is not Ready, nothing waits
     const {args, flags} = await this.parse(Connect)
     const {name, r} = await requireOne(this, {json: flags.json, name: args.name})
     const v = r.verdicts.find((x) => x.name === name)!
-    if (flags.json) this.printJson({sandbox: verdictJson(v), schemaVersion: 1})
+    if (flags.json) this.printJson({schemaVersion: 1, sandbox: verdictJson(v)})
     if (v.classId !== 'ok') {
       if (!flags.json) process.stderr.write(renderGuidance(v.guidance) + '\n')
       this.finish(EXIT_CODES[v.classId])

@@ -12,9 +12,12 @@ export default class Destroy extends NemoclawCommand {
   // Reconciled in run(), after the confirmation: a refused destroy must not touch anything, not even lastSeen.
   static override targetsSandbox = false
 
-  static override description = `Delete a sandbox on its gateway, then its local record (journaled to pruned.jsonl).
+  static override summary = 'Delete a sandbox and its record (asks first).'
 
-This and \`onboard --recreate\` are the only nemoclaw commands that delete a sandbox. In a terminal it asks first; with --json or without a terminal it needs --yes. The gateway itself is never touched. Nothing is deleted while the registry cannot be written (the record could not be removed afterwards).`
+  static override description = `Deletes the sandbox on its gateway, then moves its record to pruned.jsonl.
+The gateway itself is never touched. In a terminal it asks first; with --json
+or without a terminal it needs --yes. Nothing is deleted while the registry
+cannot be written.`
 
   static override examples = [
     {command: '<%= config.bin %> destroy my-assistant', description: 'Asks for confirmation in a terminal.'},
@@ -46,7 +49,7 @@ This and \`onboard --recreate\` are the only nemoclaw commands that delete a san
     const result = await destroySandbox(openshell(), v, {by: 'nemoclaw destroy', writeFailure: r.writeFailure})
     switch (result.kind) {
       case 'destroyed': {
-        if (flags.json) this.printJson({destroyed: {gateway: result.gateway, name, outcome: result.outcome}, schemaVersion: 1})
+        if (flags.json) this.printJson({schemaVersion: 1, destroyed: {gateway: result.gateway, name, outcome: result.outcome}})
         else this.log(`Deleted sandbox '${name}' on gateway '${result.gateway}'; its record is in pruned.jsonl.`)
         return
       }

@@ -3,14 +3,14 @@ import {Flags} from '@oclif/core'
 import {NemoclawCommand} from '../lib/cli/base.js'
 
 export default class Doctor extends NemoclawCommand {
-  static override description = `Diagnose nemoclaw, OpenShell, the gateway, the registry, sandboxes, inference and plugin checks.
+  static override summary = 'Diagnose nemoclaw, OpenShell, gateways, sandboxes and plugins.'
 
-Read-only unless --fix is given. With --fix only safe steps run: select the sandboxes' gateway, start it, re-import
-trust from the local gateway's own TLS bundle (both only for this machine's own gateway, never a remote or cloud
-one), move an unreadable registry aside (intact), fix registry permissions.
-Nothing is ever destroyed, recreated or deleted. Exit 0 when no check failed (warnings allowed), 1 otherwise.
-
-Sandbox containers a rebuilt gateway left behind in Docker are named (check orphan-containers) with the command that removes them (\`docker rm -f …\`); nemoclaw never removes a container, not even with --fix.`
+  static override description = `Read-only unless --fix is given; --fix runs only safe repairs: select, start
+and re-import trust for this machine's own gateway, move an unreadable registry
+aside, fix registry permissions. Nothing is destroyed or deleted.
+Containers a rebuilt gateway left behind are named with the command that
+removes them; nemoclaw never removes one.
+Exits 0 when no check failed (warnings allowed), 1 otherwise.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -10,10 +10,15 @@ export default class List extends NemoclawCommand {
   static override targetsSandbox = true
   /** The prerun reconcile also reads each gateway's inference route (one `inference get` per gateway). */
   static readsInference = LIST_TRAITS.readsInference
+  /** --pruned reads the journal only: no reconcile, no openshell call. */
+  static override skipReconcileFor = ['pruned']
 
-  static override description = `List registered sandboxes with their live verdicts.
+  static override summary = 'List registered sandboxes with their live verdicts.'
 
---pruned shows the records nemoclaw removed (journaled in pruned.jsonl), with the reason and time. --json also lists each gateway with its inference route (per gateway in OpenShell: every sandbox on it uses it).`
+  static override description = `Reconciles first, like status. --json also lists each gateway with its
+inference route (one per gateway in OpenShell).
+--pruned shows the records nemoclaw removed, read from pruned.jsonl without
+asking any gateway.`
 
   static override examples = [
     {command: '<%= config.bin %> list', description: 'Registered sandboxes with live phase and state.'},
@@ -31,7 +36,7 @@ export default class List extends NemoclawCommand {
       const journal = await readJournal({env: openshell().env})
       const entries = journal.entries.filter((e) => e.op === 'prune')
       if (flags.json) {
-        this.printJson({pruned: entries.map((e) => ({at: e.at, name: e.name, reason: e.reason, record: e.record, status: e.status})), schemaVersion: 1})
+        this.printJson({schemaVersion: 1, pruned: entries.map((e) => ({at: e.at, name: e.name, reason: e.reason, record: e.record, status: e.status}))})
         return
       }
 

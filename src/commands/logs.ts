@@ -8,7 +8,11 @@ import {EXIT_CODES, isGatewayClass, renderGuidance} from '../lib/gateway/classes
 export default class Logs extends NemoclawCommand {
   static override targetsSandbox = true
 
-  static override description = `Show a sandbox's logs (\`openshell logs\` with the right flags for the installed version).`
+  static override summary = "Show a sandbox's logs."
+
+  static override description = `Runs \`openshell logs\` with the flags the installed version takes. Logs of a
+sandbox that is not Ready are shown; a gateway problem or a missing sandbox
+stops with its class and exit code.`
 
   static override examples = [
     {command: '<%= config.bin %> logs my-assistant', description: 'The last 200 lines.'},
@@ -46,7 +50,7 @@ export default class Logs extends NemoclawCommand {
     const result = await openshell().logs({follow: flags.follow, gateway: v.gateway, lines: flags.lines, sandbox: name})
     if (!result.ok) this.fail(result.failure.message, {exit: 1, id: 'logs_failed', json: flags.json})
     if (result.value.text !== undefined) {
-      if (flags.json) this.printJson({lines: result.value.text.split('\n').filter(Boolean), sandbox: name, schemaVersion: 1})
+      if (flags.json) this.printJson({schemaVersion: 1, lines: result.value.text.split('\n').filter(Boolean), sandbox: name})
       else process.stdout.write(result.value.text.endsWith('\n') || result.value.text === '' ? result.value.text : result.value.text + '\n')
     }
 

@@ -17,9 +17,16 @@ import {
 import {DEFAULT_GATEWAY} from '../lib/sandboxes.js'
 
 export default class Onboard extends NemoclawCommand {
-  static override description = `Create a sandbox on an OpenShell gateway, configure inference and policies, and register it.
+  static override summary = 'Create a sandbox, set up its inference and register it.'
 
-A healthy gateway is reused untouched: onboarding a second sandbox never restarts, recreates or destroys the gateway the first one lives on. OpenShell's inference route is one per gateway (it applies to every sandbox on it), and sandboxes onboarded with the same provider share one provider: a change of either that would reach another sandbox is refused (exit 2, naming them and the current route) unless --set-inference is given. The provider on the gateway is updated to what you ask for, so the registry always holds what the gateway holds. OpenShell checks the endpoint when the route is set: an endpoint it cannot reach fails the onboard before the sandbox is created, naming the URL and what failed (exit 2); nothing is registered, and a provider that was updated is put back when nemoclaw knows what it held. --no-verify skips the check. A gateway that is down, rotated or not selected gets only the safe recovery steps (select, start, re-import trust). Re-running onboard for an existing Ready sandbox reuses it (use --recreate to replace it: like \`destroy\`, it asks first in a terminal and needs --yes with --json, --non-interactive or without a terminal). Secrets come only from the environment: --credential-env names the variable, its value never appears in arguments, files or output. Providers that need no key (ollama, vllm, custom without --credential-env) get the non-secret placeholder credential NEMOCLAW_PLACEHOLDER_CREDENTIAL. In a terminal, missing values are asked for; with --non-interactive (or without a terminal) they must be given as flags.`
+  static override description = `A healthy gateway is reused untouched; a gateway that is down, rotated or not
+selected gets only the safe recovery steps (select, start, re-import trust).
+The inference route is one per gateway: a change that would reach another
+sandbox is refused (exit 2) unless --set-inference is given. The gateway checks
+the endpoint first (--no-verify skips it); one it cannot use fails the onboard
+before the sandbox is created (exit 2).
+Secrets come only from the environment: --credential-env names the variable.
+In a terminal missing values are asked for; otherwise they must be flags.`
 
   static override examples = [
     {command: '<%= config.bin %> onboard', description: 'Interactive: asks for the name, provider and model.'},
@@ -158,6 +165,7 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
       const result = await onboard(openshell(), input, {silent: flags.json})
       if (flags.json) {
         this.printJson({
+          schemaVersion: 1,
           ...(result.conflict ? {conflict: result.conflict} : {}),
           gatewayReused: result.gatewayReused,
           inference: result.inference ?? null,
@@ -165,7 +173,6 @@ A healthy gateway is reused untouched: onboarding a second sandbox never restart
           ok: result.ok,
           record: result.record ?? null,
           sandboxReused: result.sandboxReused,
-          schemaVersion: 1,
           state: result.classId,
           warnings,
           ...(result.verification ? {verification: result.verification} : {}),

@@ -11,11 +11,13 @@ import {worstOf} from '../lib/sandboxes.js'
 export default class Recover extends NemoclawCommand {
   static override targetsSandbox = true
 
-  static override description = `Bring a gateway and its sandboxes back after a restart, rebuild, trust rotation or selection change.
+  static override summary = 'Bring gateways and sandboxes back, with safe steps only.'
 
-Runs only safe steps, each shown as it runs: select the gateway, start it (legacy \`openshell gateway start\`, or the \`openshell-gateway\` systemd user service), re-import the client trust from the local gateway's own TLS bundle (old files kept as a backup), and wait with a bounded backoff until it is healthy and its sandboxes are Ready. It never destroys or recreates a gateway and never deletes a sandbox; when nothing safe is left it stops and prints the exact next step. Starting and re-importing trust happen only for this machine's own gateway (metadata is_remote false, mTLS on a loopback address; modern: the local gateway service, https://127.0.0.1:17670 or the port gateway.toml's bind_address names): a remote, cloud or plain-http gateway is left as it is, with what its owner must do. Then it reconciles and reports like \`status\`.
-
-When sandboxes live on several gateways only one can be selected: the named sandbox's gateway, else the selected one if it holds sandboxes, else the default sandbox's. The others are started or repaired but not selected.`
+  static override description = `Selects the gateway, starts it, re-imports its trust from the local TLS
+bundle and waits until it is healthy and its sandboxes are Ready, then reports
+like status. It never destroys a gateway or deletes a sandbox.
+Starting and re-importing trust happen only for this machine's own gateway;
+for a remote or cloud gateway it says what the gateway's owner must do.`
 
   static override examples = [
     {command: '<%= config.bin %> recover', description: 'Recover every gateway that has registered sandboxes.'},
@@ -34,6 +36,7 @@ When sandboxes live on several gateways only one can be selected: the named sand
     const worst = worstOf(after, args.name)
     if (flags.json) {
       this.printJson({
+        schemaVersion: 1,
         gateways: [...after.gateways.values()].map((h) => gatewayJson(h)),
         ok: worst === 'ok',
         recovery: reports.map((rep) => ({
@@ -44,7 +47,6 @@ When sandboxes live on several gateways only one can be selected: the named sand
           stopped: rep.stopped,
         })),
         sandboxes: after.verdicts.map(verdictJson),
-        schemaVersion: 1,
         state: worst,
       })
     } else {

@@ -8,9 +8,13 @@ export default class Status extends NemoclawCommand {
   /** The prerun reconcile also reads each gateway's inference route (one `inference get` per gateway). */
   static readsInference = STATUS_TRAITS.readsInference
 
-  static override description = `Show the gateway's health and every registered sandbox (or one) with its live phase.
+  static override summary = "Show gateway health and every sandbox's live state."
 
-Reconciles the local registry with the live gateway first (one \`openshell sandbox list\` per gateway), and reads each gateway's inference route (\`openshell inference get\`, concurrently): OpenShell's route is per gateway, every sandbox on it uses it. A record is removed only when its own gateway is active, healthy and does not list it; the removal is journaled to pruned.jsonl. If the registry cannot be written (locked by another nemoclaw process, read-only, disk full) the answer is printed all the same: the record stays and its verdict says why (\`pruneFailed\` in --json). The exit code is that of the worst finding (0 when all is well): 20-25 gateway problems, 30-33 sandbox problems, 40 a probe that timed out.`
+  static override description = `Reconciles the registry with the live gateway first, read-only towards it:
+a record is removed only when its own gateway is active, healthy and does not
+list it, and is journaled to pruned.jsonl.
+Exits with the worst finding's code: 0 all well, 20-25 a gateway problem,
+30-33 a sandbox problem, 40 a probe that timed out.`
 
   static override examples = [
     {command: '<%= config.bin %> status', description: 'All registered sandboxes and their gateways.'},

@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {assertJsonContract} from '../support/json-contract.js'
 import type {ArgvLogEntry} from '../support/sim.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -19,6 +20,7 @@ export interface CliResult {
 export function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 50_000): CliResult {
   const t0 = Date.now()
   const r = spawnSync(process.execPath, [RUN, ...args], {encoding: 'utf8', env, timeout: timeoutMs})
+  assertJsonContract(args, {exitCode: r.status, stdout: r.stdout})
   return {code: r.status, ms: Date.now() - t0, stderr: r.stderr, stdout: r.stdout}
 }
 

@@ -39,3 +39,37 @@ describe('status: a constant number of openshell calls, with or without the vers
     expect(sim.argvLog()).to.have.length(4)
   })
 })
+
+describe('list --pruned reads the journal without reconciling', () => {
+  let sim: Sim
+  before(async () => {
+    sim = await createSim({profile: 'modern'})
+    const sandboxes: Record<string, object> = {}
+    for (const name of ['s-1', 's-2', 'gone']) sandboxes[name] = {gateway: 'nemoclaw', name}
+    fs.writeFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), JSON.stringify({defaultSandbox: 's-1', sandboxes, version: 1}))
+    sim.control('sandbox', 'add', 's', '--count', '2')
+  })
+  after(() => sim?.cleanup())
+
+  it('makes no openshell call, with --json or without, and shows the journaled record', async () => {
+    const st = await runCli(sim, ['status', '--json'])
+    expect(st.exitCode, st.stderr).to.equal(30)
+    expect(st.json.pruned.map((p: any) => p.name)).to.deep.equal(['gone'])
+    const registry = fs.readFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8')
+
+    sim.clearLog()
+    const json = await runCli(sim, ['list', '--pruned', '--json'])
+    const text = await runCli(sim, ['list', '--pruned'])
+    expect(sim.argvLog()).to.deep.equal([])
+    expect(json.exitCode, json.stderr).to.equal(0)
+    expect(json.json.pruned.map((p: any) => [p.name, p.status])).to.deep.equal([['gone', 'applied']])
+    expect(text.exitCode, text.stderr).to.equal(0)
+    expect(text.stdout).to.match(/^gone\s+nemoclaw\s/m)
+    expect(fs.readFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'), 'registry untouched').to.equal(registry)
+
+    sim.clearLog()
+    const list = await runCli(sim, ['list', '--json'])
+    expect(list.exitCode, list.stderr).to.equal(0)
+    expect(sim.argvLog().length, 'plain list still reconciles').to.be.greaterThan(0)
+  })
+})

@@ -5,6 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {contractChecked} from './json-contract.js'
 import type {Sim} from './sim.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -69,7 +70,7 @@ export function runCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: s
         json = undefined
       }
 
-      resolve({durationMs: Date.now() - started, exitCode, json, signal, stderr, stdout})
+      resolve(contractChecked(args, {durationMs: Date.now() - started, exitCode, json, signal, stderr, stdout}))
     })
     if (opts.input !== undefined) child.stdin.end(opts.input)
     else child.stdin.end()
@@ -120,7 +121,7 @@ export function startCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args:
         json = undefined
       }
 
-      resolve({durationMs: Date.now() - started, exitCode, json, signal, stderr: out.stderr, stdout: out.stdout})
+      resolve(contractChecked(args, {durationMs: Date.now() - started, exitCode, json, signal, stderr: out.stderr, stdout: out.stdout}))
     })
   })
   if (opts.input !== undefined) child.stdin!.end(opts.input)

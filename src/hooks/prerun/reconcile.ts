@@ -13,7 +13,7 @@ import {resetReconciliation} from '../../lib/cli/session.js'
 
 const hook: Hook<'prerun'> = async function (opts) {
   resetReconciliation()
-  const C = opts.Command as unknown as {targetsSandbox?: boolean; readsInference?: boolean; args?: any; flags?: any; baseFlags?: any; id?: string}
+  const C = opts.Command as unknown as {targetsSandbox?: boolean; readsInference?: boolean; skipReconcileFor?: string[]; args?: any; flags?: any; baseFlags?: any; id?: string}
   if (!C.targetsSandbox) return
 
   let parsed: {args: Record<string, unknown>; flags: Record<string, unknown>}
@@ -26,6 +26,8 @@ const hook: Hook<'prerun'> = async function (opts) {
   } catch {
     return // let the command report its own usage error
   }
+
+  if (C.skipReconcileFor?.some((flag) => parsed.flags[flag] === true)) return
 
   const {reconcileTarget} = await import('../../lib/cli/targets.js')
   const name = typeof parsed.args.name === 'string' ? parsed.args.name : undefined

@@ -25,6 +25,9 @@ export abstract class NemoclawCommand extends Command {
   /** The prerun hook reconciles the target sandbox (or all, when no name is given) before `run()`. */
   static targetsSandbox = false
 
+  /** Boolean flags under which the command reads only local files: the prerun hook then does not reconcile. */
+  static skipReconcileFor: string[] = []
+
   static override baseFlags = {
     json: Flags.boolean({description: 'Print machine-readable JSON on stdout (progress is silent).', default: false}),
   }

@@ -71,7 +71,7 @@ export type FastOutcome = {exit: number} | {error: Error}
 
 /** Run a fast route as oclif would have run the command. */
 export async function runFast(route: FastRoute): Promise<FastOutcome> {
-  const [{format}, {reconcileTarget}, views, {writeJson}] = await Promise.all([
+  const [{format}, {reconcileTarget}, views, {failCommand}] = await Promise.all([
     import('node:util'),
     import('./targets.js'),
     import('./views.js'),
@@ -103,8 +103,14 @@ export async function runFast(route: FastRoute): Promise<FastOutcome> {
     if (error instanceof FastExit) return {exit: error.code}
     if (route.json) {
       // NemoclawCommand.catch under --json: any other error is still the JSON error document.
-      writeJson({error: {id: 'error', message: error instanceof Error ? error.message : String(error)}, schemaVersion: 1})
-      return {exit: error instanceof FastError ? error.exitCode : (exitOf(error) ?? 1)}
+      const exit = error instanceof FastError ? error.exitCode : (exitOf(error) ?? 1)
+      try {
+        failCommand(io, error instanceof Error ? error.message : String(error), {exit, id: 'error', json: true})
+      } catch (written) {
+        if (written instanceof FastExit) return {exit: written.code}
+        throw written
+      }
+
     }
 
     if (error instanceof FastError) {

@@ -21,12 +21,12 @@ export interface CommandIO extends Failable {
 
 /**
  * End `cmd` with a clear error and a specific exit code; under --json the error is also a JSON document on stdout
- * (`{error: {id, message}, schemaVersion: 1}`). The one place for that shape: commands call it through
+ * (`{schemaVersion: 1, error: {id, message}}`). The one place for that shape: commands call it through
  * `NemoclawCommand.fail`, shared helpers (e.g. target resolution) directly.
  */
 export function failCommand(cmd: Failable, message: string, opts: {exit: number; json?: boolean; id?: string}): never {
   if (opts.json) {
-    writeJson({error: {id: opts.id ?? 'error', message}, schemaVersion: 1})
+    writeJson({schemaVersion: 1, error: {id: opts.id ?? 'error', message}})
     cmd.exit(opts.exit)
   }
 

@@ -19,13 +19,13 @@ export async function statusView(io: CommandIO, input: {name?: string; json: boo
   const primary = r.gateways.get(r.verdicts[0]?.gateway ?? [...r.gateways.keys()][0])!
   if (input.json) {
     writeJson({
+      schemaVersion: 1,
       gateway: gatewayJson(primary, r.inference?.get(primary.gateway) ?? null),
       gateways: [...r.gateways.values()].map((h) => gatewayJson(h, r.inference?.get(h.gateway) ?? null)),
       notPruned: r.notPruned.map((p) => ({cause: p.failure.cause, gateway: p.gateway, message: p.failure.message, name: p.name, reason: p.reason})),
       ok: worst === 'ok',
       pruned: r.pruned,
       sandboxes: r.verdicts.map(verdictJson),
-      schemaVersion: 1,
       state: worst,
     })
   } else {
@@ -39,13 +39,13 @@ export async function listView(io: CommandIO, input: {json: boolean}): Promise<v
   const r = await requireReconciliation(io, {json: input.json})
   if (input.json) {
     writeJson({
+      schemaVersion: 1,
       defaultSandbox: r.defaultSandbox,
       gateways: [...r.gateways.values()].map((h) => ({inference: r.inference?.get(h.gateway) ?? null, name: h.gateway, state: h.classId})),
       sandboxes: r.verdicts.map((v) => {
         const rec = r.records.find((x) => x.name === v.name)
         return {...verdictJson(v), createdAt: rec?.createdAt ?? null, model: rec?.model ?? null, provider: rec?.provider ?? null}
       }),
-      schemaVersion: 1,
     })
     return
   }

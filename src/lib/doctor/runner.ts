@@ -79,6 +79,7 @@ export interface FixRecord {
 export function toJson(reports: CheckReport[], env: NodeJS.ProcessEnv, fixes?: FixRecord[]): DoctorReport {
   const summary = summarise(reports)
   const doc: DoctorReport = {
+    schemaVersion: DOCTOR_SCHEMA_VERSION,
     checks: reports.map((r) => ({
       ...(r.classId ? {classId: r.classId} : {}),
       detail: r.detail,
@@ -89,7 +90,6 @@ export function toJson(reports: CheckReport[], env: NodeJS.ProcessEnv, fixes?: F
       title: r.title,
     })),
     ok: summary.fail === 0,
-    schemaVersion: DOCTOR_SCHEMA_VERSION,
     summary,
   }
   if (fixes) doc.fixes = fixes

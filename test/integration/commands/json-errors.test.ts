@@ -1,5 +1,5 @@
 // Under --json every error is the one JSON error document that failCommand (src/lib/cli/base.ts) writes:
-// `{"error": {"id", "message"}, "schemaVersion": 1}` on stdout, whatever the command and whatever went wrong — a
+// `{"schemaVersion": 1, "error": {"id", "message"}}` on stdout, whatever the command and whatever went wrong — a
 // usage error, a bad or unregistered name, a gateway class that stops the command, an openshell failure.
 // (A verdict — `status`, `recover`, `connect --probe-only` reporting a class — is not an error: it keeps its document.)
 import {expect} from 'chai'
