@@ -5,13 +5,12 @@
 // runs (manifest).
 import {fileURLToPath} from 'node:url'
 
-import {fastVersion} from '../dist/lib/cli/fast-version.js'
+import {fastHelp, fastRoute, fastVersion, runFast} from '../dist/fast/fast.js'
 
 const argv = process.argv.slice(2)
 const root = fileURLToPath(new URL('..', import.meta.url))
 const version = fastVersion({argv, env: process.env, root})
 if (version === undefined) {
-  const {fastHelp, fastRoute, runFast} = await import('../dist/fast/fast.js')
   const help = fastHelp({argv, env: process.env, root, stdout: process.stdout})
   const route = help === undefined ? fastRoute({argv, env: process.env, root}) : undefined
   if (help !== undefined) {

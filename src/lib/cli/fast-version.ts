@@ -116,6 +116,9 @@ function hooksFire(pjson: PJSON, rule: HookRule, allow: ReadonlySet<string> = ne
 }
 
 export function fastVersion(opts: FastVersionOptions): string | undefined {
+  // oclif's version flags (`--version`, oclif.additionalVersionFlags) are flags: anything else is not a version
+  // question, without reading a file.
+  if (!opts.argv[0]?.startsWith('-')) return undefined
   const pjson = plainOclif(opts, VERSION_HOOKS)
   if (!pjson) return undefined
   const extra = Array.isArray(pjson.oclif?.additionalVersionFlags) ? (pjson.oclif.additionalVersionFlags as unknown[]) : []

@@ -13,6 +13,8 @@
  */
 import {rewriteArgv} from './argv.js'
 import {commandHooks, plainOclif} from './fast-version.js'
+
+export {fastVersion} from './fast-version.js'
 import {helpCacheFile, readHelp} from './help-cache.js'
 
 export type FastRoute = {command: 'list'; json: boolean} | {command: 'status'; json: boolean; name?: string}
