@@ -8,9 +8,9 @@
 const fs = require('node:fs')
 const path = require('node:path')
 
-const root = path.resolve(__dirname, '..')
+const root = path.resolve(path.dirname(require.resolve('./mocharc.full.cjs')), '..')
 const base = JSON.parse(fs.readFileSync(path.join(root, '.mocharc.json'), 'utf8'))
-const durations = JSON.parse(fs.readFileSync(path.join(__dirname, 'support', 'durations.json'), 'utf8'))
+const durations = JSON.parse(fs.readFileSync(path.join(root, 'test', 'support', 'durations.json'), 'utf8'))
 
 function testFiles(dir) {
   const out = []
