@@ -1133,9 +1133,24 @@ function preState(argv, env) {
   }
 }
 
+/** Whether the call has asynchronous work before its handler (PRE), e.g. `inference set` verifying the endpoint. */
+function hasPrepare(state, argv, env) {
+  try {
+    const ctx = makeCtx(state, argv, env)
+    if (ctx.pendingUsage) return false
+    const parsed = parseCommand(ctx.rest, ctx.caps)
+    return !parsed.help && Boolean(PRE[parsed.id])
+  } catch {
+    return false
+  }
+}
+
 /** One call after latency and faults: {code, stdout, stderr, block} (block: it streams until killed). */
 async function answer(argv, env, stateFile, pre) {
-  const prepared = await prepare(pre, argv, env)
+  return answerPrepared(argv, env, stateFile, await prepare(pre, argv, env))
+}
+
+function answerPrepared(argv, env, stateFile, prepared) {
   let ctx
   try {
     ctx = C.withLock(stateFile, () => {
@@ -1183,6 +1198,17 @@ export async function callInProcess(argv, env) {
   if (p.answer) return p.answer
   if (p.pre.latencyMs > 0 || findFault(p.pre, argv)) return undefined
   const r = await answer(argv, env, p.stateFile, p.pre)
+  if (r.block) throw new Error(`openshell (simulator): '${argv.join(' ')}' streams until killed; add it to mayBlock`)
+  return r
+}
+
+/** callInProcess for callers that cannot wait (the simulator's own tests): also undefined when the call has PRE work. */
+export function callInProcessSync(argv, env) {
+  if (mayBlock(argv)) return undefined
+  const p = preState(argv, env)
+  if (p.answer) return p.answer
+  if (p.pre.latencyMs > 0 || findFault(p.pre, argv) || hasPrepare(p.pre, argv, env)) return undefined
+  const r = answerPrepared(argv, env, p.stateFile, {})
   if (r.block) throw new Error(`openshell (simulator): '${argv.join(' ')}' streams until killed; add it to mayBlock`)
   return r
 }
