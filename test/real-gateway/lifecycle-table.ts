@@ -164,7 +164,7 @@ export function lifecycleSuite(backend: Backend, part?: 1 | 2): void {
       expect(journal(b)).to.deep.equal([])
     })
 
-    scenario(2, 'graceful restart (SIGTERM): the gateway stops the sandboxes on shutdown and starts them again; Provisioning (31) meanwhile, then Ready (0), records kept', async () => {
+    scenario(1, 'graceful restart (SIGTERM): the gateway stops the sandboxes on shutdown and starts them again; Provisioning (31) meanwhile, then Ready (0), records kept', async () => {
       // 0.0.111 does not persist a phase for sandboxes it stops on shutdown and restarts them on start-up
       // (openshell-server compute/mod.rs: stop_persisted_sandboxes_on_shutdown, start_persisted_sandboxes).
       await fresh()
