@@ -2,7 +2,8 @@
 //
 // mocha does not de-duplicate overlapping spec globs in parallel mode, so the spec list is computed here: one
 // entry per file. The files are queued longest first (their measured seconds, test/support/durations.json) so
-// the long, mostly waiting real-gateway files start at once and the short CPU-bound files fill in around them.
+// the long, mostly waiting real-gateway files start at once and the short CPU-bound files fill in around them
+// (regenerate the table from a run with NEMOCLAW_TEST_TIMINGS=file: per file, the sum of its tests' ms / 1000).
 // `npx mocha path/to/file.test.ts` keeps using .mocharc.json (this file is only read by `npm test`).
 'use strict'
 const fs = require('node:fs')
@@ -27,7 +28,9 @@ const spec = [...new Set(testFiles(path.join(root, 'test')))].sort((a, b) => (du
 
 module.exports = {
   ...base,
-  jobs: Number(process.env.NEMOCLAW_TEST_JOBS) || base.jobs || 2,
+  // More workers than the 2 cores: the two real-gateway lifecycle halves mostly wait (Docker, gateway restarts), so
+  // two more workers keep the cores busy with the CPU-bound files meanwhile. NEMOCLAW_TEST_JOBS overrides.
+  jobs: Number(process.env.NEMOCLAW_TEST_JOBS) || 4,
   parallel: true,
   spec,
 }
