@@ -5,6 +5,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {assertJsonContract} from '../support/json-contract.js'
+import {runInProcess} from '../support/inprocess.js'
 import type {ArgvLogEntry} from '../support/sim.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -17,9 +18,16 @@ export interface CliResult {
   ms: number
 }
 
-export function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 50_000): CliResult {
+/** `nemoclaw <args>` in environment `env`: in the test process (test/support/inprocess.ts) unless `spawn`. */
+export async function cli(args: string[], env: NodeJS.ProcessEnv, opts: {spawn?: boolean; timeoutMs?: number} = {}): Promise<CliResult> {
+  if (!opts.spawn && process.env.NEMOCLAW_TEST_SPAWN !== '1') {
+    const r = await runInProcess(env, args)
+    assertJsonContract(args, {exitCode: r.exitCode, stdout: r.stdout})
+    return {code: r.exitCode, ms: r.durationMs, stderr: r.stderr, stdout: r.stdout}
+  }
+
   const t0 = Date.now()
-  const r = spawnSync(process.execPath, [RUN, ...args], {encoding: 'utf8', env, timeout: timeoutMs})
+  const r = spawnSync(process.execPath, [RUN, ...args], {encoding: 'utf8', env, timeout: opts.timeoutMs ?? 50_000})
   assertJsonContract(args, {exitCode: r.status, stdout: r.stdout})
   return {code: r.status, ms: Date.now() - t0, stderr: r.stderr, stdout: r.stdout}
 }
@@ -32,8 +40,8 @@ export interface DoctorJson {
   fixes?: Array<{title: string; ok: boolean; note?: string}>
 }
 
-export function doctorJson(env: NodeJS.ProcessEnv, extra: string[] = []): {r: CliResult; doc: DoctorJson} {
-  const r = cli(['doctor', '--json', ...extra], env)
+export async function doctorJson(env: NodeJS.ProcessEnv, extra: string[] = []): Promise<{r: CliResult; doc: DoctorJson}> {
+  const r = await cli(['doctor', '--json', ...extra], env)
   let doc: DoctorJson
   try {
     doc = JSON.parse(r.stdout) as DoctorJson

@@ -22,7 +22,7 @@ describe('doctor plugins: examples/plugin-hello', function () {
     }
 
     env = {...sim.env, XDG_CACHE_HOME: x('xdg-cache'), XDG_DATA_HOME: x('xdg-data')}
-    const r = cli(['plugins', 'link', '--no-install', path.join(ROOT, 'examples', 'plugin-hello')], env, 90_000)
+    const r = await cli(['plugins', 'link', '--no-install', path.join(ROOT, 'examples', 'plugin-hello')], env, {spawn: true, timeoutMs: 90_000})
     expect(r.code, r.stderr).to.equal(0)
   })
 
@@ -33,29 +33,29 @@ describe('doctor plugins: examples/plugin-hello', function () {
     expect(pjson.oclif.plugins.map((p: {name: string}) => p.name)).to.include('nemoclaw-plugin-hello')
   })
 
-  it('its command runs', () => {
-    const r = cli(['hello', 'world'], env)
+  it('its command runs', async () => {
+    const r = await cli(['hello', 'world'], env)
     expect(r.code, r.stderr).to.equal(0)
     expect(r.stdout).to.equal('hello, world\n')
   })
 
-  it('its check appears in doctor --json and can be selected with --check', () => {
-    const {doc, r} = doctorJson(env)
+  it('its check appears in doctor --json and can be selected with --check', async () => {
+    const {doc, r} = await doctorJson(env)
     expect(r.code, r.stderr).to.equal(0)
     expect(check(doc, 'hello')).to.include({status: 'pass', title: 'Hello plugin (plugin nemoclaw-plugin-hello)'})
     expect(check(doc, 'plugins').detail).to.contain('hello (nemoclaw-plugin-hello)')
-    const only = doctorJson(env, ['--check', 'hello'])
+    const only = await doctorJson(env, ['--check', 'hello'])
     expect(only.doc.checks.map((c) => c.id)).to.deep.equal(['hello'])
   })
 
-  it('a failing plugin check makes doctor exit 1 with its fix in the summary', () => {
-    const r = cli(['doctor'], {...env, HELLO_PLUGIN_FAIL: '1'})
+  it('a failing plugin check makes doctor exit 1 with its fix in the summary', async () => {
+    const r = await cli(['doctor'], {...env, HELLO_PLUGIN_FAIL: '1'})
     expect(r.code).to.equal(1)
     expect(r.stdout).to.contain('✖ hello: HELLO_PLUGIN_FAIL is set.').and.contain('fix: unset HELLO_PLUGIN_FAIL')
   })
 
-  it('without the plugin, no hello check', () => {
-    const {doc} = doctorJson(sim.env)
+  it('without the plugin, no hello check', async () => {
+    const {doc} = await doctorJson(sim.env)
     expect(doc.checks.map((c) => c.id)).to.not.include('hello')
   })
 })

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import {parseRegistry} from '../../src/lib/registry/schema.js'
-import {type CliResult, runCli, startCli} from '../support/cli.js'
+import {type CliResult, runCli, spawnCli, startCli} from '../support/cli.js'
 import {createSim, type Sim} from '../support/sim.js'
 
 const KEY = {NVIDIA_API_KEY: 'nvapi-data-safety'}
@@ -65,8 +65,8 @@ describe('data safety: concurrency', () => {
     this.timeout(420_000)
     const names = Array.from({length: 16}, (_, i) => `par-${String(i + 1).padStart(2, '0')}`)
     const runs = await Promise.all([
-      ...names.map((n) => runCli(sim, onboardArgs(n, '--json'), {env: KEY, timeoutMs: 400_000})),
-      ...Array.from({length: 4}, () => runCli(sim, ['status', '--json'], {timeoutMs: 400_000})),
+      ...names.map((n) => spawnCli(sim, onboardArgs(n, '--json'), {env: KEY, timeoutMs: 400_000})),
+      ...Array.from({length: 4}, () => spawnCli(sim, ['status', '--json'], {timeoutMs: 400_000})),
     ])
     const onboards = runs.slice(0, 16)
     const statuses = runs.slice(16)
@@ -94,7 +94,7 @@ describe('data safety: concurrency', () => {
     this.timeout(180_000)
     sim.clearLog()
     const before = parsed(readRegistry(sim))
-    const runs = await Promise.all(Array.from({length: 4}, () => runCli(sim, onboardArgs('same', '--json'), {env: KEY, timeoutMs: 170_000})))
+    const runs = await Promise.all(Array.from({length: 4}, () => spawnCli(sim, onboardArgs('same', '--json'), {env: KEY, timeoutMs: 170_000})))
     const ok = runs.filter((r) => r.exitCode === 0)
     expect(ok.length, runs.map((r) => `${r.exitCode} ${r.stdout}`).join('\n')).to.be.at.least(1)
     for (const r of runs.filter((x) => x.exitCode !== 0)) {

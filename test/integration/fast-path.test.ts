@@ -1,11 +1,11 @@
 // The fast path (status, list and `NAME status` without oclif) prints exactly what the oclif dispatch prints, with
 // the same exit code, in every state it meets; and it really does not load oclif. NEMOCLAW_FAST_PATH=0 forces the
-// oclif dispatch for the comparison.
+// oclif dispatch for the comparison. Real processes (spawnCli): the in-process runner takes the oclif path.
 import {expect} from 'chai'
 import fs from 'node:fs'
 import path from 'node:path'
 
-import {ROOT, runCli, type CliResult} from '../support/cli.js'
+import {ROOT, spawnCli, type CliResult} from '../support/cli.js'
 import {createSim, type Sim} from '../support/sim.js'
 
 const SPY = path.join(ROOT, 'test', 'support', 'load-spy.mjs')
@@ -22,7 +22,7 @@ describe('fast path: the same answer as oclif, without loading oclif', function 
   let spyLog: string
 
   const run = (args: string[], env: Record<string, string> = {}) =>
-    runCli(sim, args, {env: {NEMOCLAW_LOAD_SPY_LOG: spyLog, NODE_OPTIONS: `--import=${SPY}`, ...env}})
+    spawnCli(sim, args, {env: {NEMOCLAW_LOAD_SPY_LOG: spyLog, NODE_OPTIONS: `--import=${SPY}`, ...env}})
 
   async function both(args: string[]): Promise<{fast: CliResult; oclif: CliResult; fastLoaded: string[]}> {
     fs.writeFileSync(spyLog, '')
@@ -110,7 +110,7 @@ describe('fast path: --help from the copy oclif printed last time', function () 
   let spyLog: string
   const run = async (args: string[], env: Record<string, string> = {}) => {
     fs.writeFileSync(spyLog, '')
-    const r = await runCli(sim, args, {env: {NEMOCLAW_LOAD_SPY_LOG: spyLog, NODE_OPTIONS: `--import=${SPY}`, ...env}})
+    const r = await spawnCli(sim, args, {env: {NEMOCLAW_LOAD_SPY_LOG: spyLog, NODE_OPTIONS: `--import=${SPY}`, ...env}})
     return {...r, oclif: fs.readFileSync(spyLog, 'utf8').split('\n').includes('@oclif/core')}
   }
 

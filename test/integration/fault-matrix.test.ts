@@ -16,7 +16,7 @@ import path from 'node:path'
 
 import {DEFAULT_LOCK_TIMEOUT_MS} from '../../src/lib/registry/index.js'
 import {isDestructiveArgv} from '../support/recovery-oracles.js'
-import {type CliResult, mutatingCalls, runCli} from '../support/cli.js'
+import {type CliResult, mutatingCalls, spawnCli as runCli} from '../support/cli.js'
 import {holdRegistryLock, killLockHolders, type LockHolder} from '../support/lock-holder.js'
 import {makeReadOnly, mountFullDisk, restore, unmountAll} from '../support/mounts.js'
 import {createSim, type Sim} from '../support/sim.js'

@@ -98,9 +98,17 @@ export interface Backend {
 export const REAL_BACKEND: Backend = {label: 'real gateway 0.0.111', make: () => realBackend(realGatewayPrereqs()), prepare: (ctx) => requireRealGateway(ctx)}
 export const SIM_BACKEND: Backend = {label: 'simulator 0.0.111', make: () => simBackend(), prepare() {}}
 
-/** The lifecycle scenario table, for one backend (lifecycle-real.test.ts and lifecycle-sim.test.ts run it). */
-export function lifecycleSuite(backend: Backend): void {
-  describe(`lifecycle (${backend.label})`, function () {
+/**
+ * The lifecycle scenario table, for one backend (lifecycle-real-1/-2.test.ts and lifecycle-sim.test.ts run it).
+ * Every scenario belongs to part 1 or 2 (about the same time on the real gateway, which mostly waits): `part` runs
+ * one of them, so the real gateway's two halves run in parallel files; without it, all of them.
+ */
+export function lifecycleSuite(backend: Backend, part?: 1 | 2): void {
+  const scenario = (of: 1 | 2, title: string, fn: Mocha.AsyncFunc): void => {
+    if (part === undefined || part === of) it(title, fn)
+  }
+
+  describe(`lifecycle (${backend.label})${part === undefined ? '' : `, part ${part} of 2`}`, function () {
     this.timeout(180_000)
     let b: LifecycleBackend
 
@@ -122,7 +130,7 @@ export function lifecycleSuite(backend: Backend): void {
       await b?.cleanup()
     })
 
-    it('healthy: every view says ok (0), lastSeen is written, nothing changes on the gateway', async () => {
+    scenario(2, 'healthy: every view says ok (0), lastSeen is written, nothing changes on the gateway', async () => {
       await fresh()
       await expectAllViews(b, 'alpha', 'ok', 0)
       b.clearLog()
@@ -135,7 +143,7 @@ export function lifecycleSuite(backend: Backend): void {
       expect(journal(b)).to.deep.equal([])
     })
 
-    it('gateway stopped (kill -9): gateway_unreachable (21) in every view, records kept, nothing pruned', async () => {
+    scenario(2, 'gateway stopped (kill -9): gateway_unreachable (21) in every view, records kept, nothing pruned', async () => {
       await fresh()
       await b.stopGateway('nemoclaw')
       await expectAllViews(b, 'alpha', 'gateway_unreachable', 21)
@@ -143,7 +151,7 @@ export function lifecycleSuite(backend: Backend): void {
       expect(journal(b)).to.deep.equal([])
     })
 
-    it('crash restart: the sandboxes come back Ready on their own (0); while supervisors reconnect, Provisioning is 31', async () => {
+    scenario(1, 'crash restart: the sandboxes come back Ready on their own (0); while supervisors reconnect, Provisioning is 31', async () => {
       await fresh()
       await b.crashRestart('nemoclaw')
       const early = await b.nemoclaw(['status', 'alpha', '--json'])
@@ -156,7 +164,7 @@ export function lifecycleSuite(backend: Backend): void {
       expect(journal(b)).to.deep.equal([])
     })
 
-    it('graceful restart (SIGTERM): the gateway stops the sandboxes on shutdown and starts them again; Provisioning (31) meanwhile, then Ready (0), records kept', async () => {
+    scenario(1, 'graceful restart (SIGTERM): the gateway stops the sandboxes on shutdown and starts them again; Provisioning (31) meanwhile, then Ready (0), records kept', async () => {
       // 0.0.111 does not persist a phase for sandboxes it stops on shutdown and restarts them on start-up
       // (openshell-server compute/mod.rs: stop_persisted_sandboxes_on_shutdown, start_persisted_sandboxes).
       await fresh()
@@ -173,7 +181,7 @@ export function lifecycleSuite(backend: Backend): void {
       expect(journal(b)).to.deep.equal([])
     })
 
-    it('trust rotation: gateway_trust_rotated (23) everywhere; recover re-imports the local bundle (backup kept) and the gateway answers again', async () => {
+    scenario(1, 'trust rotation: gateway_trust_rotated (23) everywhere; recover re-imports the local bundle (backup kept) and the gateway answers again', async () => {
       await fresh()
       const before = mtlsDigest(b.env, 'nemoclaw')
       await b.rotateCa('nemoclaw')
@@ -200,7 +208,7 @@ export function lifecycleSuite(backend: Backend): void {
       expect(journal(b)).to.deep.equal([])
     })
 
-    it('rebuild: 23 first (nothing pruned on a trust error); after recover the sandboxes are proven gone: 30, pruned, journaled', async () => {
+    scenario(1, 'rebuild: 23 first (nothing pruned on a trust error); after recover the sandboxes are proven gone: 30, pruned, journaled', async () => {
       await fresh()
       await b.rebuild('nemoclaw')
       await expectAllViews(b, 'alpha', 'gateway_trust_rotated', 23)
@@ -218,7 +226,7 @@ export function lifecycleSuite(backend: Backend): void {
       expect(st.json.sandboxes).to.deep.equal([])
     })
 
-    it('sandbox deleted out of band: sandbox_missing (30), pruned and journaled; the other sandbox is untouched', async () => {
+    scenario(2, 'sandbox deleted out of band: sandbox_missing (30), pruned and journaled; the other sandbox is untouched', async () => {
       await fresh()
       await b.deleteSandbox('nemoclaw', 'beta')
       await waitUntil(async () => !('beta' in (await b.phases('nemoclaw'))), 30_000, 'beta gone')
@@ -233,7 +241,7 @@ export function lifecycleSuite(backend: Backend): void {
       expect(a.exitCode).to.equal(0)
     })
 
-    it('sandbox stopped with `openshell sandbox stop`: sandbox_stopped (33) in every view; recover NAME starts it (workspace kept) and waits until Ready', async () => {
+    scenario(1, 'sandbox stopped with `openshell sandbox stop`: sandbox_stopped (33) in every view; recover NAME starts it (workspace kept) and waits until Ready', async () => {
       await fresh()
       const ids = await b.ids('nemoclaw')
       await b.stopSandbox('nemoclaw', 'beta')
@@ -249,7 +257,7 @@ export function lifecycleSuite(backend: Backend): void {
       expect(registryNames(b)).to.deep.equal(NAMES)
     })
 
-    it('sandbox in Error (its main process exited): sandbox_error (32) in every view; recover NAME explains delete + create and never does it', async () => {
+    scenario(1, 'sandbox in Error (its main process exited): sandbox_error (32) in every view; recover NAME explains delete + create and never does it', async () => {
       await fresh()
       await b.createFailingSandbox('nemoclaw', 'gamma')
       seedRegistry(b, ['gamma'])
@@ -265,7 +273,7 @@ export function lifecycleSuite(backend: Backend): void {
       expect(registryNames(b)).to.deep.equal([...NAMES, 'gamma'])
     })
 
-    it('another gateway selected: gateway_other_active (25), nothing pruned; an OPENSHELL_GATEWAY override naming it is 25 too', async () => {
+    scenario(1, 'another gateway selected: gateway_other_active (25), nothing pruned; an OPENSHELL_GATEWAY override naming it is 25 too', async () => {
       await fresh()
       await b.addGateway('other') // registered and selected, as `gateway add` does
       await expectAllViews(b, 'alpha', 'gateway_other_active', 25)
@@ -281,7 +289,7 @@ export function lifecycleSuite(backend: Backend): void {
       expect(journal(b)).to.deep.equal([])
     })
 
-    it('double onboard: A, A again, then B on the same gateway — A keeps its sandbox id and stays Ready, the gateway is never restarted', async () => {
+    scenario(1, 'double onboard: A, A again, then B on the same gateway — A keeps its sandbox id and stays Ready, the gateway is never restarted', async () => {
       b = await backend.make()
       await b.addGateway('nemoclaw')
       const ai = await new OpenAiStub().start()
@@ -312,7 +320,7 @@ export function lifecycleSuite(backend: Backend): void {
       }
     })
 
-    it('status of 40 sandboxes makes the same number of openshell calls as for 1 and sees all of them', async () => {
+    scenario(2, 'status of 40 sandboxes makes the same number of openshell calls as for 1 and sees all of them', async () => {
       await fresh()
       b.clearLog()
       const one = await b.nemoclaw(['status', 'alpha', '--json'])

@@ -1,7 +1,25 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
+import fs from 'node:fs'
 import {createSim, type Sim} from '../support/sim.js'
 import {os, osAsync} from './run.js'
+
+/** How many processes are in process group `pgid` (Linux /proc). */
+function groupSize(pgid: number): number {
+  let n = 0
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue
+    try {
+      // fields after the command name (which may contain spaces): state ppid pgrp …
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid) n++
+    } catch {
+      // gone meanwhile
+    }
+  }
+
+  return n
+}
 
 describe('simulator: faults, latency, concurrency', () => {
   let sim: Sim
@@ -14,7 +32,10 @@ describe('simulator: faults, latency, concurrency', () => {
     const child = spawn('openshell', ['sandbox', 'list'], {env: sim.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']})
     let closed = false
     const done = new Promise<void>((resolve) => child.stdout.on('close', () => { closed = true; resolve() }))
-    await new Promise((r) => setTimeout(r, 700))
+    // wait until the grandchild runs (a second process in the child's group), then kill only the direct child
+    const deadline = Date.now() + 30_000
+    while (groupSize(child.pid!) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    expect(groupSize(child.pid!), 'the hang fault started its grandchild').to.be.at.least(2)
     child.kill('SIGKILL') // kills only the direct child: the grandchild keeps the pipe open
     await new Promise((r) => setTimeout(r, 300))
     expect(closed).to.equal(false)

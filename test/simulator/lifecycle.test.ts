@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import fs from 'node:fs'
 import path from 'node:path'
 import {createSim, type Sim} from '../support/sim.js'
-import {joinWrapped, os, sleep, sysctl} from './run.js'
+import {joinWrapped, os, sysctl} from './run.js'
 
 // every miette report of the real CLI ends with a blank line
 const REFUSED_GRPC = 'Error:   × transport error\n  ├─▶ tcp connect error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n'
@@ -37,16 +37,17 @@ describe('simulator: gateway lifecycle', () => {
   it('restart: refusing during the delay, then Provisioning, then Ready', async () => {
     const sim = await make({profile: 'modern'})
     sim.control('sandbox', 'add', 'box')
-    const t0 = Date.now()
-    sim.control('gateway', 'restart', '--delay-ms', '600', '--provisioning-ms', '1800')
+    // Down 60 s, then Provisioning for 180 s, stepped through on the simulator's clock (no waiting, and a slow
+    // machine cannot cross a boundary by accident).
+    sim.control('gateway', 'restart', '--delay-ms', '60000', '--provisioning-ms', '180000')
     expect(os(sim, ['status']).code).to.equal(1)
-    await sleep(Math.max(0, t0 + 700 - Date.now()))
+    sim.control('clock', 'advance', '70000') // past the down time, inside the provisioning window
     expect(os(sim, ['status']).code).to.equal(0)
     expect(os(sim, ['sandbox', 'get', 'box']).stdout).to.contain('  Phase: Provisioning\n')
     const c = os(sim, ['sandbox', 'connect', 'box'])
     expect(c.code).to.equal(1)
     expect(joinWrapped(c.stderr)).to.equal(`Error:   × code: 'The service is currently unavailable', message: "supervisor session not connected"\n\n`)
-    await sleep(Math.max(0, t0 + 2600 - Date.now()))
+    sim.control('clock', 'advance', '180000') // past the provisioning window
     expect(os(sim, ['sandbox', 'get', 'box']).stdout).to.contain('  Phase: Ready\n')
     expect(os(sim, ['sandbox', 'connect', 'box']).stdout).to.equal('Connected to box (simulated)\n')
   })

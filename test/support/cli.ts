@@ -1,11 +1,16 @@
 // Run the BUILT nemoclaw CLI (bin/run.js → dist/) as a user would, in a simulator's environment.
 // `npm test` builds first; run `npm run build` before running integration tests on their own.
+//
+// runCli runs the command in the test process (test/support/inprocess.ts: same result, a fraction of the cost);
+// spawnCli, startCli and startInTerminal start a real process (exit codes as the OS reports them, signals, stdin,
+// terminals, start-up). NEMOCLAW_TEST_SPAWN=1 makes runCli spawn too: the whole suite then runs as it did before.
 import {type ChildProcess, spawn} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {contractChecked} from './json-contract.js'
+import {runInProcess} from './inprocess.js'
 import type {Sim} from './sim.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -27,6 +32,8 @@ export interface CliOptions {
   /** Kill after this many ms (default 60 s). */
   timeoutMs?: number
   input?: string
+  /** runCli: start a real process even when it could run in-process. */
+  spawn?: boolean
 }
 
 export function assertBuilt(): void {
@@ -45,7 +52,27 @@ export function cliEnv(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, extra: 
   return env
 }
 
-export function runCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions = {}): Promise<CliResult> {
+function parseJson(stdout: string): any {
+  try {
+    return stdout.trim().startsWith('{') ? JSON.parse(stdout) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Run `nemoclaw <args>` to completion. In the test process unless it needs a process of its own (stdin input,
+ * `spawn: true`, or NEMOCLAW_TEST_SPAWN=1); the result is the same either way (test/integration/inprocess.test.ts).
+ */
+export async function runCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  if (opts.spawn || opts.input !== undefined || process.env.NEMOCLAW_TEST_SPAWN === '1') return spawnCli(sim, args, opts)
+  assertBuilt()
+  const r = await runInProcess(cliEnv(sim, opts.env), args)
+  return contractChecked(args, {...r, json: parseJson(r.stdout), signal: null})
+}
+
+/** Run `nemoclaw <args>` as a child process (bin/run.js) to completion. */
+export function spawnCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions = {}): Promise<CliResult> {
   assertBuilt()
   const env = cliEnv(sim, opts.env)
   const started = Date.now()

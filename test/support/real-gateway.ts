@@ -17,6 +17,7 @@ import path from 'node:path'
 import {execa} from 'execa'
 
 import {type CliOptions, type CliResult, runCli} from './cli.js'
+import {hostEnv} from './inprocess.js'
 import {realOpenshellVersions, repoRoot, skipOrFail} from './real-openshell.js'
 
 export const REAL_VERSION = '0.0.111'
@@ -166,7 +167,7 @@ export class RealGateway {
       HOME: this.serverHome,
       LANG: 'C.UTF-8',
       OPENSHELL_LOCAL_TLS_DIR: this.tlsDir,
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      PATH: hostEnv().PATH ?? '/usr/bin:/bin',
       XDG_CONFIG_HOME: path.join(this.serverHome, '.config'),
       XDG_STATE_HOME: this.stateHome,
     }
@@ -294,7 +295,8 @@ export class RealWorld {
       {mode: 0o755},
     )
     const env: NodeJS.ProcessEnv = {}
-    for (const k of ['PATH', 'LANG', 'TERM', 'TMPDIR']) if (process.env[k] !== undefined) env[k] = process.env[k]
+    const host = hostEnv()
+    for (const k of ['PATH', 'LANG', 'TERM', 'TMPDIR']) if (host[k] !== undefined) env[k] = host[k]
     Object.assign(env, {
       CI: '1',
       HOME: this.home,

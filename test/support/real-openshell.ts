@@ -4,6 +4,7 @@ import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {capabilitiesFor} from '../../src/lib/openshell/version.js'
+import {hostEnv} from './inprocess.js'
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const versionsFile = join(repoRoot, '.cache', 'openshell', 'versions.json')
@@ -69,7 +70,7 @@ export function realEnv(version: string, home: string, extra: Record<string, str
   for (const d of ['.config', '.local/state']) mkdirSync(join(home, d), {recursive: true})
   return {
     ...(isLegacyCli(version) ? {DOCKER_HOST: NO_DOCKER_HOST} : {}),
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    PATH: hostEnv().PATH ?? '/usr/bin:/bin',
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_STATE_HOME: join(home, '.local', 'state'),

@@ -1,6 +1,9 @@
 // mocha's spec reporter plus one plain closing line (`tests: N passed, N failed, N skipped`) that CI log readers
 // understand in any language, preceded by the real-gateway tests' own count and time (test/real-gateway/).
+// With NEMOCLAW_TEST_TIMINGS=<file>, one JSON line per test ({file, title, ms, state}) is appended to that file
+// (how test/support/durations.json, the queue order of `npm test`, is measured).
 'use strict'
+const fs = require('node:fs')
 const path = require('node:path')
 const Mocha = require('mocha')
 
@@ -11,6 +14,16 @@ class SpecWithSummary extends Mocha.reporters.Spec {
     super(runner, options)
     const real = {failed: 0, ms: 0, passed: 0, skipped: 0}
     const isReal = (test) => typeof test.file === 'string' && test.file.includes(REAL)
+    const timings = process.env.NEMOCLAW_TEST_TIMINGS
+    if (timings) {
+      const record = (state) => (t) => {
+        fs.appendFileSync(timings, JSON.stringify({file: t.file, ms: t.duration ?? 0, state, title: t.fullTitle()}) + '\n')
+      }
+
+      runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, record('passed'))
+      runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, record('failed'))
+    }
+
     runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, (t) => {
       if (!isReal(t)) return
       real.passed++

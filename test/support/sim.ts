@@ -1,10 +1,12 @@
 // Test harness for the OpenShell simulator (test/support/simulator). Creates an isolated HOME with a
 // simulated `openshell` (and `systemctl`) first on PATH.
-import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import {hostEnv} from './inprocess.js'
+import {callInProcess as simControl} from './simulator/lib/control.js'
 
 export const SIM_BIN_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'simulator')
 
@@ -51,18 +53,24 @@ export async function createSim(opts: SimOptions): Promise<Sim> {
   fs.mkdirSync(xdg, {recursive: true})
   fs.mkdirSync(nemoclawHome, {recursive: true})
   const statePath = path.join(dir, 'state.json')
-  const env: NodeJS.ProcessEnv = {...process.env}
+  const host = hostEnv()
+  const env: NodeJS.ProcessEnv = {...host}
   for (const k of STRIP) delete env[k]
   Object.assign(env, {
-    PATH: `${SIM_BIN_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
+    PATH: `${SIM_BIN_DIR}${path.delimiter}${host.PATH ?? ''}`,
     HOME: home,
     XDG_CONFIG_HOME: xdg,
     OPENSHELL_SIM_STATE: statePath,
     NEMOCLAW_HOME: nemoclawHome,
     CI: '1',
   })
-  const control = (...args: string[]): string =>
-    execFileSync(process.execPath, [path.join(SIM_BIN_DIR, 'openshell-sim'), ...args], {env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+  // `openshell-sim <args>` without a process of its own (it is synchronous and touches only the state files); a
+  // failure throws with its message, as a failed execFileSync would.
+  const control = (...args: string[]): string => {
+    const r = simControl(args, env)
+    if (r.code !== 0) throw new Error(`openshell-sim ${args.join(' ')} exited with ${r.code}\n${r.stderr}`)
+    return r.stdout
+  }
   const init = ['init', '--profile', opts.profile]
   if (opts.version) init.push('--version', opts.version)
   if (opts.gateway === null) init.push('--no-gateway')

@@ -10,3 +10,8 @@ export function openshell(): OpenShell {
   client ??= new OpenShell({env: process.env, versionCache: true})
   return client
 }
+
+/** TEST HOOK (test/support/inprocess.ts runs many commands in one process): forget the client, as a new process would. */
+export function resetRuntimeForTests(): void {
+  client = undefined
+}

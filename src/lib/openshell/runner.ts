@@ -136,6 +136,8 @@ export function resetCallLog(): void {
 
 const liveGroups = new Set<number>()
 let exitHookInstalled = false
+/** The listeners trackGroup installed (removed again by resetRunnerForTests). */
+const installed: Array<{event: 'exit' | NodeJS.Signals; listener: () => void}> = []
 
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return
@@ -150,9 +152,12 @@ function trackGroup(pid: number): void {
   liveGroups.add(pid)
   if (!exitHookInstalled) {
     exitHookInstalled = true
-    process.on('exit', () => {
+    const onExit = (): void => {
       for (const g of liveGroups) killGroup(g)
-    })
+    }
+
+    process.on('exit', onExit)
+    installed.push({event: 'exit', listener: onExit})
     // Ctrl-C / termination while a probe runs: kill its process group too (a detached child would otherwise
     // outlive us), then let the signal do what it would have done.
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -166,8 +171,31 @@ function trackGroup(pid: number): void {
       }
 
       process.on(sig, onSignal)
+      installed.push({event: sig, listener: onSignal})
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// test hooks: the test suite runs many commands in one process (test/support/inprocess.ts). nemoclaw itself never
+// calls these.
+
+/** Answers a non-interactive call without a process (the in-process simulator), or undefined: spawn as usual. */
+export type SpawnHookForTests = (file: string, args: string[], env: Env) => Promise<{exitCode: number; stdout: string; stderr: string} | undefined>
+
+let spawnHookForTests: SpawnHookForTests | undefined
+
+/** TEST HOOK. Install (or, with undefined, remove) the hook every non-interactive call asks first. */
+export function setSpawnHookForTests(hook: SpawnHookForTests | undefined): void {
+  spawnHookForTests = hook
+}
+
+/** TEST HOOK. Back to a fresh process's state: empty call log, no tracked groups, no exit or signal listeners. */
+export function resetRunnerForTests(): void {
+  log.length = 0
+  liveGroups.clear()
+  for (const {event, listener} of installed.splice(0)) process.removeListener(event, listener)
+  exitHookInstalled = false
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -285,7 +313,8 @@ async function run(file: string, args: string[], opts: InternalOptions): Promise
       }, timeoutMs)
     }
 
-    ended = await spawnChild(file, args, opts, cap, {
+    const answered = interactive || spawnHookForTests === undefined ? undefined : await spawnHookForTests(file, args, opts.env ?? process.env)
+    ended = answered ? {...answered, signal: null} : await spawnChild(file, args, opts, cap, {
       onOverflow() {
         // More output than the cap: a grandchild keeping the pipe open would otherwise keep us waiting too.
         if (truncated) return

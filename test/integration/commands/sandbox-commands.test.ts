@@ -5,7 +5,7 @@ import {spawn} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
-import {assertBuilt, BIN, cliEnv, mutatingCalls, runCli} from '../../support/cli.js'
+import {assertBuilt, BIN, cliEnv, mutatingCalls, runCli, spawnCli} from '../../support/cli.js'
 import {makeReadOnly, unmountAll} from '../../support/mounts.js'
 import {createSim, type Sim} from '../../support/sim.js'
 import {calls, errText, journal, liveSandboxes, PROFILES, registryNames, seedRegistry, verbs} from './helpers.js'
@@ -43,7 +43,7 @@ for (const profile of PROFILES) {
     })
 
     it('connect hands the terminal to openshell for a Ready sandbox; --probe-only stops after the check', async () => {
-      const r = await runCli(sim, ['connect', 'alpha'])
+      const r = await spawnCli(sim, ['connect', 'alpha']) // a real process: the terminal is handed to openshell
       expect(r.exitCode, r.stderr).to.equal(0)
       expect(r.stdout).to.contain('Connected to alpha (simulated)')
       // The prerun hook's one status + one list, then the hand-over: the command does not probe again.

@@ -89,7 +89,9 @@ describe('openshell/runner', function () {
       expect(r.stdout).to.equal('started\n')
       expect(classifyFailure(r).kind).to.equal('timed_out')
       const gc = Number(fs.readFileSync(pidFile, 'utf8'))
-      await new Promise(res => setTimeout(res, 50))
+      // SIGKILL was sent to the group; wait (bounded) until init has reaped the grandchild
+      const deadline = Date.now() + 5000
+      while (alive(gc) && Date.now() < deadline) await new Promise(res => setTimeout(res, 20))
       expect(alive(gc)).to.equal(false)
     })
 

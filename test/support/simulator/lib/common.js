@@ -212,6 +212,11 @@ export function newServer({name, endpoint, port, version, generation}) {
 export function newSandbox(name, phase = 'Ready', extra = {}) {
   return {id: crypto.randomUUID(), name, phase, createdAt: new Date().toISOString(), resourceVersion: 1, readyAt: 0, providers: [], ...extra}
 }
+/**
+ * The simulator's clock: the wall clock plus what `openshell-sim clock advance MS` added, so that a test can step
+ * through a restart's down time and provisioning window without waiting for it.
+ */
+export function simNow(state) { return Date.now() + (state.clockOffsetMs || 0) }
 export function serverAccepting(server, now = Date.now()) {
   return Boolean(server && server.running && !server.refuseAfterStart && now >= (server.upAt || 0))
 }

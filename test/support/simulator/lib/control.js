@@ -28,6 +28,8 @@ const USAGE = `usage: openshell-sim <command>
   runtime up|down                   (the fake docker info answers or not; down: the legacy CLI's gateway
                                      start/stop/destroy/add --local find no Docker socket)
   latency MS
+  clock advance MS                  (the simulator's clock moves MS ms ahead of the wall clock: restart delays
+                                     and provisioning windows pass without waiting)
   fault set PATTERN hang|crash|garbage|huge|exit:N [--stderr TEXT]
   fault clear [PATTERN]
   log [--clear]
@@ -122,7 +124,7 @@ function gateway(args, env) {
       const prov = num(flags['--provisioning-ms'] ?? 0, '--provisioning-ms')
       return C.mutate((st) => {
         const s = serverByName(st, flags['--name'])
-        const now = Date.now()
+        const now = C.simNow(st)
         s.running = true
         s.upAt = now + delay
         // real 0.0.111 (crash and graceful alike): the start-up sweep restarts what should run; the rest stays
@@ -251,6 +253,21 @@ function fault(args, env) {
 }
 
 export async function main(args, env = process.env) {
+  const r = callInProcess(args, env)
+  if (r.stdout) process.stdout.write(r.stdout)
+  if (r.stderr) process.stderr.write(r.stderr)
+  process.exitCode = r.code
+}
+
+/** One control call: {code, stdout, stderr} (test/support/sim.ts runs these without a process of their own). */
+export function callInProcess(args, env) {
+  const o = []
+  const write = (s) => { o.push(s) }
+  const r = run(args, env, write)
+  return {code: r.code, stdout: o.join(''), stderr: r.stderr}
+}
+
+function run(args, env, write) {
   const [cmd, ...rest] = args
   try {
     let msg
@@ -265,6 +282,12 @@ export async function main(args, env = process.env) {
         msg = C.mutate((st) => { st.runtimeDown = down; return `container runtime ${rest[0]}` }, env)
         break
       }
+      case 'clock': {
+        if (rest[0] !== 'advance') throw new Usage('clock advance MS')
+        const ms = num(rest[1], 'clock advance')
+        msg = C.mutate((st) => { st.clockOffsetMs = (st.clockOffsetMs || 0) + ms; return `clock ${st.clockOffsetMs} ms ahead` }, env)
+        break
+      }
       case 'latency': {
         const ms = num(rest[0], 'latency')
         msg = C.mutate((st) => { st.latencyMs = ms; return `latency ${ms} ms` }, env)
@@ -275,19 +298,19 @@ export async function main(args, env = process.env) {
         if (rest[0] === '--clear') { fs.writeFileSync(file, ''); msg = 'log cleared' } else {
           let text = ''
           try { text = fs.readFileSync(file, 'utf8') } catch { /* ignore */ }
-          process.stdout.write(text)
-          return
+          write(text)
+          return {code: 0, stderr: ''}
         }
         break
       }
-      case 'show': process.stdout.write(JSON.stringify(C.loadState(C.statePath(env)), null, 2) + '\n'); return
-      case undefined: case '--help': case '-h': process.stdout.write(USAGE + '\n'); return
+      case 'show': write(JSON.stringify(C.loadState(C.statePath(env)), null, 2) + '\n'); return {code: 0, stderr: ''}
+      case undefined: case '--help': case '-h': write(USAGE + '\n'); return {code: 0, stderr: ''}
       default: throw new Usage(`unknown command '${cmd}'`)
     }
-    process.stdout.write(msg + '\n')
+    write(msg + '\n')
   } catch (e) {
-    if (e instanceof Usage) { process.stderr.write(`openshell-sim: ${e.message}\n${USAGE}\n`); process.exitCode = 2; return }
-    process.stderr.write(`openshell-sim: ${e instanceof C.SimFatal ? e.message : (e && e.stack) || e}\n`)
-    process.exitCode = 1
+    if (e instanceof Usage) return {code: 2, stderr: `openshell-sim: ${e.message}\n${USAGE}\n`}
+    return {code: 1, stderr: `openshell-sim: ${e instanceof C.SimFatal ? e.message : (e && e.stack) || e}\n`}
   }
+  return {code: 0, stderr: ''}
 }

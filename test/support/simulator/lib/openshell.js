@@ -135,7 +135,7 @@ function makeCtx(state, argv, env) {
   const style = makeStyle(colorEnabled(caps, globals.color, env), {fgReset: caps.calibrated})
   // title: the block headings (`Sandbox:`, `Server Status`, …): bold cyan on the real 0.0.111, bold before
   const title = caps.calibrated ? style.head : style.bold
-  return {state, argv, env, caps, globals, rest, style, title, stdout: [], stderr: [], now: Date.now(), block: false, pendingUsage}
+  return {state, argv, env, caps, globals, rest, style, title, stdout: [], stderr: [], now: C.simNow(state), block: false, pendingUsage}
 }
 const out = (ctx, s = '') => ctx.stdout.push(s + '\n')
 const err = (ctx, s = '') => ctx.stderr.push(s + '\n')
@@ -1110,9 +1110,9 @@ function helpText(id) {
 }
 
 /** Asynchronous work a command needs before the (synchronous, locked) handler runs: see PRE. */
-async function prepare(state, argv) {
+async function prepare(state, argv, env) {
   try {
-    const ctx = makeCtx(state, argv, process.env)
+    const ctx = makeCtx(state, argv, env)
     if (ctx.pendingUsage) return {}
     const parsed = parseCommand(ctx.rest, ctx.caps)
     return !parsed.help && PRE[parsed.id] ? await PRE[parsed.id](ctx, parsed) : {}
@@ -1121,31 +1121,42 @@ async function prepare(state, argv) {
   }
 }
 
-export async function main(argv) {
+/** The state file and its state before a call, or the answer a call gets when there is none. */
+function preState(argv, env) {
   let stateFile
-  try { stateFile = C.statePath() } catch (e) {
-    process.stderr.write(`openshell (simulator): ${e.message}\n`)
-    process.exitCode = 1
-    return
+  try { stateFile = C.statePath(env) } catch (e) {
+    return {answer: {code: 1, stdout: '', stderr: `openshell (simulator): ${e.message}\n`, block: false}}
   }
-  let pre
-  try { pre = C.loadState(stateFile) } catch (e) {
-    process.stderr.write(`openshell (simulator): ${e.message}\n`)
-    C.logEntry('openshell', argv, 1, {simError: e.message})
-    process.exitCode = 1
-    return
+  try { return {stateFile, pre: C.loadState(stateFile)} } catch (e) {
+    C.logEntry('openshell', argv, 1, {simError: e.message}, env)
+    return {answer: {code: 1, stdout: '', stderr: `openshell (simulator): ${e.message}\n`, block: false}}
   }
-  if (pre.latencyMs > 0) await C.sleep(pre.latencyMs)
-  const fault = findFault(pre, argv)
-  if (fault) { process.exitCode = await runFault(fault, argv); return }
-  const prepared = await prepare(pre, argv)
+}
 
+/** Whether the call has asynchronous work before its handler (PRE), e.g. `inference set` verifying the endpoint. */
+function hasPrepare(state, argv, env) {
+  try {
+    const ctx = makeCtx(state, argv, env)
+    if (ctx.pendingUsage) return false
+    const parsed = parseCommand(ctx.rest, ctx.caps)
+    return !parsed.help && Boolean(PRE[parsed.id])
+  } catch {
+    return false
+  }
+}
+
+/** One call after latency and faults: {code, stdout, stderr, block} (block: it streams until killed). */
+async function answer(argv, env, stateFile, pre) {
+  return answerPrepared(argv, env, stateFile, await prepare(pre, argv, env))
+}
+
+function answerPrepared(argv, env, stateFile, prepared) {
   let ctx
   try {
     ctx = C.withLock(stateFile, () => {
       const state = C.loadState(stateFile)
       const before = JSON.stringify(state)
-      const c = makeCtx(state, argv, process.env)
+      const c = makeCtx(state, argv, env)
       c.code = 0
       c.prepared = prepared
       try {
@@ -1169,12 +1180,54 @@ export async function main(argv) {
     ctx.stderr.push(e instanceof C.SimFatal ? `openshell (simulator): ${e.message}\n` : `openshell (simulator): internal error: ${(e && e.stack) || e}\n`)
   }
   const code = ctx.code
-  C.logEntry('openshell', argv, code)
-  const so = ctx.stdout.join('')
-  const se = ctx.stderr.join('')
-  if (so) process.stdout.write(so)
-  if (se) process.stderr.write(se)
-  process.exitCode = code
-  if (ctx.block && code === 0) setInterval(() => {}, 1 << 30) // streams (logs --tail, foreground forward) until killed
+  C.logEntry('openshell', argv, code, {}, env)
+  return {code, stdout: ctx.stdout.join(''), stderr: ctx.stderr.join(''), block: Boolean(ctx.block && code === 0)}
+}
+
+/** Calls that may stream until killed (`logs --tail`, a foreground `forward start`, a browser-login `gateway add`). */
+const mayBlock = (argv) => argv.includes('--tail') || argv.includes('forward') || (argv.includes('gateway') && argv.includes('add'))
+
+/**
+ * The same call without a process of its own (test/support/inprocess.ts), for calls a process adds nothing to:
+ * undefined when the call needs one — a fault is set on it (hang, crash, huge output…), the simulator has a
+ * latency (a caller's timeout must be able to cut it), or it may stream until killed.
+ */
+export async function callInProcess(argv, env) {
+  if (mayBlock(argv)) return undefined
+  const p = preState(argv, env)
+  if (p.answer) return p.answer
+  if (p.pre.latencyMs > 0 || findFault(p.pre, argv)) return undefined
+  const r = await answer(argv, env, p.stateFile, p.pre)
+  if (r.block) throw new Error(`openshell (simulator): '${argv.join(' ')}' streams until killed; add it to mayBlock`)
+  return r
+}
+
+/** callInProcess for callers that cannot wait (the simulator's own tests): also undefined when the call has PRE work. */
+export function callInProcessSync(argv, env) {
+  if (mayBlock(argv)) return undefined
+  const p = preState(argv, env)
+  if (p.answer) return p.answer
+  if (p.pre.latencyMs > 0 || findFault(p.pre, argv) || hasPrepare(p.pre, argv, env)) return undefined
+  const r = answerPrepared(argv, env, p.stateFile, {})
+  if (r.block) throw new Error(`openshell (simulator): '${argv.join(' ')}' streams until killed; add it to mayBlock`)
+  return r
+}
+
+export async function main(argv) {
+  const env = process.env
+  const p = preState(argv, env)
+  if (p.answer) {
+    process.stderr.write(p.answer.stderr)
+    process.exitCode = p.answer.code
+    return
+  }
+  if (p.pre.latencyMs > 0) await C.sleep(p.pre.latencyMs)
+  const fault = findFault(p.pre, argv)
+  if (fault) { process.exitCode = await runFault(fault, argv); return }
+  const r = await answer(argv, env, p.stateFile, p.pre)
+  if (r.stdout) process.stdout.write(r.stdout)
+  if (r.stderr) process.stderr.write(r.stderr)
+  process.exitCode = r.code
+  if (r.block) setInterval(() => {}, 1 << 30) // streams (logs --tail, foreground forward) until killed
 }
 export {CliError, UsageError, Exit}

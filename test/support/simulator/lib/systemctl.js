@@ -3,6 +3,14 @@ import fs from 'node:fs'
 import * as C from './common.js'
 
 export async function main(argv, env = process.env) {
+  const r = callInProcess(argv, env)
+  if (r.stdout) process.stdout.write(r.stdout)
+  if (r.stderr) process.stderr.write(r.stderr)
+  process.exitCode = r.code
+}
+
+/** One call: {code, stdout, stderr} (also used without a process of its own, test/support/inprocess.ts). */
+export function callInProcess(argv, env) {
   let code = 0
   const o = []
   const e = []
@@ -36,7 +44,7 @@ export async function main(argv, env = process.env) {
           s.upAt = 0
           if (verb === 'restart' || !wasRunning) {
             const prov = st.serviceRestartProvisioningMs || 0
-            for (const sb of Object.values(s.sandboxes)) sb.readyAt = prov > 0 ? Date.now() + prov : 0
+            for (const sb of Object.values(s.sandboxes)) sb.readyAt = prov > 0 ? C.simNow(st) + prov : 0
           }
           return 0
         }
@@ -53,7 +61,5 @@ export async function main(argv, env = process.env) {
     code = 1
   }
   try { C.logEntry('systemctl', argv, code, {}, env) } catch { /* ignore */ }
-  if (o.length) process.stdout.write(o.join('\n') + '\n')
-  if (e.length) process.stderr.write(e.join('\n') + '\n')
-  process.exitCode = code
+  return {code, stdout: o.length ? o.join('\n') + '\n' : '', stderr: e.length ? e.join('\n') + '\n' : ''}
 }
