@@ -139,6 +139,24 @@ function createSim(profile = 'modern') {
 
 // ---- measurements ----------------------------------------------------------------------------------------------
 
+/**
+ * Wall times of each case ({name: [cmd, args]}) over STARTUP_RUNS interleaved rounds, after one untimed warm-up of
+ * each (file-system cache): a busy machine slows every case of a round alike.
+ */
+async function interleaved(cases, env) {
+  const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]))
+  for (const [cmd, args] of Object.values(cases)) await timed(cmd, args, env)
+  for (let i = 0; i < STARTUP_RUNS; i++) {
+    for (const [k, [cmd, args]] of Object.entries(cases)) {
+      const r = await timed(cmd, args, env)
+      if (r.code !== 0) throw new Error(`${k} exited ${r.code}: ${r.stderr}`)
+      samples[k].push(r.wallMs)
+    }
+  }
+
+  return samples
+}
+
 async function startup() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nemoclaw-bench-home-'))
   const env = {...process.env, HOME: tmp, NEMOCLAW_HOME: path.join(tmp, 'nemoclaw'), XDG_DATA_HOME: path.join(tmp, 'data')}
@@ -148,16 +166,7 @@ async function startup() {
     'nemoclaw --help': [process.execPath, [BIN, '--help']],
     'nemoclaw status --help': [process.execPath, [BIN, 'status', '--help']],
   }
-  const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]))
-  // one untimed warm-up of each (file-system cache), then interleaved rounds
-  for (const [cmd, args] of Object.values(cases)) await timed(cmd, args, env)
-  for (let i = 0; i < STARTUP_RUNS; i++) {
-    for (const [k, [cmd, args]] of Object.entries(cases)) {
-      const r = await timed(cmd, args, env)
-      if (r.code !== 0) throw new Error(`${k} exited ${r.code}: ${r.stderr}`)
-      samples[k].push(r.wallMs)
-    }
-  }
+  const samples = await interleaved(cases, env)
 
   fs.rmSync(tmp, {force: true, recursive: true})
   const out = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, {medianMs: median(xs), minMs: Math.min(...xs), runs: xs.length}]))
@@ -286,15 +295,7 @@ async function healthyReal() {
       'nemoclaw status': [process.execPath, [BIN, 'status']],
       'nemoclaw alpha status': [process.execPath, [BIN, 'alpha', 'status']],
     }
-    const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]))
-    for (const [cmd, args] of Object.values(cases)) await timed(cmd, args, env)
-    for (let i = 0; i < STARTUP_RUNS; i++) {
-      for (const [k, [cmd, args]] of Object.entries(cases)) {
-        const r = await timed(cmd, args, env)
-        if (r.code !== 0) throw new Error(`${k} exited ${r.code}: ${r.stderr}`)
-        samples[k].push(r.wallMs)
-      }
-    }
+    const samples = await interleaved(cases, env)
 
     const floor = samples['node -e 0'].map((x, i) => x + samples['openshell status'][i])
     const out = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, {medianMs: median(xs), ratio: median(xs.map((x, i) => x / floor[i]))}]))
