@@ -8,8 +8,8 @@
  *
  * Written by src/help.ts (the package's oclif helpClass) after oclif rendered; read by bin/run.js.
  */
-import {createHash} from 'node:crypto'
 import {mkdirSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -62,6 +62,8 @@ export function helpCacheFile(input: HelpCacheInput): string | undefined {
     node: process.version,
     stdout: [Boolean(input.stdout.isTTY), input.stdout.isTTY ? (input.stdout.columns ?? 0) : 0],
   })
+  // node:crypto only for a help question: importing it costs every other command more than the hash itself.
+  const {createHash} = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')
   return path.join(cacheDir(input.env), 'help', createHash('sha256').update(key).digest('hex').slice(0, 32) + '.txt')
 }
 
