@@ -98,14 +98,27 @@ export function toJson(reports: CheckReport[], env: NodeJS.ProcessEnv, fixes?: F
 
 const MARK = {fail: '✖', pass: '✔', skip: '–', warn: '⚠'} as const
 
-/** The human summary: counts, then for each warn/fail one line of diagnosis and the command(s) that fix it. */
+/**
+ * The human summary: counts, then for each warn/fail one line of diagnosis and the command(s) that fix it. A check
+ * whose fix is the one an earlier check already printed (its cause is that check's finding: the sandboxes of a
+ * gateway that is down) says so in one line instead of repeating the fix. `--json` keeps every check's own fix.
+ */
 export function renderSummary(reports: CheckReport[], env: NodeJS.ProcessEnv): string {
   const s = summarise(reports)
   const lines = [`Summary: ${s.pass} passed, ${s.warn} warning(s), ${s.fail} failed, ${s.skip} skipped.`]
+  const fixedBy = new Map<string, string>()
   for (const r of reports) {
     if (r.status !== 'warn' && r.status !== 'fail') continue
     lines.push(`${MARK[r.status]} ${r.id}: ${firstLine(r.detail)}`)
-    for (const f of (r.fix ?? '').split('\n').filter(Boolean)) lines.push(`    fix: ${f}`)
+    const fix = (r.fix ?? '').trim()
+    const earlier = fixedBy.get(fix)
+    if (fix !== '' && earlier !== undefined) {
+      lines.push(`    cause: ${earlier} (above); its fix applies`)
+      continue
+    }
+
+    if (fix !== '') fixedBy.set(fix, r.id)
+    for (const f of fix.split('\n').filter(Boolean)) lines.push(`    fix: ${f}`)
   }
 
   if (s.fail === 0 && s.warn === 0) lines.push('Everything checked is healthy.')
