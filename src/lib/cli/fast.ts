@@ -15,7 +15,7 @@ import {rewriteArgv} from './argv.js'
 import {commandHooks, plainOclif} from './fast-version.js'
 
 export {fastVersion} from './fast-version.js'
-import {helpCacheFile, readHelp} from './help-cache.js'
+import {asksForHelp, helpCacheFile, readHelp} from './help-cache.js'
 
 export type FastRoute = {command: 'list'; json: boolean} | {command: 'status'; json: boolean; name?: string}
 
@@ -47,7 +47,8 @@ export function fastRoute(opts: {argv: string[]; env: NodeJS.ProcessEnv; root: s
 
 /** The help oclif printed for exactly this question before (help-cache.ts), or undefined. */
 export function fastHelp(opts: {argv: string[]; env: NodeJS.ProcessEnv; root: string; stdout: {isTTY?: boolean; columns?: number}}): string | undefined {
-  if (opts.env.NEMOCLAW_FAST_PATH === '0') return undefined
+  // Not a help question: nothing to read (the `NAME status` rewrite reads the registry; fastRoute does that once).
+  if (opts.env.NEMOCLAW_FAST_PATH === '0' || !asksForHelp(opts.argv)) return undefined
   const file = helpCacheFile({...opts, argv: rewriteArgv(opts.argv, opts.env)})
   return file === undefined ? undefined : readHelp(file)
 }

@@ -254,7 +254,7 @@ function spawnChild(file: string, args: string[], opts: InternalOptions, cap: nu
     }
 
     const out = {stderr: [] as Buffer[], stdout: [] as Buffer[]}
-    let bytes = {stderr: 0, stdout: 0}
+    const bytes = {stderr: 0, stdout: 0}
     let settled = false
     const settle = (e: Ended): void => {
       if (settled) return
@@ -265,7 +265,7 @@ function spawnChild(file: string, args: string[], opts: InternalOptions, cap: nu
     for (const name of ['stdout', 'stderr'] as const) {
       child[name]?.on('data', (chunk: Buffer) => {
         const room = cap - bytes[name]
-        bytes = {...bytes, [name]: bytes[name] + chunk.length}
+        bytes[name] += chunk.length
         if (room > 0) out[name].push(room >= chunk.length ? chunk : chunk.subarray(0, room))
         if (room < chunk.length) hooks.onOverflow()
       })
