@@ -264,3 +264,10 @@ export function logEntry(cmd, argv, exitCode, extra = {}, env = process.env) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/** An executable's main for an in-process call ({code, stdout, stderr}): print its output, set its exit code. */
+export function printAnswer(r) {
+  if (r.stdout) process.stdout.write(r.stdout)
+  if (r.stderr) process.stderr.write(r.stderr)
+  process.exitCode = r.code
+}

@@ -253,10 +253,7 @@ function fault(args, env) {
 }
 
 export async function main(args, env = process.env) {
-  const r = callInProcess(args, env)
-  if (r.stdout) process.stdout.write(r.stdout)
-  if (r.stderr) process.stderr.write(r.stderr)
-  process.exitCode = r.code
+  C.printAnswer(callInProcess(args, env))
 }
 
 /** One control call: {code, stdout, stderr} (test/support/sim.ts runs these without a process of their own). */

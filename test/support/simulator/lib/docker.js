@@ -2,11 +2,10 @@
 // simulator state says the container runtime is down (`openshell-sim runtime down`). Nothing else is supported.
 import {readFileSync} from 'node:fs'
 
+import * as C from './common.js'
+
 export async function main(args, env = process.env) {
-  const r = callInProcess(args, env)
-  if (r.stdout) process.stdout.write(r.stdout)
-  if (r.stderr) process.stderr.write(r.stderr)
-  process.exitCode = r.code
+  C.printAnswer(callInProcess(args, env))
 }
 
 /** One call: {code, stdout, stderr} (also used without a process of its own, test/support/inprocess.ts). */

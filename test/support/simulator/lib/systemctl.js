@@ -3,10 +3,7 @@ import fs from 'node:fs'
 import * as C from './common.js'
 
 export async function main(argv, env = process.env) {
-  const r = callInProcess(argv, env)
-  if (r.stdout) process.stdout.write(r.stdout)
-  if (r.stderr) process.stderr.write(r.stderr)
-  process.exitCode = r.code
+  C.printAnswer(callInProcess(argv, env))
 }
 
 /** One call: {code, stdout, stderr} (also used without a process of its own, test/support/inprocess.ts). */
