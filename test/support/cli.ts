@@ -104,6 +104,41 @@ export function spawnCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args:
   })
 }
 
+/** Waiting for output of a running process: `changed()` on new output, `ended()` once it closed. */
+function outputWaits(): {changed(): void; ended(): void; waitFor(text: () => string, re: RegExp, timeoutMs: number, context: () => string): Promise<void>} {
+  const waiters = new Set<() => void>()
+  let over = false
+  const changed = () => {
+    for (const w of [...waiters]) w()
+  }
+
+  return {
+    changed,
+    ended() {
+      over = true
+      changed()
+    },
+    waitFor: (text, re, timeoutMs, context) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (re.test(text())) finish()
+          else if (over) finish(new Error(`process ended before ${re} appeared\n${context()}`))
+        }
+
+        const t = setTimeout(() => finish(new Error(`timed out waiting for ${re}\n${context()}`)), timeoutMs)
+        function finish(error?: Error) {
+          clearTimeout(t)
+          waiters.delete(check)
+          if (error) reject(error)
+          else resolve()
+        }
+
+        waiters.add(check)
+        check()
+      }),
+  }
+}
+
 export interface RunningCli {
   child: ChildProcess
   /** Output so far. */
@@ -120,57 +155,28 @@ export function startCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args:
   const started = Date.now()
   const child = spawn(process.execPath, [BIN, ...args], {env: cliEnv(sim, opts.env), stdio: ['pipe', 'pipe', 'pipe']})
   const out = {stderr: '', stdout: ''}
-  const waiters = new Set<() => void>()
-  const poke = () => {
-    for (const w of [...waiters]) w()
-  }
-
+  const waits = outputWaits()
   child.stdout!.setEncoding('utf8').on('data', (d) => {
     out.stdout += d
-    poke()
+    waits.changed()
   })
   child.stderr!.setEncoding('utf8').on('data', (d) => {
     out.stderr += d
-    poke()
+    waits.changed()
   })
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
-  let ended = false
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject)
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer)
-      ended = true
-      poke()
-      let json: any
-      try {
-        json = out.stdout.trim().startsWith('{') ? JSON.parse(out.stdout) : undefined
-      } catch {
-        json = undefined
-      }
-
-      resolve(contractChecked(args, {durationMs: Date.now() - started, exitCode, json, signal, stderr: out.stderr, stdout: out.stdout}))
+      waits.ended()
+      resolve(contractChecked(args, {durationMs: Date.now() - started, exitCode, json: parseJson(out.stdout), signal, stderr: out.stderr, stdout: out.stdout}))
     })
   })
   if (opts.input !== undefined) child.stdin!.end(opts.input)
   else child.stdin!.end()
   const waitFor = (re: RegExp, o: {stream?: 'stdout' | 'stderr'; timeoutMs?: number} = {}) =>
-    new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (re.test(out[o.stream ?? 'stderr'])) finish()
-        else if (ended) finish(new Error(`process ended before ${re} appeared\nstdout: ${out.stdout}\nstderr: ${out.stderr}`))
-      }
-
-      const t = setTimeout(() => finish(new Error(`timed out waiting for ${re}\nstderr: ${out.stderr}`)), o.timeoutMs ?? 30_000)
-      function finish(error?: Error) {
-        clearTimeout(t)
-        waiters.delete(check)
-        if (error) reject(error)
-        else resolve()
-      }
-
-      waiters.add(check)
-      check()
-    })
+    waits.waitFor(() => out[o.stream ?? 'stderr'], re, o.timeoutMs ?? 30_000, () => `stdout: ${out.stdout}\nstderr: ${out.stderr}`)
   return {
     child,
     done,
@@ -206,16 +212,11 @@ export function startInTerminal(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}
   const command = `stty cols 160 rows 50; exec ${[process.execPath, BIN, ...args].map((a) => shellQuote(a)).join(' ')}`
   const child = spawn('script', ['-qec', command, '/dev/null'], {env, stdio: ['pipe', 'pipe', 'pipe']})
   let output = ''
-  let ended = false
-  const waiters = new Set<() => void>()
-  const poke = () => {
-    for (const w of [...waiters]) w()
-  }
-
+  const waits = outputWaits()
   for (const stream of [child.stdout, child.stderr]) {
     stream.setEncoding('utf8').on('data', (d) => {
       output += d
-      poke()
+      waits.changed()
     })
   }
 
@@ -224,8 +225,7 @@ export function startInTerminal(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}
     child.on('error', reject)
     child.on('close', (exitCode) => {
       clearTimeout(timer)
-      ended = true
-      poke()
+      waits.ended()
       resolve({exitCode, output})
     })
   })
@@ -237,24 +237,7 @@ export function startInTerminal(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}
     type(text: string) {
       child.stdin.write(text)
     },
-    waitFor: (re: RegExp, timeoutMs = 30_000) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (re.test(output)) finish()
-          else if (ended) finish(new Error(`process ended before ${re} appeared\n${output}`))
-        }
-
-        const t = setTimeout(() => finish(new Error(`timed out waiting for ${re}\n${output}`)), timeoutMs)
-        function finish(error?: Error) {
-          clearTimeout(t)
-          waiters.delete(check)
-          if (error) reject(error)
-          else resolve()
-        }
-
-        waiters.add(check)
-        check()
-      }),
+    waitFor: (re: RegExp, timeoutMs = 30_000) => waits.waitFor(() => output, re, timeoutMs, () => output),
   }
 }
 
