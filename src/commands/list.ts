@@ -1,10 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {NemoclawCommand} from '../lib/cli/base.js'
-import {table} from '../lib/cli/render.js'
-import {openshell} from '../lib/cli/runtime.js'
-import {LIST_TRAITS, listView} from '../lib/cli/views.js'
-import {readJournal} from '../lib/registry/index.js'
+import {LIST_TRAITS, listView, prunedView} from '../lib/cli/views.js'
 
 export default class List extends NemoclawCommand {
   static override targetsSandbox = true
@@ -32,23 +29,7 @@ asking any gateway.`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(List)
-    if (flags.pruned) {
-      const journal = await readJournal({env: openshell().env})
-      const entries = journal.entries.filter((e) => e.op === 'prune')
-      if (flags.json) {
-        this.printJson({schemaVersion: 1, pruned: entries.map((e) => ({at: e.at, name: e.name, reason: e.reason, record: e.record, status: e.status}))})
-        return
-      }
-
-      if (entries.length === 0) {
-        this.log('No removed records.')
-        return
-      }
-
-      this.log(table([['SANDBOX', 'GATEWAY', 'REMOVED AT', 'REASON'], ...entries.map((e) => [e.name, e.record.gateway, e.at, e.reason])]))
-      return
-    }
-
-    await listView(this, {json: flags.json})
+    if (flags.pruned) await prunedView(this, {json: flags.json})
+    else await listView(this, {json: flags.json})
   }
 }

@@ -1,11 +1,12 @@
 /**
- * The bodies of `status` and `list` (without `--pruned`), free of oclif: the command classes call them with
+ * The bodies of `status` and `list`, free of oclif: the command classes call them with
  * themselves as the IO, and the fast path (fast.ts) with its own. Each assumes the prerun reconcile was started
  * (reconcileTarget) and reads its outcome; the statics the hook reads are declared here once.
  */
 import {EXIT_CODES} from '../gateway/classes.js'
 import {worstOf} from '../sandboxes.js'
 import {type CommandIO, finish, writeJson} from './output.js'
+import {readJournal} from '../registry/index.js'
 import {gatewayJson, notPrunedLine, statusText, table, verdictJson} from './render.js'
 import {type CommandTraits, requireOne, requireReconciliation} from './targets.js'
 
@@ -63,4 +64,16 @@ export async function listView(io: CommandIO, input: {json: boolean}): Promise<v
 
   io.log(table(rows))
   if (r.notPruned.length > 0) io.log('\n' + notPrunedLine(r))
+}
+
+/** `list --pruned`: the journaled removals, read from pruned.jsonl alone (no reconcile, no openshell call). */
+export async function prunedView(io: CommandIO, input: {json: boolean}): Promise<void> {
+  const journal = await readJournal({env: process.env})
+  const entries = journal.entries.filter((e) => e.op === 'prune')
+  if (input.json) {
+    writeJson({schemaVersion: 1, pruned: entries.map((e) => ({at: e.at, name: e.name, reason: e.reason, record: e.record, status: e.status}))})
+    return
+  }
+
+  io.log(entries.length === 0 ? 'No removed records.' : table([['SANDBOX', 'GATEWAY', 'REMOVED AT', 'REASON'], ...entries.map((e) => [e.name, e.record.gateway, e.at, e.reason])]))
 }
