@@ -3,7 +3,7 @@ import {expect} from 'chai'
 import {classifyGateway, type GatewayFacts} from '../../src/lib/gateway/health.js'
 import type {RunResult, SandboxList} from '../../src/lib/openshell/types.js'
 import {capabilitiesFor} from '../../src/lib/openshell/version.js'
-import {decide, type LiveGateway} from '../../src/lib/reconcile.js'
+import {decide, type LiveGateway} from '../../src/lib/reconcile/decide.js'
 
 const run: RunResult = {argv: [], binary: 'openshell', durationMs: 1, exitCode: 0, signal: null, stderr: '', stdout: '', timedOut: false}
 

@@ -7,7 +7,7 @@
 import {probeRuntimes, type RuntimeAnswer} from '../containers.js'
 import {OpenShell} from '../openshell/client.js'
 import {defaultTimeout} from '../openshell/runner.js'
-import {gatherLive, type LiveGateway, type RecordRef} from '../reconcile.js'
+import {gatherLive, type LiveGateway, type RecordRef} from '../reconcile/decide.js'
 import {LEGACY_GATEWAY, load, type LoadResult} from '../registry/index.js'
 
 export interface DoctorOptions {

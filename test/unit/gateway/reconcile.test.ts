@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {guidanceFor} from '../../../src/lib/gateway/classes.js'
-import {decide, type LiveGateway, phaseClass} from '../../../src/lib/reconcile.js'
+import {decide, type LiveGateway, phaseClass} from '../../../src/lib/reconcile/decide.js'
 import type {Outcome, SandboxList, SandboxPhase} from '../../../src/lib/openshell/types.js'
 import {failure, health, run, statusFailed} from './facts.js'
 

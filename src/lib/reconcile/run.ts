@@ -8,19 +8,19 @@
  * disk full) does not throw. A lastSeen update is simply skipped; a proven removal that could not be written keeps
  * its record and says so on its verdict (`pruneFailed`), whose class (sandbox_missing) and exit code stay.
  */
-import type {ClassId} from './gateway/classes.js'
-import {worstClass} from './gateway/classes.js'
-import type {GatewayHealth} from './gateway/health.js'
-import {probeGateway} from './gateway/probe.js'
-import type {OpenShell} from './openshell/client.js'
-import {readGatewayMetadata} from './openshell/config.js'
-import type {InferenceRoute, Outcome, SandboxList} from './openshell/types.js'
-import {type Decision, decide, type LiveGateway, pruneFailedVerdict, type Verdict} from './reconcile.js'
+import type {ClassId} from '../gateway/classes.js'
+import {worstClass} from '../gateway/classes.js'
+import type {GatewayHealth} from '../gateway/health.js'
+import {probeGateway} from '../gateway/probe.js'
+import type {OpenShell} from '../openshell/client.js'
+import {readGatewayMetadata} from '../openshell/config.js'
+import type {InferenceRoute, Outcome, SandboxList} from '../openshell/types.js'
+import {type Decision, decide, type LiveGateway, pruneFailedVerdict, type Verdict} from './decide.js'
 import {
   describeWriteFailure, LEGACY_GATEWAY, load, type RegistryProblem, removeRecord, type SandboxRecord, touchLastSeen,
   type WriteFailure,
-} from './registry/index.js'
-import {runSteps, type StepSpec} from './ui/tasks.js'
+} from '../registry/index.js'
+import {runSteps, type StepSpec} from '../ui/tasks.js'
 
 export const DEFAULT_GATEWAY = LEGACY_GATEWAY
 

@@ -7,13 +7,13 @@
  * A record is removed only on proof: its own gateway is active, healthy, and its complete sandbox list does not
  * contain the name. Anything else (gateway down, other gateway active, list failed) keeps the record.
  */
-import type {Failure, Outcome, SandboxList, SandboxPhase} from './openshell/types.js'
-import {type ClassId, type Guidance, guidanceFor} from './gateway/classes.js'
-import {type GatewayHealth, classOfFailure, contextFor} from './gateway/health.js'
-import {probeGateway} from './gateway/probe.js'
-import type {OpenShell} from './openshell/client.js'
-import {readGatewayMetadata} from './openshell/config.js'
-import type {WriteFailure} from './registry/index.js'
+import type {Failure, Outcome, SandboxList, SandboxPhase} from '../openshell/types.js'
+import {type ClassId, type Guidance, guidanceFor} from '../gateway/classes.js'
+import {type GatewayHealth, classOfFailure, contextFor} from '../gateway/health.js'
+import {probeGateway} from '../gateway/probe.js'
+import type {OpenShell} from '../openshell/client.js'
+import {readGatewayMetadata} from '../openshell/config.js'
+import type {WriteFailure} from '../registry/index.js'
 
 export interface RecordRef {
   name: string
