@@ -16,6 +16,7 @@ import {listable, type LiveGateway} from './decide.js'
 
 /** What the run's task list gathered, per gateway. */
 export interface Gathered {
+  /** Each gateway's health, in the order the probes finished. */
   healths: Map<string, GatewayHealth>
   /** Sandbox lists of the gateways that hold records (absent: openshell or the gateway was not usable). */
   lists: Map<string, Outcome<SandboxList>>

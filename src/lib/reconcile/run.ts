@@ -80,7 +80,8 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
   const decision = decide(records, liveOf(gathered, gatewayNames))
   const result: Reconciliation = {
     defaultSandbox: loaded.registry.defaultSandbox,
-    gateways: gathered.healths,
+    // in the order of the records, not the order the probes finished in: the same state prints the same words
+    gateways: new Map(gatewayNames.map((gw) => [gw, gathered.healths.get(gw)!])),
     notPruned: [],
     pruned: [],
     records,
