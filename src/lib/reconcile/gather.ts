@@ -11,7 +11,7 @@ import {probeGateway} from '../gateway/probe.js'
 import type {OpenShell} from '../openshell/client.js'
 import {readGatewayMetadata} from '../openshell/config.js'
 import type {InferenceRoute, Outcome, SandboxList} from '../openshell/types.js'
-import type {StepSpec} from '../ui/tasks.js'
+import type {StepSpec, TaskVerdict} from '../ui/tasks.js'
 import {listable, type LiveGateway} from './decide.js'
 
 /** What the run's task list gathered, per gateway. */
@@ -89,29 +89,29 @@ function probeStep(client: OpenShell, gw: string, gathered: Gathered, startAttem
   }
 }
 
-function listStep(client: OpenShell, gw: string, gathered: Gathered): StepSpec<object> {
+/** A read of a registered gateway as a step: skipped when openshell or the gateway is not usable, else kept. */
+function readStep<T>(title: string, client: OpenShell, gw: string, read: () => Promise<Outcome<T>>, into: Map<string, Outcome<T>>, verdictOf: (o: Outcome<T>) => TaskVerdict): StepSpec<object> {
   return {
     async run() {
-      const l = await readWhenRegistered(client, gw, () => client.sandboxList(gw))
-      if (!l) return {note: 'gateway not usable', skipped: true}
-      gathered.lists.set(gw, l)
-      return l.ok ? {ok: true, note: `${l.value.sandboxes.length} live`} : {note: l.failure.kind, ok: false}
+      const o = await readWhenRegistered(client, gw, read)
+      if (!o) return {note: 'gateway not usable', skipped: true}
+      into.set(gw, o)
+      return verdictOf(o)
     },
-    title: `Sandboxes on '${gw}' listed`,
+    title,
   }
 }
 
+function listStep(client: OpenShell, gw: string, gathered: Gathered): StepSpec<object> {
+  return readStep(`Sandboxes on '${gw}' listed`, client, gw, () => client.sandboxList(gw), gathered.lists, (l) =>
+    l.ok ? {note: `${l.value.sandboxes.length} live`, ok: true} : {note: l.failure.kind, ok: false})
+}
+
 function routeStep(client: OpenShell, gw: string, gathered: Gathered): StepSpec<object> {
-  return {
-    async run() {
-      const r = await readWhenRegistered(client, gw, () => client.inferenceGet(gw))
-      if (!r) return {note: 'gateway not usable', skipped: true}
-      gathered.routes.set(gw, r)
-      const route = inferenceRouteOf(r)
-      return r.ok ? {note: route ? `${route.provider} / ${route.model}` : 'not configured', ok: true} : {note: r.failure.kind, skipped: true}
-    },
-    title: `Inference route of '${gw}'`,
-  }
+  return readStep(`Inference route of '${gw}'`, client, gw, () => client.inferenceGet(gw), gathered.routes, (r) => {
+    const route = inferenceRouteOf(r)
+    return r.ok ? {note: route ? `${route.provider} / ${route.model}` : 'not configured', ok: true} : {note: r.failure.kind, skipped: true}
+  })
 }
 
 /**

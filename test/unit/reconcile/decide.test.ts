@@ -1,7 +1,6 @@
 import {expect} from 'chai'
 
 import {guidanceFor} from '../../../src/lib/gateway/classes.js'
-import {classifyGateway, type GatewayFacts} from '../../../src/lib/gateway/health.js'
 import type {Outcome, SandboxList, SandboxPhase} from '../../../src/lib/openshell/types.js'
 import {capabilitiesFor} from '../../../src/lib/openshell/version.js'
 import {decide, type LiveGateway, phaseClass} from '../../../src/lib/reconcile/decide.js'
@@ -149,17 +148,8 @@ describe('reconcile decide', () => {
 
 /** A healthy legacy gateway (0.0.30, no local bundle, no service unit) whose list is `list`. */
 function healthyLegacyLive(list: SandboxList): Map<string, LiveGateway> {
-  const facts: GatewayFacts = {
-    activeOnDisk: 'nemoclaw',
-    capabilities: capabilitiesFor('0.0.30'),
-    certs: {ca: true, cert: true, key: true},
-    gateway: 'nemoclaw',
-    localBundle: false,
-    registered: true,
-    serviceUnit: false,
-    status: {ok: true, run: run([]), value: {configured: true, gateway: 'nemoclaw', server: 'https://127.0.0.1:8080', status: 'connected'}},
-  }
-  const h = classifyGateway(facts)
+  const status = {ok: true, run: run([]), value: {configured: true, gateway: 'nemoclaw', server: 'https://127.0.0.1:8080', status: 'connected'}} as const
+  const h = health({authMode: undefined, capabilities: capabilitiesFor('0.0.30'), endpoint: undefined, isRemote: undefined, localBundle: false, serviceUnit: false, status})
   expect(h.classId).to.equal('ok')
   return new Map([['nemoclaw', {health: h, list: {ok: true, run: run([]), value: list}}]])
 }
