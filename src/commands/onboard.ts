@@ -14,7 +14,7 @@ import {
   type ProviderId,
   validateInput,
 } from '../lib/onboard.js'
-import {DEFAULT_GATEWAY} from '../lib/sandboxes.js'
+import {DEFAULT_GATEWAY} from '../lib/reconcile/run.js'
 
 export default class Onboard extends NemoclawCommand {
   static override summary = 'Create a sandbox, set up its inference and register it.'

@@ -6,7 +6,7 @@ import {openshell} from '../lib/cli/runtime.js'
 import {requireOne, requireReconciliation} from '../lib/cli/targets.js'
 import {EXIT_CODES} from '../lib/gateway/classes.js'
 import {recoverAll} from '../lib/recovery.js'
-import {worstOf} from '../lib/sandboxes.js'
+import {worstOf} from '../lib/reconcile/run.js'
 
 export default class Recover extends NemoclawCommand {
   static override targetsSandbox = true

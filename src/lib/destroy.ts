@@ -9,7 +9,7 @@
  */
 import type {ClassId, Guidance} from './gateway/classes.js'
 import type {OpenShell} from './openshell/client.js'
-import type {Verdict} from './reconcile.js'
+import type {Verdict} from './reconcile/decide.js'
 import {describeWriteFailure, removeRecord, type WriteFailure} from './registry/index.js'
 
 /** Classes in which the gateway answers and lists the sandbox: deleting it is a plain, checked call. */

@@ -11,7 +11,7 @@ import {guidanceFor} from './gateway/classes.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {backoff, type RecoveryReport, recoverGateways, sleep} from './gateway/recover.js'
 import type {OpenShell} from './openshell/client.js'
-import {type Reconciliation, reconcile} from './sandboxes.js'
+import {type Reconciliation, reconcile} from './reconcile/run.js'
 import {runSteps} from './ui/tasks.js'
 
 export async function recoverAll(

@@ -8,7 +8,7 @@
 // Ready): every command of BOOKKEEPING_COMMANDS must still answer with its class and exit code, make the same
 // openshell calls as in the 'sandbox vanished' row, and leave the registry byte-identical (alpha's record stays).
 //
-// Expected classes follow the code's rules (src/lib/gateway/health.ts classifyGateway, src/lib/reconcile.ts
+// Expected classes follow the code's rules (src/lib/gateway/health.ts classifyGateway, src/lib/reconcile/decide.ts
 // decide, src/lib/openshell/classify.ts) and the lifecycle table in lifecycle-lessons.md.
 import {expect} from 'chai'
 import fs from 'node:fs'

@@ -4,8 +4,8 @@
  */
 import {EXIT_CODES, renderGuidance} from '../gateway/classes.js'
 import type {GatewayHealth} from '../gateway/health.js'
-import type {Verdict} from '../reconcile.js'
-import type {Reconciliation} from '../sandboxes.js'
+import type {Verdict} from '../reconcile/decide.js'
+import type {Reconciliation} from '../reconcile/run.js'
 
 export function table(rows: string[][]): string {
   if (rows.length === 0) return ''

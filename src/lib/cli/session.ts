@@ -3,7 +3,7 @@
  * `static targetsSandbox = true` — gets the same outcome from `reconcileOnce` (or `takeReconciliation()`), so the
  * command never probes again. A reconcile that threw is remembered too: nothing runs a second one, whatever failed.
  */
-import type {Reconciliation} from '../sandboxes.js'
+import type {Reconciliation} from '../reconcile/run.js'
 
 export type ReconcileOutcome = {ok: true; value: Reconciliation} | {ok: false; error: unknown}
 

@@ -6,8 +6,8 @@
 import {EXIT_CODES} from '../gateway/classes.js'
 import {type Failable, failCommand} from './output.js'
 import {readJournal, validateSandboxName} from '../registry/index.js'
-import type {Reconciliation} from '../sandboxes.js'
-import {reconcile} from '../sandboxes.js'
+import type {Reconciliation} from '../reconcile/run.js'
+import {reconcile} from '../reconcile/run.js'
 import {openshell} from './runtime.js'
 import {reconcileOnce} from './session.js'
 

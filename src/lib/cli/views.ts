@@ -4,7 +4,7 @@
  * (reconcileTarget) and reads its outcome; the statics the hook reads are declared here once.
  */
 import {EXIT_CODES} from '../gateway/classes.js'
-import {worstOf} from '../sandboxes.js'
+import {worstOf} from '../reconcile/run.js'
 import {type CommandIO, finish, writeJson} from './output.js'
 import {readJournal} from '../registry/index.js'
 import {gatewayJson, notPrunedLine, statusText, table, verdictJson} from './render.js'

@@ -1,13 +1,14 @@
 /**
  * The shared context of one doctor run. Everything expensive is computed once, lazily, and shared by every check
  * that needs it: the registry read, the openshell detection (cached by the client), and ONE live gathering
- * (probe + `sandbox list` per gateway, see reconcile.ts) used by the gateway, sandboxes and inference checks.
+ * (probe + `sandbox list` per gateway, see reconcile/gather.ts) used by the gateway, sandboxes and inference checks.
  * Nothing here writes anything.
  */
 import {probeRuntimes, type RuntimeAnswer} from '../containers.js'
 import {OpenShell} from '../openshell/client.js'
 import {defaultTimeout} from '../openshell/runner.js'
-import {gatherLive, type LiveGateway, type RecordRef} from '../reconcile.js'
+import type {LiveGateway, RecordRef} from '../reconcile/decide.js'
+import {gatherLive} from '../reconcile/gather.js'
 import {LEGACY_GATEWAY, load, type LoadResult} from '../registry/index.js'
 
 export interface DoctorOptions {

@@ -4,7 +4,7 @@ import {expect} from 'chai'
 
 import {reconcileOnce, resetReconciliation, takeReconciliation} from '../../../src/lib/cli/session.js'
 import {requireReconciliation} from '../../../src/lib/cli/targets.js'
-import type {Reconciliation} from '../../../src/lib/sandboxes.js'
+import type {Reconciliation} from '../../../src/lib/reconcile/run.js'
 
 class Exit extends Error {
   constructor(readonly code: number) {

@@ -1,6 +1,6 @@
 /** sandboxes: every record's live verdict from ONE reconcile (one list per gateway; nothing is pruned here). */
 import {worstClass} from '../../gateway/classes.js'
-import {decide} from '../../reconcile.js'
+import {decide} from '../../reconcile/decide.js'
 import type {DoctorContext} from '../context.js'
 import {statusOfClass, uniqueLines, worstStatus} from '../format.js'
 import type {Check, CheckResult} from '../types.js'

@@ -1,19 +1,14 @@
 /**
- * Registry × live state → a verdict per sandbox and the registry updates the evidence justifies.
- *
- * `decide` is pure. `reconcileLive` gathers the live state: one probe and one `sandbox list` per distinct gateway,
- * all gateways concurrently, never one `sandbox get` per sandbox.
+ * Registry × live state → a verdict per sandbox and the registry updates the evidence justifies. Pure: the live
+ * state is gathered by gather.ts, the updates are applied by apply.ts, run.ts ties the three together.
  *
  * A record is removed only on proof: its own gateway is active, healthy, and its complete sandbox list does not
  * contain the name. Anything else (gateway down, other gateway active, list failed) keeps the record.
  */
-import type {Failure, Outcome, SandboxList, SandboxPhase} from './openshell/types.js'
-import {type ClassId, type Guidance, guidanceFor} from './gateway/classes.js'
-import {type GatewayHealth, classOfFailure, contextFor} from './gateway/health.js'
-import {probeGateway} from './gateway/probe.js'
-import type {OpenShell} from './openshell/client.js'
-import {readGatewayMetadata} from './openshell/config.js'
-import type {WriteFailure} from './registry/index.js'
+import type {Failure, Outcome, SandboxList, SandboxPhase} from '../openshell/types.js'
+import {type ClassId, type Guidance, guidanceFor} from '../gateway/classes.js'
+import {type GatewayHealth, classOfFailure, contextFor} from '../gateway/health.js'
+import type {WriteFailure} from '../registry/index.js'
 
 export interface RecordRef {
   name: string
@@ -22,7 +17,8 @@ export interface RecordRef {
 
 export interface LiveGateway {
   health: GatewayHealth
-  /** The gateway's sandbox list (all pages); undefined when not fetched because the gateway is unusable. */
+  /** The gateway's sandbox list (all pages); undefined when not fetched or not kept: the gateway is not `listable`,
+   *  not registered, or openshell is not usable (see gather.ts). */
   list?: Outcome<SandboxList>
 }
 
@@ -78,8 +74,9 @@ export function pruneFailedVerdict(v: Verdict, health: GatewayHealth, failure: W
 }
 
 /** Is the gateway's sandbox list worth reading? It answers: healthy, or healthy while another gateway is active
- *  (an override pointing elsewhere is reported even when the gateway is down; then nothing can be listed). */
-function listable(health: GatewayHealth): boolean {
+ *  (an override pointing elsewhere is reported even when the gateway is down; then nothing can be listed).
+ *  The one definition: `decide` reads a list only from such a gateway, and gather.ts keeps a list only for one. */
+export function listable(health: GatewayHealth): boolean {
   return health.classId === 'ok' || (health.classId === 'gateway_other_active' && health.answering)
 }
 
@@ -132,25 +129,4 @@ export function decide(records: RecordRef[], live: Map<string, LiveGateway>, opt
   }
 
   return decision
-}
-
-/** One probe + one `sandbox list` per distinct gateway, gateways concurrently; status and list concurrently too. */
-export async function gatherLive(client: OpenShell, gateways: Iterable<string>): Promise<Map<string, LiveGateway>> {
-  const names = [...new Set(gateways)]
-  const entries = await Promise.all(
-    names.map(async (gateway): Promise<[string, LiveGateway]> => {
-      // Detect first (cached, shared by all gateways), so the list call knows its flags; then both in parallel.
-      await client.detect()
-      const [health, list] = await Promise.all([probeGateway(client, gateway), listIfRegistered(client, gateway)])
-      return [gateway, listable(health) ? {health, list} : {health}]
-    }),
-  )
-  return new Map(entries)
-}
-
-async function listIfRegistered(client: OpenShell, gateway: string): Promise<Outcome<SandboxList> | undefined> {
-  const caps = await client.detect()
-  if (!caps.ok || caps.value.unsupported) return undefined
-  if (!readGatewayMetadata(gateway, client.env)) return undefined
-  return client.sandboxList(gateway)
 }

@@ -1,9 +1,10 @@
 import {expect} from 'chai'
 
 import {guidanceFor} from '../../../src/lib/gateway/classes.js'
-import {decide, type LiveGateway, phaseClass} from '../../../src/lib/reconcile.js'
 import type {Outcome, SandboxList, SandboxPhase} from '../../../src/lib/openshell/types.js'
-import {failure, health, run, statusFailed} from './facts.js'
+import {capabilitiesFor} from '../../../src/lib/openshell/version.js'
+import {decide, type LiveGateway, phaseClass} from '../../../src/lib/reconcile/decide.js'
+import {failure, health, run, statusFailed} from '../gateway/facts.js'
 
 const listed = (sandboxes: Array<[string, SandboxPhase]>, nextPageToken?: string): Outcome<SandboxList> => ({
   ok: true,
@@ -142,5 +143,30 @@ describe('reconcile decide', () => {
       ['Unspecified', 'sandbox_not_ready'],
     ]
     for (const [phase, id] of table) expect(phaseClass(phase), phase).to.equal(id)
+  })
+})
+
+/** A healthy legacy gateway (0.0.30, no local bundle, no service unit) whose list is `list`. */
+function healthyLegacyLive(list: SandboxList): Map<string, LiveGateway> {
+  const status = {ok: true, run: run([]), value: {configured: true, gateway: 'nemoclaw', server: 'https://127.0.0.1:8080', status: 'connected'}} as const
+  const h = health({authMode: undefined, capabilities: capabilitiesFor('0.0.30'), endpoint: undefined, isRemote: undefined, localBundle: false, serviceUnit: false, status})
+  expect(h.classId).to.equal('ok')
+  return new Map([['nemoclaw', {health: h, list: {ok: true, run: run([]), value: list}}]])
+}
+
+describe('reconcile decide: a cut list proves nothing', () => {
+  const records = [rec('alpha'), rec('omega')]
+  const hundred = Array.from({length: 100}, (_, i) => ({name: i === 0 ? 'alpha' : `s${i}`, phase: 'Ready' as const}))
+
+  it('a complete list from the healthy active gateway without the name → sandbox_missing and prune', () => {
+    const d = decide(records, healthyLegacyLive({sandboxes: hundred}))
+    expect(d.verdicts.map((v) => [v.name, v.classId])).to.deep.equal([['alpha', 'ok'], ['omega', 'sandbox_missing']])
+    expect(d.prune.map((p) => p.name)).to.deep.equal(['omega'])
+  })
+
+  it('an incomplete list (a version that cannot page returned a full default page) → keep the record, unknown', () => {
+    const d = decide(records, healthyLegacyLive({incomplete: true, sandboxes: hundred}))
+    expect(d.verdicts.map((v) => [v.name, v.classId])).to.deep.equal([['alpha', 'ok'], ['omega', 'unknown']])
+    expect(d.prune).to.deep.equal([])
   })
 })
