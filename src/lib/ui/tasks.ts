@@ -5,7 +5,7 @@
  * One executor (runSteps) runs the steps — in order or concurrently, a fatal failure skipping the rest — and one of
  * three renderers shows them, always on stderr so stdout stays clean for data:
  * - on a TTY (and not CI): listr2's animated renderer, loaded only then;
- * - off a TTY or under CI: `❯ title` when a task starts and one line when it ends (`✔ …`, `✖ …`, `↓ …`);
+ * - off a TTY or under CI: one line per task when it ends (`✔ …`, `✖ …`, `↓ …`), in task order;
  * - under --json: nothing.
  */
 import type {ListrTaskWrapper} from 'listr2'
@@ -83,16 +83,23 @@ async function runStep<C>(ctx: C, step: StepSpec<C>, state: RunState, update: (n
   return {state: 'ok', title: resultTitle(step.title, verdict)}
 }
 
-/** Off a TTY: `❯ title` when a task starts and its result line when it ends. */
+/**
+ * Off a TTY: one line per task when it ends, in task order — a concurrent task that ends before an earlier one is
+ * printed once every task before it has ended.
+ */
 async function runPlain<C>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: {concurrent: boolean; write?: (line: string) => void}): Promise<void> {
-  const one = async (step: StepSpec<C>): Promise<void> => {
-    opts.write?.(`❯ ${step.title}\n`)
-    const outcome = await runStep(ctx, step, state, () => {})
-    opts.write?.(outcomeLine(outcome) + '\n')
+  const ended: Array<StepOutcome | undefined> = []
+  let printed = 0
+  const one = async (step: StepSpec<C>, index: number): Promise<void> => {
+    ended[index] = await runStep(ctx, step, state, () => {})
+    for (let next = ended[printed]; next !== undefined; next = ended[printed]) {
+      opts.write?.(outcomeLine(next) + '\n')
+      printed++
+    }
   }
 
-  if (opts.concurrent) await Promise.all(steps.map((step) => one(step)))
-  else for (const step of steps) await one(step)
+  if (opts.concurrent) await Promise.all(steps.map((step, i) => one(step, i)))
+  else for (const [i, step] of steps.entries()) await one(step, i)
 }
 
 /** On a TTY: listr2's animated renderer over the same steps. */
