@@ -5,11 +5,12 @@
  * One executor (runSteps) runs the steps — in order or concurrently, a fatal failure skipping the rest — and one of
  * three renderers shows them, always on stderr so stdout stays clean for data:
  * - on a TTY (and not CI): listr2's animated renderer, loaded only then;
- * - off a TTY or under CI: one line per task when it ends (`✔ …`, `✖ …`, `↓ …`), in task order;
+ * - off a TTY or under CI: one line per task when it ends (`✔ …`, `⚠ …`, `✖ …`, `↓ …`), in task order;
  * - under --json: nothing.
  */
-import type {ListrTaskWrapper} from 'listr2'
-export type TaskVerdict = {ok: true; note?: string} | {ok: false; note: string} | {skipped: true; note: string}
+import type {ListrDefaultRendererTask, ListrTaskWrapper} from 'listr2'
+/** How a step ended. `warning`: it did its job, but found something to look at (drawn `⚠`, not `✔`; not a failure). */
+export type TaskVerdict = {ok: true; note?: string; warning?: boolean} | {ok: false; note: string} | {skipped: true; note: string}
 
 export interface StepSpec<C> {
   title: string
@@ -38,17 +39,21 @@ export function chooseRenderer(opts: {silent?: boolean; isTTY?: boolean; ci?: bo
 
 export function resultTitle(title: string, verdict: TaskVerdict): string {
   if ('skipped' in verdict) return `${title}  – ${verdict.note}`
-  if (verdict.ok) return verdict.note ? `${title}  ✔ ${verdict.note}` : `${title}  ✔`
+  if (verdict.ok) {
+    const mark = verdict.warning ? '⚠' : '✔'
+    return verdict.note ? `${title}  ${mark} ${verdict.note}` : `${title}  ${mark}`
+  }
+
   return `${title}  ✖ ${verdict.note}`
 }
 
 /** How a step ended: its final title (with the result) and the line symbol off a TTY. */
 export interface StepOutcome {
-  state: 'ok' | 'failed' | 'skipped'
+  state: 'ok' | 'warned' | 'failed' | 'skipped'
   title: string
 }
 
-const SYMBOL: Record<StepOutcome['state'], string> = {failed: '✖', ok: '✔', skipped: '↓'}
+const SYMBOL: Record<StepOutcome['state'], string> = {failed: '✖', ok: '✔', skipped: '↓', warned: '⚠'}
 
 /** The line a finished task prints off a TTY. */
 export function outcomeLine(o: StepOutcome): string {
@@ -80,7 +85,7 @@ async function runStep<C>(ctx: C, step: StepSpec<C>, state: RunState, update: (n
     return {state: 'failed', title: resultTitle(step.title, verdict)}
   }
 
-  return {state: 'ok', title: resultTitle(step.title, verdict)}
+  return {state: verdict.warning ? 'warned' : 'ok', title: resultTitle(step.title, verdict)}
 }
 
 /**
@@ -104,7 +109,7 @@ async function runPlain<C>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: 
 
 /** On a TTY: listr2's animated renderer over the same steps. */
 async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: {concurrent: boolean; stream: NodeJS.WriteStream}): Promise<void> {
-  const {Listr, ListrLogger, ListrLogLevels, ProcessOutput} = await import('listr2')
+  const {DefaultRenderer, Listr, ListrDefaultRendererLogLevels, ListrLogger, ListrLogLevels, ProcessOutput} = await import('listr2')
   /** The titles already carry the result; drop listr2's `[FAILED: …]` / `[SKIPPED: …]` suffix that would repeat it. */
   class ResultLogger extends ListrLogger {
     override log(level: (typeof ListrLogLevels)[keyof typeof ListrLogLevels], message: string, options?: Record<string, unknown>): void {
@@ -115,12 +120,25 @@ async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: R
 
   class StepFailed extends Error {}
   const logger = new ResultLogger({processOutput: new ProcessOutput(opts.stream, opts.stream)})
+  /**
+   * A task that ended with a warning is drawn with listr2's own warning icon (`⚠`, yellow: the one it draws for a
+   * task completed with failed subtasks) instead of `✔`; everything else as listr2 draws it.
+   */
+  const warned = new WeakSet<object>()
+  class ResultRenderer extends DefaultRenderer {
+    protected override style(task: ListrDefaultRendererTask, output = false): string {
+      if (!output && task.isCompleted() && warned.has(task)) return logger.icon(ListrDefaultRendererLogLevels.COMPLETED_WITH_FAILED_SUBTASKS)
+      return super.style(task, output)
+    }
+  }
+
   const tasks = steps.map((step) => ({
     async task(c: C, task: ListrTaskWrapper<C, any, any>) {
       const o = await runStep(c, step, state, (note) => {
         task.output = note
       })
       task.title = o.title
+      if (o.state === 'warned') warned.add(task.task)
       if (o.state === 'skipped') task.skip(o.title)
       else if (o.state === 'failed') throw new StepFailed(o.title)
     },
@@ -132,7 +150,7 @@ async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: R
     ctx,
     exitOnError: false,
     registerSignalListeners: false,
-    renderer: 'default',
+    renderer: ResultRenderer,
     rendererOptions: {collapseErrors: false, logger, showErrorMessage: false},
   } as any)
   try {

@@ -103,6 +103,17 @@ describe('ui/tasks: runSteps', () => {
     expect(out.text()).to.equal('✖ one  ✖ one broken\n✔ two  ✔\n')
   })
 
+  it('a warning is drawn ⚠, not ✔, and is not a failure', async () => {
+    const out = sink()
+    const r = await runSteps({}, [
+      {run: async () => ({note: 'mode 0755', ok: true, warning: true}), title: 'registry'},
+      {run: async () => ({ok: true, warning: true}), title: 'bare'},
+      step('fine', 'ok'),
+    ], {concurrent: true, stream: out.stream})
+    expect(out.text()).to.equal('⚠ registry  ⚠ mode 0755\n⚠ bare  ⚠\n✔ fine  ✔ fine fine\n')
+    expect(r).to.deep.equal({failed: [], ok: true})
+  })
+
   it('silent (--json) prints nothing and still reports failures', async () => {
     const out = sink()
     const r = await runSteps({}, [step('one', 'fail'), step('two', 'ok')], {silent: true, stream: out.stream})
