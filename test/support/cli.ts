@@ -224,12 +224,13 @@ const shellQuote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`
 
 /**
  * Start the built CLI on a pseudo-terminal (util-linux `script`), so that stdin and stdout are TTYs and prompts are
- * shown; answer them with `type`.
+ * shown; answer them with `type`. `stdoutTo`: stdout goes to that file instead (`nemoclaw … > file` in a terminal).
  */
-export function startInTerminal(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions = {}): TerminalCli {
+export function startInTerminal(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions & {stdoutTo?: string} = {}): TerminalCli {
   assertBuilt()
   const env = cliEnv(sim, {CI: undefined, ...opts.env})
-  const command = `stty cols 160 rows 50; exec ${[process.execPath, BIN, ...args].map((a) => shellQuote(a)).join(' ')}`
+  const redirect = opts.stdoutTo === undefined ? '' : ` > ${shellQuote(opts.stdoutTo)}`
+  const command = `stty cols 160 rows 50; exec ${[process.execPath, BIN, ...args].map((a) => shellQuote(a)).join(' ')}${redirect}`
   const child = spawn('script', ['-qec', command, '/dev/null'], {env, stdio: ['pipe', 'pipe', 'pipe']})
   let output = ''
   const waits = outputWaits()

@@ -126,6 +126,12 @@ async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: R
    */
   const warned = new WeakSet<object>()
   class ResultRenderer extends DefaultRenderer {
+    /**
+     * listr2 falls back to its line renderer, on stdout, when stdout is not a TTY; this one draws on `stream`, which
+     * is a TTY (chooseRenderer), so `nemoclaw status > file` in a terminal keeps the task list out of the file.
+     */
+    static override nonTTY = true
+
     protected override style(task: ListrDefaultRendererTask, output = false): string {
       if (!output && task.isCompleted() && warned.has(task)) return logger.icon(ListrDefaultRendererLogLevels.COMPLETED_WITH_FAILED_SUBTASKS)
       return super.style(task, output)
