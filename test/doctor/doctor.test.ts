@@ -5,6 +5,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
+import {stripAnsi} from '../../src/lib/openshell/text.js'
+import {startInTerminal} from '../support/cli.js'
 import {createSim, type Sim, type SimOptions} from '../support/sim.js'
 import {check, cli, doctorJson, mutating, privateHome, writeRegistry} from './helpers.js'
 
@@ -56,6 +58,37 @@ describe('nemoclaw doctor (built cli)', function () {
     expect(check(doc, 'gateway').fix).to.contain('nemoclaw onboard')
     expect(check(doc, 'openshell').status).to.equal('pass')
     expect(mutating(sim.argvLog())).to.deep.equal([])
+  })
+
+  it('a warning is drawn ⚠, not ✔ … ⚠: off a TTY (in-process and spawned, the same lines) and on a TTY (listr2)', async function () {
+    this.timeout(120_000)
+    const sim = await make({gateway: null, profile: 'modern'})
+    fs.chmodSync(sim.env.NEMOCLAW_HOME!, 0o755)
+    const gateway = "⚠ Gateway  ⚠ 'nemoclaw' [gateway_not_configured]: No OpenShell gateway named 'nemoclaw' is registered on this machine."
+    const registry = `⚠ Sandbox registry  ⚠ Directory ${sim.env.NEMOCLAW_HOME} has mode 0755; expected 0700.`
+    const ticked = /^✔ (?:Gateway|Sandbox registry) /m
+    const human = await cli(['doctor'], sim.env)
+    expect(human.code, human.stderr).to.equal(0)
+    expect(human.stderr.split('\n')).to.include.members([gateway, registry, '✔ OpenShell CLI  ✔ openshell 0.1.2 is supported.'])
+    expect(human.stderr).not.to.match(ticked)
+    expect(human.stdout).to.contain('Summary: 5 passed, 2 warning(s), 0 failed, 2 skipped.')
+    const spawned = await cli(['doctor'], sim.env, {spawn: true})
+    expect(spawned.stderr).to.equal(human.stderr)
+
+    const tty = startInTerminal(sim, ['doctor'])
+    const {exitCode, output} = await tty.done
+    expect(exitCode, output).to.equal(0)
+    expect(output, 'listr2 drew it (it hides the cursor while it animates)').to.contain('\u001B[?25l')
+    const lines = stripAnsi(output).split('\n')
+    expect(lines).to.include.members([gateway, registry, '✔ OpenShell CLI  ✔ openshell 0.1.2 is supported.'])
+    expect(lines.join('\n')).not.to.match(ticked)
+
+    // --json is the same document as before: status warn, the detail without a mark
+    const {doc} = await doctorJson(sim.env)
+    expect(check(doc, 'gateway')).to.include({classId: 'gateway_not_configured', status: 'warn'})
+    expect(check(doc, 'registry').status).to.equal('warn')
+    expect(check(doc, 'registry').detail).to.match(/^Directory .* has mode 0755; expected 0700\./)
+    expect(doc.summary).to.deep.equal({fail: 0, pass: 5, skip: 2, warn: 2})
   })
 
   it('healthy (modern): gateway and sandboxes pass, exit 0, only read-only openshell calls', async () => {

@@ -54,6 +54,14 @@ async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 30_00
   }
 }
 
+/** The registry writer's temp file once it holds something (NEMOCLAW_TEST_WRITE_DELAY_MS pauses it half-way). */
+const halfWritten = (sim: Sim, timeoutMs: number) =>
+  until('a half-written temp file', () => {
+    const f = homeEntries(sim).find((n) => n.startsWith('sandboxes.json.tmp-'))
+    const p = f && path.join(sim.env.NEMOCLAW_HOME!, f)
+    return p && fs.statSync(p).size > 0 ? p : undefined
+  }, timeoutMs)
+
 describe('data safety: concurrency', () => {
   let sim: Sim
   before(async () => {
@@ -124,13 +132,9 @@ describe('data safety: kill -9 in the middle of a registry write', () => {
     sim = await createSim({profile: 'modern'})
     const old = seed(sim)
     const run = startCli(sim, onboardArgs('second'), {env: {...KEY, NEMOCLAW_TEST_WRITE_DELAY_MS: '20000'}})
-    await run.waitFor(/❯ Register/, {timeoutMs: 60_000})
-    // The writer pauses after half of its temp file: wait until that half is on disk, then kill -9.
-    const tmp = await until('a half-written temp file', () => {
-      const f = homeEntries(sim).find((n) => n.startsWith('sandboxes.json.tmp-'))
-      const p = f && path.join(sim.env.NEMOCLAW_HOME!, f)
-      return p && fs.statSync(p).size > 0 ? p : undefined
-    })
+    // The writer (Register, the one registry write of onboard) pauses after half of its temp file: wait until that
+    // half is on disk, then kill -9.
+    const tmp = await halfWritten(sim, 60_000)
     run.child.kill('SIGKILL')
     const killed = await run.done
     expect(killed.signal).to.equal('SIGKILL')
@@ -150,14 +154,16 @@ describe('data safety: kill -9 in the middle of a registry write', () => {
 })
 
 describe('data safety: Ctrl-C during each onboard step', () => {
-  // Each step is held open while SIGINT arrives: openshell calls are slowed by the simulator's latency; the
-  // Register step (no openshell call) by the registry writer's test pause.
-  const STEPS: Array<{title: string; profile: 'legacy' | 'modern'; latencyMs: number; writeDelayMs?: number}> = [
-    {latencyMs: 2000, profile: 'legacy', title: 'Preflight'},
-    {latencyMs: 2000, profile: 'modern', title: "Gateway 'nemoclaw'"},
-    {latencyMs: 2000, profile: 'legacy', title: 'Inference'},
-    {latencyMs: 2000, profile: 'modern', title: "Sandbox 'alpha'"},
-    {latencyMs: 2000, profile: 'legacy', title: 'Policies'},
+  // Each step is held open while SIGINT arrives: openshell calls are slowed by the simulator's latency, and SIGINT
+  // is sent once the simulator has taken the step's own call (`call`: the first call only that step makes); the
+  // Register step (no openshell call) is held by the registry writer's test pause, and SIGINT is sent once its temp
+  // file is half-written.
+  const STEPS: Array<{title: string; profile: 'legacy' | 'modern'; latencyMs: number; call?: string; writeDelayMs?: number}> = [
+    {call: '--version', latencyMs: 2000, profile: 'legacy', title: 'Preflight'},
+    {call: 'status', latencyMs: 2000, profile: 'modern', title: "Gateway 'nemoclaw'"},
+    {call: 'provider get', latencyMs: 2000, profile: 'legacy', title: 'Inference'},
+    {call: 'sandbox create', latencyMs: 2000, profile: 'modern', title: "Sandbox 'alpha'"},
+    {call: 'policy set', latencyMs: 2000, profile: 'legacy', title: 'Policies'},
     {latencyMs: 0, profile: 'modern', title: 'Register', writeDelayMs: 4000},
   ]
   interface StepRun {sim: Sim; old: string; afterInterrupt: string; interrupted: CliResult; rerun: CliResult}
@@ -172,8 +178,8 @@ describe('data safety: Ctrl-C during each onboard step', () => {
       const env: Record<string, string> = {...KEY}
       if (step.writeDelayMs) env.NEMOCLAW_TEST_WRITE_DELAY_MS = String(step.writeDelayMs)
       const run = startCli(sim, onboardArgs('alpha', '--policy', 'github'), {env, timeoutMs: 120_000})
-      await run.waitFor(new RegExp(`❯ ${escape(step.title)}\\n`), {timeoutMs: 100_000})
-      await sleep(300)
+      if (step.call) await run.waitForCall(step.call, {timeoutMs: 100_000})
+      else await halfWritten(sim, 100_000)
       run.child.kill('SIGINT')
       const interrupted = await run.done
       const afterInterrupt = readRegistry(sim)
@@ -200,9 +206,10 @@ describe('data safety: Ctrl-C during each onboard step', () => {
       if (!r || r instanceof Error) throw r ?? new Error('did not run')
       const {afterInterrupt, interrupted, old, rerun, sim} = r
       expect(interrupted.exitCode, interrupted.stderr).to.equal(130)
-      // The signal landed during this step: it never finished.
-      expect(interrupted.stderr).to.match(new RegExp(`❯ ${escape(step.title)}\\n`))
-      expect(interrupted.stderr).not.to.match(new RegExp(`✔ ${escape(step.title)} `))
+      // The signal landed during this step: the step before it ended, this one never did.
+      const before = STEPS[STEPS.indexOf(step) - 1]
+      if (before) expect(interrupted.stderr).to.match(new RegExp(`^✔ ${escape(before.title)}  ✔`, 'm'))
+      expect(interrupted.stderr).not.to.match(new RegExp(`^. ${escape(step.title)}  `, 'm'))
       expect(interrupted.stderr).to.match(/Interrupted\. The registry is written only by the last step, atomically, so it is consistent; run the same command again to finish\./)
       // Interrupted before its own write completed: the old file, byte for byte (also for Register: the write was
       // paused half-way through its temp file when SIGINT came).

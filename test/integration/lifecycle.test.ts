@@ -9,7 +9,8 @@ import {type ClassId, EXIT_CODES, type GuidanceContext, guidanceFor, renderGuida
 import {isDestructiveArgv} from '../support/recovery-oracles.js'
 import {probeGateway} from '../../src/lib/gateway/probe.js'
 import {OpenShell} from '../../src/lib/openshell/client.js'
-import {type CliResult, mutatingCalls, runCli} from '../support/cli.js'
+import {stripAnsi} from '../../src/lib/openshell/text.js'
+import {type CliResult, mutatingCalls, runCli, startInTerminal} from '../support/cli.js'
 import {createSim, type Sim, type SimOptions} from '../support/sim.js'
 
 type Profile = 'legacy' | 'modern'
@@ -513,6 +514,18 @@ describe('lifecycle: task titles on stderr', function () {
     sim = await simWithAlpha({profile: 'modern'})
   })
   after(() => sim.cleanup())
+
+  it('a terminal with stdout sent to a file: listr2 draws on the terminal (stderr), the file holds only the data', async () => {
+    const file = path.join(sim.dir, 'status.txt')
+    const t = startInTerminal(sim, ['status'], {stdoutTo: file})
+    const {exitCode, output} = await t.done
+    expect(exitCode, output).to.equal(0)
+    expect(output, 'listr2 drew it (it hides the cursor while it animates)').to.contain('\u001B[?25l')
+    expect(stripAnsi(output).split('\n')).to.include("✔ Gateway 'nemoclaw' answers  ✔")
+    const data = fs.readFileSync(file, 'utf8')
+    expect(data).to.match(/^Gateway 'nemoclaw': ok /)
+    expect(data).not.to.match(/[❯✔✖↓]/)
+  })
 
   it('non-TTY: each task line ends with its result', async () => {
     const ok = await runCli(sim, ['status'])

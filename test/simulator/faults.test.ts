@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
 import fs from 'node:fs'
-import {createSim, type Sim} from '../support/sim.js'
+import {callsStarted, createSim, type Sim} from '../support/sim.js'
 import {os, osAsync} from './run.js'
 
 /** How many processes are in process group `pgid` (Linux /proc). */
@@ -71,6 +71,24 @@ describe('simulator: faults, latency, concurrency', () => {
     os(sim, ['--version'])
     expect(Date.now() - t).to.be.greaterThanOrEqual(400)
     sim.control('latency', '0')
+  })
+
+  it('each call is recorded when it starts (before its latency); the argv log records it when it ends', async () => {
+    const startedBefore = callsStarted(sim.env).length
+    sim.control('latency', '1500')
+    sim.clearLog()
+    const call = osAsync(sim, ['-g', 'nemoclaw', 'sandbox', 'list'])
+    const deadline = Date.now() + 30_000
+    while (callsStarted(sim.env).length === startedBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    const started = callsStarted(sim.env).slice(startedBefore)
+    expect(started.map((c) => [c.cmd, c.argv])).to.deep.equal([['openshell', ['-g', 'nemoclaw', 'sandbox', 'list']]])
+    expect(sim.argvLog(), 'still in flight: not in the argv log yet').to.deep.equal([])
+    await call
+    sim.control('latency', '0')
+    expect(sim.argvLog().map((e) => e.argv.slice(2, 4))).to.deep.equal([['sandbox', 'list']])
+    // a call answered without a process of its own is recorded too
+    os(sim, ['--version'])
+    expect(callsStarted(sim.env).slice(startedBefore + 1).map((c) => c.argv)).to.deep.equal([['--version']])
   })
 
   it('12 parallel sandbox creates (and reads) all land in the state', async () => {

@@ -11,7 +11,8 @@ import {fileURLToPath} from 'node:url'
 
 import {contractChecked} from './json-contract.js'
 import {runInProcess} from './inprocess.js'
-import type {Sim} from './sim.js'
+import {callsStarted, type Sim} from './sim.js'
+import {startedLogPath} from './simulator/lib/common.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const BIN = path.join(ROOT, 'bin', 'run.js')
@@ -146,6 +147,12 @@ export interface RunningCli {
   readonly stderr: string
   /** Resolves when stderr (or stdout) matches; rejects after `timeoutMs` or when the process ends first. */
   waitFor(re: RegExp, opts?: {stream?: 'stdout' | 'stderr'; timeoutMs?: number}): Promise<void>
+  /**
+   * Resolves once the simulator has started an `openshell` call of this command (`sandbox create`, `--version`: see
+   * commandOf), i.e. while that call is in flight when the simulator has a latency; rejects after `timeoutMs` or
+   * when the process ends first. A signal about the run that is not the CLI's own output.
+   */
+  waitForCall(command: string, opts?: {timeoutMs?: number}): Promise<void>
   done: Promise<CliResult>
 }
 
@@ -177,6 +184,18 @@ export function startCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args:
   else child.stdin!.end()
   const waitFor = (re: RegExp, o: {stream?: 'stdout' | 'stderr'; timeoutMs?: number} = {}) =>
     waits.waitFor(() => out[o.stream ?? 'stderr'], re, o.timeoutMs ?? 30_000, () => `stdout: ${out.stdout}\nstderr: ${out.stderr}`)
+  const waitForCall = async (command: string, o: {timeoutMs?: number} = {}) => {
+    const env = cliEnv(sim, opts.env)
+    const started = () => callsStarted(env).map((c) => commandOf(c.argv)).join('\n')
+    const watcher = fs.watch(path.dirname(startedLogPath(path.resolve(env.OPENSHELL_SIM_STATE!))), () => waits.changed())
+    try {
+      const re = new RegExp(`^${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm')
+      await waits.waitFor(started, re, o.timeoutMs ?? 30_000, () => `calls started:\n${started()}\nstdout: ${out.stdout}\nstderr: ${out.stderr}`)
+    } finally {
+      watcher.close()
+    }
+  }
+
   return {
     child,
     done,
@@ -187,6 +206,7 @@ export function startCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args:
       return out.stdout
     },
     waitFor,
+    waitForCall,
   }
 }
 
@@ -204,12 +224,13 @@ const shellQuote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`
 
 /**
  * Start the built CLI on a pseudo-terminal (util-linux `script`), so that stdin and stdout are TTYs and prompts are
- * shown; answer them with `type`.
+ * shown; answer them with `type`. `stdoutTo`: stdout goes to that file instead (`nemoclaw … > file` in a terminal).
  */
-export function startInTerminal(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions = {}): TerminalCli {
+export function startInTerminal(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions & {stdoutTo?: string} = {}): TerminalCli {
   assertBuilt()
   const env = cliEnv(sim, {CI: undefined, ...opts.env})
-  const command = `stty cols 160 rows 50; exec ${[process.execPath, BIN, ...args].map((a) => shellQuote(a)).join(' ')}`
+  const redirect = opts.stdoutTo === undefined ? '' : ` > ${shellQuote(opts.stdoutTo)}`
+  const command = `stty cols 160 rows 50; exec ${[process.execPath, BIN, ...args].map((a) => shellQuote(a)).join(' ')}${redirect}`
   const child = spawn('script', ['-qec', command, '/dev/null'], {env, stdio: ['pipe', 'pipe', 'pipe']})
   let output = ''
   const waits = outputWaits()

@@ -6,6 +6,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {hostEnv} from './inprocess.js'
+import {startedLogPath} from './simulator/lib/common.js'
 import {callInProcess as simControl} from './simulator/lib/control.js'
 
 export const SIM_BIN_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'simulator')
@@ -27,6 +28,26 @@ export interface ArgvLogEntry {
   exitCode: number | null
   fault?: string
   secretInArgv?: boolean
+}
+
+/** A call as the simulator took it, before its latency or fault (the argv log records it when it ends). */
+export interface CallStart {
+  t: string
+  pid: number
+  cmd: 'openshell'
+  argv: string[]
+}
+
+/** The calls the simulator behind `env` has started, in order (complete lines only: a line may be being written). */
+export function callsStarted(env: NodeJS.ProcessEnv): CallStart[] {
+  let text = ''
+  try {
+    text = fs.readFileSync(startedLogPath(path.resolve(env.OPENSHELL_SIM_STATE!)), 'utf8')
+  } catch {
+    return []
+  }
+
+  return text.split('\n').slice(0, -1).map((l) => JSON.parse(l) as CallStart)
 }
 
 export interface Sim {

@@ -21,7 +21,7 @@ function verdictOf(r: CheckResult, env: NodeJS.ProcessEnv): TaskVerdict {
     }
 
     case 'warn': {
-      return {note: `⚠ ${note}`, ok: true}
+      return {note, ok: true, warning: true}
     }
 
     case 'skip': {

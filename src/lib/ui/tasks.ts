@@ -5,11 +5,12 @@
  * One executor (runSteps) runs the steps — in order or concurrently, a fatal failure skipping the rest — and one of
  * three renderers shows them, always on stderr so stdout stays clean for data:
  * - on a TTY (and not CI): listr2's animated renderer, loaded only then;
- * - off a TTY or under CI: `❯ title` when a task starts and one line when it ends (`✔ …`, `✖ …`, `↓ …`);
+ * - off a TTY or under CI: one line per task when it ends (`✔ …`, `⚠ …`, `✖ …`, `↓ …`), in task order;
  * - under --json: nothing.
  */
-import type {ListrTaskWrapper} from 'listr2'
-export type TaskVerdict = {ok: true; note?: string} | {ok: false; note: string} | {skipped: true; note: string}
+import type {ListrDefaultRendererTask, ListrTaskWrapper} from 'listr2'
+/** How a step ended. `warning`: it did its job, but found something to look at (drawn `⚠`, not `✔`; not a failure). */
+export type TaskVerdict = {ok: true; note?: string; warning?: boolean} | {ok: false; note: string} | {skipped: true; note: string}
 
 export interface StepSpec<C> {
   title: string
@@ -38,17 +39,21 @@ export function chooseRenderer(opts: {silent?: boolean; isTTY?: boolean; ci?: bo
 
 export function resultTitle(title: string, verdict: TaskVerdict): string {
   if ('skipped' in verdict) return `${title}  – ${verdict.note}`
-  if (verdict.ok) return verdict.note ? `${title}  ✔ ${verdict.note}` : `${title}  ✔`
+  if (verdict.ok) {
+    const mark = verdict.warning ? '⚠' : '✔'
+    return verdict.note ? `${title}  ${mark} ${verdict.note}` : `${title}  ${mark}`
+  }
+
   return `${title}  ✖ ${verdict.note}`
 }
 
 /** How a step ended: its final title (with the result) and the line symbol off a TTY. */
 export interface StepOutcome {
-  state: 'ok' | 'failed' | 'skipped'
+  state: 'ok' | 'warned' | 'failed' | 'skipped'
   title: string
 }
 
-const SYMBOL: Record<StepOutcome['state'], string> = {failed: '✖', ok: '✔', skipped: '↓'}
+const SYMBOL: Record<StepOutcome['state'], string> = {failed: '✖', ok: '✔', skipped: '↓', warned: '⚠'}
 
 /** The line a finished task prints off a TTY. */
 export function outcomeLine(o: StepOutcome): string {
@@ -80,24 +85,31 @@ async function runStep<C>(ctx: C, step: StepSpec<C>, state: RunState, update: (n
     return {state: 'failed', title: resultTitle(step.title, verdict)}
   }
 
-  return {state: 'ok', title: resultTitle(step.title, verdict)}
+  return {state: verdict.warning ? 'warned' : 'ok', title: resultTitle(step.title, verdict)}
 }
 
-/** Off a TTY: `❯ title` when a task starts and its result line when it ends. */
+/**
+ * Off a TTY: one line per task when it ends, in task order — a concurrent task that ends before an earlier one is
+ * printed once every task before it has ended.
+ */
 async function runPlain<C>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: {concurrent: boolean; write?: (line: string) => void}): Promise<void> {
-  const one = async (step: StepSpec<C>): Promise<void> => {
-    opts.write?.(`❯ ${step.title}\n`)
-    const outcome = await runStep(ctx, step, state, () => {})
-    opts.write?.(outcomeLine(outcome) + '\n')
+  const ended: Array<StepOutcome | undefined> = []
+  let printed = 0
+  const one = async (step: StepSpec<C>, index: number): Promise<void> => {
+    ended[index] = await runStep(ctx, step, state, () => {})
+    for (let next = ended[printed]; next !== undefined; next = ended[printed]) {
+      opts.write?.(outcomeLine(next) + '\n')
+      printed++
+    }
   }
 
-  if (opts.concurrent) await Promise.all(steps.map((step) => one(step)))
-  else for (const step of steps) await one(step)
+  if (opts.concurrent) await Promise.all(steps.map((step, i) => one(step, i)))
+  else for (const [i, step] of steps.entries()) await one(step, i)
 }
 
 /** On a TTY: listr2's animated renderer over the same steps. */
 async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: {concurrent: boolean; stream: NodeJS.WriteStream}): Promise<void> {
-  const {Listr, ListrLogger, ListrLogLevels, ProcessOutput} = await import('listr2')
+  const {DefaultRenderer, Listr, ListrDefaultRendererLogLevels, ListrLogger, ListrLogLevels, ProcessOutput} = await import('listr2')
   /** The titles already carry the result; drop listr2's `[FAILED: …]` / `[SKIPPED: …]` suffix that would repeat it. */
   class ResultLogger extends ListrLogger {
     override log(level: (typeof ListrLogLevels)[keyof typeof ListrLogLevels], message: string, options?: Record<string, unknown>): void {
@@ -108,12 +120,31 @@ async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: R
 
   class StepFailed extends Error {}
   const logger = new ResultLogger({processOutput: new ProcessOutput(opts.stream, opts.stream)})
+  /**
+   * A task that ended with a warning is drawn with listr2's own warning icon (`⚠`, yellow: the one it draws for a
+   * task completed with failed subtasks) instead of `✔`; everything else as listr2 draws it.
+   */
+  const warned = new WeakSet<object>()
+  class ResultRenderer extends DefaultRenderer {
+    /**
+     * listr2 falls back to its line renderer, on stdout, when stdout is not a TTY; this one draws on `stream`, which
+     * is a TTY (chooseRenderer), so `nemoclaw status > file` in a terminal keeps the task list out of the file.
+     */
+    static override nonTTY = true
+
+    protected override style(task: ListrDefaultRendererTask, output = false): string {
+      if (!output && task.isCompleted() && warned.has(task)) return logger.icon(ListrDefaultRendererLogLevels.COMPLETED_WITH_FAILED_SUBTASKS)
+      return super.style(task, output)
+    }
+  }
+
   const tasks = steps.map((step) => ({
     async task(c: C, task: ListrTaskWrapper<C, any, any>) {
       const o = await runStep(c, step, state, (note) => {
         task.output = note
       })
       task.title = o.title
+      if (o.state === 'warned') warned.add(task.task)
       if (o.state === 'skipped') task.skip(o.title)
       else if (o.state === 'failed') throw new StepFailed(o.title)
     },
@@ -125,7 +156,7 @@ async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: R
     ctx,
     exitOnError: false,
     registerSignalListeners: false,
-    renderer: 'default',
+    renderer: ResultRenderer,
     rendererOptions: {collapseErrors: false, logger, showErrorMessage: false},
   } as any)
   try {

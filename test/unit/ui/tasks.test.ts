@@ -1,4 +1,4 @@
-// The task-list executor and its off-TTY renderer (a start line, then a result line when each task ends); a fatal
+// The task-list executor and its off-TTY renderer (one result line per task when it ends, in task order); a fatal
 // failure skips the rest; thrown errors become failures; --json prints nothing.
 import {expect} from 'chai'
 import {PassThrough} from 'node:stream'
@@ -27,25 +27,71 @@ function step(title: string, verdict: 'ok' | 'fail' | 'throw', gate: Promise<unk
   }
 }
 
+/** A promise and the function that resolves it. */
+function gate(): {open: () => void; opened: Promise<void>} {
+  let open!: () => void
+  const opened = new Promise<void>((r) => {
+    open = r
+  })
+  return {open, opened}
+}
+
+/** Let every step that can run on, run on (the steps here wait only on gates). */
+const settle = () => new Promise((r) => setImmediate(r))
+
 describe('ui/tasks: runSteps', () => {
-  it('off a TTY, concurrent tasks all start, then each prints its result line when it ends', async () => {
+  it('off a TTY, a concurrent task that ends first waits for the earlier one: one line per task, in task order', async () => {
     const out = sink()
-    let release!: () => void
-    const slow = new Promise<void>((r) => {
-      release = r
-    })
-    const running = runSteps({}, [step('slow', 'ok', slow), step('fast', 'fail')], {concurrent: true, stream: out.stream})
-    await new Promise((r) => setImmediate(r))
-    expect(out.text()).to.equal('❯ slow\n❯ fast\n✖ fast  ✖ fast broken\n')
-    release()
+    const slow = gate()
+    let fastEnded = false
+    const fast = step('fast', 'fail')
+    const fastRecorded: StepSpec<object> = {
+      ...fast,
+      async run(c, u) {
+        const verdict = await fast.run(c, u)
+        fastEnded = true
+        return verdict
+      },
+    }
+    const running = runSteps({}, [step('slow', 'ok', slow.opened), fastRecorded], {concurrent: true, stream: out.stream})
+    await settle()
+    expect(fastEnded).to.equal(true)
+    expect(out.text()).to.equal('')
+    slow.open()
     expect(await running).to.deep.equal({failed: ['fast'], ok: false})
-    expect(out.text()).to.equal('❯ slow\n❯ fast\n✖ fast  ✖ fast broken\n✔ slow  ✔ slow fine\n')
+    expect(out.text()).to.equal('✔ slow  ✔ slow fine\n✖ fast  ✖ fast broken\n')
+  })
+
+  it('off a TTY, each line is printed as soon as every task before it has ended', async () => {
+    const out = sink()
+    const [a, b, c] = [gate(), gate(), gate()]
+    const running = runSteps({}, [step('a', 'ok', a.opened), step('b', 'ok', b.opened), step('c', 'ok', c.opened)], {concurrent: true, stream: out.stream})
+    c.open()
+    await settle()
+    expect(out.text()).to.equal('')
+    a.open()
+    await settle()
+    expect(out.text()).to.equal('✔ a  ✔ a fine\n')
+    b.open()
+    await running
+    expect(out.text()).to.equal('✔ a  ✔ a fine\n✔ b  ✔ b fine\n✔ c  ✔ c fine\n')
+  })
+
+  it('off a TTY, a sequential list prints each task once, when it ends, and nothing when it starts', async () => {
+    const out = sink()
+    const second = gate()
+    const running = runSteps({}, [step('one', 'ok'), step('two', 'ok', second.opened)], {stream: out.stream})
+    await settle()
+    expect(out.text()).to.equal('✔ one  ✔ one fine\n')
+    second.open()
+    await running
+    expect(out.text()).to.equal('✔ one  ✔ one fine\n✔ two  ✔ two fine\n')
   })
 
   it('a fatal failure skips the steps after it, naming it; a thrown error is a failure with its message', async () => {
     const out = sink()
     const r = await runSteps({}, [step('one', 'throw', undefined, {fatal: true}), step('two', 'ok')], {stream: out.stream})
-    expect(out.text()).to.equal("❯ one\n✖ one  ✖ one blew up\n❯ two\n↓ two  – not run: 'one' failed\n")
+    expect(out.text()).to.equal("✖ one  ✖ one blew up\n↓ two  – not run: 'one' failed\n")
     expect(r.failed).to.deep.equal(['one'])
   })
 
@@ -54,7 +100,18 @@ describe('ui/tasks: runSteps', () => {
     let ran = false
     await runSteps({}, [step('one', 'fail'), {run: async () => ((ran = true), {ok: true}), title: 'two'}], {stream: out.stream})
     expect(ran).to.equal(true)
-    expect(out.text()).to.equal('❯ one\n✖ one  ✖ one broken\n❯ two\n✔ two  ✔\n')
+    expect(out.text()).to.equal('✖ one  ✖ one broken\n✔ two  ✔\n')
+  })
+
+  it('a warning is drawn ⚠, not ✔, and is not a failure', async () => {
+    const out = sink()
+    const r = await runSteps({}, [
+      {run: async () => ({note: 'mode 0755', ok: true, warning: true}), title: 'registry'},
+      {run: async () => ({ok: true, warning: true}), title: 'bare'},
+      step('fine', 'ok'),
+    ], {concurrent: true, stream: out.stream})
+    expect(out.text()).to.equal('⚠ registry  ⚠ mode 0755\n⚠ bare  ⚠\n✔ fine  ✔ fine fine\n')
+    expect(r).to.deep.equal({failed: [], ok: true})
   })
 
   it('silent (--json) prints nothing and still reports failures', async () => {

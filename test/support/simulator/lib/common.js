@@ -255,6 +255,19 @@ export function appendLog(entry, env = process.env) {
     fs.appendFileSync(file, JSON.stringify(entry) + '\n')
   } catch { /* ignore */ }
 }
+/**
+ * Where each call's start is recorded: one JSON line ({t, pid, cmd, argv}, secrets redacted) when the simulator
+ * takes a call, before any latency or fault, so that a test can act while the call is in flight (the argv log
+ * records calls when they end). Next to the state file, whatever OPENSHELL_SIM_LOG says.
+ */
+export function startedLogPath(stateFile) {
+  return path.join(path.dirname(stateFile), 'calls-started.log')
+}
+export function logStarted(cmd, argv, stateFile) {
+  try {
+    fs.appendFileSync(startedLogPath(stateFile), JSON.stringify({t: new Date().toISOString(), pid: process.pid, cmd, argv: redactArgv(argv).argv}) + '\n')
+  } catch { /* ignore */ }
+}
 export function logEntry(cmd, argv, exitCode, extra = {}, env = process.env) {
   const {argv: safe, secret} = redactArgv(argv)
   const e = {t: new Date().toISOString(), pid: process.pid, cmd, argv: safe,

@@ -1197,6 +1197,7 @@ export async function callInProcess(argv, env) {
   const p = preState(argv, env)
   if (p.answer) return p.answer
   if (p.pre.latencyMs > 0 || findFault(p.pre, argv)) return undefined
+  C.logStarted('openshell', argv, p.stateFile)
   const r = await answer(argv, env, p.stateFile, p.pre)
   if (r.block) throw new Error(`openshell (simulator): '${argv.join(' ')}' streams until killed; add it to mayBlock`)
   return r
@@ -1208,6 +1209,7 @@ export function callInProcessSync(argv, env) {
   const p = preState(argv, env)
   if (p.answer) return p.answer
   if (p.pre.latencyMs > 0 || findFault(p.pre, argv) || hasPrepare(p.pre, argv, env)) return undefined
+  C.logStarted('openshell', argv, p.stateFile)
   const r = answerPrepared(argv, env, p.stateFile, {})
   if (r.block) throw new Error(`openshell (simulator): '${argv.join(' ')}' streams until killed; add it to mayBlock`)
   return r
@@ -1221,6 +1223,7 @@ export async function main(argv) {
     process.exitCode = p.answer.code
     return
   }
+  C.logStarted('openshell', argv, p.stateFile)
   if (p.pre.latencyMs > 0) await C.sleep(p.pre.latencyMs)
   const fault = findFault(p.pre, argv)
   if (fault) { process.exitCode = await runFault(fault, argv); return }
