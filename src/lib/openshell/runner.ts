@@ -282,6 +282,17 @@ function spawnChild(file: string, args: string[], opts: InternalOptions, cap: nu
 }
 
 async function run(file: string, args: string[], opts: InternalOptions): Promise<RunResult> {
+  return logged(await execute(file, args, opts), opts.tool)
+}
+
+/** Add a finished call to the call log. */
+function logged(result: RunResult, tool: 'openshell' | 'process'): RunResult {
+  log.push({binary: result.binary, argv: [...result.argv], exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, tool})
+  return result
+}
+
+/** Run a process to its end (not logged: run() and the early starts log what they hand out). */
+async function execute(file: string, args: string[], opts: InternalOptions, onPid?: (pid: number) => void): Promise<RunResult> {
   const started = Date.now()
   const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
   const interactive = opts.interactive === true
@@ -324,6 +335,7 @@ async function run(file: string, args: string[], opts: InternalOptions): Promise
       onPid(p) {
         pid = p
         if (!interactive) trackGroup(p)
+        onPid?.(p)
       },
     })
   } finally {
@@ -350,15 +362,6 @@ async function run(file: string, args: string[], opts: InternalOptions): Promise
     if (result.stderr === '') result.stderr = ended.spawnMessage ?? ''
   }
 
-  log.push({
-    binary: file,
-    argv: [...args],
-    exitCode: result.exitCode,
-    signal: result.signal,
-    timedOut: result.timedOut,
-    durationMs: result.durationMs,
-    tool: opts.tool,
-  })
   return result
 }
 
@@ -416,18 +419,23 @@ export function childEnv(baseEnv: Env, extra: Record<string, string | undefined>
   return env
 }
 
-/**
- * Run `openshell <argv>` (with `-g <gateway>` first when given). Never throws: a missing binary yields a RunResult
- * with `spawnError: 'ENOENT'` (or 'EACCES'), which classifyFailure maps to openshell_missing / not_executable.
- */
-export async function runOpenshell(argv: string[], opts: RunOpenshellOptions): Promise<RunResult> {
+/** What runOpenshell spawns for a call: the binary, the full argv, the timeout and the child's environment. */
+interface OpenshellSpawn {
+  binary: string
+  args: string[]
+  timeoutMs: number | undefined
+  env: Env
+}
+
+/** The spawn a call stands for, or the RunResult of a binary that cannot be found or run. */
+function openshellSpawn(argv: string[], opts: RunOpenshellOptions): OpenshellSpawn | RunResult {
   const baseEnv = opts.baseEnv ?? process.env
   const args = opts.gateway === undefined ? [...argv] : ['-g', opts.gateway, ...argv]
   let binary = opts.binary
   if (binary === undefined) {
     const r = resolveOpenshell(baseEnv)
     if (!r.ok) {
-      const result: RunResult = {
+      return {
         argv: args,
         binary: r.path ?? 'openshell',
         exitCode: null,
@@ -438,20 +446,26 @@ export async function runOpenshell(argv: string[], opts: RunOpenshellOptions): P
         durationMs: 0,
         spawnError: r.kind === 'openshell_missing' ? 'ENOENT' : 'EACCES',
       }
-      log.push({binary: result.binary, argv: args, exitCode: null, signal: null, timedOut: false, durationMs: 0, tool: 'openshell'})
-      return result
     }
 
     binary = r.path
   }
 
-  const interactive = opts.interactive === true
-  const timeoutMs = opts.timeoutMs ?? (interactive ? undefined : defaultTimeout(opts.kind, baseEnv))
-  return run(binary, args, {
-    tool: 'openshell',
-    timeoutMs,
-    interactive,
-    env: childEnv(baseEnv, opts.env, opts.gateway),
-    maxOutputBytes: opts.maxOutputBytes,
-  })
+  const timeoutMs = opts.timeoutMs ?? (opts.interactive === true ? undefined : defaultTimeout(opts.kind, baseEnv))
+  return {args, binary, env: childEnv(baseEnv, opts.env, opts.gateway), timeoutMs}
+}
+
+/**
+ * Run `openshell <argv>` (with `-g <gateway>` first when given). Never throws: a missing binary yields a RunResult
+ * with `spawnError: 'ENOENT'` (or 'EACCES'), which classifyFailure maps to openshell_missing / not_executable.
+ */
+export async function runOpenshell(argv: string[], opts: RunOpenshellOptions): Promise<RunResult> {
+  const spawnOf = openshellSpawn(argv, opts)
+  if (!('env' in spawnOf)) {
+    log.push({binary: spawnOf.binary, argv: spawnOf.argv, exitCode: null, signal: null, timedOut: false, durationMs: 0, tool: 'openshell'})
+    return spawnOf
+  }
+
+  const {args, binary, env, timeoutMs} = spawnOf
+  return run(binary, args, {tool: 'openshell', timeoutMs, interactive: opts.interactive === true, env, maxOutputBytes: opts.maxOutputBytes})
 }
