@@ -74,6 +74,17 @@ export type FastOutcome = {exit: number} | {error: Error}
 
 /** Run a fast route as oclif would have run the command. */
 export async function runFast(route: FastRoute): Promise<FastOutcome> {
+  // The gateway calls the last run of this command made start now, while the code below loads (openshell/early.ts).
+  const early = await import('../openshell/early.js')
+  const round = early.startEarlyRound(route.command === 'status' && route.name !== undefined ? `status ${route.name}` : route.command, process.env)
+  try {
+    return await runRoute(route)
+  } finally {
+    early.endEarlyRound(round)
+  }
+}
+
+async function runRoute(route: FastRoute): Promise<FastOutcome> {
   const [{format}, {reconcileTarget}, views, {failCommand}] = await Promise.all([
     import('node:util'),
     import('./targets.js'),

@@ -193,6 +193,8 @@ export function setSpawnHookForTests(hook: SpawnHookForTests | undefined): void 
 /** TEST HOOK. Back to a fresh process's state: empty call log, no tracked groups, no exit or signal listeners. */
 export function resetRunnerForTests(): void {
   log.length = 0
+  requests.length = 0
+  dropEarlyStarts()
   liveGroups.clear()
   for (const {event, listener} of installed.splice(0)) process.removeListener(event, listener)
   exitHookInstalled = false
@@ -461,11 +463,89 @@ function openshellSpawn(argv: string[], opts: RunOpenshellOptions): OpenshellSpa
  */
 export async function runOpenshell(argv: string[], opts: RunOpenshellOptions): Promise<RunResult> {
   const spawnOf = openshellSpawn(argv, opts)
-  if (!('env' in spawnOf)) {
-    log.push({binary: spawnOf.binary, argv: spawnOf.argv, exitCode: null, signal: null, timedOut: false, durationMs: 0, tool: 'openshell'})
-    return spawnOf
+  const interactive = opts.interactive === true
+  if (!interactive) noteRequest(argv, opts)
+  if (!('env' in spawnOf)) return logged(spawnOf, 'openshell')
+  const {args, binary, env, timeoutMs} = spawnOf
+  const early = interactive ? undefined : takeEarly(earlyKey(spawnOf, opts.maxOutputBytes))
+  if (early) return logged(await early, 'openshell')
+  return run(binary, args, {tool: 'openshell', timeoutMs, interactive, env, maxOutputBytes: opts.maxOutputBytes})
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// early starts: the fast path starts the read-only probes its last run of the same command asked for before the
+// code that asks for them has loaded (early.ts). A call adopts an early start only when what it would spawn is
+// identical — binary, argv, timeout, output cap and the child's whole environment — so its answer is the one a
+// spawn at that moment would give, a few milliseconds sooner; an early start nobody asked for is killed
+// (dropEarlyStarts).
+
+/** A call as its caller asked for it (replayable through runOpenshell's options). */
+export interface OpenshellRequest {
+  argv: string[]
+  kind: RunKind
+  gateway?: string
+  timeoutMs?: number
+  env?: Record<string, string | undefined>
+  maxOutputBytes?: number
+}
+
+const requests: OpenshellRequest[] = []
+/** A started probe (result is set at once; pid once it runs). */
+interface EarlyStart {
+  pid?: number
+  result?: Promise<RunResult>
+}
+
+const earlyStarts = new Map<string, EarlyStart[]>()
+
+function noteRequest(argv: string[], opts: RunOpenshellOptions): void {
+  const request: OpenshellRequest = {argv: [...argv], kind: opts.kind}
+  if (opts.gateway !== undefined) request.gateway = opts.gateway
+  if (opts.timeoutMs !== undefined) request.timeoutMs = opts.timeoutMs
+  if (opts.env !== undefined) request.env = {...opts.env}
+  if (opts.maxOutputBytes !== undefined) request.maxOutputBytes = opts.maxOutputBytes
+  requests.push(request)
+}
+
+function earlyKey(spawnOf: OpenshellSpawn, maxOutputBytes: number | undefined): string {
+  return JSON.stringify([spawnOf.binary, spawnOf.args, spawnOf.timeoutMs ?? null, maxOutputBytes ?? null, spawnOf.env])
+}
+
+function takeEarly(key: string): Promise<RunResult> | undefined {
+  const queue = earlyStarts.get(key)
+  const early = queue?.shift()
+  if (queue?.length === 0) earlyStarts.delete(key)
+  return early?.result
+}
+
+/** The non-interactive openshell calls this process asked for so far, in order. */
+export function openshellRequests(): OpenshellRequest[] {
+  return requests.map(r => ({...r, argv: [...r.argv]}))
+}
+
+/**
+ * Start a read-only probe now for a call expected later in this process (only `probe` calls; anything else, an
+ * interactive call or a binary that cannot be resolved starts nothing). Returns whether it started.
+ */
+export function startEarly(request: OpenshellRequest, baseEnv: Env, binary: string): boolean {
+  if (request.kind !== 'probe' || spawnHookForTests !== undefined) return false
+  const spawnOf = openshellSpawn(request.argv, {...request, baseEnv, binary})
+  if (!('env' in spawnOf)) return false
+  const entry: EarlyStart = {}
+  entry.result = execute(spawnOf.binary, spawnOf.args, {tool: 'openshell', timeoutMs: spawnOf.timeoutMs, env: spawnOf.env, maxOutputBytes: request.maxOutputBytes}, pid => {
+    entry.pid = pid
+  })
+  const key = earlyKey(spawnOf, request.maxOutputBytes)
+  earlyStarts.set(key, [...(earlyStarts.get(key) ?? []), entry])
+  return true
+}
+
+/** Kill the early starts no call adopted (their answers are never read). */
+export function dropEarlyStarts(): void {
+  for (const entry of [...earlyStarts.values()].flat()) {
+    killGroup(entry.pid)
+    if (entry.pid !== undefined) liveGroups.delete(entry.pid)
   }
 
-  const {args, binary, env, timeoutMs} = spawnOf
-  return run(binary, args, {tool: 'openshell', timeoutMs, interactive: opts.interactive === true, env, maxOutputBytes: opts.maxOutputBytes})
+  earlyStarts.clear()
 }
