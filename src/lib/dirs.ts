@@ -12,7 +12,7 @@ export function cacheDir(env: NodeJS.ProcessEnv): string {
  * Write a cache file whole or not at all (a temp file renamed over it, 0600 in a 0700 directory). Best effort: a
  * read-only home only means the next process has no copy; returns whether it was written.
  */
-export function writeCacheFile(file: string, text: string): boolean {
+export function writeCacheFile(file: string, text: string | Uint8Array): boolean {
   try {
     mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
     const tmp = `${file}.tmp-${process.pid}`

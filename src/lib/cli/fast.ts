@@ -11,6 +11,8 @@
  * `runFast` then does what oclif would: the prerun hook's reconcile (reconcileTarget) and the command's body
  * (views.ts); it returns the exit code, or the error for oclif's own handler (loaded only when something fails).
  */
+import {format} from 'node:util'
+
 import {rewriteArgv} from './argv.js'
 import {commandHooks, plainOclif} from './fast-version.js'
 
@@ -85,8 +87,7 @@ export async function runFast(route: FastRoute): Promise<FastOutcome> {
 }
 
 async function runRoute(route: FastRoute): Promise<FastOutcome> {
-  const [{format}, {reconcileTarget}, views, {failCommand}] = await Promise.all([
-    import('node:util'),
+  const [{reconcileTarget}, views, {failCommand}] = await Promise.all([
     import('./targets.js'),
     import('./views.js'),
     import('./output.js'),
