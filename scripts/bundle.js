@@ -1,22 +1,25 @@
-// Bundle the fast path (src/lib/cli/fast.ts: `status`, `list`, `NAME status` without oclif) into dist/fast/ with
-// esbuild: one module graph of a few files instead of ~100 small ones is most of its start-up time. Dynamic imports
-// stay separate chunks, so deciding the route loads only the small entry. @oclif/core stays external (it is loaded
-// only to print an error the way oclif does).
+// Bundle the fast path (src/lib/cli/fast.ts: `status`, `list`, `NAME status` and `--version` without oclif) into
+// one CommonJS file, dist/fast/fast.cjs, with esbuild. bin/run.js loads it through V8's code cache
+// (src/lib/cli/code-cache.ts): one CommonJS script compiled once per build and machine costs a fraction of the ESM
+// module graph it replaces (the ESM loader alone cost more than the gateway's answer). @oclif/core (loaded only to
+// print an error the way oclif does) and listr2 (only on a TTY) stay external, loaded by dynamic import.
 import {build} from 'esbuild'
 import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 await build({
   absWorkingDir: root,
-  // CommonJS dependencies (proper-lockfile, graceful-fs) call require() for Node built-ins.
-  banner: {js: "import {createRequire as __nemoclawRequire} from 'node:module'; const require = __nemoclawRequire(import.meta.url);"},
+  // help-cache.ts loads node:crypto with createRequire(import.meta.url) (a synchronous, lazy load in ESM)
+  banner: {js: "const __nemoclawImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
   bundle: true,
+  define: {'import.meta.url': '__nemoclawImportMetaUrl'},
   entryPoints: ['src/lib/cli/fast.ts'],
-  external: ['@oclif/core'],
-  format: 'esm',
+  external: ['@oclif/core', 'listr2'],
+  format: 'cjs',
+  // import() of the externals becomes require(): V8 drops a cached script's dynamic-import hook on Node 20
+  supported: {'dynamic-import': false},
   logLevel: 'warning',
-  outdir: 'dist/fast',
+  outfile: 'dist/fast/fast.cjs',
   platform: 'node',
-  splitting: true,
   target: 'node20',
 })

@@ -149,3 +149,46 @@ describe('fast path: --help from the copy oclif printed last time', function () 
     expect(status.stdout).to.not.match(/USAGE/)
   })
 })
+
+describe("fast path: the last run's probes start while the code loads", function () {
+  this.timeout(120_000)
+  let sim: Sim
+  const calls = () => sim.argvLog().map((e) => e.argv.join(' ')).sort()
+  const rounds = () => JSON.parse(fs.readFileSync(path.join(sim.home, '.cache', 'nemoclaw', 'early-probes.json'), 'utf8')).rounds
+
+  before(async () => {
+    sim = await createSim({profile: 'modern'})
+    fs.writeFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), JSON.stringify({defaultSandbox: 'alpha', sandboxes: {alpha: {gateway: 'nemoclaw', name: 'alpha'}}, version: 1}))
+    sim.control('sandbox', 'add', 'alpha')
+  })
+  after(() => sim?.cleanup())
+
+  it('the next run makes exactly the same calls, none twice, and prints the same', async () => {
+    sim.clearLog()
+    const first = await spawnCli(sim, ['status', '--json'])
+    const firstCalls = calls()
+    expect(first.exitCode, first.stderr).to.equal(0)
+    expect(rounds().status.calls.map((c: {argv: string[]}) => c.argv.join(' ')).sort()).to.deep.equal(firstCalls.map((c) => c.replace(/^-g nemoclaw /, '')).sort())
+
+    sim.clearLog()
+    const second = await spawnCli(sim, ['status', '--json'])
+    expect(second.exitCode, second.stderr).to.equal(0)
+    expect(calls()).to.deep.equal(firstCalls)
+    expect(comparable(second)).to.deep.equal(comparable(first))
+  })
+
+  it('a remembered probe nobody asks for any more is killed unread and changes nothing', async () => {
+    const file = path.join(sim.home, '.cache', 'nemoclaw', 'early-probes.json')
+    const stored = rounds()
+    const extra = {argv: ['sandbox', 'get', 'gone'], gateway: 'nemoclaw', kind: 'probe'}
+    fs.writeFileSync(file, JSON.stringify({rounds: {status: {...stored.status, calls: [...stored.status.calls, extra]}}}))
+    const expected = await spawnCli(sim, ['status', '--json'], {env: {NEMOCLAW_FAST_PATH: '0'}})
+    sim.clearLog()
+    const r = await spawnCli(sim, ['status', '--json'])
+    expect(comparable(r)).to.deep.equal(comparable(expected))
+    // started early and killed unread at the end (it may be killed before it got to log itself)
+    expect(calls().filter((c) => c.endsWith('sandbox get gone'))).to.have.length.at.most(1)
+    expect(calls().filter((c) => !c.endsWith('sandbox get gone'))).to.have.length(stored.status.calls.length)
+    expect(rounds().status.calls).to.deep.equal(stored.status.calls) // forgotten again
+  })
+})

@@ -11,6 +11,8 @@
  * `runFast` then does what oclif would: the prerun hook's reconcile (reconcileTarget) and the command's body
  * (views.ts); it returns the exit code, or the error for oclif's own handler (loaded only when something fails).
  */
+import {format} from 'node:util'
+
 import {rewriteArgv} from './argv.js'
 import {commandHooks, plainOclif} from './fast-version.js'
 
@@ -74,8 +76,18 @@ export type FastOutcome = {exit: number} | {error: Error}
 
 /** Run a fast route as oclif would have run the command. */
 export async function runFast(route: FastRoute): Promise<FastOutcome> {
-  const [{format}, {reconcileTarget}, views, {failCommand}] = await Promise.all([
-    import('node:util'),
+  // The gateway calls the last run of this command made start now, while the code below loads (openshell/early.ts).
+  const early = await import('../openshell/early.js')
+  const round = early.startEarlyRound(route.command === 'status' && route.name !== undefined ? `status ${route.name}` : route.command, process.env)
+  try {
+    return await runRoute(route)
+  } finally {
+    early.endEarlyRound(round)
+  }
+}
+
+async function runRoute(route: FastRoute): Promise<FastOutcome> {
+  const [{reconcileTarget}, views, {failCommand}] = await Promise.all([
     import('./targets.js'),
     import('./views.js'),
     import('./output.js'),

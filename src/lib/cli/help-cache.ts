@@ -8,12 +8,12 @@
  *
  * Written by src/help.ts (the package's oclif helpClass) after oclif rendered; read by bin/run.js.
  */
-import {mkdirSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs'
+import {readFileSync, statSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 
-import {cacheDir} from '../dirs.js'
+import {cacheDir, writeCacheFile} from '../dirs.js'
 import {plainOclif, VERSION_HOOKS} from './fast-version.js'
 
 /** Environment that changes oclif's help output: colour detection, width, CI, locale. */
@@ -77,12 +77,5 @@ export function readHelp(file: string): string | undefined {
 
 /** Store what oclif printed (best effort: a read-only home only means no fast help next time). */
 export function writeHelp(file: string, text: string): void {
-  try {
-    mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
-    const tmp = `${file}.tmp-${process.pid}`
-    writeFileSync(tmp, text, {mode: 0o600})
-    renameSync(tmp, file)
-  } catch {
-    // nothing cached
-  }
+  writeCacheFile(file, text)
 }

@@ -15,10 +15,10 @@
  *   from the real `--version` of this process, so a stale or unreadable cache costs one extra call at most, never
  *   a wrong verdict; operations (anything that changes state) wait for the real detection.
  */
-import {closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, openSync, readFileSync, readSync, realpathSync, statSync} from 'node:fs'
 import path from 'node:path'
 
-import {cacheDir} from '../dirs.js'
+import {cacheDir, writeCacheFile} from '../dirs.js'
 import {classifyFailure, evidenceOf, syntheticFailure} from './classify.js'
 import {
   parseDeleteOutcome,
@@ -264,15 +264,8 @@ export class OpenShell {
     if (!this.versionCache || this.versionHint()?.version.raw === caps.version.raw) return
     const key = binaryKey(binary)
     if (!key) return
-    const file = versionCachePath(this.env)
-    try {
-      mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
-      const tmp = `${file}.tmp-${process.pid}`
-      writeFileSync(tmp, JSON.stringify({key, version: caps.version.raw}) + '\n', {mode: 0o600})
-      renameSync(tmp, file)
-    } catch {
-      // read-only home etc.: the next process simply detects again
-    }
+    // best effort: a read-only home only means the next process detects again
+    writeCacheFile(versionCachePath(this.env), JSON.stringify({key, version: caps.version.raw}) + '\n')
   }
 
   private async doDetect(): Promise<Outcome<Capabilities>> {

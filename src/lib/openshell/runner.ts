@@ -193,6 +193,8 @@ export function setSpawnHookForTests(hook: SpawnHookForTests | undefined): void 
 /** TEST HOOK. Back to a fresh process's state: empty call log, no tracked groups, no exit or signal listeners. */
 export function resetRunnerForTests(): void {
   log.length = 0
+  requests.length = 0
+  dropEarlyStarts()
   liveGroups.clear()
   for (const {event, listener} of installed.splice(0)) process.removeListener(event, listener)
   exitHookInstalled = false
@@ -282,6 +284,17 @@ function spawnChild(file: string, args: string[], opts: InternalOptions, cap: nu
 }
 
 async function run(file: string, args: string[], opts: InternalOptions): Promise<RunResult> {
+  return logged(await execute(file, args, opts), opts.tool)
+}
+
+/** Add a finished call to the call log. */
+function logged(result: RunResult, tool: 'openshell' | 'process'): RunResult {
+  log.push({binary: result.binary, argv: [...result.argv], exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, tool})
+  return result
+}
+
+/** Run a process to its end (not logged: run() and the early starts log what they hand out). */
+async function execute(file: string, args: string[], opts: InternalOptions, onPid?: (pid: number) => void): Promise<RunResult> {
   const started = Date.now()
   const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
   const interactive = opts.interactive === true
@@ -324,6 +337,7 @@ async function run(file: string, args: string[], opts: InternalOptions): Promise
       onPid(p) {
         pid = p
         if (!interactive) trackGroup(p)
+        onPid?.(p)
       },
     })
   } finally {
@@ -350,15 +364,6 @@ async function run(file: string, args: string[], opts: InternalOptions): Promise
     if (result.stderr === '') result.stderr = ended.spawnMessage ?? ''
   }
 
-  log.push({
-    binary: file,
-    argv: [...args],
-    exitCode: result.exitCode,
-    signal: result.signal,
-    timedOut: result.timedOut,
-    durationMs: result.durationMs,
-    tool: opts.tool,
-  })
   return result
 }
 
@@ -416,18 +421,23 @@ export function childEnv(baseEnv: Env, extra: Record<string, string | undefined>
   return env
 }
 
-/**
- * Run `openshell <argv>` (with `-g <gateway>` first when given). Never throws: a missing binary yields a RunResult
- * with `spawnError: 'ENOENT'` (or 'EACCES'), which classifyFailure maps to openshell_missing / not_executable.
- */
-export async function runOpenshell(argv: string[], opts: RunOpenshellOptions): Promise<RunResult> {
+/** What runOpenshell spawns for a call: the binary, the full argv, the timeout and the child's environment. */
+interface OpenshellSpawn {
+  binary: string
+  args: string[]
+  timeoutMs: number | undefined
+  env: Env
+}
+
+/** The spawn a call stands for, or the RunResult of a binary that cannot be found or run. */
+function openshellSpawn(argv: string[], opts: RunOpenshellOptions): OpenshellSpawn | RunResult {
   const baseEnv = opts.baseEnv ?? process.env
   const args = opts.gateway === undefined ? [...argv] : ['-g', opts.gateway, ...argv]
   let binary = opts.binary
   if (binary === undefined) {
     const r = resolveOpenshell(baseEnv)
     if (!r.ok) {
-      const result: RunResult = {
+      return {
         argv: args,
         binary: r.path ?? 'openshell',
         exitCode: null,
@@ -438,20 +448,104 @@ export async function runOpenshell(argv: string[], opts: RunOpenshellOptions): P
         durationMs: 0,
         spawnError: r.kind === 'openshell_missing' ? 'ENOENT' : 'EACCES',
       }
-      log.push({binary: result.binary, argv: args, exitCode: null, signal: null, timedOut: false, durationMs: 0, tool: 'openshell'})
-      return result
     }
 
     binary = r.path
   }
 
+  const timeoutMs = opts.timeoutMs ?? (opts.interactive === true ? undefined : defaultTimeout(opts.kind, baseEnv))
+  return {args, binary, env: childEnv(baseEnv, opts.env, opts.gateway), timeoutMs}
+}
+
+/**
+ * Run `openshell <argv>` (with `-g <gateway>` first when given). Never throws: a missing binary yields a RunResult
+ * with `spawnError: 'ENOENT'` (or 'EACCES'), which classifyFailure maps to openshell_missing / not_executable.
+ */
+export async function runOpenshell(argv: string[], opts: RunOpenshellOptions): Promise<RunResult> {
+  const spawnOf = openshellSpawn(argv, opts)
   const interactive = opts.interactive === true
-  const timeoutMs = opts.timeoutMs ?? (interactive ? undefined : defaultTimeout(opts.kind, baseEnv))
-  return run(binary, args, {
-    tool: 'openshell',
-    timeoutMs,
-    interactive,
-    env: childEnv(baseEnv, opts.env, opts.gateway),
-    maxOutputBytes: opts.maxOutputBytes,
+  if (!interactive) noteRequest(argv, opts)
+  if (!('env' in spawnOf)) return logged(spawnOf, 'openshell')
+  const {args, binary, env, timeoutMs} = spawnOf
+  const early = interactive ? undefined : takeEarly(earlyKey(spawnOf, opts.maxOutputBytes))
+  if (early) return logged(await early, 'openshell')
+  return run(binary, args, {tool: 'openshell', timeoutMs, interactive, env, maxOutputBytes: opts.maxOutputBytes})
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// early starts: the fast path starts the read-only probes its last run of the same command asked for before the
+// code that asks for them has loaded (early.ts). A call adopts an early start only when what it would spawn is
+// identical — binary, argv, timeout, output cap and the child's whole environment — so its answer is the one a
+// spawn at that moment would give, a few milliseconds sooner; an early start nobody asked for is killed
+// (dropEarlyStarts).
+
+/** A call as its caller asked for it (replayable through runOpenshell's options). */
+export interface OpenshellRequest {
+  argv: string[]
+  kind: RunKind
+  gateway?: string
+  timeoutMs?: number
+  env?: Record<string, string | undefined>
+  maxOutputBytes?: number
+}
+
+const requests: OpenshellRequest[] = []
+/** A started probe (result is set at once; pid once it runs). */
+interface EarlyStart {
+  pid?: number
+  result?: Promise<RunResult>
+}
+
+const earlyStarts = new Map<string, EarlyStart[]>()
+
+function noteRequest(argv: string[], opts: RunOpenshellOptions): void {
+  const request: OpenshellRequest = {argv: [...argv], kind: opts.kind}
+  if (opts.gateway !== undefined) request.gateway = opts.gateway
+  if (opts.timeoutMs !== undefined) request.timeoutMs = opts.timeoutMs
+  if (opts.env !== undefined) request.env = {...opts.env}
+  if (opts.maxOutputBytes !== undefined) request.maxOutputBytes = opts.maxOutputBytes
+  requests.push(request)
+}
+
+function earlyKey(spawnOf: OpenshellSpawn, maxOutputBytes: number | undefined): string {
+  return JSON.stringify([spawnOf.binary, spawnOf.args, spawnOf.timeoutMs ?? null, maxOutputBytes ?? null, spawnOf.env])
+}
+
+function takeEarly(key: string): Promise<RunResult> | undefined {
+  const queue = earlyStarts.get(key)
+  const early = queue?.shift()
+  if (queue?.length === 0) earlyStarts.delete(key)
+  return early?.result
+}
+
+/** The non-interactive openshell calls this process asked for so far, in order. */
+export function openshellRequests(): OpenshellRequest[] {
+  return requests.map(r => ({...r, argv: [...r.argv]}))
+}
+
+/**
+ * Start a read-only probe now for a call expected later in this process (only `probe` calls; anything else, an
+ * interactive call or a binary that cannot be resolved starts nothing). Returns whether it started.
+ */
+export function startEarly(request: OpenshellRequest, baseEnv: Env, binary: string): boolean {
+  if (request.kind !== 'probe' || spawnHookForTests !== undefined) return false
+  const spawnOf = openshellSpawn(request.argv, {...request, baseEnv, binary})
+  if (!('env' in spawnOf)) return false
+  const entry: EarlyStart = {}
+  entry.result = execute(spawnOf.binary, spawnOf.args, {tool: 'openshell', timeoutMs: spawnOf.timeoutMs, env: spawnOf.env, maxOutputBytes: request.maxOutputBytes}, pid => {
+    entry.pid = pid
   })
+  const key = earlyKey(spawnOf, request.maxOutputBytes)
+  earlyStarts.set(key, [...(earlyStarts.get(key) ?? []), entry])
+  return true
+}
+
+/** Kill the early starts no call adopted (their answers are never read). */
+export function dropEarlyStarts(): void {
+  for (const entry of [...earlyStarts.values()].flat()) {
+    killGroup(entry.pid)
+    if (entry.pid !== undefined) liveGroups.delete(entry.pid)
+  }
+
+  earlyStarts.clear()
 }
