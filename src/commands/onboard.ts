@@ -13,7 +13,7 @@ import {
   PROVIDERS,
   type ProviderId,
   validateInput,
-} from '../lib/onboard.js'
+} from '../lib/services/onboard/index.js'
 import {DEFAULT_GATEWAY} from '../lib/reconcile/run.js'
 
 export default class Onboard extends NemoclawCommand {

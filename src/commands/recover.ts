@@ -5,7 +5,7 @@ import {gatewayJson, statusText, verdictJson} from '../lib/cli/render.js'
 import {openshell} from '../lib/cli/runtime.js'
 import {requireOne, requireReconciliation} from '../lib/cli/targets.js'
 import {EXIT_CODES} from '../lib/gateway/classes.js'
-import {recoverAll} from '../lib/recovery.js'
+import {recoverAll} from '../lib/services/recover.js'
 import {worstOf} from '../lib/reconcile/run.js'
 
 export default class Recover extends NemoclawCommand {

@@ -1,5 +1,5 @@
 // Test oracles for recovery: what a plan step is expected to run, and what counts as destructive. They describe
-// nemoclaw from the outside; nothing in src/ uses them. test/unit/gateway/recover-steps.test.ts checks them against
+// nemoclaw from the outside; nothing in src/ uses them. test/unit/gateway/execute.test.ts checks them against
 // what `runStep` really executes.
 import type {RecoveryStep} from '../../src/lib/gateway/planner.js'
 

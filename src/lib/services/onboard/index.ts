@@ -12,20 +12,20 @@ import {fileURLToPath} from 'node:url'
 
 import lockfile from 'proper-lockfile'
 
-import {answeringRuntime} from './containers.js'
-import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
-import {type GatewayHealth, localityOf} from './gateway/health.js'
-import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
-import {waitTimeoutMs} from './gateway/planner.js'
-import {probeGateway} from './gateway/probe.js'
-import {type Conflict, ENDPOINT_CONFIG_KEY, type InferenceFacts, type InferencePlan, type InferenceRequest, planInference} from './inference.js'
-import {type OpenShell, PLACEHOLDER_CREDENTIAL} from './openshell/client.js'
-import {localServiceEndpoint, localTlsBundle} from './openshell/config.js'
-import {runProcess} from './openshell/runner.js'
-import {parseInferenceVerifyFailure} from './openshell/parsers.js'
-import type {CredentialSpec, InferenceVerifyFailure, SandboxList, SandboxPhase} from './openshell/types.js'
-import {load, registerOnboarded, registryPaths, type SandboxRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
-import {runSteps, type StepSpec, type TaskVerdict} from './ui/tasks.js'
+import {answeringRuntime} from '../../containers.js'
+import {type ClassId, EXIT_CODES, renderGuidance} from '../../gateway/classes.js'
+import {type GatewayHealth, localityOf} from '../../gateway/health.js'
+import {backoff, recoverGateway, sleep, waitHealthy} from '../../gateway/execute.js'
+import {waitTimeoutMs} from '../../gateway/planner.js'
+import {probeGateway} from '../../gateway/probe.js'
+import {type Conflict, ENDPOINT_CONFIG_KEY, type InferenceFacts, type InferencePlan, type InferenceRequest, planInference} from '../../inference.js'
+import {type OpenShell, PLACEHOLDER_CREDENTIAL} from '../../openshell/client.js'
+import {localServiceEndpoint, localTlsBundle} from '../../openshell/config.js'
+import {runProcess} from '../../openshell/runner.js'
+import {parseInferenceVerifyFailure} from '../../openshell/parsers.js'
+import type {CredentialSpec, InferenceVerifyFailure, SandboxList, SandboxPhase} from '../../openshell/types.js'
+import {load, registerOnboarded, registryPaths, type SandboxRecord, validateGatewayName, validateSandboxName} from '../../registry/index.js'
+import {runSteps, type StepSpec, type TaskVerdict} from '../../ui/tasks.js'
 
 export const PROVIDERS = {
   anthropic: {credentialEnv: 'ANTHROPIC_API_KEY', model: 'claude-sonnet-4-5', type: 'anthropic'},
@@ -41,8 +41,8 @@ export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[]
 export const DEFAULT_SOURCE = 'openclaw'
 
 export function presetsDir(): string {
-  // dist/lib/onboard.js → <package>/presets
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'presets')
+  // dist/lib/services/onboard/index.js → <package>/presets
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'presets')
 }
 
 export const POLICY_PRESETS = ['discord', 'github', 'huggingface', 'npm', 'pypi', 'slack', 'telegram'] as const

@@ -9,7 +9,7 @@ import * as path from 'node:path'
 
 import {CLASS_IDS} from '../../../src/lib/gateway/classes.js'
 import {describeStep, planRecovery, type RecoveryStep} from '../../../src/lib/gateway/planner.js'
-import {runStep} from '../../../src/lib/gateway/recover.js'
+import {runStep} from '../../../src/lib/gateway/execute.js'
 import {OpenShell} from '../../../src/lib/openshell/client.js'
 import {callLog, resetCallLog} from '../../../src/lib/openshell/runner.js'
 import {argvOf, isDestructiveArgv} from '../../support/recovery-oracles.js'

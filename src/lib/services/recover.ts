@@ -7,12 +7,12 @@
  * CLI can; a sandbox in Error is never deleted or recreated here. After a trust re-import, sandboxes that stay
  * Provisioning are told apart: on a real 0.0.111 gateway their supervisors keep the old CA and never reconnect.
  */
-import {guidanceFor} from './gateway/classes.js'
-import {waitTimeoutMs} from './gateway/planner.js'
-import {backoff, type RecoveryReport, recoverGateways, sleep} from './gateway/recover.js'
-import type {OpenShell} from './openshell/client.js'
-import {type Reconciliation, reconcile} from './reconcile/run.js'
-import {runSteps} from './ui/tasks.js'
+import {guidanceFor} from '../gateway/classes.js'
+import {waitTimeoutMs} from '../gateway/planner.js'
+import {backoff, type RecoveryReport, recoverGateways, sleep} from '../gateway/execute.js'
+import type {OpenShell} from '../openshell/client.js'
+import {type Reconciliation, reconcile} from '../reconcile/run.js'
+import {runSteps} from '../ui/tasks.js'
 
 export async function recoverAll(
   client: OpenShell,
