@@ -5,7 +5,7 @@
  *
  * Never, on any path: `gateway destroy`, `gateway start --recreate`, `sandbox delete`, container removal, or a
  * `gateway remove`. test/unit/gateway/execute.test.ts runs every step the planner can produce for every class
- * (recover.ts `runStep`, against a recording fake openshell and systemctl) and checks what was really executed.
+ * (gateway/execute.ts `executeStep`, against a recording fake openshell and systemctl) and checks what was really executed.
  */
 import type {GatewayHealth} from './health.js'
 import {localityOf, overrideOf} from './health.js'
