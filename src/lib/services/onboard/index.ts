@@ -15,13 +15,11 @@ import lockfile from 'proper-lockfile'
 import {answeringRuntime} from '../../containers.js'
 import {type ClassId, EXIT_CODES, renderGuidance} from '../../gateway/classes.js'
 import {type GatewayHealth, localityOf} from '../../gateway/health.js'
-import {backoff, recoverGateway, sleep, waitHealthy} from '../../gateway/execute.js'
-import {waitTimeoutMs} from '../../gateway/planner.js'
+import {backoff, recoverGateway, sleep} from '../../gateway/execute.js'
+import {installGateway} from '../../gateway/install.js'
 import {probeGateway} from '../../gateway/probe.js'
 import {type Conflict, ENDPOINT_CONFIG_KEY, type InferenceFacts, type InferencePlan, type InferenceRequest, planInference} from '../../inference.js'
 import {type OpenShell, PLACEHOLDER_CREDENTIAL} from '../../openshell/client.js'
-import {localServiceEndpoint, localTlsBundle} from '../../openshell/config.js'
-import {runProcess} from '../../openshell/runner.js'
 import {parseInferenceVerifyFailure} from '../../openshell/parsers.js'
 import type {CredentialSpec, InferenceVerifyFailure, SandboxList, SandboxPhase} from '../../openshell/types.js'
 import {load, registerOnboarded, registryPaths, type SandboxRecord, validateGatewayName, validateSandboxName} from '../../registry/index.js'
@@ -264,7 +262,7 @@ export async function onboard(client: OpenShell, input: OnboardInput, opts: {sil
 
         if (health.classId === 'gateway_not_configured') {
           update('first install: setting up the gateway')
-          health = await firstInstall(client, input.gateway, health)
+          health = await installGateway(client, input.gateway, health)
         } else {
           update(`${health.classId}: running safe recovery steps`)
           const report = await recoverGateway(client, health, {silent: true})
@@ -466,26 +464,6 @@ async function putBack(client: OpenShell, name: string, gateway: string, plan: E
   if (!r.ok) return `Provider '${name}' now holds ${asked}; putting it back failed: ${r.failure.message}`
   const kept = credentialChanged && !canRestoreCredential ? ` (its credential stays ${keyOf(plan.credential)}: ${keyOf(prev.credential)} is not set here)` : ''
   return `Provider '${name}' was put back to ${prev.endpoint ?? '(provider default)'}${kept}.`
-}
-
-/** No gateway registered under this name yet: legacy starts one; modern registers the local gateway service. */
-async function firstInstall(client: OpenShell, gateway: string, health: GatewayHealth): Promise<GatewayHealth> {
-  const env = client.env
-  const caps = health.facts.capabilities
-  if (caps?.generation === 'legacy') {
-    const started = await client.gatewayStart(gateway)
-    if (!started.ok) return health
-    return waitHealthy(client, gateway, waitTimeoutMs(env), true)
-  }
-
-  if (health.facts.serviceUnit) {
-    await runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env, timeoutMs: 60_000})
-  }
-
-  if (!localTlsBundle(env).complete) return health
-  const added = await client.gatewayAdd(localServiceEndpoint(env), {local: true, name: gateway})
-  if (!added.ok) return health
-  return waitHealthy(client, gateway, waitTimeoutMs(env), health.facts.serviceUnit)
 }
 
 /** Bounded backoff poll of the gateway's sandbox list until the sandbox is Ready (or Error). */
