@@ -13,6 +13,7 @@ import {fileURLToPath} from 'node:url'
 import lockfile from 'proper-lockfile'
 
 import {answeringRuntime} from './containers.js'
+import {isEnvName, positiveNumberEnv} from './env.js'
 import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
 import {type GatewayHealth, localityOf} from './gateway/health.js'
 import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
@@ -144,7 +145,7 @@ export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): stri
   const warnings = input.endpointUrl === undefined ? [] : checkEndpointUrl(input.endpointUrl)
 
   if (input.credentialEnv !== undefined) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(input.credentialEnv)) {
+    if (!isEnvName(input.credentialEnv, {maxLength: 128})) {
       throw new OnboardError('--credential-env takes the NAME of an environment variable (e.g. NVIDIA_API_KEY), never the key itself.', 2)
     }
 
@@ -160,8 +161,7 @@ export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): stri
 }
 
 function readyTimeoutMs(env: NodeJS.ProcessEnv): number {
-  const n = Number(env.NEMOCLAW_SANDBOX_READY_TIMEOUT_MS)
-  return Number.isFinite(n) && n > 0 ? n : 300_000
+  return positiveNumberEnv(env, 'NEMOCLAW_SANDBOX_READY_TIMEOUT_MS') ?? 300_000
 }
 
 const NAME_LOCK_STALE_MS = 10_000

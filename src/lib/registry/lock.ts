@@ -1,6 +1,8 @@
 import lockfile from 'proper-lockfile'
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import {positiveNumberEnv} from '../env.js'
+
 import {RegistryError, RegistryLockTimeoutError} from './errors.js'
 import {isErrno} from './fsutil.js'
 import type {RegistryPaths} from './paths.js'
@@ -29,21 +31,14 @@ export interface LockOptions {
   env?: NodeJS.ProcessEnv
 }
 
-function envNumber(env: NodeJS.ProcessEnv, key: string): number | undefined {
-  const raw = env[key]
-  if (raw === undefined || raw === '') return undefined
-  const n = Number(raw)
-  return Number.isFinite(n) && n > 0 ? n : undefined
-}
-
 export async function withRegistryLock<T>(
   paths: RegistryPaths,
   options: LockOptions,
   fn: (assertHeld: () => void) => Promise<T>,
 ): Promise<T> {
   const env = options.env ?? process.env
-  const staleMs = Math.max(options.staleMs ?? envNumber(env, 'NEMOCLAW_REGISTRY_LOCK_STALE_MS') ?? DEFAULT_LOCK_STALE_MS, MIN_STALE_MS)
-  const timeoutMs = options.timeoutMs ?? envNumber(env, 'NEMOCLAW_REGISTRY_LOCK_TIMEOUT_MS') ?? DEFAULT_LOCK_TIMEOUT_MS
+  const staleMs = Math.max(options.staleMs ?? positiveNumberEnv(env, 'NEMOCLAW_REGISTRY_LOCK_STALE_MS') ?? DEFAULT_LOCK_STALE_MS, MIN_STALE_MS)
+  const timeoutMs = options.timeoutMs ?? positiveNumberEnv(env, 'NEMOCLAW_REGISTRY_LOCK_TIMEOUT_MS') ?? DEFAULT_LOCK_TIMEOUT_MS
 
   let compromised: Error | null = null
   const started = Date.now()

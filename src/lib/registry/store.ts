@@ -1,6 +1,7 @@
 import {readdir, readFile, rename, stat, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {positiveNumberEnv} from '../env.js'
 import {
   problemMessage, RegistryCorruptError, RegistryError, RegistryWriteError, setAsideMessage,
   type ProblemKind, type RegistryProblem, type SetAside,
@@ -137,8 +138,7 @@ async function removeOrphanTempFiles(paths: RegistryPaths): Promise<void> {
 }
 
 function writeDelay(env: NodeJS.ProcessEnv): number {
-  const n = Number(env.NEMOCLAW_TEST_WRITE_DELAY_MS)
-  return Number.isFinite(n) && n > 0 ? n : 0
+  return positiveNumberEnv(env, 'NEMOCLAW_TEST_WRITE_DELAY_MS') ?? 0
 }
 
 /**
