@@ -4,9 +4,9 @@
  * A healthy gateway costs exactly these two calls.
  */
 import {existsSync} from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
+import {homeDir, xdgDir} from '../dirs.js'
 import type {OpenShell} from '../openshell/client.js'
 import {envOverrides, localServiceEndpoint, localTlsBundle, mtlsFiles, readActiveGateway, readGatewayMetadata} from '../openshell/config.js'
 import {runProcess} from '../openshell/runner.js'
@@ -17,11 +17,9 @@ export const SERVICE_UNIT = 'openshell-gateway.service'
 
 /** systemd user unit search path (the ones that matter for a user-installed deb/rpm/manual unit). */
 export function serviceUnitExists(env: NodeJS.ProcessEnv): boolean {
-  const home = env.HOME || os.homedir()
-  const configHome = env.XDG_CONFIG_HOME || path.join(home, '.config')
   const dirs = [
-    path.join(configHome, 'systemd', 'user'),
-    path.join(home, '.local', 'share', 'systemd', 'user'),
+    path.join(xdgDir('config', env), 'systemd', 'user'),
+    path.join(homeDir(env), '.local', 'share', 'systemd', 'user'),
     '/etc/systemd/user',
     '/usr/local/lib/systemd/user',
     '/usr/lib/systemd/user',

@@ -4,10 +4,11 @@
  */
 import {constants as fsc} from 'node:fs'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {parse as parseToml} from 'smol-toml'
+
+import {homeDir, xdgDir} from '../dirs.js'
 
 export type Env = NodeJS.ProcessEnv
 
@@ -41,14 +42,9 @@ export interface GatewayMetadata {
   raw: Record<string, unknown>
 }
 
-function home(env: Env): string {
-  return env.HOME && env.HOME !== '' ? env.HOME : os.homedir()
-}
-
 /** `$XDG_CONFIG_HOME/openshell`, else `~/.config/openshell`. */
 export function configBase(env: Env = process.env): string {
-  const xdg = env.XDG_CONFIG_HOME
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home(env), '.config'), 'openshell')
+  return path.join(xdgDir('config', env, {absoluteOnly: true}), 'openshell')
 }
 
 /** OpenShell's directory-name sanitising: characters outside `[A-Za-z0-9._-]` become `_`. */
@@ -174,7 +170,7 @@ export function localServiceEndpoint(env: Env = process.env): string {
 /** The local gateway service's PKI dir: `$OPENSHELL_LOCAL_TLS_DIR` or `~/.local/state/openshell/tls`. */
 export function localTlsDir(env: Env = process.env): string {
   const o = env.OPENSHELL_LOCAL_TLS_DIR
-  return o && o !== '' ? o : path.join(home(env), '.local', 'state', 'openshell', 'tls')
+  return o && o !== '' ? o : path.join(homeDir(env), '.local', 'state', 'openshell', 'tls')
 }
 
 /** The local client bundle: `ca.crt`, `client/tls.crt`, `client/tls.key` under localTlsDir(). */

@@ -7,9 +7,9 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {constants as fsc} from 'node:fs'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 
+import {homeDir} from '../dirs.js'
 import {positiveNumberEnv} from '../env.js'
 import {normalise} from './text.js'
 import type {RunResult} from './types.js'
@@ -54,13 +54,9 @@ function probeFile(file: string): Probe {
   }
 }
 
-function homeOf(env: Env): string {
-  return env.HOME && env.HOME !== '' ? env.HOME : os.homedir()
-}
-
 /** Fallback locations checked after PATH: `~/.local/bin/openshell`, `/usr/local/bin/openshell`. */
 export function fallbackLocations(env: Env = process.env): string[] {
-  return [path.join(homeOf(env), '.local', 'bin', 'openshell'), '/usr/local/bin/openshell']
+  return [path.join(homeDir(env), '.local', 'bin', 'openshell'), '/usr/local/bin/openshell']
 }
 
 /**
