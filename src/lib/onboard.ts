@@ -16,7 +16,7 @@ import {answeringRuntime} from './containers.js'
 import {isEnvName, positiveNumberEnv} from './env.js'
 import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
 import {type GatewayHealth, localityOf} from './gateway/health.js'
-import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
+import {recoverGateway, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {probeGateway} from './gateway/probe.js'
 import {type Conflict, ENDPOINT_CONFIG_KEY, type InferenceFacts, type InferencePlan, type InferenceRequest, planInference} from './inference.js'
@@ -26,6 +26,7 @@ import {runProcess} from './openshell/runner.js'
 import {parseInferenceVerifyFailure} from './openshell/parsers.js'
 import type {CredentialSpec, InferenceVerifyFailure, SandboxList, SandboxPhase} from './openshell/types.js'
 import {load, registerOnboarded, registryPaths, type SandboxRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
+import {backoff, poll} from './poll.js'
 import {runSteps, type StepSpec, type TaskVerdict} from './ui/tasks.js'
 
 export const PROVIDERS = {
@@ -186,20 +187,22 @@ async function lockName(name: string, env: NodeJS.ProcessEnv): Promise<() => Pro
   mkdirSync(dir, {mode: 0o700, recursive: true})
   const file = path.join(dir, `onboard-${name}`)
   const busy = () => new OnboardError(`Another \`nemoclaw onboard\` for '${name}' is running. Wait for it to finish, then run \`nemoclaw status ${name}\`.`, 4, 'busy')
-  const deadline = Date.now() + NAME_LOCK_STALE_MS + NAME_LOCK_UPDATE_MS
   let firstSeen: number | undefined
-  for (;;) {
+  const attempt = async (): Promise<(() => Promise<void>) | undefined> => {
     try {
       return await lockfile.lock(file, {realpath: false, retries: 0, stale: NAME_LOCK_STALE_MS, update: NAME_LOCK_UPDATE_MS})
     } catch (error) {
-      if ((error as {code?: string}).code !== 'ELOCKED' || Date.now() > deadline) throw busy()
+      if ((error as {code?: string}).code !== 'ELOCKED') throw busy()
       const mtime = mtimeOf(`${file}.lock`)
       firstSeen ??= mtime
       if (mtime !== undefined && mtime !== firstSeen) throw busy() // refreshed: its holder is alive
+      return undefined
     }
-
-    await sleep(250)
   }
+
+  const release = await poll(attempt, (r) => r !== undefined, {delays: backoff(250, 1, 250), timeoutMs: NAME_LOCK_STALE_MS + NAME_LOCK_UPDATE_MS})
+  if (!release) throw busy()
+  return release
 }
 
 export async function onboard(client: OpenShell, input: OnboardInput, opts: {silent?: boolean} = {}): Promise<OnboardResult> {
@@ -490,17 +493,16 @@ async function firstInstall(client: OpenShell, gateway: string, health: GatewayH
 
 /** Bounded backoff poll of the gateway's sandbox list until the sandbox is Ready (or Error). */
 async function waitReady(client: OpenShell, name: string, gateway: string, timeoutMs: number, update: (s: string) => void): Promise<SandboxPhase | undefined> {
-  const deadline = Date.now() + timeoutMs
-  const delays = backoff(200, 1.5, 2000)
   let phase: SandboxPhase | undefined
-  for (;;) {
-     
+  const list = async () => {
     const l = await client.sandboxList(gateway)
     phase = l.ok ? l.value.sandboxes.find((s) => s.name === name)?.phase : phase
-    if (phase === 'Ready' || phase === 'Error') return phase
-    if (Date.now() >= deadline) return phase
-    update(`waiting for Ready (${phase ?? 'not listed yet'})`)
-     
-    await sleep(Math.min(delays.next().value as number, Math.max(0, deadline - Date.now())))
+    return phase
   }
+
+  return poll(list, (p) => p === 'Ready' || p === 'Error', {
+    delays: backoff(200, 1.5, 2000),
+    onWait: (p) => update(`waiting for Ready (${p ?? 'not listed yet'})`),
+    timeoutMs,
+  })
 }

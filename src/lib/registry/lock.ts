@@ -1,7 +1,7 @@
 import lockfile from 'proper-lockfile'
-import {setTimeout as sleep} from 'node:timers/promises'
 
 import {positiveNumberEnv} from '../env.js'
+import {backoff, jitter, poll} from '../poll.js'
 
 import {RegistryError, RegistryLockTimeoutError} from './errors.js'
 import {isErrno} from './fsutil.js'
@@ -42,12 +42,9 @@ export async function withRegistryLock<T>(
 
   let compromised: Error | null = null
   const started = Date.now()
-  const deadline = started + timeoutMs
-  let backoff = 10
-  let release: () => Promise<void>
-  for (;;) {
+  const attempt = async (): Promise<(() => Promise<void>) | undefined> => {
     try {
-      release = await lockfile.lock(paths.file, {
+      return await lockfile.lock(paths.file, {
         realpath: false,
         lockfilePath: paths.lock,
         stale: staleMs,
@@ -56,17 +53,16 @@ export async function withRegistryLock<T>(
           compromised = error
         },
       })
-      break
     } catch (error) {
       if (!isErrno(error, 'ELOCKED')) {
         throw new RegistryError(`Could not take the registry lock ${paths.lock}: ${(error as Error).message}`, 'REGISTRY_LOCK_FAILED', {cause: error})
       }
-      const remaining = deadline - Date.now()
-      if (remaining <= 0) throw new RegistryLockTimeoutError(paths.lock, Date.now() - started)
-      await sleep(Math.min(backoff * (0.5 + Math.random()), remaining))
-      backoff = Math.min(backoff * 1.5, 150)
+      return undefined
     }
   }
+
+  const release = await poll(attempt, (r) => r !== undefined, {delays: jitter(backoff(10, 1.5, 150)), timeoutMs})
+  if (!release) throw new RegistryLockTimeoutError(paths.lock, Date.now() - started)
 
   const assertHeld = (): void => {
     if (compromised) {
