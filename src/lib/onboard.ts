@@ -18,11 +18,10 @@ import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
 import {type GatewayHealth, localityOf} from './gateway/health.js'
 import {recoverGateway, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
-import {probeGateway} from './gateway/probe.js'
+import {probeGateway, startGatewayService} from './gateway/probe.js'
 import {type Conflict, ENDPOINT_CONFIG_KEY, type InferenceFacts, type InferencePlan, type InferenceRequest, planInference} from './inference.js'
 import {type OpenShell, PLACEHOLDER_CREDENTIAL} from './openshell/client.js'
 import {localServiceEndpoint, localTlsBundle} from './openshell/config.js'
-import {runProcess} from './openshell/runner.js'
 import {parseInferenceVerifyFailure} from './openshell/parsers.js'
 import type {CredentialSpec, InferenceVerifyFailure, SandboxList, SandboxPhase} from './openshell/types.js'
 import {load, registerOnboarded, registryPaths, type SandboxRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
@@ -482,7 +481,7 @@ async function firstInstall(client: OpenShell, gateway: string, health: GatewayH
   }
 
   if (health.facts.serviceUnit) {
-    await runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env, timeoutMs: 60_000})
+    await startGatewayService(env)
   }
 
   if (!localTlsBundle(env).complete) return health

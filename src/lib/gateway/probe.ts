@@ -78,6 +78,18 @@ async function serviceIsActive(env: NodeJS.ProcessEnv): Promise<boolean | undefi
   return run.exitCode === 0 && run.stdout.trim() === 'active'
 }
 
+/** How long `systemctl --user start` may take: the unit's own start-up included. */
+export const SERVICE_START_TIMEOUT_MS = 60_000
+
+/**
+ * Start the local gateway service (`systemctl --user start openshell-gateway`), bounded. The one place that starts
+ * it: recovery's systemd start step and onboard's first install. Only for this machine's own gateway (the planner
+ * and onboard decide that; see gateway/health.ts localityOf).
+ */
+export function startGatewayService(env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env, timeoutMs: SERVICE_START_TIMEOUT_MS})
+}
+
 export interface ProbeOptions {
   /** Set by recovery right after a start attempt. */
   startAttempted?: boolean

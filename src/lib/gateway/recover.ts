@@ -6,12 +6,11 @@
 import type {OpenShell} from '../openshell/client.js'
 import type {Failure} from '../openshell/types.js'
 import {readActiveGateway, refreshMtlsFromLocalBundle} from '../openshell/config.js'
-import {runProcess} from '../openshell/runner.js'
 import {backoff, poll} from '../poll.js'
 import {runSteps, type StepSpec, type TaskVerdict} from '../ui/tasks.js'
 import type {GatewayHealth} from './health.js'
 import {describeStep, planRecovery, preferredGateway, type RecoveryStep, waitTimeoutMs} from './planner.js'
-import {probeGateway} from './probe.js'
+import {probeGateway, startGatewayService} from './probe.js'
 
 export interface RecoveryReport {
   before: GatewayHealth
@@ -74,7 +73,7 @@ export async function runStep(client: OpenShell, step: RecoveryStep, state: {sta
         return r.ok ? {ok: true, note: r.value.reused ? 'existing gateway reused' : ''} : {note: startFailureNote(r.failure), ok: false}
       }
 
-      const run = await runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env: client.env, timeoutMs: 60_000})
+      const run = await startGatewayService(client.env)
       state.startAttempted ||= run.exitCode === 0 || run.timedOut
       if (run.exitCode === 0) return {ok: true}
       return {note: run.stderr.trim().split('\n')[0] || `systemctl exited ${run.exitCode}`, ok: false}
