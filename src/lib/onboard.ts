@@ -15,7 +15,7 @@ import lockfile from 'proper-lockfile'
 import {answeringRuntime} from './containers.js'
 import {isEnvName, positiveNumberEnv} from './env.js'
 import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
-import {type GatewayHealth, localityOf} from './gateway/health.js'
+import {type GatewayHealth, isLoopbackHost, localityOf} from './gateway/health.js'
 import {recoverGateway, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
 import {probeGateway, startGatewayService} from './gateway/probe.js'
@@ -101,8 +101,7 @@ export class OnboardError extends Error {
 
 /** Hosts that are this machine: loopback, and `host.openshell.internal` (the name sandboxes have for it). */
 function isThisMachine(hostname: string): boolean {
-  const h = hostname.toLowerCase()
-  return h === 'localhost' || h === '[::1]' || h === 'host.openshell.internal' || /^127(\.\d{1,3}){3}$/.test(h)
+  return isLoopbackHost(hostname) || hostname.toLowerCase() === 'host.openshell.internal'
 }
 
 /**

@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import {parse as parseToml} from 'smol-toml'
 
 import {homeDir, xdgDir} from '../dirs.js'
+import {MODERN_DEFAULT_PORT} from './version.js'
 
 export type Env = NodeJS.ProcessEnv
 
@@ -145,7 +146,12 @@ export function mtlsFiles(name: string, env: Env = process.env): MtlsFiles {
  * The modern local gateway service's endpoint: the gateway its TLS bundle (localTlsBundle) and its systemd user unit
  * belong to, and the endpoint `gateway add --local` registers.
  */
-export const LOCAL_SERVICE_ENDPOINT = 'https://127.0.0.1:17670'
+export const LOCAL_SERVICE_ENDPOINT = localEndpoint(MODERN_DEFAULT_PORT)
+
+/** The endpoint of a gateway service listening on this machine's loopback at `port`. */
+function localEndpoint(port: number): string {
+  return `https://127.0.0.1:${port}`
+}
 
 /**
  * The local gateway service's endpoint on this machine: its port as the user's `gateway.toml` declares it
@@ -164,7 +170,7 @@ export function localServiceEndpoint(env: Env = process.env): string {
   const bind = (doc as {openshell?: {gateway?: {bind_address?: unknown}}})?.openshell?.gateway?.bind_address
   const m = typeof bind === 'string' ? /^(127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\]):(\d{1,5})$/.exec(bind.trim()) : null
   const port = m ? Number(m[2]) : Number.NaN
-  return port > 0 && port < 65_536 ? `https://127.0.0.1:${port}` : LOCAL_SERVICE_ENDPOINT
+  return port > 0 && port < 65_536 ? localEndpoint(port) : LOCAL_SERVICE_ENDPOINT
 }
 
 /** The local gateway service's PKI dir: `$OPENSHELL_LOCAL_TLS_DIR` or `~/.local/state/openshell/tls`. */
