@@ -19,7 +19,7 @@ import {closeSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, re
 import path from 'node:path'
 
 import {cacheDir} from '../dirs.js'
-import {isEnvName} from '../env.js'
+import {isEnvName, positiveNumberEnv} from '../env.js'
 import {classifyFailure, evidenceOf, syntheticFailure} from './classify.js'
 import {
   parseDeleteOutcome,
@@ -447,9 +447,9 @@ export class OpenShell {
     )
   }
 
-  /** A long operation's timeout: NEMOCLAW_OPERATION_TIMEOUT_MS when the user set it, else `fallback`. */
+  /** A long operation's timeout: NEMOCLAW_OPERATION_TIMEOUT_MS when the user set it to a positive number, else `fallback`. */
   private longTimeout(fallback: number): number {
-    return this.env.NEMOCLAW_OPERATION_TIMEOUT_MS ? defaultTimeout('operation', this.env) : fallback
+    return positiveNumberEnv(this.env, 'NEMOCLAW_OPERATION_TIMEOUT_MS') ?? fallback
   }
 
   // ---- sandboxes ----------------------------------------------------------------------------------------------
