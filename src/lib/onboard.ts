@@ -13,18 +13,19 @@ import {fileURLToPath} from 'node:url'
 import lockfile from 'proper-lockfile'
 
 import {answeringRuntime} from './containers.js'
+import {isEnvName, positiveNumberEnv} from './env.js'
 import {type ClassId, EXIT_CODES, renderGuidance} from './gateway/classes.js'
-import {type GatewayHealth, localityOf} from './gateway/health.js'
-import {backoff, recoverGateway, sleep, waitHealthy} from './gateway/recover.js'
+import {type GatewayHealth, isLoopbackHost, localityOf} from './gateway/health.js'
+import {recoverGateway, waitHealthy} from './gateway/recover.js'
 import {waitTimeoutMs} from './gateway/planner.js'
-import {probeGateway} from './gateway/probe.js'
+import {probeGateway, startGatewayService} from './gateway/probe.js'
 import {type Conflict, ENDPOINT_CONFIG_KEY, type InferenceFacts, type InferencePlan, type InferenceRequest, planInference} from './inference.js'
 import {type OpenShell, PLACEHOLDER_CREDENTIAL} from './openshell/client.js'
 import {localServiceEndpoint, localTlsBundle} from './openshell/config.js'
-import {runProcess} from './openshell/runner.js'
 import {parseInferenceVerifyFailure} from './openshell/parsers.js'
 import type {CredentialSpec, InferenceVerifyFailure, SandboxList, SandboxPhase} from './openshell/types.js'
 import {load, registerOnboarded, registryPaths, type SandboxRecord, validateGatewayName, validateSandboxName} from './registry/index.js'
+import {backoff, poll} from './poll.js'
 import {runSteps, type StepSpec, type TaskVerdict} from './ui/tasks.js'
 
 export const PROVIDERS = {
@@ -100,8 +101,7 @@ export class OnboardError extends Error {
 
 /** Hosts that are this machine: loopback, and `host.openshell.internal` (the name sandboxes have for it). */
 function isThisMachine(hostname: string): boolean {
-  const h = hostname.toLowerCase()
-  return h === 'localhost' || h === '[::1]' || h === 'host.openshell.internal' || /^127(\.\d{1,3}){3}$/.test(h)
+  return isLoopbackHost(hostname) || hostname.toLowerCase() === 'host.openshell.internal'
 }
 
 /**
@@ -144,7 +144,7 @@ export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): stri
   const warnings = input.endpointUrl === undefined ? [] : checkEndpointUrl(input.endpointUrl)
 
   if (input.credentialEnv !== undefined) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(input.credentialEnv)) {
+    if (!isEnvName(input.credentialEnv, {maxLength: 128})) {
       throw new OnboardError('--credential-env takes the NAME of an environment variable (e.g. NVIDIA_API_KEY), never the key itself.', 2)
     }
 
@@ -160,8 +160,7 @@ export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): stri
 }
 
 function readyTimeoutMs(env: NodeJS.ProcessEnv): number {
-  const n = Number(env.NEMOCLAW_SANDBOX_READY_TIMEOUT_MS)
-  return Number.isFinite(n) && n > 0 ? n : 300_000
+  return positiveNumberEnv(env, 'NEMOCLAW_SANDBOX_READY_TIMEOUT_MS') ?? 300_000
 }
 
 const NAME_LOCK_STALE_MS = 10_000
@@ -186,20 +185,22 @@ async function lockName(name: string, env: NodeJS.ProcessEnv): Promise<() => Pro
   mkdirSync(dir, {mode: 0o700, recursive: true})
   const file = path.join(dir, `onboard-${name}`)
   const busy = () => new OnboardError(`Another \`nemoclaw onboard\` for '${name}' is running. Wait for it to finish, then run \`nemoclaw status ${name}\`.`, 4, 'busy')
-  const deadline = Date.now() + NAME_LOCK_STALE_MS + NAME_LOCK_UPDATE_MS
   let firstSeen: number | undefined
-  for (;;) {
+  const attempt = async (): Promise<(() => Promise<void>) | undefined> => {
     try {
       return await lockfile.lock(file, {realpath: false, retries: 0, stale: NAME_LOCK_STALE_MS, update: NAME_LOCK_UPDATE_MS})
     } catch (error) {
-      if ((error as {code?: string}).code !== 'ELOCKED' || Date.now() > deadline) throw busy()
+      if ((error as {code?: string}).code !== 'ELOCKED') throw busy()
       const mtime = mtimeOf(`${file}.lock`)
       firstSeen ??= mtime
       if (mtime !== undefined && mtime !== firstSeen) throw busy() // refreshed: its holder is alive
+      return undefined
     }
-
-    await sleep(250)
   }
+
+  const release = await poll(attempt, (r) => r !== undefined, {delays: backoff(250, 1, 250), timeoutMs: NAME_LOCK_STALE_MS + NAME_LOCK_UPDATE_MS})
+  if (!release) throw busy()
+  return release
 }
 
 export async function onboard(client: OpenShell, input: OnboardInput, opts: {silent?: boolean} = {}): Promise<OnboardResult> {
@@ -479,7 +480,7 @@ async function firstInstall(client: OpenShell, gateway: string, health: GatewayH
   }
 
   if (health.facts.serviceUnit) {
-    await runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env, timeoutMs: 60_000})
+    await startGatewayService(env)
   }
 
   if (!localTlsBundle(env).complete) return health
@@ -490,17 +491,16 @@ async function firstInstall(client: OpenShell, gateway: string, health: GatewayH
 
 /** Bounded backoff poll of the gateway's sandbox list until the sandbox is Ready (or Error). */
 async function waitReady(client: OpenShell, name: string, gateway: string, timeoutMs: number, update: (s: string) => void): Promise<SandboxPhase | undefined> {
-  const deadline = Date.now() + timeoutMs
-  const delays = backoff(200, 1.5, 2000)
   let phase: SandboxPhase | undefined
-  for (;;) {
-     
+  const list = async () => {
     const l = await client.sandboxList(gateway)
     phase = l.ok ? l.value.sandboxes.find((s) => s.name === name)?.phase : phase
-    if (phase === 'Ready' || phase === 'Error') return phase
-    if (Date.now() >= deadline) return phase
-    update(`waiting for Ready (${phase ?? 'not listed yet'})`)
-     
-    await sleep(Math.min(delays.next().value as number, Math.max(0, deadline - Date.now())))
+    return phase
   }
+
+  return poll(list, (p) => p === 'Ready' || p === 'Error', {
+    delays: backoff(200, 1.5, 2000),
+    onWait: (p) => update(`waiting for Ready (${p ?? 'not listed yet'})`),
+    timeoutMs,
+  })
 }
