@@ -15,6 +15,8 @@ import {existsSync, readFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
+import {homeDir, xdgDir} from '../dirs.js'
+
 export interface FastVersionOptions {
   argv: string[]
   env: NodeJS.ProcessEnv
@@ -58,8 +60,7 @@ function looksLikeWsl(release: string): boolean {
 function dataDir(env: NodeJS.ProcessEnv, bin: string, dirname: string): string {
   const scoped = env[`${bin.replaceAll('@', '').replaceAll(/[/-]/g, '_')}_DATA_DIR`.toUpperCase()]
   if (scoped) return scoped
-  const home = env.HOME || os.homedir() || os.tmpdir()
-  return path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), dirname)
+  return path.join(xdgDir('data', env, {home: homeDir(env) || os.tmpdir()}), dirname)
 }
 
 /** oclif hook events that never fire while a command runs: their hooks cannot change the answer. */

@@ -10,10 +10,9 @@
  */
 import {readFileSync, statSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import os from 'node:os'
 import path from 'node:path'
 
-import {cacheDir, writeCacheFile} from '../dirs.js'
+import {cacheDir, writeCacheFile, xdgDir} from '../dirs.js'
 import {plainOclif, VERSION_HOOKS} from './fast-version.js'
 
 /** Environment that changes oclif's help output: colour detection, width, CI, locale. */
@@ -48,7 +47,7 @@ export function helpCacheFile(input: HelpCacheInput): string | undefined {
   if (!pjson) return undefined
   const plugins = Array.isArray(pjson.oclif?.plugins) ? (pjson.oclif.plugins as string[]) : []
   const dirname = typeof pjson.oclif?.dirname === 'string' ? pjson.oclif.dirname : String(pjson.name)
-  const configHome = input.env.XDG_CONFIG_HOME || path.join(input.env.HOME || os.homedir(), '.config')
+  const configHome = xdgDir('config', input.env)
   const files = [
     path.join(input.root, 'package.json'),
     path.join(input.root, 'oclif.manifest.json'),

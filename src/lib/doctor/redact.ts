@@ -5,11 +5,11 @@
  *  2. patterns: private key blocks, `Bearer …` / `Basic …` strings, well-known key prefixes (nvapi-, sk-, ghp_, …),
  *     JWTs, and `name=value` / `"name": "value"` pairs whose name looks secret.
  */
+import {isEnvName} from '../env.js'
+
 export const REDACTED = '[REDACTED]'
 
 const SECRET_NAME = /(?:api[_-]?key|apikey|token|secret|passw(?:or)?d|passphrase|credential|private[_-]?key|session|cookie)/i
-/** A value that is itself a variable NAME (e.g. NEMOCLAW_CREDENTIAL_ENV=NVIDIA_API_KEY) is not a secret. */
-const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/
 /** Values shorter than this are not substituted (too likely to match ordinary words). */
 const MIN_VALUE_LENGTH = 6
 
@@ -30,11 +30,14 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-/** Values of secret-looking variables in `env`, longest first. */
+/**
+ * Values of secret-looking variables in `env`, longest first. A value that is itself an upper-case variable NAME
+ * (e.g. NEMOCLAW_CREDENTIAL_ENV=NVIDIA_API_KEY) is not a secret.
+ */
 export function secretValues(env: NodeJS.ProcessEnv): string[] {
   const out = new Set<string>()
   for (const [k, v] of Object.entries(env)) {
-    if (typeof v !== 'string' || v.length < MIN_VALUE_LENGTH || ENV_NAME.test(v)) continue
+    if (typeof v !== 'string' || v.length < MIN_VALUE_LENGTH || isEnvName(v, {upperCase: true})) continue
     if (SECRET_NAME.test(k) || /^(?:Bearer|Basic)\s/i.test(v) || /^(?:nvapi|sk)-/.test(v)) out.add(v)
   }
 

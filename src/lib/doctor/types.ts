@@ -1,6 +1,6 @@
 /**
  * Doctor checks as data: a check is `{id, title, run(ctx)}` and its result `{status, detail, fix?}`. Built-in checks
- * and checks contributed by plugins (the `doctor:checks` hook, see plugin-api.ts) have the same shape.
+ * and checks contributed by plugins (the `doctor:checks` hook, see plugins.ts) have the same shape.
  */
 import type {ClassId} from '../gateway/classes.js'
 

@@ -7,11 +7,11 @@
 import type {OpenShell} from '../openshell/client.js'
 import type {Failure} from '../openshell/types.js'
 import {readActiveGateway, refreshMtlsFromLocalBundle} from '../openshell/config.js'
-import {runProcess} from '../openshell/runner.js'
+import {backoff, poll} from '../poll.js'
 import {runSteps, type StepSpec, type TaskVerdict} from '../ui/tasks.js'
 import type {GatewayHealth} from './health.js'
 import {describeStep, planRecovery, preferredGateway, type RecoveryStep, waitTimeoutMs} from './planner.js'
-import {probeGateway} from './probe.js'
+import {probeGateway, startGatewayService} from './probe.js'
 
 export interface RecoveryReport {
   before: GatewayHealth
@@ -42,46 +42,20 @@ const mayHaveStarted = (r: {ok: boolean; failure?: Failure}) =>
   r.ok || !(NOT_STARTED_DETAILS.has(r.failure?.detail ?? '') ||
     ['openshell_missing', 'openshell_not_executable', 'usage_error'].includes(r.failure?.kind ?? ''))
 
-/** Delays of the health poll: quick at first (a restart is often done in a moment), capped, bounded in total. The
- *  defaults are the recovery wait's: a gateway that comes back is seen within ~¼ s, at most four `status` calls a
- *  second. */
-export function* backoff(initialMs = 100, factor = 1.5, capMs = 250): Generator<number> {
-  let d = initialMs
-  for (;;) {
-    yield d
-    d = Math.min(capMs, Math.round(d * factor))
-  }
-}
-
-/** The one sleep of the bounded polls (recovery wait, sandbox-ready wait); never a fixed wait on its own. */
-export const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms)
-  })
-
 /**
  * Poll until healthy (ok or other-active: it answers) or the deadline; returns the last health seen. The backoff
  * delay is the interval between the STARTS of two probes (a slow probe is not followed by the full delay again),
  * so a gateway that comes back is noticed within one interval.
  */
 export async function waitHealthy(client: OpenShell, gateway: string, timeoutMs: number, startAttempted: boolean): Promise<GatewayHealth> {
-  const deadline = Date.now() + timeoutMs
-  const delays = backoff()
   // While waiting only "does it answer yet" matters (refusing and unreachable are both worth waiting for): one
   // `status` per probe, without asking systemd; a gateway still down at the deadline gets one full probe.
   const probe = () => probeGateway(client, gateway, {skipServiceCheck: true, startAttempted})
-  let probeStarted = Date.now()
-  let health = await probe()
   const transient = (h: GatewayHealth) =>
     h.classId === 'gateway_unreachable' || h.classId === 'gateway_refusing_after_restart' || h.classId === 'probe_timeout'
-  while (!health.answering && transient(health) && Date.now() < deadline) {
-    const interval = delays.next().value as number
-    const d = Math.min(Math.max(0, probeStarted + interval - Date.now()), Math.max(0, deadline - Date.now()))
-    if (d > 0) await sleep(d)
-    probeStarted = Date.now()
-    health = await probe()
-  }
-
+  // Quick at first (a restart is often done in a moment): a gateway that comes back is seen within ~¼ s, at most
+  // four `status` calls a second.
+  const health = await poll(probe, (h) => h.answering || !transient(h), {delays: backoff(100, 1.5, 250), spacing: 'start', timeoutMs})
   return health.answering ? health : probeGateway(client, gateway, {startAttempted})
 }
 
@@ -100,7 +74,7 @@ export async function executeStep(client: OpenShell, step: RecoveryStep, state: 
         return r.ok ? {ok: true, note: r.value.reused ? 'existing gateway reused' : ''} : {note: startFailureNote(r.failure), ok: false}
       }
 
-      const run = await runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env: client.env, timeoutMs: 60_000})
+      const run = await startGatewayService(client.env)
       state.startAttempted ||= run.exitCode === 0 || run.timedOut
       if (run.exitCode === 0) return {ok: true}
       return {note: run.stderr.trim().split('\n')[0] || `systemctl exited ${run.exitCode}`, ok: false}

@@ -68,7 +68,8 @@ export type Locality = 'cloud' | 'local' | 'local-other' | 'plaintext' | 'remote
 
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]'])
 
-function isLoopbackHost(hostname: string): boolean {
+/** A URL hostname that is this machine's loopback: localhost, [::1] or 127.x.y.z. The one loopback rule. */
+export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 

@@ -6,10 +6,10 @@
  */
 import type {OpenShell} from '../openshell/client.js'
 import {localServiceEndpoint, localTlsBundle} from '../openshell/config.js'
-import {runProcess} from '../openshell/runner.js'
 import {waitHealthy} from './execute.js'
 import type {GatewayHealth} from './health.js'
 import {waitTimeoutMs} from './planner.js'
+import {startGatewayService} from './probe.js'
 
 /** Install the gateway `health` found not configured; returns its health afterwards (`health` itself when a step failed). */
 export async function installGateway(client: OpenShell, gateway: string, health: GatewayHealth): Promise<GatewayHealth> {
@@ -22,7 +22,7 @@ export async function installGateway(client: OpenShell, gateway: string, health:
   }
 
   if (health.facts.serviceUnit) {
-    await runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env, timeoutMs: 60_000})
+    await startGatewayService(env)
   }
 
   if (!localTlsBundle(env).complete) return health

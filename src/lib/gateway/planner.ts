@@ -7,6 +7,7 @@
  * `gateway remove`. test/unit/gateway/execute.test.ts runs every step the planner can produce for every class
  * (gateway/execute.ts `executeStep`, against a recording fake openshell and systemctl) and checks what was really executed.
  */
+import {positiveNumberEnv} from '../env.js'
 import type {GatewayHealth} from './health.js'
 import {localityOf, overrideOf} from './health.js'
 
@@ -20,8 +21,7 @@ export type RecoveryStep =
 export const DEFAULT_WAIT_MS = 60_000
 
 export function waitTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.NEMOCLAW_RECOVER_TIMEOUT_MS)
-  return Number.isFinite(n) && n > 0 ? n : DEFAULT_WAIT_MS
+  return positiveNumberEnv(env, 'NEMOCLAW_RECOVER_TIMEOUT_MS') ?? DEFAULT_WAIT_MS
 }
 
 /**

@@ -4,9 +4,9 @@
  * A healthy gateway costs exactly these two calls.
  */
 import {existsSync} from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 
+import {homeDir, xdgDir} from '../dirs.js'
 import type {OpenShell} from '../openshell/client.js'
 import {envOverrides, localServiceEndpoint, localTlsBundle, mtlsFiles, readActiveGateway, readGatewayMetadata} from '../openshell/config.js'
 import {runProcess} from '../openshell/runner.js'
@@ -17,11 +17,9 @@ export const SERVICE_UNIT = 'openshell-gateway.service'
 
 /** systemd user unit search path (the ones that matter for a user-installed deb/rpm/manual unit). */
 export function serviceUnitExists(env: NodeJS.ProcessEnv): boolean {
-  const home = env.HOME || os.homedir()
-  const configHome = env.XDG_CONFIG_HOME || path.join(home, '.config')
   const dirs = [
-    path.join(configHome, 'systemd', 'user'),
-    path.join(home, '.local', 'share', 'systemd', 'user'),
+    path.join(xdgDir('config', env), 'systemd', 'user'),
+    path.join(homeDir(env), '.local', 'share', 'systemd', 'user'),
     '/etc/systemd/user',
     '/usr/local/lib/systemd/user',
     '/usr/lib/systemd/user',
@@ -78,6 +76,18 @@ async function serviceIsActive(env: NodeJS.ProcessEnv): Promise<boolean | undefi
   const run = await runProcess('systemctl', ['--user', 'is-active', 'openshell-gateway'], {env, timeoutMs: 5000})
   if (run.spawnError || run.timedOut) return undefined
   return run.exitCode === 0 && run.stdout.trim() === 'active'
+}
+
+/** How long `systemctl --user start` may take: the unit's own start-up included. */
+export const SERVICE_START_TIMEOUT_MS = 60_000
+
+/**
+ * Start the local gateway service (`systemctl --user start openshell-gateway`), bounded. The one place that starts
+ * it: recovery's systemd start step and onboard's first install. Only for this machine's own gateway (the planner
+ * and onboard decide that; see gateway/health.ts localityOf).
+ */
+export function startGatewayService(env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env, timeoutMs: SERVICE_START_TIMEOUT_MS})
 }
 
 export interface ProbeOptions {

@@ -19,6 +19,7 @@ import {closeSync, openSync, readFileSync, readSync, realpathSync, statSync} fro
 import path from 'node:path'
 
 import {cacheDir, writeCacheFile} from '../dirs.js'
+import {isEnvName, positiveNumberEnv} from '../env.js'
 import {classifyFailure, evidenceOf, syntheticFailure} from './classify.js'
 import {
   parseDeleteOutcome,
@@ -69,8 +70,6 @@ export const MAX_SANDBOX_PAGES = 100
  * exit 0, nothing on stderr). A list of exactly this many from a version that cannot page may be incomplete.
  */
 export const DEFAULT_0_0_LIST_LIMIT = 100
-
-const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /**
  * The credential of a provider that needs none (ollama, vllm, custom without --credential-env). OpenShell has no
@@ -441,9 +440,9 @@ export class OpenShell {
     )
   }
 
-  /** A long operation's timeout: NEMOCLAW_OPERATION_TIMEOUT_MS when the user set it, else `fallback`. */
+  /** A long operation's timeout: NEMOCLAW_OPERATION_TIMEOUT_MS when the user set it to a positive number, else `fallback`. */
   private longTimeout(fallback: number): number {
-    return this.env.NEMOCLAW_OPERATION_TIMEOUT_MS ? defaultTimeout('operation', this.env) : fallback
+    return positiveNumberEnv(this.env, 'NEMOCLAW_OPERATION_TIMEOUT_MS') ?? fallback
   }
 
   // ---- sandboxes ----------------------------------------------------------------------------------------------
@@ -584,7 +583,7 @@ export class OpenShell {
    * evidence shows argv only up to `shown` words, never past a would-be value.
    */
   private credentialRefusal(argv: string[], names: string[], fromEnv: string | undefined, shown: number): Failure | undefined {
-    if (names.some(k => !ENV_NAME_RE.test(k))) {
+    if (names.some(k => !isEnvName(k))) {
       return syntheticFailure('usage_error', 'credential must be an environment variable name (never a value)', argv.slice(0, shown), 'credential_not_a_name')
     }
 

@@ -4,10 +4,12 @@
  */
 import {constants as fsc} from 'node:fs'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {parse as parseToml} from 'smol-toml'
+
+import {homeDir, xdgDir} from '../dirs.js'
+import {MODERN_DEFAULT_PORT} from './version.js'
 
 export type Env = NodeJS.ProcessEnv
 
@@ -41,14 +43,9 @@ export interface GatewayMetadata {
   raw: Record<string, unknown>
 }
 
-function home(env: Env): string {
-  return env.HOME && env.HOME !== '' ? env.HOME : os.homedir()
-}
-
 /** `$XDG_CONFIG_HOME/openshell`, else `~/.config/openshell`. */
 export function configBase(env: Env = process.env): string {
-  const xdg = env.XDG_CONFIG_HOME
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home(env), '.config'), 'openshell')
+  return path.join(xdgDir('config', env, {absoluteOnly: true}), 'openshell')
 }
 
 /** OpenShell's directory-name sanitising: characters outside `[A-Za-z0-9._-]` become `_`. */
@@ -149,7 +146,12 @@ export function mtlsFiles(name: string, env: Env = process.env): MtlsFiles {
  * The modern local gateway service's endpoint: the gateway its TLS bundle (localTlsBundle) and its systemd user unit
  * belong to, and the endpoint `gateway add --local` registers.
  */
-export const LOCAL_SERVICE_ENDPOINT = 'https://127.0.0.1:17670'
+export const LOCAL_SERVICE_ENDPOINT = localEndpoint(MODERN_DEFAULT_PORT)
+
+/** The endpoint of a gateway service listening on this machine's loopback at `port`. */
+function localEndpoint(port: number): string {
+  return `https://127.0.0.1:${port}`
+}
 
 /**
  * The local gateway service's endpoint on this machine: its port as the user's `gateway.toml` declares it
@@ -168,13 +170,13 @@ export function localServiceEndpoint(env: Env = process.env): string {
   const bind = (doc as {openshell?: {gateway?: {bind_address?: unknown}}})?.openshell?.gateway?.bind_address
   const m = typeof bind === 'string' ? /^(127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\]):(\d{1,5})$/.exec(bind.trim()) : null
   const port = m ? Number(m[2]) : Number.NaN
-  return port > 0 && port < 65_536 ? `https://127.0.0.1:${port}` : LOCAL_SERVICE_ENDPOINT
+  return port > 0 && port < 65_536 ? localEndpoint(port) : LOCAL_SERVICE_ENDPOINT
 }
 
 /** The local gateway service's PKI dir: `$OPENSHELL_LOCAL_TLS_DIR` or `~/.local/state/openshell/tls`. */
 export function localTlsDir(env: Env = process.env): string {
   const o = env.OPENSHELL_LOCAL_TLS_DIR
-  return o && o !== '' ? o : path.join(home(env), '.local', 'state', 'openshell', 'tls')
+  return o && o !== '' ? o : path.join(homeDir(env), '.local', 'state', 'openshell', 'tls')
 }
 
 /** The local client bundle: `ca.crt`, `client/tls.crt`, `client/tls.key` under localTlsDir(). */

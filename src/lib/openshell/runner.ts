@@ -7,8 +7,10 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {constants as fsc} from 'node:fs'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
+
+import {homeDir} from '../dirs.js'
+import {positiveNumberEnv} from '../env.js'
 import {normalise} from './text.js'
 import type {RunResult} from './types.js'
 
@@ -52,13 +54,9 @@ function probeFile(file: string): Probe {
   }
 }
 
-function homeOf(env: Env): string {
-  return env.HOME && env.HOME !== '' ? env.HOME : os.homedir()
-}
-
 /** Fallback locations checked after PATH: `~/.local/bin/openshell`, `/usr/local/bin/openshell`. */
 export function fallbackLocations(env: Env = process.env): string[] {
-  return [path.join(homeOf(env), '.local', 'bin', 'openshell'), '/usr/local/bin/openshell']
+  return [path.join(homeDir(env), '.local', 'bin', 'openshell'), '/usr/local/bin/openshell']
 }
 
 /**
@@ -390,18 +388,11 @@ export interface RunOpenshellOptions {
   maxOutputBytes?: number
 }
 
-function envNumber(env: Env, key: string): number | undefined {
-  const v = env[key]
-  if (v === undefined || v.trim() === '') return undefined
-  const n = Number(v)
-  return Number.isFinite(n) && n > 0 ? n : undefined
-}
-
 /** Default timeout of a kind, honouring NEMOCLAW_PROBE_TIMEOUT_MS / NEMOCLAW_OPERATION_TIMEOUT_MS. */
 export function defaultTimeout(kind: RunKind, env: Env = process.env): number {
   return kind === 'probe'
-    ? envNumber(env, 'NEMOCLAW_PROBE_TIMEOUT_MS') ?? DEFAULT_PROBE_TIMEOUT_MS
-    : envNumber(env, 'NEMOCLAW_OPERATION_TIMEOUT_MS') ?? DEFAULT_OPERATION_TIMEOUT_MS
+    ? positiveNumberEnv(env, 'NEMOCLAW_PROBE_TIMEOUT_MS') ?? DEFAULT_PROBE_TIMEOUT_MS
+    : positiveNumberEnv(env, 'NEMOCLAW_OPERATION_TIMEOUT_MS') ?? DEFAULT_OPERATION_TIMEOUT_MS
 }
 
 /** The child's environment: baseEnv + extras; colour off; with an explicit gateway, the endpoint override removed. */

@@ -39,7 +39,7 @@ async function writeAll(fh: FileHandle, buf: Buffer, from: number, to: number, p
 }
 
 export interface AtomicWriteOptions {
-  /** Test hook: pause this long after half of the temp file is written (NEMOCLAW_TEST_WRITE_DELAY_MS). */
+  /** Pause this long after half of the temp file is written: only the tests ask (test-hooks.ts writeDelayMs). */
   delayMs?: number
   /** Called just before the rename; throw to abort (e.g. the lock was lost). */
   beforeRename?: () => void

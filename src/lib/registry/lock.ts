@@ -1,5 +1,7 @@
 import lockfile from 'proper-lockfile'
-import {setTimeout as sleep} from 'node:timers/promises'
+
+import {positiveNumberEnv} from '../env.js'
+import {backoff, jitter, poll} from '../poll.js'
 
 import {RegistryError, RegistryLockTimeoutError} from './errors.js'
 import {isErrno} from './fsutil.js'
@@ -29,30 +31,20 @@ export interface LockOptions {
   env?: NodeJS.ProcessEnv
 }
 
-function envNumber(env: NodeJS.ProcessEnv, key: string): number | undefined {
-  const raw = env[key]
-  if (raw === undefined || raw === '') return undefined
-  const n = Number(raw)
-  return Number.isFinite(n) && n > 0 ? n : undefined
-}
-
 export async function withRegistryLock<T>(
   paths: RegistryPaths,
   options: LockOptions,
   fn: (assertHeld: () => void) => Promise<T>,
 ): Promise<T> {
   const env = options.env ?? process.env
-  const staleMs = Math.max(options.staleMs ?? envNumber(env, 'NEMOCLAW_REGISTRY_LOCK_STALE_MS') ?? DEFAULT_LOCK_STALE_MS, MIN_STALE_MS)
-  const timeoutMs = options.timeoutMs ?? envNumber(env, 'NEMOCLAW_REGISTRY_LOCK_TIMEOUT_MS') ?? DEFAULT_LOCK_TIMEOUT_MS
+  const staleMs = Math.max(options.staleMs ?? positiveNumberEnv(env, 'NEMOCLAW_REGISTRY_LOCK_STALE_MS') ?? DEFAULT_LOCK_STALE_MS, MIN_STALE_MS)
+  const timeoutMs = options.timeoutMs ?? positiveNumberEnv(env, 'NEMOCLAW_REGISTRY_LOCK_TIMEOUT_MS') ?? DEFAULT_LOCK_TIMEOUT_MS
 
   let compromised: Error | null = null
   const started = Date.now()
-  const deadline = started + timeoutMs
-  let backoff = 10
-  let release: () => Promise<void>
-  for (;;) {
+  const attempt = async (): Promise<(() => Promise<void>) | undefined> => {
     try {
-      release = await lockfile.lock(paths.file, {
+      return await lockfile.lock(paths.file, {
         realpath: false,
         lockfilePath: paths.lock,
         stale: staleMs,
@@ -61,17 +53,16 @@ export async function withRegistryLock<T>(
           compromised = error
         },
       })
-      break
     } catch (error) {
       if (!isErrno(error, 'ELOCKED')) {
         throw new RegistryError(`Could not take the registry lock ${paths.lock}: ${(error as Error).message}`, 'REGISTRY_LOCK_FAILED', {cause: error})
       }
-      const remaining = deadline - Date.now()
-      if (remaining <= 0) throw new RegistryLockTimeoutError(paths.lock, Date.now() - started)
-      await sleep(Math.min(backoff * (0.5 + Math.random()), remaining))
-      backoff = Math.min(backoff * 1.5, 150)
+      return undefined
     }
   }
+
+  const release = await poll(attempt, (r) => r !== undefined, {delays: jitter(backoff(10, 1.5, 150)), timeoutMs})
+  if (!release) throw new RegistryLockTimeoutError(paths.lock, Date.now() - started)
 
   const assertHeld = (): void => {
     if (compromised) {

@@ -1,5 +1,6 @@
-import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
+
+import {homeDir} from '../dirs.js'
 
 /** Every registry function takes these, so tests (and `--home`-style overrides) can point at a temp directory. */
 export interface HomeOptions {
@@ -31,7 +32,7 @@ export function resolveHome(options: HomeOptions | string = {}): string {
   if (options.home) return resolve(options.home)
   const env = options.env ?? process.env
   if (env.NEMOCLAW_HOME) return resolve(env.NEMOCLAW_HOME)
-  return join(homedir(), '.nemoclaw')
+  return join(homeDir(env), '.nemoclaw')
 }
 
 export function registryPaths(options: HomeOptions | string = {}): RegistryPaths {

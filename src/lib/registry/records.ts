@@ -1,3 +1,4 @@
+import {isEnvName} from '../env.js'
 import {readJournalFile, newEntry, type JournalEntry, type JournalRead} from './journal.js'
 import {validateGatewayName, validateSandboxName} from './names.js'
 import {registryPaths, type HomeOptions} from './paths.js'
@@ -27,8 +28,6 @@ export interface UpsertOptions extends UpdateOptions {
   /** Reserved words for the name check (default RESERVED_SANDBOX_NAMES). */
   reserved?: Iterable<string>
 }
-
-const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /**
  * Add or update a record. Fields not given keep their current values (unknown fields included); a new record gets
@@ -70,7 +69,7 @@ function checkedInput(input: SandboxRecordInput, options: UpsertOptions): Record
   if (!nameCheck.ok) throw new RegistryError(nameCheck.reason, 'INVALID_RECORD')
   const gatewayCheck = validateGatewayName(input.gateway)
   if (!gatewayCheck.ok) throw new RegistryError(gatewayCheck.reason, 'INVALID_RECORD')
-  if (input.credentialEnv != null && !ENV_NAME_RE.test(input.credentialEnv)) {
+  if (input.credentialEnv != null && !isEnvName(input.credentialEnv)) {
     throw new RegistryError('credentialEnv must be the NAME of an environment variable (e.g. NVIDIA_API_KEY), not its value.', 'INVALID_RECORD')
   }
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))

@@ -205,6 +205,22 @@ export function parseRegistry(text: string): ParseResult {
   return normaliseRegistry(data)
 }
 
+/**
+ * The names a registry file's text lists under `sandboxes`, also when the file would not validate (a record with a
+ * wrong type, a newer version): enough to recognise a sandbox name in argv, after which the command reports the
+ * file's problem. None when the text is not JSON or has no `sandboxes` object. Pure.
+ */
+export function recordNames(text: string): string[] {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    return []
+  }
+
+  return isPlainObject(data) && isPlainObject(data.sandboxes) ? Object.keys(data.sandboxes) : []
+}
+
 export function serializeRegistry(registry: Registry): string {
   return JSON.stringify(registry, null, 2) + '\n'
 }

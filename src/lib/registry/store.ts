@@ -13,6 +13,7 @@ import {
   emptyRegistry, normaliseRegistry, parseRegistry, serializeRegistry,
   type Registry, type RegistryFormat, type SandboxRecord,
 } from './schema.js'
+import {writeDelayMs} from './test-hooks.js'
 
 /*
  * Corrupt-file policy (the safest behaviour that still lets `onboard` proceed):
@@ -136,11 +137,6 @@ async function removeOrphanTempFiles(paths: RegistryPaths): Promise<void> {
   await Promise.all(names.filter((n) => n.startsWith(paths.tmpPrefix)).map((n) => unlink(join(paths.home, n)).catch(() => {})))
 }
 
-function writeDelay(env: NodeJS.ProcessEnv): number {
-  const n = Number(env.NEMOCLAW_TEST_WRITE_DELAY_MS)
-  return Number.isFinite(n) && n > 0 ? n : 0
-}
-
 /**
  * THE write path. Under the exclusive lock: re-read the file, apply `mutator` to a copy, validate the result,
  * journal every removed record (fsynced, before the write), write temp + fsync + rename + fsync dir. If the mutator
@@ -194,7 +190,7 @@ export async function update<T>(mutator: Mutator<T>, options: UpdateOptions = {}
         await fsyncDir(paths.home)
         setAside = {from: paths.file, to, problem, message: setAsideMessage(paths.file, to, problem.detail)}
       }
-      await writeFileAtomic(paths.file, text, {delayMs: writeDelay(env), beforeRename: assertHeld})
+      await writeFileAtomic(paths.file, text, {delayMs: writeDelayMs(env), beforeRename: assertHeld})
     } catch (error) {
       await appendAborts(paths.journal, journaled, error).catch(() => {})
       if (error instanceof RegistryError) throw error

@@ -9,8 +9,9 @@
  */
 import {guidanceFor} from '../gateway/classes.js'
 import {waitTimeoutMs} from '../gateway/planner.js'
-import {backoff, type RecoveryReport, recoverGateways, sleep} from '../gateway/execute.js'
+import {type RecoveryReport, recoverGateways} from '../gateway/execute.js'
 import type {OpenShell} from '../openshell/client.js'
+import {backoff, poll} from '../poll.js'
 import {type Reconciliation, reconcile} from '../reconcile/run.js'
 import {runSteps} from '../ui/tasks.js'
 
@@ -62,14 +63,7 @@ async function waitSandboxesReady(client: OpenShell, from: Reconciliation, opts:
         // Supervisors that can reconnect do so within seconds; after a CA rotation they cannot (they hold the old
         // CA), so do not keep the user waiting the whole budget for that.
         const budget = opts.reimported ? Math.min(waitTimeoutMs(client.env), REIMPORT_WAIT_MS) : waitTimeoutMs(client.env)
-        const deadline = Date.now() + budget
-        const delays = backoff(150, 1.5, 1000)
-        while (notReady(after) && Date.now() < deadline) {
-           
-          await sleep(Math.min(delays.next().value as number, Math.max(0, deadline - Date.now())))
-           
-          after = await again()
-        }
+        after = await poll(again, (r) => !notReady(r), {delays: backoff(150, 1.5, 1000), first: {value: after}, timeoutMs: budget})
 
         const waiting = after.verdicts.filter((v) => v.classId === 'sandbox_not_ready').map((v) => v.name)
         return waiting.length === 0 ? {ok: true} : {note: `still not ready: ${waiting.join(', ')}`, ok: false}

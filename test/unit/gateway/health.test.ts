@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {guidanceFor} from '../../../src/lib/gateway/classes.js'
-import {classifyGateway, classOfFailure, contextFor, localityOf, overrideOf} from '../../../src/lib/gateway/health.js'
+import {classifyGateway, classOfFailure, contextFor, isLoopbackHost, localityOf, overrideOf} from '../../../src/lib/gateway/health.js'
 import type {FailureKind} from '../../../src/lib/openshell/types.js'
 import {connected, facts, failure, health, LEGACY_CAPS, MODERN_CAPS, statusFailed} from './facts.js'
 
@@ -212,5 +212,13 @@ describe('gateway/health classifyGateway', () => {
   it('keeps the evidence it was given', () => {
     const ev = [{argv: ['--version'], durationMs: 1, exitCode: 0, lines: [], timedOut: false}]
     expect(classifyGateway(facts(), ev).evidence).to.equal(ev)
+  })
+})
+
+describe('gateway/health: the loopback rule', () => {
+  it('takes localhost, [::1] and 127.x.y.z (any case) as this machine, nothing else', () => {
+    expect(['localhost', 'LocalHost', '[::1]', '127.0.0.1', '127.1.2.3'].map((h) => isLoopbackHost(h))).to.deep.equal([true, true, true, true, true])
+    expect(['127.0.0.1.example.com', '10.0.0.1', '0.0.0.0', 'host.openshell.internal', '::1', 'localhost.localdomain'].map((h) => isLoopbackHost(h)))
+      .to.deep.equal([false, false, false, false, false, false])
   })
 })

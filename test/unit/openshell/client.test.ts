@@ -280,6 +280,17 @@ describe('openshell/client', function () {
     expect(calls().at(-1)).to.deep.equal(['-g', 'nemoclaw', 'logs', 'alpha', '-n', '50'])
   })
 
+  it('a long operation takes NEMOCLAW_OPERATION_TIMEOUT_MS when it is a positive number, else its own default', async () => {
+    const create = (env: Record<string, string>) => client({FAKE_VERSION: '0.1.5', ...env}).sandboxCreate({name: 'alpha', from: 'openclaw', providers: [], gateway: 'nemoclaw'})
+    const set = await create({NEMOCLAW_OPERATION_TIMEOUT_MS: '500000'})
+    expect(set.ok && set.run.timeoutMs).to.equal(500_000)
+    // not a usable value: sandbox create keeps its 360 s, not the 60 s of a short operation
+    for (const value of ['0', '-1', 'soon']) {
+      const r = await create({NEMOCLAW_OPERATION_TIMEOUT_MS: value})
+      expect(r.ok && r.run.timeoutMs, value).to.equal(360_000)
+    }
+  })
+
   it('an unknown subcommand (exit 2) is a usage_error', async () => {
     const r = await client({FAKE_VERSION: '0.1.5'}).policySet({sandbox: 'a', file: '/tmp/p.yaml', gateway: 'g', wait: true})
     expect(!r.ok && r.failure.kind).to.equal('usage_error')

@@ -2,14 +2,17 @@
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {compareVersions, parseSemVer} from '../../openshell/version.js'
+import semver from 'semver'
+
 import type {DoctorContext} from '../context.js'
 import type {Check, CheckResult} from '../types.js'
 
-/** The minimum version of a `>=x.y[.z]` range (the only form nemoclaw's engines field uses). */
+/** The minimum version of a `>=x.y[.z]` range (the only form nemoclaw's engines field uses); undefined for any other. */
 export function minimumOf(range: string | undefined): string | undefined {
-  const m = /^\s*>=\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(range ?? '')
-  return m ? `${m[1]}.${m[2] ?? 0}.${m[3] ?? 0}` : undefined
+  const valid = range === undefined ? null : semver.validRange(range)
+  const sets = valid === null ? [] : new semver.Range(valid).set
+  const only = sets.length === 1 && sets[0].length === 1 ? sets[0][0] : undefined
+  return only?.operator === '>=' ? only.semver.version : undefined
 }
 
 function manifestVersion(root: string): {present: boolean; version?: string} {
@@ -31,7 +34,7 @@ export const runtimeCheck: Check<DoctorContext> = {
     const node = process.versions.node
     const min = minimumOf(nodeRange)
     const lines = [`node ${node} (${process.execPath}); nemoclaw ${version} at ${root}`]
-    const nodeOk = !min || compareVersions(parseSemVer(node)!, parseSemVer(min)!) >= 0
+    const nodeOk = !min || semver.gte(node, min)
     const devCheckout = existsSync(path.join(root, 'tsconfig.json'))
     const reinstall = devCheckout ? `cd ${root} && npm run build` : `npm install -g nemoclaw@${version}`
     if (!nodeOk) {

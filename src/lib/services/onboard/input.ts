@@ -5,7 +5,9 @@
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {isEnvName} from '../../env.js'
 import type {ClassId} from '../../gateway/classes.js'
+import {isLoopbackHost} from '../../gateway/health.js'
 import {validateGatewayName, validateSandboxName} from '../../registry/index.js'
 
 export const PROVIDERS = {
@@ -56,8 +58,7 @@ export class OnboardError extends Error {
 
 /** Hosts that are this machine: loopback, and `host.openshell.internal` (the name sandboxes have for it). */
 function isThisMachine(hostname: string): boolean {
-  const h = hostname.toLowerCase()
-  return h === 'localhost' || h === '[::1]' || h === 'host.openshell.internal' || /^127(\.\d{1,3}){3}$/.test(h)
+  return isLoopbackHost(hostname) || hostname.toLowerCase() === 'host.openshell.internal'
 }
 
 /**
@@ -100,7 +101,7 @@ export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): stri
   const warnings = input.endpointUrl === undefined ? [] : checkEndpointUrl(input.endpointUrl)
 
   if (input.credentialEnv !== undefined) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(input.credentialEnv)) {
+    if (!isEnvName(input.credentialEnv, {maxLength: 128})) {
       throw new OnboardError('--credential-env takes the NAME of an environment variable (e.g. NVIDIA_API_KEY), never the key itself.', 2)
     }
 

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import lockfile from 'proper-lockfile'
 
-import {sleep} from '../../gateway/execute.js'
+import {backoff, poll} from '../../poll.js'
 import {registryPaths} from '../../registry/index.js'
 import {OnboardError} from './input.js'
 
@@ -30,18 +30,20 @@ export async function lockName(name: string, env: NodeJS.ProcessEnv): Promise<()
   mkdirSync(dir, {mode: 0o700, recursive: true})
   const file = path.join(dir, `onboard-${name}`)
   const busy = () => new OnboardError(`Another \`nemoclaw onboard\` for '${name}' is running. Wait for it to finish, then run \`nemoclaw status ${name}\`.`, 4, 'busy')
-  const deadline = Date.now() + NAME_LOCK_STALE_MS + NAME_LOCK_UPDATE_MS
   let firstSeen: number | undefined
-  for (;;) {
+  const attempt = async (): Promise<(() => Promise<void>) | undefined> => {
     try {
       return await lockfile.lock(file, {realpath: false, retries: 0, stale: NAME_LOCK_STALE_MS, update: NAME_LOCK_UPDATE_MS})
     } catch (error) {
-      if ((error as {code?: string}).code !== 'ELOCKED' || Date.now() > deadline) throw busy()
+      if ((error as {code?: string}).code !== 'ELOCKED') throw busy()
       const mtime = mtimeOf(`${file}.lock`)
       firstSeen ??= mtime
       if (mtime !== undefined && mtime !== firstSeen) throw busy() // refreshed: its holder is alive
+      return undefined
     }
-
-    await sleep(250)
   }
+
+  const release = await poll(attempt, (r) => r !== undefined, {delays: backoff(250, 1, 250), timeoutMs: NAME_LOCK_STALE_MS + NAME_LOCK_UPDATE_MS})
+  if (!release) throw busy()
+  return release
 }

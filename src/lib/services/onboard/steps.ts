@@ -6,14 +6,16 @@
 import path from 'node:path'
 
 import {answeringRuntime} from '../../containers.js'
+import {positiveNumberEnv} from '../../env.js'
 import {type ClassId, renderGuidance} from '../../gateway/classes.js'
-import {backoff, recoverGateway, sleep} from '../../gateway/execute.js'
+import {recoverGateway} from '../../gateway/execute.js'
 import {localityOf} from '../../gateway/health.js'
 import {installGateway} from '../../gateway/install.js'
 import {probeGateway} from '../../gateway/probe.js'
 import type {Conflict} from '../../inference.js'
 import type {OpenShell} from '../../openshell/client.js'
 import type {InferenceVerifyFailure, SandboxList, SandboxPhase} from '../../openshell/types.js'
+import {backoff, poll} from '../../poll.js'
 import {registerOnboarded, registryPaths, type SandboxRecord} from '../../registry/index.js'
 import {type OnboardInput, presetsDir} from './input.js'
 
@@ -129,25 +131,23 @@ async function placeSandbox(client: OpenShell, input: OnboardInput, providerName
 }
 
 function readyTimeoutMs(env: NodeJS.ProcessEnv): number {
-  const n = Number(env.NEMOCLAW_SANDBOX_READY_TIMEOUT_MS)
-  return Number.isFinite(n) && n > 0 ? n : 300_000
+  return positiveNumberEnv(env, 'NEMOCLAW_SANDBOX_READY_TIMEOUT_MS') ?? 300_000
 }
 
 /** Bounded backoff poll of the gateway's sandbox list until the sandbox is Ready (or Error). */
 async function waitReady(client: OpenShell, name: string, gateway: string, timeoutMs: number, update: (s: string) => void): Promise<SandboxPhase | undefined> {
-  const deadline = Date.now() + timeoutMs
-  const delays = backoff(200, 1.5, 2000)
   let phase: SandboxPhase | undefined
-  for (;;) {
-     
+  const list = async () => {
     const l = await client.sandboxList(gateway)
     phase = l.ok ? l.value.sandboxes.find((s) => s.name === name)?.phase : phase
-    if (phase === 'Ready' || phase === 'Error') return phase
-    if (Date.now() >= deadline) return phase
-    update(`waiting for Ready (${phase ?? 'not listed yet'})`)
-     
-    await sleep(Math.min(delays.next().value as number, Math.max(0, deadline - Date.now())))
+    return phase
   }
+
+  return poll(list, (p) => p === 'Ready' || p === 'Error', {
+    delays: backoff(200, 1.5, 2000),
+    onWait: (p) => update(`waiting for Ready (${p ?? 'not listed yet'})`),
+    timeoutMs,
+  })
 }
 
 /** The requested network policy presets, one `policy set --wait` each, in order. */
