@@ -5,7 +5,7 @@ import {confirmDeletion, refuseUnconfirmable} from '../lib/cli/confirm.js'
 import {openshell} from '../lib/cli/runtime.js'
 import {requireOne} from '../lib/cli/targets.js'
 import {EXIT_CODES, renderGuidance} from '../lib/gateway/classes.js'
-import {destroySandbox} from '../lib/destroy.js'
+import {destroySandbox} from '../lib/services/destroy.js'
 import {validateSandboxName} from '../lib/registry/index.js'
 
 export default class Destroy extends NemoclawCommand {

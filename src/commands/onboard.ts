@@ -7,13 +7,14 @@ import {
   DEFAULT_SOURCE,
   onboard,
   OnboardError,
+  type OnboardFlags,
   type OnboardInput,
+  type OnboardResult,
   POLICY_PRESETS,
   PROVIDER_IDS,
-  PROVIDERS,
-  type ProviderId,
+  resolveInput,
   validateInput,
-} from '../lib/onboard.js'
+} from '../lib/services/onboard/index.js'
 import {DEFAULT_GATEWAY} from '../lib/reconcile/run.js'
 
 export default class Onboard extends NemoclawCommand {
@@ -85,111 +86,59 @@ In a terminal missing values are asked for; otherwise they must be flags.`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Onboard)
-    const interactive = !flags['non-interactive'] && !flags.json && Boolean(process.stdin.isTTY && process.stdout.isTTY)
-    const ask = interactive && !flags.yes
-    const missing = (flag: string): never => this.fail(`Missing ${flag} (required with --non-interactive or without a terminal).`, {exit: 2, id: 'missing_flag', json: flags.json})
-
-    let name = flags.name
-    let provider = flags.provider as ProviderId | undefined
-    let model = flags.model
-    if (ask) {
-      const {input, select} = await import('@inquirer/prompts')
-      const {validateSandboxName} = await import('../lib/registry/index.js')
-      name ??= await input({message: 'Sandbox name', validate: (v) => {
-        const c = validateSandboxName(v)
-        return c.ok ? true : c.reason
-      }})
-      provider ??= await select({choices: PROVIDER_IDS.map((p) => ({name: p, value: p})), default: 'nvidia', message: 'Inference provider'})
-      model ??= await input({default: PROVIDERS[provider].model, message: 'Model', required: true})
-    }
-
-    if (name === undefined) missing('--name')
-    provider ??= 'nvidia'
-    model ??= PROVIDERS[provider].model
-    if (model === undefined) missing('--model')
-    const spec = PROVIDERS[provider]
-    const credentialEnv = flags['credential-env'] ?? spec.credentialEnv
-    if (provider === 'custom' && flags['endpoint-url'] === undefined) missing('--endpoint-url')
-
-    const input: OnboardInput = {
-      credentialEnv,
-      endpointUrl: flags['endpoint-url'],
-      gateway: flags.gateway,
-      model: model!,
-      name: name!,
-      policies: flags.policy ?? [],
-      provider,
-      recreate: flags.recreate,
-      noVerify: !flags.verify,
-      setInference: flags['set-inference'],
-      source: flags.from,
-    }
-
-    let warnings: string[] = []
     try {
+      const input = await resolveInput(flags)
       // Checked here too, so that a confirmation never quotes an invalid name.
-      warnings = validateInput(input, process.env)
-    } catch (error) {
-      if (error instanceof OnboardError) this.fail(error.message, {exit: error.exitCode, id: error.classId, json: flags.json})
-      throw error
-    }
-
-    if (!flags.json) for (const w of warnings) process.stderr.write(`Warning: ${w}\n`)
-    if (input.recreate) {
-      // Before any openshell call: --recreate deletes the sandbox if it exists, like `destroy` it needs a yes.
-      const confirmation = {
-        gateway: input.gateway,
-        json: flags.json,
-        nonInteractive: flags['non-interactive'],
-        rerun: 'Run the same `nemoclaw onboard` command with --yes to confirm.',
-        sandbox: input.name,
-        then: ' and create it again',
-        yes: flags.yes,
-      }
-      refuseUnconfirmable(this, confirmation)
-      if (!(await confirmDeletion(confirmation))) {
+      const warnings = validateInput(input, process.env)
+      if (!flags.json) for (const w of warnings) process.stderr.write(`Warning: ${w}\n`)
+      if (input.recreate && !(await this.confirmRecreate(input, flags))) {
         this.log('Nothing deleted.')
         return
       }
-    }
 
-    let interrupted = false
-    const onSigint = () => {
-      interrupted = true
-      process.stderr.write('\nInterrupted. The registry is written only by the last step, atomically, so it is consistent; run the same command again to finish.\n')
-      process.exit(130)
-    }
-
-    process.once('SIGINT', onSigint)
-    try {
-      const result = await onboard(openshell(), input, {silent: flags.json})
-      if (flags.json) {
-        this.printJson({
-          schemaVersion: 1,
-          ...(result.conflict ? {conflict: result.conflict} : {}),
-          gatewayReused: result.gatewayReused,
-          inference: result.inference ?? null,
-          message: result.message,
-          ok: result.ok,
-          record: result.record ?? null,
-          sandboxReused: result.sandboxReused,
-          state: result.classId,
-          warnings,
-          ...(result.verification ? {verification: result.verification} : {}),
-        })
-      } else if (result.ok) {
-        this.log(result.message)
-      } else {
-        process.stderr.write(`${result.message}\n`)
-      }
-
-      this.finish(result.exitCode)
+      this.render(await onboard(openshell(), input, {silent: flags.json}), warnings, flags.json)
     } catch (error) {
       if (error instanceof OnboardError) this.fail(error.message, {exit: error.exitCode, id: error.classId, json: flags.json})
       throw error
-    } finally {
-      process.removeListener('SIGINT', onSigint)
-      if (interrupted) process.exitCode = 130
     }
+  }
+
+  /** Before any openshell call: --recreate deletes the sandbox if it exists, like `destroy` it needs a yes. */
+  private async confirmRecreate(input: OnboardInput, flags: OnboardFlags): Promise<boolean> {
+    const confirmation = {
+      gateway: input.gateway,
+      json: flags.json,
+      nonInteractive: flags['non-interactive'],
+      rerun: 'Run the same `nemoclaw onboard` command with --yes to confirm.',
+      sandbox: input.name,
+      then: ' and create it again',
+      yes: flags.yes,
+    }
+    refuseUnconfirmable(this, confirmation)
+    return confirmDeletion(confirmation)
+  }
+
+  private render(result: OnboardResult, warnings: string[], json: boolean): void {
+    if (json) {
+      this.printJson({
+        schemaVersion: 1,
+        ...(result.conflict ? {conflict: result.conflict} : {}),
+        gatewayReused: result.gatewayReused,
+        inference: result.inference ?? null,
+        message: result.message,
+        ok: result.ok,
+        record: result.record ?? null,
+        sandboxReused: result.sandboxReused,
+        state: result.classId,
+        warnings,
+        ...(result.verification ? {verification: result.verification} : {}),
+      })
+    } else if (result.ok) {
+      this.log(result.message)
+    } else {
+      process.stderr.write(`${result.message}\n`)
+    }
+
+    this.finish(result.exitCode)
   }
 }

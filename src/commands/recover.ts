@@ -5,7 +5,7 @@ import {gatewayJson, statusText, verdictJson} from '../lib/cli/render.js'
 import {openshell} from '../lib/cli/runtime.js'
 import {requireOne, requireReconciliation} from '../lib/cli/targets.js'
 import {EXIT_CODES} from '../lib/gateway/classes.js'
-import {recoverAll} from '../lib/recovery.js'
+import {recover} from '../lib/services/recover.js'
 import {worstOf} from '../lib/reconcile/run.js'
 
 export default class Recover extends NemoclawCommand {
@@ -32,7 +32,7 @@ for a remote or cloud gateway it says what the gateway's owner must do.`
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Recover)
     const before = args.name === undefined ? await requireReconciliation(this, {json: flags.json}) : (await requireOne(this, {json: flags.json, name: args.name})).r
-    const {after, reports} = await recoverAll(openshell(), before, {name: args.name, silent: flags.json})
+    const {after, reports} = await recover(openshell(), before, {name: args.name, silent: flags.json})
     const worst = worstOf(after, args.name)
     if (flags.json) {
       this.printJson({

@@ -1,6 +1,6 @@
 // Test oracles for recovery: what a plan step is expected to run, and what counts as destructive. They describe
-// nemoclaw from the outside; nothing in src/ uses them. test/unit/gateway/recover-steps.test.ts checks them against
-// what `runStep` really executes.
+// nemoclaw from the outside; nothing in src/ uses them. test/unit/gateway/execute.test.ts checks them against
+// what `executeStep` (gateway/execute.ts) really executes.
 import type {RecoveryStep} from '../../src/lib/gateway/planner.js'
 
 /** The external commands a step is expected to run (openshell argv, or systemctl argv prefixed with `systemctl`). */

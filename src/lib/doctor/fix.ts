@@ -5,7 +5,7 @@
  *    the plan has something to do; a plan that is only "stop" is left to the printed guidance.
  * Never destroys, recreates, deletes or prunes anything.
  */
-import {recoverGateways} from '../gateway/recover.js'
+import {recoverGateways} from '../gateway/execute.js'
 import {checkPermissions, fixPermissions, update} from '../registry/index.js'
 import {runSteps, type StepSpec, type TaskVerdict} from '../ui/tasks.js'
 import type {DoctorContext} from './context.js'

@@ -4,8 +4,8 @@
  * be done automatically the plan ends with a `stop` step that carries the class's guidance.
  *
  * Never, on any path: `gateway destroy`, `gateway start --recreate`, `sandbox delete`, container removal, or a
- * `gateway remove`. test/unit/gateway/recover-steps.test.ts runs every step the planner can produce for every class
- * (recover.ts `runStep`, against a recording fake openshell and systemctl) and checks what was really executed.
+ * `gateway remove`. test/unit/gateway/execute.test.ts runs every step the planner can produce for every class
+ * (gateway/execute.ts `executeStep`, against a recording fake openshell and systemctl) and checks what was really executed.
  */
 import {positiveNumberEnv} from '../env.js'
 import type {GatewayHealth} from './health.js'

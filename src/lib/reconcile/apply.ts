@@ -58,7 +58,7 @@ export async function applyDecision(decision: Decision, gateways: Map<string, Ga
   try {
     await touchLastSeen(decision.seen.map((s) => ({at, name: s.name, phase: s.phase})), options)
   } catch (error) {
-    // lastSeen is a hint for the next run: the answer does not depend on it (only `destroy` asks, see destroy.ts)
+    // lastSeen is a hint for the next run: the answer does not depend on it (only `destroy` asks, see services/destroy.ts)
     applied.writeFailure = describeWriteFailure(error)
   }
 

@@ -5,7 +5,7 @@
  * Two shapes of the same gathering: `gatherSteps`, the run's task list (run.ts: the prerun hook, `recover`), and
  * `gatherLive`, the same calls without a task list (doctor's one shared gathering, see doctor/context.ts). A reading
  * command gathers once per process (cli/session.ts: one reconcile per process, the prerun hook's); only recovery
- * gathers again, after it acted (recovery.ts).
+ * gathers again, after it acted (services/recover.ts).
  */
 import type {GatewayHealth} from '../gateway/health.js'
 import {probeGateway} from '../gateway/probe.js'

@@ -2,7 +2,7 @@
  * The reconcile run: read the registry, gather the live state as one task list (gather.ts), decide (decide.ts), and
  * apply the registry changes the evidence justifies (apply.ts: lastSeen updates; removals only on proof, journaled;
  * best effort, never failing the read). Used by the prerun hook (cli/targets.ts, once per process: cli/session.ts),
- * `recover` and `doctor --fix` (after recovery, recovery.ts).
+ * `recover` and `doctor --fix` (after recovery, services/recover.ts).
  */
 import type {ClassId} from '../gateway/classes.js'
 import {worstClass} from '../gateway/classes.js'

@@ -7,10 +7,10 @@
  * read-only, disk full), nothing is deleted; when the removal fails after the deletion anyway, that is reported and
  * the record stays (the next reconcile that can write removes it on proof, journaled).
  */
-import type {ClassId, Guidance} from './gateway/classes.js'
-import type {OpenShell} from './openshell/client.js'
-import type {Verdict} from './reconcile/decide.js'
-import {describeWriteFailure, removeRecord, type WriteFailure} from './registry/index.js'
+import type {ClassId, Guidance} from '../gateway/classes.js'
+import type {OpenShell} from '../openshell/client.js'
+import type {Verdict} from '../reconcile/decide.js'
+import {describeWriteFailure, removeRecord, type WriteFailure} from '../registry/index.js'
 
 /** Classes in which the gateway answers and lists the sandbox: deleting it is a plain, checked call. */
 const DELETABLE: ReadonlySet<ClassId> = new Set(['ok', 'sandbox_not_ready', 'sandbox_error', 'sandbox_stopped'])

@@ -4,13 +4,13 @@ import {expect} from 'chai'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {destroySandbox} from '../../src/lib/destroy.js'
-import {guidanceFor} from '../../src/lib/gateway/classes.js'
-import type {OpenShell} from '../../src/lib/openshell/client.js'
-import type {Verdict} from '../../src/lib/reconcile/decide.js'
-import {serializeRegistry} from '../../src/lib/registry/index.js'
-import {makeReadOnly, unmountAll} from '../support/mounts.js'
-import {useTempHome} from '../support/registry-home.js'
+import {destroySandbox} from '../../../src/lib/services/destroy.js'
+import {guidanceFor} from '../../../src/lib/gateway/classes.js'
+import type {OpenShell} from '../../../src/lib/openshell/client.js'
+import type {Verdict} from '../../../src/lib/reconcile/decide.js'
+import {serializeRegistry} from '../../../src/lib/registry/index.js'
+import {makeReadOnly, unmountAll} from '../../support/mounts.js'
+import {useTempHome} from '../../support/registry-home.js'
 
 describe('destroySandbox: the record removal fails after the deletion', () => {
   afterEach(() => unmountAll()) // before useTempHome's afterEach removes the directory

@@ -1,5 +1,6 @@
 /**
- * Carry out a recovery plan, one listr2 task per step, then report the gateway's health afterwards.
+ * The executor of the planner's plans (gateway level; the `recover` command's service is services/recover.ts):
+ * carry out a recovery plan, one listr2 task per step, then report the gateway's health afterwards.
  * Only the steps the planner produced run; each is non-destructive. The wait is a bounded backoff poll that stops
  * the moment the gateway is healthy.
  */
@@ -59,7 +60,7 @@ export async function waitHealthy(client: OpenShell, gateway: string, timeoutMs:
 }
 
 /** Carry out one plan step: the only code that turns a RecoveryStep into commands and file changes. */
-export async function runStep(client: OpenShell, step: RecoveryStep, state: {startAttempted: boolean; last?: GatewayHealth}): Promise<TaskVerdict> {
+export async function executeStep(client: OpenShell, step: RecoveryStep, state: {startAttempted: boolean; last?: GatewayHealth}): Promise<TaskVerdict> {
   switch (step.kind) {
     case 'select': {
       const r = await client.gatewaySelect(step.gateway)
@@ -103,10 +104,10 @@ export async function runStep(client: OpenShell, step: RecoveryStep, state: {sta
 }
 
 export async function recoverGateway(client: OpenShell, before: GatewayHealth, opts: {silent?: boolean} = {}): Promise<RecoveryReport> {
-  return runPlan(client, before, planRecovery(before, {waitMs: waitTimeoutMs(client.env)}), opts)
+  return executePlan(client, before, planRecovery(before, {waitMs: waitTimeoutMs(client.env)}), opts)
 }
 
-async function runPlan(client: OpenShell, before: GatewayHealth, plan: RecoveryStep[], opts: {silent?: boolean}): Promise<RecoveryReport> {
+async function executePlan(client: OpenShell, before: GatewayHealth, plan: RecoveryStep[], opts: {silent?: boolean}): Promise<RecoveryReport> {
   const state: {startAttempted: boolean; last?: GatewayHealth} = {startAttempted: false}
   const report: RecoveryReport = {after: before, before, startAttempted: false, steps: [], stopped: plan.some((s) => s.kind === 'stop')}
   if (plan.length === 0) return report
@@ -114,7 +115,7 @@ async function runPlan(client: OpenShell, before: GatewayHealth, plan: RecoveryS
   const specs: StepSpec<object>[] = plan.map((step) => ({
     fatal: true,
     async run() {
-      const verdict = await runStep(client, step, state)
+      const verdict = await executeStep(client, step, state)
       const ok = 'ok' in verdict && verdict.ok
       report.steps.push({note: 'note' in verdict ? verdict.note : undefined, ok, step, title: describeStep(step)})
       return verdict
@@ -147,7 +148,7 @@ export async function recoverGateways(client: OpenShell, healths: Iterable<Gatew
   for (const health of healths) {
     const plan = planRecovery(health, {select: preferred === undefined || health.gateway === preferred, waitMs})
     if (plan.length === 0 || (opts.actionableOnly && plan.every((s) => s.kind === 'stop'))) continue
-    reports.push(await runPlan(client, health, plan, {silent: opts.silent}))
+    reports.push(await executePlan(client, health, plan, {silent: opts.silent}))
   }
 
   return reports

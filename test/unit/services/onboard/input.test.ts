@@ -2,7 +2,7 @@
 // argv and the registry), and plain http:// to another machine is warned about.
 import {expect} from 'chai'
 
-import {type OnboardInput, OnboardError, validateInput} from '../../../src/lib/onboard.js'
+import {type OnboardInput, OnboardError, validateInput} from '../../../../src/lib/services/onboard/input.js'
 
 const SECRET = 'sk-PLANTED-0123456789abcdef'
 const input = (endpointUrl?: string): OnboardInput => ({

@@ -1,5 +1,5 @@
 // The "nothing destructive" proof, on what really runs: every distinct step the planner produces, for every class
-// and every combination of facts, is carried out by recover.ts `runStep` against a recording fake `openshell` and
+// and every combination of facts, is carried out by gateway/execute.ts `executeStep` against a recording fake `openshell` and
 // `systemctl`. What the runner really executed (its call log) and what changed on disk are checked — not a
 // description of the steps.
 import {expect} from 'chai'
@@ -9,7 +9,7 @@ import * as path from 'node:path'
 
 import {CLASS_IDS} from '../../../src/lib/gateway/classes.js'
 import {describeStep, planRecovery, type RecoveryStep} from '../../../src/lib/gateway/planner.js'
-import {runStep} from '../../../src/lib/gateway/recover.js'
+import {executeStep} from '../../../src/lib/gateway/execute.js'
 import {OpenShell} from '../../../src/lib/openshell/client.js'
 import {callLog, resetCallLog} from '../../../src/lib/openshell/runner.js'
 import {argvOf, isDestructiveArgv} from '../../support/recovery-oracles.js'
@@ -50,7 +50,7 @@ function plannedSteps(): Array<{generation: 'legacy' | 'modern'; step: RecoveryS
   return [...seen.values()]
 }
 
-describe('recovery steps, as runStep executes them', function () {
+describe('recovery steps, as executeStep carries them out', function () {
   this.timeout(20_000)
   let dir: string
   let env: NodeJS.ProcessEnv
@@ -99,7 +99,7 @@ describe('recovery steps, as runStep executes them', function () {
       await client.detect()
       const before = tree(config)
       resetCallLog()
-      const verdict = await runStep(client, step, {startAttempted: false})
+      const verdict = await executeStep(client, step, {startAttempted: false})
       const ran = callLog().map((e) => (e.tool === 'openshell' ? e.argv : [e.binary, ...e.argv]))
       const files = changed(before, tree(config))
 
