@@ -6,8 +6,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.cjs'],
-    languageOptions: {sourceType: 'commonjs', globals: {require: 'readonly', module: 'writable', process: 'readonly'}},
+    // CommonJS: *.cjs, and bin/run.js (bin/package.json)
+    files: ['**/*.cjs', 'bin/run.js'],
+    languageOptions: {sourceType: 'commonjs', globals: {__dirname: 'readonly', require: 'readonly', module: 'writable', process: 'readonly'}},
     rules: {'@typescript-eslint/no-require-imports': 'off'},
   },
   {

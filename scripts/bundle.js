@@ -1,8 +1,9 @@
 // Bundle the fast path (src/lib/cli/fast.ts: `status`, `list`, `NAME status` and `--version` without oclif) into
-// one CommonJS file, dist/fast/fast.cjs, with esbuild. bin/run.js loads it through V8's code cache
-// (src/lib/cli/code-cache.ts): one CommonJS script compiled once per build and machine costs a fraction of the ESM
+// one CommonJS file, dist/fast/fast.cjs, with esbuild, and its loader (src/lib/cli/code-cache.ts) into
+// dist/fast/load.cjs. bin/run.js (CommonJS too, see bin/package.json) requires the loader, which runs the bundle
+// through V8's code cache: one CommonJS script compiled once per build and machine costs a fraction of the ESM
 // module graph it replaces (the ESM loader alone cost more than the gateway's answer). @oclif/core (loaded only to
-// print an error the way oclif does) and listr2 (only on a TTY) stay external, loaded by dynamic import.
+// print an error the way oclif does) and listr2 (only on a TTY) stay external, required when needed.
 import {build} from 'esbuild'
 import {fileURLToPath} from 'node:url'
 
@@ -13,13 +14,14 @@ await build({
   banner: {js: "const __nemoclawImportMetaUrl = require('node:url').pathToFileURL(__filename).href;"},
   bundle: true,
   define: {'import.meta.url': '__nemoclawImportMetaUrl'},
-  entryPoints: ['src/lib/cli/fast.ts'],
+  entryPoints: {fast: 'src/lib/cli/fast.ts', load: 'src/lib/cli/code-cache.ts'},
   external: ['@oclif/core', 'listr2'],
   format: 'cjs',
   // import() of the externals becomes require(): V8 drops a cached script's dynamic-import hook on Node 20
   supported: {'dynamic-import': false},
   logLevel: 'warning',
-  outfile: 'dist/fast/fast.cjs',
+  outExtension: {'.js': '.cjs'},
+  outdir: 'dist/fast',
   platform: 'node',
   target: 'node20',
 })

@@ -168,7 +168,8 @@ async function runOne(env: NodeJS.ProcessEnv, args: string[]): Promise<InProcess
     }
 
     const version = m.fastVersion({argv: args, env: process.env, root: ROOT})
-    if (version === undefined) await m.execute({args: m.rewriteArgv(args, process.env), dir: pathToFileURL(BIN).href})
+    // the package root, as bin/run.js passes it (a path inside bin/ would find bin/package.json first)
+    if (version === undefined) await m.execute({args: m.rewriteArgv(args, process.env), dir: ROOT})
     else process.stdout.write(version + '\n')
     exitCode ??= typeof process.exitCode === 'number' ? process.exitCode : Number(process.exitCode ?? 0)
   } finally {

@@ -5,19 +5,18 @@
  */
 export * from './errors.js'
 export * from './names.js'
-export {registryPaths, resolveHome, type HomeOptions, type RegistryPaths} from './paths.js'
+export {registryPaths, type HomeOptions, type RegistryPaths} from './paths.js'
 export {
-  emptyRegistry, LEGACY_GATEWAY, normaliseRegistry, parseRegistry, REGISTRY_VERSION, serializeRegistry,
-  type LastSeen, type ParseResult, type Registry, type RegistryFormat, type SandboxRecord,
+  LEGACY_GATEWAY, parseRegistry, REGISTRY_VERSION, serializeRegistry, type Registry, type SandboxRecord,
 } from './schema.js'
 export {
   listCorruptFiles, load, update,
   type CorruptFile, type LoadResult, type Mutator, type Transaction, type UpdateOptions, type UpdateResult,
 } from './store.js'
 export {type JournalEntry, type JournalRead, type JournalStatus, type JournalView} from './journal.js'
-export {DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS} from './lock.js'
+export {DEFAULT_LOCK_TIMEOUT_MS} from './lock.js'
 export {checkPermissions, fixPermissions, type PermissionFinding} from './permissions.js'
 export {
-  getRecord, INFERENCE_FIELDS, listRecords, readJournal, registerOnboarded, removeRecord, restore, setDefault, touchLastSeen, upsertRecord,
+  getRecord, listRecords, readJournal, registerOnboarded, removeRecord, restore, setDefault, touchLastSeen, upsertRecord,
   type LastSeenUpdate, type RestoreOutcome, type SandboxRecordInput, type UpsertOptions,
 } from './records.js'

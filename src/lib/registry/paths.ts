@@ -24,8 +24,8 @@ export interface RegistryPaths {
   corruptPrefix: string
 }
 
-export const REGISTRY_FILE = 'sandboxes.json'
-export const JOURNAL_FILE = 'pruned.jsonl'
+const REGISTRY_FILE = 'sandboxes.json'
+const JOURNAL_FILE = 'pruned.jsonl'
 
 export function resolveHome(options: HomeOptions | string = {}): string {
   if (typeof options === 'string') return resolve(options)
