@@ -7,9 +7,9 @@ import * as C from './common.js'
 import {miette, tonic, clapError, makeStyle, colorEnabled, toJson, toYaml, utcStamp, table, styledTable} from './render.js'
 
 /** help: the message's further lines (hints); advice: miette's `help:` block. */
-class CliError { constructor(top, causes = [], {code = 1, help, advice, stdout = ''} = {}) { Object.assign(this, {top, causes, code, help, advice, stdout}) } }
-class UsageError { constructor(message, usage, extra = '') { Object.assign(this, {message, usage, extra}) } }
-class Exit { constructor(code) { this.code = code } }
+// Thrown, and told apart with instanceof by answerPrepared; the fields are what it renders.
+class CliError { top; causes; code; help; advice; stdout; constructor(top, causes = [], {code = 1, help, advice, stdout = ''} = {}) { Object.assign(this, {top, causes, code, help, advice, stdout}) } }
+class UsageError { message; usage; extra; constructor(message, usage, extra = '') { Object.assign(this, {message, usage, extra}) } }
 
 // ---------- command table ----------
 const V = {value: true}
@@ -1233,4 +1233,4 @@ export async function main(argv) {
   process.exitCode = r.code
   if (r.block) setInterval(() => {}, 1 << 30) // streams (logs --tail, foreground forward) until killed
 }
-export {CliError, UsageError, Exit}
+export {CliError, UsageError}
