@@ -34,8 +34,8 @@ interface Expected {
 
 interface Row {
   fault: string
-  /** Put the simulator into the fault; return extra environment for the CLI runs. */
-  setup(sim: Sim, profile: Profile): Env | void | Promise<Env | void>
+  /** Put the simulator into the fault; return extra environment for the CLI runs (undefined: none). */
+  setup(sim: Sim, profile: Profile): Env | undefined | Promise<Env | undefined>
   /** Undo what setup did outside the simulator's directory (mounts, processes); runs even when the row failed. */
   teardown?(sim: Sim): void | Promise<void>
   /** The commands to run (default COMMANDS). */
@@ -192,6 +192,7 @@ const ROWS: Row[] = [
     setup(sim) {
       sim.control('gateway', 'refuse', 'on')
       sim.control('gateway', 'start')
+      return undefined
     },
   },
   {
@@ -207,6 +208,7 @@ const ROWS: Row[] = [
       sim.control('gateway', 'rebuild')
       sim.control('sandbox', 'add', 'alpha')
       sim.control('sandbox', 'add', 'beta')
+      return undefined
     },
   },
   {
@@ -221,6 +223,7 @@ const ROWS: Row[] = [
     setup(sim) {
       sim.control('gateway', 'add-other', 'x', '--activate')
       sim.control('sandbox', 'remove', 'beta')
+      return undefined
     },
   },
   {
@@ -360,6 +363,7 @@ function bookkeepingRow(spec: {
     async setup(sim) {
       sim.control('sandbox', 'remove', 'alpha')
       await spec.setup(sim)
+      return undefined
     },
     teardown: spec.teardown,
   }
