@@ -86,8 +86,7 @@ function createSim(profile = 'modern') {
   const nemoclawHome = path.join(dir, 'nemoclaw')
   fs.mkdirSync(path.join(home, '.config'), {recursive: true})
   fs.mkdirSync(nemoclawHome, {recursive: true})
-  const env = {...process.env}
-  for (const k of STRIP) delete env[k]
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !STRIP.includes(k)))
   Object.assign(env, {
     CI: '1',
     HOME: home,

@@ -33,8 +33,8 @@ fs.mkdirSync(path.join(home, '.config'), {recursive: true})
 fs.mkdirSync(binDir)
 fs.symlinkSync(path.join(ROOT, 'bin', 'run.js'), path.join(binDir, 'nemoclaw'))
 
-const env = {...process.env}
-for (const k of ['OPENSHELL_GATEWAY', 'OPENSHELL_GATEWAY_ENDPOINT', 'OPENSHELL_LOCAL_TLS_DIR', 'OPENSHELL_SIM_LOG', 'XDG_STATE_HOME', 'XDG_DATA_HOME', 'NEMOCLAW_OPENSHELL_BIN']) delete env[k]
+const STRIP = ['OPENSHELL_GATEWAY', 'OPENSHELL_GATEWAY_ENDPOINT', 'OPENSHELL_LOCAL_TLS_DIR', 'OPENSHELL_SIM_LOG', 'XDG_STATE_HOME', 'XDG_DATA_HOME', 'NEMOCLAW_OPENSHELL_BIN']
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !STRIP.includes(k)))
 Object.assign(env, {
   HOME: home,
   NEMOCLAW_HOME: path.join(home, '.nemoclaw'),

@@ -33,8 +33,7 @@ form).`
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Connect)
-    const {name, r} = await requireOne(this, {json: flags.json, name: args.name})
-    const v = r.verdicts.find((x) => x.name === name)!
+    const {name, verdict: v} = await requireOne(this, {json: flags.json, name: args.name})
     if (flags.json) this.printJson({schemaVersion: 1, sandbox: verdictJson(v)})
     if (v.classId !== 'ok') {
       if (!flags.json) process.stderr.write(renderGuidance(v.guidance) + '\n')

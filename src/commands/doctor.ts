@@ -46,14 +46,15 @@ Exits 0 when no check failed (warnings allowed), 1 otherwise.`
     taken.add('plugins')
     const plugins = await collectPluginChecks(this.config, taken, ctx.probeTimeoutMs)
     let checks = [...BUILTIN_CHECKS, plugins.summary, ...plugins.checks]
-    if (flags.check && flags.check.length > 0) {
+    const only = flags.check ?? []
+    if (only.length > 0) {
       const known = new Set(checks.map((c) => c.id))
-      const unknown = flags.check.filter((id) => !known.has(id))
+      const unknown = only.filter((id) => !known.has(id))
       if (unknown.length > 0) {
         this.fail(`Unknown check id(s): ${unknown.join(', ')}. Known: ${[...known].join(', ')}.`, {exit: 2, id: 'unknown_check', json: flags.json})
       }
 
-      checks = checks.filter((c) => flags.check!.includes(c.id))
+      checks = checks.filter((c) => only.includes(c.id))
     }
 
     let fixes

@@ -36,8 +36,7 @@ stops with its class and exit code.`
       this.fail('--follow streams the log as it grows and has no JSON form: use --json without --follow for the recent lines.', {exit: 2, id: 'usage_error', json: true})
     }
 
-    const {name, r} = await requireOne(this, {json: flags.json, name: args.name})
-    const v = r.verdicts.find((x) => x.name === name)!
+    const {name, verdict: v} = await requireOne(this, {json: flags.json, name: args.name})
     // Logs of a sandbox that is not Ready are exactly what the user wants; only gateway problems and a missing
     // sandbox stop us.
     if (isGatewayClass(v.classId) || v.classId === 'sandbox_missing' || v.classId === 'probe_timeout' || v.classId === 'unknown') {

@@ -80,12 +80,14 @@ export function parseInspect(text: string): SandboxContainer[] | undefined {
   if (!Array.isArray(data)) return undefined
   const out: SandboxContainer[] = []
   for (const item of data) {
-    if (!isObject(item) || !str(item.Id)) return undefined
+    if (!isObject(item)) return undefined
+    const id = str(item.Id)
+    if (!id) return undefined
     const config = isObject(item.Config) ? item.Config : {}
     const labels = isObject(config.Labels) ? config.Labels : {}
     const env = Array.isArray(config.Env) ? config.Env.filter((e): e is string => typeof e === 'string') : []
     const state = isObject(item.State) ? str(item.State.Status) : undefined
-    const c: SandboxContainer = {id: str(item.Id)!.slice(0, 12), name: (str(item.Name) ?? '').replace(/^\//, ''), state: state ?? 'unknown'}
+    const c: SandboxContainer = {id: id.slice(0, 12), name: (str(item.Name) ?? '').replace(/^\//, ''), state: state ?? 'unknown'}
     const label = (k: string): string | undefined => str(labels[`openshell.ai/${k}`])
     if (label('sandbox-id')) c.sandboxId = label('sandbox-id')
     if (label('sandbox-name')) c.sandboxName = label('sandbox-name')

@@ -28,3 +28,20 @@ export function isEnvName(value: string, rule: EnvNameRule = {}): boolean {
   if (rule.maxLength !== undefined && value.length > rule.maxLength) return false
   return (rule.upperCase ? UPPER_CASE_NAME : NAME).test(value)
 }
+
+/** An environment as child_process takes it: a plain object, where an absent key is an unset variable. */
+export type EnvVars = Record<string, string | undefined>
+
+/** A copy of `env` without the variables `keys` (a copy: `env` may be process.env, which is left as it is). */
+export function withoutKeys(env: Readonly<EnvVars>, keys: Iterable<string>): NodeJS.ProcessEnv {
+  const drop = new Set(keys)
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !drop.has(k)))
+}
+
+/** A copy of `env` with `changes` applied in order: a string sets the variable, undefined unsets it. */
+export function withChanges(env: Readonly<EnvVars>, changes: Readonly<EnvVars>): NodeJS.ProcessEnv {
+  const entries = Object.entries(changes)
+  const next: NodeJS.ProcessEnv = {...env}
+  for (const [k, v] of entries) if (v !== undefined) next[k] = v
+  return withoutKeys(next, entries.filter(([, v]) => v === undefined).map(([k]) => k))
+}

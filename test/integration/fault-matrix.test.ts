@@ -34,8 +34,8 @@ interface Expected {
 
 interface Row {
   fault: string
-  /** Put the simulator into the fault; return extra environment for the CLI runs. */
-  setup(sim: Sim, profile: Profile): Env | void | Promise<Env | void>
+  /** Put the simulator into the fault; return extra environment for the CLI runs (undefined: none). */
+  setup(sim: Sim, profile: Profile): Env | undefined | Promise<Env | undefined>
   /** Undo what setup did outside the simulator's directory (mounts, processes); runs even when the row failed. */
   teardown?(sim: Sim): void | Promise<void>
   /** The commands to run (default COMMANDS). */
@@ -193,6 +193,7 @@ const ROWS: Row[] = [
     setup(sim) {
       sim.control('gateway', 'refuse', 'on')
       sim.control('gateway', 'start')
+      return undefined
     },
   },
   {
@@ -208,6 +209,7 @@ const ROWS: Row[] = [
       sim.control('gateway', 'rebuild')
       sim.control('sandbox', 'add', 'alpha')
       sim.control('sandbox', 'add', 'beta')
+      return undefined
     },
   },
   {
@@ -222,6 +224,7 @@ const ROWS: Row[] = [
     setup(sim) {
       sim.control('gateway', 'add-other', 'x', '--activate')
       sim.control('sandbox', 'remove', 'beta')
+      return undefined
     },
   },
   {
@@ -361,6 +364,7 @@ function bookkeepingRow(spec: {
     async setup(sim) {
       sim.control('sandbox', 'remove', 'alpha')
       await spec.setup(sim)
+      return undefined
     },
     teardown: spec.teardown,
   }
@@ -475,7 +479,7 @@ function assertRegistry(run: RowRun, cmd: CommandRun, row: Row, spec: CommandSpe
   expect(Object.keys(after.sandboxes).sort(), 'records after').to.deep.equal(Object.keys(before.sandboxes).filter((n) => !prunes.includes(n)).sort())
   // Byte-equal to the old file once lastSeen is taken from the new one and justified removals are applied.
   const expected = structuredClone(before)
-  for (const name of prunes) delete expected.sandboxes[name]
+  expected.sandboxes = Object.fromEntries(Object.entries(expected.sandboxes).filter(([name]) => !prunes.includes(name)))
   for (const [name, rec] of Object.entries<any>(after.sandboxes)) {
     expected.sandboxes[name].lastSeen = rec.lastSeen
     if (rec.lastSeen !== before.sandboxes[name].lastSeen) {

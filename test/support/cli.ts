@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {withChanges} from '../../src/lib/env.js'
 import {contractChecked} from './json-contract.js'
 import {runInProcess} from './inprocess.js'
 import {callsStarted, type Sim} from './sim.js'
@@ -44,13 +45,7 @@ export function assertBuilt(): void {
 }
 
 export function cliEnv(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, extra: CliOptions['env'] = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {...sim.env}
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k]
-    else env[k] = v
-  }
-
-  return env
+  return withChanges(sim.env, extra)
 }
 
 function parseJson(stdout: string): any {

@@ -99,6 +99,7 @@ async function load(): Promise<Modules> {
 
 function replaceEnv(next: NodeJS.ProcessEnv): void {
   // In place, so that the real environment (getenv: os.homedir(), children spawned without an env) follows too.
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- process.env itself must lose the variable, not a copy
   for (const k of Object.keys(process.env)) if (!(k in next)) delete process.env[k]
   for (const [k, v] of Object.entries(next)) if (v !== undefined) process.env[k] = v
 }

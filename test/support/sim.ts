@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {withoutKeys} from '../../src/lib/env.js'
 import {hostEnv} from './inprocess.js'
 import {startedLogPath} from './simulator/lib/common.js'
 import {callInProcess as simControl} from './simulator/lib/control.js'
@@ -75,8 +76,7 @@ export async function createSim(opts: SimOptions): Promise<Sim> {
   fs.mkdirSync(nemoclawHome, {recursive: true})
   const statePath = path.join(dir, 'state.json')
   const host = hostEnv()
-  const env: NodeJS.ProcessEnv = {...host}
-  for (const k of STRIP) delete env[k]
+  const env = withoutKeys(host, STRIP)
   Object.assign(env, {
     PATH: `${SIM_BIN_DIR}${path.delimiter}${host.PATH ?? ''}`,
     HOME: home,

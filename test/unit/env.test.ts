@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {isEnvName, positiveNumberEnv} from '../../src/lib/env.js'
+import {isEnvName, positiveNumberEnv, withChanges, withoutKeys} from '../../src/lib/env.js'
 
 describe('env: numeric settings and variable names', () => {
   it('reads a positive finite number, with Number semantics', () => {
@@ -21,5 +21,19 @@ describe('env: numeric settings and variable names', () => {
     expect(isEnvName('A'.repeat(128), {maxLength: 128})).to.equal(true)
     expect(isEnvName('A'.repeat(129), {maxLength: 128})).to.equal(false)
     expect(isEnvName('A'.repeat(129))).to.equal(true)
+  })
+
+  it('copies an environment without some variables, leaving the original as it is', () => {
+    const env = {A: '1', B: '2', C: '3'}
+    expect(withoutKeys(env, ['B', 'MISSING'])).to.deep.equal({A: '1', C: '3'})
+    expect(env).to.deep.equal({A: '1', B: '2', C: '3'})
+  })
+
+  it('copies an environment with changes: a string sets, undefined unsets', () => {
+    const env = {A: '1', B: '2'}
+    const next = withChanges(env, {B: undefined, C: '3', A: 'x'})
+    expect(next).to.deep.equal({A: 'x', C: '3'})
+    expect(Object.keys(next)).to.deep.equal(['A', 'C'])
+    expect(env).to.deep.equal({A: '1', B: '2'})
   })
 })

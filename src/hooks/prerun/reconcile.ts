@@ -7,22 +7,25 @@
  * oclif loads this file for EVERY command (help, plugins, autocomplete too), so it imports nothing heavy at load:
  * the reconcile machinery (execa, listr2, the registry) is imported only once a sandbox command is known.
  */
-import {type Hook, Parser} from '@oclif/core'
+import {type Command, type Hook, Parser} from '@oclif/core'
 
 import {resetReconciliation} from '../../lib/cli/session.js'
 
+/** The statics a sandbox command declares beside oclif's (src/lib/cli/targets.ts reads the same). */
+type SandboxCommandClass = Command.Class & {targetsSandbox?: boolean; readsInference?: boolean; skipReconcileFor?: string[]}
+
 const hook: Hook<'prerun'> = async function (opts) {
   resetReconciliation()
-  const C = opts.Command as unknown as {targetsSandbox?: boolean; readsInference?: boolean; skipReconcileFor?: string[]; args?: any; flags?: any; baseFlags?: any; id?: string}
+  const C: SandboxCommandClass = opts.Command
   if (!C.targetsSandbox) return
 
   let parsed: {args: Record<string, unknown>; flags: Record<string, unknown>}
   try {
-    parsed = (await Parser.parse(opts.argv, {
+    parsed = await Parser.parse(opts.argv, {
       args: C.args ?? {},
       flags: {...C.baseFlags, ...C.flags},
       strict: false,
-    })) as any
+    })
   } catch {
     return // let the command report its own usage error
   }

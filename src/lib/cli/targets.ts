@@ -6,6 +6,7 @@
 import {EXIT_CODES} from '../gateway/classes.js'
 import {type Failable, failCommand} from './output.js'
 import {readJournal, validateSandboxName} from '../registry/index.js'
+import type {Verdict} from '../reconcile/decide.js'
 import type {Reconciliation} from '../reconcile/run.js'
 import {reconcile} from '../reconcile/run.js'
 import {openshell} from './runtime.js'
@@ -66,8 +67,8 @@ export async function requireReconciliation(cmd: Failable, opts: {name?: string;
   return r
 }
 
-/** One sandbox: the given name or the registry's default; it must be registered. */
-export async function requireOne(cmd: Failable, opts: {name?: string; json: boolean}): Promise<{r: Reconciliation; name: string}> {
+/** One sandbox: the given name or the registry's default; it must be registered. Returns its verdict too. */
+export async function requireOne(cmd: Failable, opts: {name?: string; json: boolean}): Promise<{r: Reconciliation; name: string; verdict: Verdict}> {
   let r = await requireReconciliation(cmd, opts)
   const name = opts.name ?? r.defaultSandbox ?? undefined
   if (!name) fail(cmd, 'No sandbox named and no default sandbox set. Run `nemoclaw list` to see registered sandboxes.', NOT_REGISTERED_EXIT, opts.json, 'no_sandbox')
@@ -88,7 +89,10 @@ export async function requireOne(cmd: Failable, opts: {name?: string; json: bool
 
       fail(cmd, `No sandbox '${name}' is registered with nemoclaw. Run \`nemoclaw list\` to see registered sandboxes, or \`nemoclaw onboard --name ${name}\` to create it.`, NOT_REGISTERED_EXIT, opts.json, 'not_registered')
     }
+
+    // decide() gives every record it is handed a verdict, a pruned one too (sandbox_missing).
+    throw new Error(`internal error: sandbox '${name}' was pruned by the reconcile but has no verdict`)
   }
 
-  return {name, r}
+  return {name, r, verdict}
 }

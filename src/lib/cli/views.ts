@@ -17,8 +17,11 @@ export const LIST_TRAITS = {id: 'list', readsInference: true} as const satisfies
 export async function statusView(io: CommandIO, input: {name?: string; json: boolean}): Promise<void> {
   const r = input.name === undefined ? await requireReconciliation(io, {json: input.json}) : (await requireOne(io, {json: input.json, name: input.name})).r
   const worst = worstOf(r, input.name)
-  const primary = r.gateways.get(r.verdicts[0]?.gateway ?? [...r.gateways.keys()][0])!
   if (input.json) {
+    const primaryName = r.verdicts[0]?.gateway ?? [...r.gateways.keys()][0]
+    const primary = r.gateways.get(primaryName)
+    // the reconcile probes the gateway of every record, and the default gateway when there is none
+    if (!primary) throw new Error(`internal error: the reconcile has no health for gateway '${primaryName}'`)
     writeJson({
       schemaVersion: 1,
       gateway: gatewayJson(primary, r.inference?.get(primary.gateway) ?? null),

@@ -52,7 +52,7 @@ export async function runChecks(checks: Array<Check<DoctorContext>>, ctx: Doctor
     title: check.title,
   }))
   await runSteps({}, steps, {concurrent: true, silent: opts.silent})
-  return checks.map((c) => reports.get(c.id)!).filter(Boolean)
+  return checks.map((c) => reports.get(c.id)).filter((report) => report !== undefined)
 }
 
 export function summarise(reports: CheckReport[]): Summary {

@@ -224,9 +224,14 @@ export class OpenShell {
    * concurrently only then, so without a hint nothing changes: no probe on a version found unsupported.
    */
   probesStartEarly(): boolean {
-    if (this.detected) return false
+    return this.earlyHint() !== undefined
+  }
+
+  /** The hinted version a read-only probe issued now would start with (see probesStartEarly), else undefined. */
+  private earlyHint(): Capabilities | undefined {
+    if (this.detected) return undefined
     const hint = this.versionHint()
-    return hint !== undefined && !hint.unsupported
+    return hint !== undefined && !hint.unsupported ? hint : undefined
   }
 
   private readHint(): Capabilities | undefined {
@@ -290,8 +295,9 @@ export class OpenShell {
     argv: (caps: Capabilities) => string[] | Failure,
     opts: CallOptions,
   ): Promise<{caps: Outcome<Capabilities>; args?: string[] | Failure; run?: RunResult} | undefined> {
-    if (opts.kind !== 'probe' || !this.probesStartEarly()) return undefined
-    const guess = argv(this.versionHint()!)
+    const hint = opts.kind === 'probe' ? this.earlyHint() : undefined
+    if (hint === undefined) return undefined
+    const guess = argv(hint)
     if (!Array.isArray(guess)) return undefined
     const [caps, early] = await Promise.all([this.detect(), this.exec(guess, opts)])
     if (!caps.ok) return {caps}
@@ -509,7 +515,8 @@ export class OpenShell {
       return {ok: true, value: cut ? {incomplete: true, sandboxes: all} : {sandboxes: all}, run}
     }
 
-    return unparseable(last!, `sandbox list has more than ${this.maxListPages} pages`)
+    if (last === undefined) throw new Error(`internal error: sandbox list may read ${this.maxListPages} pages, fewer than one`)
+    return unparseable(last, `sandbox list has more than ${this.maxListPages} pages`)
   }
 
   /** `sandbox get NAME [-o json]` (JSON ≥ 0.0.92). */

@@ -68,7 +68,6 @@ export function endEarlyRound(round: EarlyRound): void {
   const next: Round = {binary: round.binary, calls}
   if (JSON.stringify(next) === JSON.stringify(round.stored)) return
   const rounds = readRounds(round.env)
-  delete rounds[round.command]
-  const kept = Object.entries(rounds).slice(-(MAX_ROUNDS - 1))
+  const kept = Object.entries(rounds).filter(([command]) => command !== round.command).slice(-(MAX_ROUNDS - 1))
   writeCacheFile(roundsFile(round.env), JSON.stringify({rounds: Object.fromEntries([...kept, [round.command, next]])}) + '\n')
 }

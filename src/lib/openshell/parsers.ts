@@ -46,6 +46,11 @@ function lines(text: string): string[] {
   return normalise(text).split('\n')
 }
 
+/** How many white-space characters `line` starts with (those of `\s`, which trimStart removes). */
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length
+}
+
 /** Value of the first `  Label: value` line (label matched exactly, at any indentation). */
 function field(all: string[], label: string): string | undefined {
   const re = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:[ \\t]*(.*)$`)
@@ -171,11 +176,11 @@ export function parseGatewayInfo(stdout: string): GatewayInfo | undefined {
   if (remote) info.remoteHost = remote
   const idx = all.findIndex(l => /^\s*Compute drivers:\s*$/.test(l))
   if (idx >= 0) {
-    const labelIndent = /^\s*/.exec(all[idx])![0].length
+    const labelIndent = indentOf(all[idx])
     const drivers: string[] = []
     for (const l of all.slice(idx + 1)) {
       if (l.trim() === '') continue
-      const indent = /^\s*/.exec(l)![0].length
+      const indent = indentOf(l)
       if (indent <= labelIndent) break
       if (/:/.test(l)) continue // `Driver version: …` and other nested fields
       drivers.push(l.trim())
@@ -435,10 +440,10 @@ export function parseSandboxGet(stdout: string): SandboxDetail | undefined {
   // 0.0.111: `  Labels: ` (trailing space) then one `    key: value` line per label, indented deeper.
   const labelsIdx = block.findIndex(l => /^\s*Labels:\s*$/.test(l))
   if (labelsIdx >= 0) {
-    const indent = /^\s*/.exec(block[labelsIdx])![0].length
+    const indent = indentOf(block[labelsIdx])
     const labels: Record<string, string> = {}
     for (const l of block.slice(labelsIdx + 1)) {
-      if (l.trim() === '' || /^\s*/.exec(l)![0].length <= indent) break
+      if (l.trim() === '' || indentOf(l) <= indent) break
       const m = /^\s*([^:]+):\s?(.*)$/.exec(l)
       if (m) labels[m[1].trim()] = m[2].trim()
     }
@@ -448,9 +453,9 @@ export function parseSandboxGet(stdout: string): SandboxDetail | undefined {
 
   if (policyIdx >= 0) {
     const body = all.slice(policyIdx + 1)
-    const indents = body.filter(l => l.trim() !== '').map(l => /^\s*/.exec(l)![0].length)
+    const indents = body.filter(l => l.trim() !== '').map(l => indentOf(l))
     const cut = indents.length > 0 ? Math.min(...indents) : 0
-    const policy = body.map(l => l.slice(Math.min(cut, /^\s*/.exec(l)![0].length))).join('\n').replace(/^\n+|\s+$/g, '')
+    const policy = body.map(l => l.slice(Math.min(cut, indentOf(l)))).join('\n').replace(/^\n+|\s+$/g, '')
     if (policy) s.policy = policy
   }
 
@@ -464,10 +469,10 @@ export function parseSandboxGet(stdout: string): SandboxDetail | undefined {
 function blockAfter(all: string[], labelRe: RegExp): string[] | undefined {
   const start = all.findIndex(l => labelRe.test(l))
   if (start < 0) return undefined
-  const indent = /^\s*/.exec(all[start])![0].length
+  const indent = indentOf(all[start])
   const block: string[] = []
   for (const l of all.slice(start + 1)) {
-    if (l.trim() !== '' && /^\s*/.exec(l)![0].length <= indent) break
+    if (l.trim() !== '' && indentOf(l) <= indent) break
     block.push(l)
   }
 
@@ -579,9 +584,11 @@ export function parseProviderList(stdout: string): ProviderEntry[] | undefined {
     if (!items) return undefined
     const out: ProviderEntry[] = []
     for (const i of items) {
-      if (!isObject(i) || !str(i.name)) return undefined
+      if (!isObject(i)) return undefined
+      const name = str(i.name)
+      if (!name) return undefined
       const type = str(i.type)
-      const entry: ProviderEntry = type ? {name: str(i.name)!, type} : {name: str(i.name)!}
+      const entry: ProviderEntry = type ? {name, type} : {name}
       const keys = Array.isArray(i.credential_keys) ? i.credential_keys.filter((k): k is string => typeof k === 'string') : undefined
       if (keys) entry.credentialKeys = keys
       out.push(entry)

@@ -10,7 +10,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {homeDir} from '../dirs.js'
-import {positiveNumberEnv} from '../env.js'
+import {positiveNumberEnv, withChanges, withoutKeys} from '../env.js'
 import {normalise} from './text.js'
 import type {RunResult} from './types.js'
 
@@ -397,19 +397,9 @@ export function defaultTimeout(kind: RunKind, env: Env = process.env): number {
 
 /** The child's environment: baseEnv + extras; colour off; with an explicit gateway, the endpoint override removed. */
 export function childEnv(baseEnv: Env, extra: Record<string, string | undefined> | undefined, gateway?: string): Env {
-  const env: Env = {...baseEnv}
-  if (gateway !== undefined) {
-    // OPENSHELL_GATEWAY_ENDPOINT beats `-g`: when nemoclaw names a gateway, it must be that gateway that answers.
-    delete env.OPENSHELL_GATEWAY_ENDPOINT
-  }
-
-  env.NO_COLOR = '1'
-  for (const [k, v] of Object.entries(extra ?? {})) {
-    if (v === undefined) delete env[k]
-    else env[k] = v
-  }
-
-  return env
+  // OPENSHELL_GATEWAY_ENDPOINT beats `-g`: when nemoclaw names a gateway, it must be that gateway that answers.
+  const base = gateway === undefined ? baseEnv : withoutKeys(baseEnv, ['OPENSHELL_GATEWAY_ENDPOINT'])
+  return withChanges(base, {NO_COLOR: '1', ...extra})
 }
 
 /** What runOpenshell spawns for a call: the binary, the full argv, the timeout and the child's environment. */

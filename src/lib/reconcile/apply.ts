@@ -47,9 +47,11 @@ export async function applyDecision(decision: Decision, gateways: Map<string, Ga
       }
     }
 
-    applied.notPruned.push({...p, failure})
-    const health = gateways.get(p.gateway)!
-    applied.verdicts = applied.verdicts.map((v) => (v.name === p.name ? pruneFailedVerdict(v, health, failure!) : v))
+    const written = failure
+    applied.notPruned.push({...p, failure: written})
+    const health = gateways.get(p.gateway)
+    if (!health) throw new Error(`internal error: gateway '${p.gateway}' of sandbox '${p.name}' has no health`)
+    applied.verdicts = applied.verdicts.map((v) => (v.name === p.name ? pruneFailedVerdict(v, health, written) : v))
   }
 
   applied.writeFailure = failure

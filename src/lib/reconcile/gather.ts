@@ -44,9 +44,16 @@ export function liveGateway(health: GatewayHealth, list: Outcome<SandboxList> | 
   return listable(health) ? {health, list} : {health}
 }
 
+/** The health of a gateway the run's task list probed (gatherSteps probes every gateway it is given). */
+export function healthOf(gathered: Gathered, gateway: string): GatewayHealth {
+  const health = gathered.healths.get(gateway)
+  if (!health) throw new Error(`internal error: gateway '${gateway}' was not probed`)
+  return health
+}
+
 /** The live state of each named gateway from what the run's task list gathered. */
 export function liveOf(gathered: Gathered, gateways: string[]): Map<string, LiveGateway> {
-  return new Map(gateways.map((gw) => [gw, liveGateway(gathered.healths.get(gw)!, gathered.lists.get(gw))]))
+  return new Map(gateways.map((gw) => [gw, liveGateway(healthOf(gathered, gw), gathered.lists.get(gw))]))
 }
 
 /**

@@ -12,7 +12,7 @@ import {LEGACY_GATEWAY, load, type RegistryProblem, type SandboxRecord, type Wri
 import {runSteps} from '../ui/tasks.js'
 import {applyDecision, type NotPruned} from './apply.js'
 import {type Decision, decide, type Verdict} from './decide.js'
-import {gatherSteps, inferenceRouteOf, liveOf} from './gather.js'
+import {gatherSteps, healthOf, inferenceRouteOf, liveOf} from './gather.js'
 
 export const DEFAULT_GATEWAY = LEGACY_GATEWAY
 
@@ -81,7 +81,7 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
   const result: Reconciliation = {
     defaultSandbox: loaded.registry.defaultSandbox,
     // in the order of the records, not the order the probes finished in: the same state prints the same words
-    gateways: new Map(gatewayNames.map((gw) => [gw, gathered.healths.get(gw)!])),
+    gateways: new Map(gatewayNames.map((gw) => [gw, healthOf(gathered, gw)])),
     notPruned: [],
     pruned: [],
     records,

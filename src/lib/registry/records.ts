@@ -98,7 +98,7 @@ export async function removeRecord(name: string, reason: string, options: Update
   return update((registry) => {
     if (!Object.hasOwn(registry.sandboxes, name)) return null
     const record = registry.sandboxes[name] as SandboxRecord
-    delete registry.sandboxes[name]
+    registry.sandboxes = Object.fromEntries(Object.entries(registry.sandboxes).filter(([n]) => n !== name))
     if (registry.defaultSandbox === name) registry.defaultSandbox = null
     return record
   }, {...options, reason})

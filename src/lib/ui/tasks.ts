@@ -8,7 +8,7 @@
  * - off a TTY or under CI: one line per task when it ends (`✔ …`, `⚠ …`, `✖ …`, `↓ …`), in task order;
  * - under --json: nothing.
  */
-import type {ListrDefaultRendererTask, ListrTaskWrapper} from 'listr2'
+import type {ListrDefaultRendererTask, ListrSimpleRenderer, ListrTaskWrapper, LoggerFieldOptions} from 'listr2'
 /** How a step ended. `warning`: it did its job, but found something to look at (drawn `⚠`, not `✔`; not a failure). */
 export type TaskVerdict = {ok: true; note?: string; warning?: boolean} | {ok: false; note: string} | {skipped: true; note: string}
 
@@ -110,11 +110,13 @@ async function runPlain<C>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: 
 /** On a TTY: listr2's animated renderer over the same steps. */
 async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: {concurrent: boolean; stream: NodeJS.WriteStream}): Promise<void> {
   const {DefaultRenderer, Listr, ListrDefaultRendererLogLevels, ListrLogger, ListrLogLevels, ProcessOutput} = await import('listr2')
+  /** Levels of the logger: the default renderer draws icons with its own; log lines come with the generic ones. */
+  type Level = (typeof ListrLogLevels)[keyof typeof ListrLogLevels] | (typeof ListrDefaultRendererLogLevels)[keyof typeof ListrDefaultRendererLogLevels]
   /** The titles already carry the result; drop listr2's `[FAILED: …]` / `[SKIPPED: …]` suffix that would repeat it. */
-  class ResultLogger extends ListrLogger {
-    override log(level: (typeof ListrLogLevels)[keyof typeof ListrLogLevels], message: string, options?: Record<string, unknown>): void {
+  class ResultLogger extends ListrLogger<Level> {
+    override log(level: Level, message: string, options?: LoggerFieldOptions): void {
       if (level === ListrLogLevels.FAILED || level === ListrLogLevels.SKIPPED) super.log(level, message)
-      else super.log(level, message, options as any)
+      else super.log(level, message, options)
     }
   }
 
@@ -139,7 +141,7 @@ async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: R
   }
 
   const tasks = steps.map((step) => ({
-    async task(c: C, task: ListrTaskWrapper<C, any, any>) {
+    async task(c: C, task: ListrTaskWrapper<C, typeof ResultRenderer, ListrSimpleRenderer>) {
       const o = await runStep(c, step, state, (note) => {
         task.output = note
       })
@@ -150,7 +152,7 @@ async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: R
     },
     title: step.title,
   }))
-  const list = new Listr<C>(tasks, {
+  const list = new Listr<C, typeof ResultRenderer>(tasks, {
     collectErrors: false,
     concurrent: opts.concurrent,
     ctx,
@@ -158,7 +160,7 @@ async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: R
     registerSignalListeners: false,
     renderer: ResultRenderer,
     rendererOptions: {collapseErrors: false, logger, showErrorMessage: false},
-  } as any)
+  })
   try {
     await list.run()
   } catch (error) {

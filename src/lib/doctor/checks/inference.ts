@@ -37,8 +37,9 @@ export const inferenceCheck: Check<DoctorContext> = {
         // credential NAMES: from the providers on the gateway, and from the records of sandboxes on it
         const named = new Map<string, Set<string>>()
         const add = (key: string, by: string): void => {
-          if (!named.has(key)) named.set(key, new Set())
-          named.get(key)!.add(by)
+          const bys = named.get(key) ?? new Set<string>()
+          named.set(key, bys)
+          bys.add(by)
         }
 
         // nemoclaw's placeholder (a provider that needs no credential) is not the user's to set

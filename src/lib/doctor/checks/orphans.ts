@@ -70,6 +70,12 @@ export function findOrphans(containers: SandboxContainer[], gateways: GatewayVie
   return orphans.sort((a, b) => a.container.id.localeCompare(b.container.id))
 }
 
+/** The id of every sandbox, or undefined when one has none. */
+function everyId(sandboxes: Array<{id?: string}>): string[] | undefined {
+  const ids = sandboxes.map((sb) => sb.id).filter((id): id is string => Boolean(id))
+  return ids.length === sandboxes.length ? ids : undefined
+}
+
 function readSmall(file: string): string | undefined {
   try {
     if (fs.statSync(file).size > 64 * 1024) return undefined
@@ -93,14 +99,15 @@ export const orphansCheck: Check<DoctorContext> = {
     const views: GatewayView[] = local.map((name) => {
       const l = live.get(name)
       const list = l?.list?.ok ? l.list.value : undefined
-      const listed = l?.health.classId === 'ok' && list !== undefined && !list.incomplete && !list.nextPageToken && list.sandboxes.every((sb) => Boolean(sb.id))
+      // the ids of a whole list from a healthy gateway, every sandbox with one; else undefined
+      const ids = l?.health.classId === 'ok' && list !== undefined && !list.incomplete && !list.nextPageToken ? everyId(list.sandboxes) : undefined
       const md = readGatewayMetadata(name, ctx.env)
       return {
         caPem: readSmall(mtlsFiles(name, ctx.env).ca.path),
-        listed,
+        listed: ids !== undefined,
         name,
         port: portOf(md?.gatewayEndpoint),
-        sandboxIds: new Set(listed ? list!.sandboxes.map((sb) => sb.id!) : []),
+        sandboxIds: new Set(ids ?? []),
       }
     })
     if (!views.some((v) => v.listed)) {

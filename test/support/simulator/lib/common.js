@@ -209,6 +209,8 @@ export function newServer({name, endpoint, port, version, generation}) {
     upAt: 0, sandboxes: {}, inference: null, providers: {}, policies: {},
   }
 }
+/** A copy of the record `obj` without `key` (state is JSON: records stay plain objects). */
+export function without(obj, key) { return Object.fromEntries(Object.entries(obj).filter(([k]) => k !== key)) }
 export function newSandbox(name, phase = 'Ready', extra = {}) {
   return {id: crypto.randomUUID(), name, phase, createdAt: new Date().toISOString(), resourceVersion: 1, readyAt: 0, providers: [], ...extra}
 }

@@ -214,8 +214,8 @@ function sandbox(args, env) {
     }
     if (verb === 'remove') {
       if (!s.sandboxes[name]) throw new C.SimFatal(`no sandbox '${name}' on '${s.name}'`)
-      delete s.sandboxes[name]
-      delete s.policies[name]
+      s.sandboxes = C.without(s.sandboxes, name)
+      s.policies = C.without(s.policies, name)
       return `removed sandbox '${name}'`
     }
     if (verb === 'phase') {

@@ -7,9 +7,9 @@ import * as C from './common.js'
 import {miette, tonic, clapError, makeStyle, colorEnabled, toJson, toYaml, utcStamp, table, styledTable} from './render.js'
 
 /** help: the message's further lines (hints); advice: miette's `help:` block. */
-class CliError { constructor(top, causes = [], {code = 1, help, advice, stdout = ''} = {}) { Object.assign(this, {top, causes, code, help, advice, stdout}) } }
-class UsageError { constructor(message, usage, extra = '') { Object.assign(this, {message, usage, extra}) } }
-class Exit { constructor(code) { this.code = code } }
+// Thrown, and told apart with instanceof by answerPrepared; the fields are what it renders.
+class CliError { top; causes; code; help; advice; stdout; constructor(top, causes = [], {code = 1, help, advice, stdout = ''} = {}) { Object.assign(this, {top, causes, code, help, advice, stdout}) } }
+class UsageError { message; usage; extra; constructor(message, usage, extra = '') { Object.assign(this, {message, usage, extra}) } }
 
 // ---------- command table ----------
 const V = {value: true}
@@ -584,7 +584,7 @@ H['gateway destroy'] = (ctx, p) => {
     throw socketNotFound(ctx)
   }
   const gw = legacyTarget(ctx, p)
-  delete ctx.state.servers[gw.endpoint]
+  ctx.state.servers = C.without(ctx.state.servers, gw.endpoint)
   C.removeRegistration(gw.name, ctx.env)
   if (C.readActive(ctx.env) === gw.name) C.clearActive(ctx.env)
   err(ctx, `${ok(ctx)} Gateway '${gw.name}' destroyed`)
@@ -711,8 +711,8 @@ H['sandbox delete'] = (ctx, p) => {
   if (names.length === 0) throw new UsageError('the following required arguments were not provided:\n  <NAME>...', 'openshell ' + COMMANDS['sandbox delete'].usage)
   for (const name of names) {
     if (server.sandboxes[name]) {
-      delete server.sandboxes[name]
-      delete server.policies[name]
+      server.sandboxes = C.without(server.sandboxes, name)
+      server.policies = C.without(server.policies, name)
       ctx.state.forwards = (ctx.state.forwards || []).filter((f) => f.sandbox !== name)
       out(ctx, `${ok(ctx)} Deleted sandbox ${name}`)
     } else if (caps.envelope) out(ctx, `${ok(ctx)} Sandbox ${name} already deleted`)
@@ -842,7 +842,7 @@ H['provider update'] = (ctx, p) => {
   for (const [k, keep] of Object.entries(creds)) { if (keep) keys.add(k); else keys.delete(k) }
   pr.credentialKeys = [...keys]
   pr.config ||= {}
-  for (const [k, v] of Object.entries(config)) { if (v === '') delete pr.config[k]; else pr.config[k] = v }
+  for (const [k, v] of Object.entries(config)) { if (v === '') pr.config = C.without(pr.config, k); else pr.config[k] = v }
   pr.resourceVersion = (pr.resourceVersion || 1) + 1
   out(ctx, `${ok(ctx)} Updated provider ${name}`)
 }
@@ -1233,4 +1233,4 @@ export async function main(argv) {
   process.exitCode = r.code
   if (r.block) setInterval(() => {}, 1 << 30) // streams (logs --tail, foreground forward) until killed
 }
-export {CliError, UsageError, Exit}
+export {CliError, UsageError}
