@@ -3,7 +3,6 @@ import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {pathToFileURL} from 'node:url'
 
 import {assertBuilt, BIN, ROOT} from '../support/cli.js'
 
@@ -20,7 +19,7 @@ describe('start-up: the fast --version path answers exactly like oclif', () => {
   it('prints the same line as oclif itself, without loading @oclif/core', () => {
     const viaOclif = spawnSync(
       process.execPath,
-      ['--input-type=module', '-e', `const {execute} = await import('@oclif/core'); await execute({args: ['--version'], dir: ${JSON.stringify(pathToFileURL(BIN).href)}})`],
+      ['--input-type=module', '-e', `const {execute} = await import('@oclif/core'); await execute({args: ['--version'], dir: ${JSON.stringify(ROOT)}})`],
       {cwd: ROOT, encoding: 'utf8', env: env()},
     )
     expect(viaOclif.status, viaOclif.stderr).to.equal(0)
