@@ -38,7 +38,7 @@ cannot be written.`
     if (!check.ok) this.fail(check.reason, {exit: 2, id: 'invalid_name', json: flags.json})
     const confirmation = {json: flags.json, rerun: `Run \`nemoclaw destroy ${args.name} --yes\`.`, sandbox: args.name, yes: flags.yes}
     refuseUnconfirmable(this, confirmation)
-    const {r, verdict: v} = await requireOne(this, {json: flags.json, name: args.name})
+    const {name, r, verdict: v} = await requireOne(this, {json: flags.json, name: args.name})
 
     if (!(await confirmDeletion({...confirmation, gateway: v.gateway}))) {
       this.log('Nothing deleted.')
