@@ -8,12 +8,25 @@ export default tseslint.config(
   {
     // CommonJS: *.cjs, and bin/run.js (bin/package.json)
     files: ['**/*.cjs', 'bin/run.js'],
-    languageOptions: {sourceType: 'commonjs', globals: {__dirname: 'readonly', require: 'readonly', module: 'writable', process: 'readonly'}},
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {__dirname: 'readonly', require: 'readonly', module: 'writable', process: 'readonly'},
+    },
     rules: {'@typescript-eslint/no-require-imports': 'off'},
   },
   {
     languageOptions: {
-      globals: {process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', AbortController: 'readonly'},
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly',
+      },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],

@@ -19,9 +19,28 @@ const done = async (): Promise<void> => {
 
 try {
   await world.addGateway('nemoclaw')
-  const r = await world.nemoclaw(['onboard', '--name', 'alpha', '--non-interactive', '--json', '--from', prereqs.image, '--provider', 'custom', '--endpoint-url', stub.url, '--model', 'm1'], {timeoutMs: 240_000})
+  const r = await world.nemoclaw(
+    [
+      'onboard',
+      '--name',
+      'alpha',
+      '--non-interactive',
+      '--json',
+      '--from',
+      prereqs.image,
+      '--provider',
+      'custom',
+      '--endpoint-url',
+      stub.url,
+      '--model',
+      'm1',
+    ],
+    {timeoutMs: 240_000},
+  )
   if (r.exitCode !== 0) throw new Error(`onboard exited ${r.exitCode}: ${r.stdout}${r.stderr}`)
-  console.log(JSON.stringify({argvLog: world.argvLogPath, cli: prereqs.cliBin, env: world.env, ok: true, wrapper: world.wrapper}))
+  console.log(
+    JSON.stringify({argvLog: world.argvLogPath, cli: prereqs.cliBin, env: world.env, ok: true, wrapper: world.wrapper}),
+  )
 } catch (error) {
   console.log(JSON.stringify({ok: false, reason: error instanceof Error ? error.message : String(error)}))
   await done()

@@ -69,8 +69,15 @@ async function peakRss(args, env) {
       return {code: r.code, kib: m ? Number(m[1]) : NaN, method: '/usr/bin/time -v'}
     }
 
-    const r = await timed(process.execPath, ['--import', pathToFileURL(RUSAGE_PRELOAD).href, BIN, ...args], {...env, BENCH_RUSAGE_FILE: out})
-    return {code: r.code, kib: JSON.parse(fs.readFileSync(out, 'utf8')).maxRSS, method: 'process.resourceUsage() at exit'}
+    const r = await timed(process.execPath, ['--import', pathToFileURL(RUSAGE_PRELOAD).href, BIN, ...args], {
+      ...env,
+      BENCH_RUSAGE_FILE: out,
+    })
+    return {
+      code: r.code,
+      kib: JSON.parse(fs.readFileSync(out, 'utf8')).maxRSS,
+      method: 'process.resourceUsage() at exit',
+    }
   } finally {
     fs.rmSync(out, {force: true})
   }
@@ -78,7 +85,15 @@ async function peakRss(args, env) {
 
 // ---- simulator -------------------------------------------------------------------------------------------------
 
-const STRIP = ['NO_COLOR', 'FORCE_COLOR', 'OPENSHELL_GATEWAY', 'OPENSHELL_GATEWAY_ENDPOINT', 'OPENSHELL_LOCAL_TLS_DIR', 'OPENSHELL_SIM_LOG', 'XDG_STATE_HOME']
+const STRIP = [
+  'NO_COLOR',
+  'FORCE_COLOR',
+  'OPENSHELL_GATEWAY',
+  'OPENSHELL_GATEWAY_ENDPOINT',
+  'OPENSHELL_LOCAL_TLS_DIR',
+  'OPENSHELL_SIM_LOG',
+  'XDG_STATE_HOME',
+]
 
 function createSim(profile = 'modern') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nemoclaw-bench-'))
@@ -118,7 +133,11 @@ function createSim(profile = 'modern') {
         return []
       }
 
-      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.cmd === 'openshell')
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .filter((e) => e.cmd === 'openshell')
     },
     state: () => JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')),
     /** Register N sandboxes s-1..s-N with nemoclaw (sandboxes.json, schema v1) and on the simulated gateway. */
@@ -127,10 +146,22 @@ function createSim(profile = 'modern') {
       const createdAt = new Date().toISOString()
       for (let i = 1; i <= count; i++) {
         const name = `s-${i}`
-        sandboxes[name] = {createdAt, gateway: 'nemoclaw', lastSeen: null, model: null, name, policies: [], provider: null, source: null}
+        sandboxes[name] = {
+          createdAt,
+          gateway: 'nemoclaw',
+          lastSeen: null,
+          model: null,
+          name,
+          policies: [],
+          provider: null,
+          source: null,
+        }
       }
 
-      fs.writeFileSync(path.join(nemoclawHome, 'sandboxes.json'), JSON.stringify({defaultSandbox: 's-1', sandboxes, version: 1}, null, 2) + '\n')
+      fs.writeFileSync(
+        path.join(nemoclawHome, 'sandboxes.json'),
+        JSON.stringify({defaultSandbox: 's-1', sandboxes, version: 1}, null, 2) + '\n',
+      )
       control('sandbox', 'add', 's', '--count', String(count))
     },
   }
@@ -158,7 +189,12 @@ async function interleaved(cases, env) {
 
 async function startup() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nemoclaw-bench-home-'))
-  const env = {...process.env, HOME: tmp, NEMOCLAW_HOME: path.join(tmp, 'nemoclaw'), XDG_DATA_HOME: path.join(tmp, 'data')}
+  const env = {
+    ...process.env,
+    HOME: tmp,
+    NEMOCLAW_HOME: path.join(tmp, 'nemoclaw'),
+    XDG_DATA_HOME: path.join(tmp, 'data'),
+  }
   const cases = {
     'node -e 0': [process.execPath, ['-e', '0']],
     'nemoclaw --version': [process.execPath, [BIN, '--version']],
@@ -168,7 +204,9 @@ async function startup() {
   const samples = await interleaved(cases, env)
 
   fs.rmSync(tmp, {force: true, recursive: true})
-  const out = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, {medianMs: median(xs), minMs: Math.min(...xs), runs: xs.length}]))
+  const out = Object.fromEntries(
+    Object.entries(samples).map(([k, xs]) => [k, {medianMs: median(xs), minMs: Math.min(...xs), runs: xs.length}]),
+  )
   // The ratio is the median of per-round ratios: runs of the same round saw about the same machine load.
   const base = samples['node -e 0']
   for (const [k, xs] of Object.entries(samples)) out[k].ratio = median(xs.map((x, i) => x / base[i]))
@@ -179,7 +217,8 @@ async function startup() {
 async function oneCall(sim, latencyMs) {
   sim.control('latency', String(latencyMs))
   const xs = []
-  for (let i = 0; i < STATUS_RUNS; i++) xs.push((await timed(path.join(SIM_DIR, 'openshell'), ['status'], sim.env)).wallMs)
+  for (let i = 0; i < STATUS_RUNS; i++)
+    xs.push((await timed(path.join(SIM_DIR, 'openshell'), ['status'], sim.env)).wallMs)
   return median(xs)
 }
 
@@ -205,10 +244,13 @@ async function status() {
             const r = await timed(process.execPath, [BIN, ...args], sim.env)
             if (r.code !== 0) throw new Error(`nemoclaw ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
             const json = JSON.parse(r.stdout)
-            if (label === 'status' && json.sandboxes.length !== count) throw new Error(`status listed ${json.sandboxes.length} of ${count}`)
+            if (label === 'status' && json.sandboxes.length !== count)
+              throw new Error(`status listed ${json.sandboxes.length} of ${count}`)
             xs.push(r.wallMs)
             n = sim.openshellCalls().length
-            probes = sim.openshellCalls().filter((e) => (e.argv[0] === '-g' ? e.argv[2] : e.argv[0]) === 'status').length
+            probes = sim
+              .openshellCalls()
+              .filter((e) => (e.argv[0] === '-g' ? e.argv[2] : e.argv[0]) === 'status').length
           }
 
           rows.push({calls: n, command: label, latencyMs: latency, medianMs: median(xs), probes, sandboxes: count})
@@ -249,7 +291,13 @@ async function recover() {
         continue
       }
 
-      xs.push({calls: sim.openshellCalls().length, delayMs, overheadMs: end - upAt, steps, totalMs: end - (upAt - delayMs)})
+      xs.push({
+        calls: sim.openshellCalls().length,
+        delayMs,
+        overheadMs: end - upAt,
+        steps,
+        totalMs: end - (upAt - delayMs),
+      })
     }
 
     if (xs.length === 0) return {delayMs, valid: false, overheadMs: NaN, totalMs: NaN, calls: NaN, runs: 0, steps: []}
@@ -274,7 +322,10 @@ async function recover() {
  * nemoclaw / (node -e 0 + openshell status) of the same round.
  */
 async function healthyReal() {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'real-world.ts')], {cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit']})
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'real-world.ts')], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
   const line = await new Promise((resolve, reject) => {
     let out = ''
     child.stdout.setEncoding('utf8').on('data', (d) => {
@@ -297,12 +348,26 @@ async function healthyReal() {
     const samples = await interleaved(cases, env)
 
     const floor = samples['node -e 0'].map((x, i) => x + samples['openshell status'][i])
-    const out = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, {medianMs: median(xs), ratio: median(xs.map((x, i) => x / floor[i]))}]))
+    const out = Object.fromEntries(
+      Object.entries(samples).map(([k, xs]) => [
+        k,
+        {medianMs: median(xs), ratio: median(xs.map((x, i) => x / floor[i]))},
+      ]),
+    )
     // One run through the argv-logging wrapper: the calls nemoclaw makes, and how many of them probe the gateway.
     fs.writeFileSync(world.argvLog, '')
     await timed(process.execPath, [BIN, 'alpha', 'status'], world.env)
-    const calls = fs.readFileSync(world.argvLog, 'utf8').split('\u001E').filter(Boolean).map((rec) => rec.split('\u001F').slice(1))
-    return {calls, cases: out, probes: calls.filter((a) => (a[0] === '-g' ? a[2] : a[0]) === 'status').length, valid: true}
+    const calls = fs
+      .readFileSync(world.argvLog, 'utf8')
+      .split('\u001E')
+      .filter(Boolean)
+      .map((rec) => rec.split('\u001F').slice(1))
+    return {
+      calls,
+      cases: out,
+      probes: calls.filter((a) => (a[0] === '-g' ? a[2] : a[0]) === 'status').length,
+      valid: true,
+    }
   } finally {
     child.stdin.end()
     await new Promise((resolve) => child.on('close', resolve))
@@ -330,7 +395,14 @@ function machine() {
     // not Linux
   }
 
-  return {cpu, load: os.loadavg().map((x) => Number(x.toFixed(2))), memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)), node: process.version, nproc: os.availableParallelism(), platform: `${os.platform()}-${os.arch()}`}
+  return {
+    cpu,
+    load: os.loadavg().map((x) => Number(x.toFixed(2))),
+    memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    nproc: os.availableParallelism(),
+    platform: `${os.platform()}-${os.arch()}`,
+  }
 }
 
 // ---- main ------------------------------------------------------------------------------------------------------
@@ -341,14 +413,19 @@ console.log(`nemoclaw bench — ${m.cpu}, ${m.nproc} CPUs, node ${m.node}, load 
 
 const su = await startup()
 console.log('\nstart-up (median wall time, interleaved runs; ratio = median of per-round ratios)')
-for (const [k, v] of Object.entries(su)) console.log(`  ${k.padEnd(22)} ${ms(v.medianMs).padStart(8)}  min ${ms(v.minMs).padStart(7)}  ×${v.ratio.toFixed(2)} of node -e 0`)
+for (const [k, v] of Object.entries(su))
+  console.log(
+    `  ${k.padEnd(22)} ${ms(v.medianMs).padStart(8)}  min ${ms(v.minMs).padStart(7)}  ×${v.ratio.toFixed(2)} of node -e 0`,
+  )
 
 const st = await status()
 console.log('\nstatus (median wall time; openshell calls per run)')
 console.log(`  one direct simulator call: ${ms(st.callMs[0])} at 0 ms latency, ${ms(st.callMs[100])} at 100 ms`)
 console.log('  command       sandboxes  latency      wall  calls')
 for (const r of st.rows) {
-  console.log(`  ${r.command.padEnd(12)} ${String(r.sandboxes).padStart(10)} ${String(r.latencyMs).padStart(6)} ms ${ms(r.medianMs).padStart(9)} ${String(r.calls).padStart(6)}`)
+  console.log(
+    `  ${r.command.padEnd(12)} ${String(r.sandboxes).padStart(10)} ${String(r.latencyMs).padStart(6)} ms ${ms(r.medianMs).padStart(9)} ${String(r.calls).padStart(6)}`,
+  )
 }
 
 let rc
@@ -356,18 +433,37 @@ try {
   rc = await recover()
 } catch (error) {
   // e.g. a build whose recover does not wait for a restarting gateway (see BENCHMARKS.md, "before")
-  rc = {calls: NaN, delayMs: RESTART_DELAY_MS, error: error.message.split('\n')[0], overheadMs: NaN, runs: 0, steps: [], totalMs: NaN, valid: false}
+  rc = {
+    calls: NaN,
+    delayMs: RESTART_DELAY_MS,
+    error: error.message.split('\n')[0],
+    overheadMs: NaN,
+    runs: 0,
+    steps: [],
+    totalMs: NaN,
+    valid: false,
+  }
 }
 
-console.log(`\nrecover right after \`openshell-sim gateway restart --delay-ms ${rc.delayMs}\` (modern, service unit; ${rc.runs} runs)`)
-console.log(`  total ${ms(rc.totalMs)}, overhead beyond the restart delay ${ms(rc.overheadMs)}, ${rc.calls} openshell calls, steps: ${rc.steps.join(', ') || 'none'}`)
+console.log(
+  `\nrecover right after \`openshell-sim gateway restart --delay-ms ${rc.delayMs}\` (modern, service unit; ${rc.runs} runs)`,
+)
+console.log(
+  `  total ${ms(rc.totalMs)}, overhead beyond the restart delay ${ms(rc.overheadMs)}, ${rc.calls} openshell calls, steps: ${rc.steps.join(', ') || 'none'}`,
+)
 if (rc.error) console.log(`  FAILED: ${rc.error}`)
-else if (!rc.valid) console.log('  NOTE: the gateway was always back before recover probed it (start-up outlasted the delay); raise BENCH_RESTART_DELAY_MS')
+else if (!rc.valid)
+  console.log(
+    '  NOTE: the gateway was always back before recover probed it (start-up outlasted the delay); raise BENCH_RESTART_DELAY_MS',
+  )
 
 const real = await healthyReal()
-console.log('\nhealthy path on a real OpenShell 0.0.111 gateway, one sandbox (median; ratio = ÷ (node -e 0 + openshell status) of the same round)')
+console.log(
+  '\nhealthy path on a real OpenShell 0.0.111 gateway, one sandbox (median; ratio = ÷ (node -e 0 + openshell status) of the same round)',
+)
 if (real.valid) {
-  for (const [k, v] of Object.entries(real.cases)) console.log(`  ${k.padEnd(22)} ${ms(v.medianMs).padStart(8)}  ×${v.ratio.toFixed(2)}`)
+  for (const [k, v] of Object.entries(real.cases))
+    console.log(`  ${k.padEnd(22)} ${ms(v.medianMs).padStart(8)}  ×${v.ratio.toFixed(2)}`)
   console.log(`  openshell calls of \`nemoclaw alpha status\`: ${real.calls.map((a) => a.join(' ')).join(' | ')}`)
 } else {
   console.log(`  not measured: ${real.reason}`)
@@ -401,9 +497,17 @@ const targets = [
     ok: status100.medianMs <= statusBudget && callsConstant,
     value: `${ms(status100.medianMs)} ≤ ${ms(status100Zero.medianMs)} + 1.2 × ${ms(callLatency)} = ${ms(statusBudget)} (calls ${callsConstant ? 'constant' : 'NOT constant'}: ${status100.calls})`,
   },
-  {name: 'one gateway probe per process (status, status NAME, NAME status)', ok: oneProbe, value: oneProbe ? '1' : 'MORE THAN ONE'},
+  {
+    name: 'one gateway probe per process (status, status NAME, NAME status)',
+    ok: oneProbe,
+    value: oneProbe ? '1' : 'MORE THAN ONE',
+  },
   {name: 'peak RSS of status ≤ 70 MiB', ok: mem.kib / 1024 <= 70, value: `${(mem.kib / 1024).toFixed(1)} MiB`},
-  {name: 'recovery overhead < 500 ms', ok: rc.valid && rc.overheadMs < 500, value: `${ms(rc.overheadMs)}${rc.valid ? '' : ' (not measured: no wait happened)'}`},
+  {
+    name: 'recovery overhead < 500 ms',
+    ok: rc.valid && rc.overheadMs < 500,
+    value: `${ms(rc.overheadMs)}${rc.valid ? '' : ' (not measured: no wait happened)'}`,
+  },
 ]
 console.log('\ntargets')
 for (const t of targets) console.log(`  ${t.ok ? 'MET   ' : 'MISSED'} ${t.name}: ${t.value}`)

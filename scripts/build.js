@@ -16,12 +16,19 @@ const stampFile = path.join(dist, '.build-stamp')
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
 
 function files(dir) {
-  return fs.readdirSync(dir, {withFileTypes: true}).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+  return fs
+    .readdirSync(dir, {withFileTypes: true})
+    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]))
 }
 
 /** What the build reads: its sources, its configuration and the installed dependency versions. */
 function stamp() {
-  const inputs = [...files(path.join(root, 'src')), ...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.js', 'scripts/bundle.js'].map((f) => path.join(root, f))]
+  const inputs = [
+    ...files(path.join(root, 'src')),
+    ...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.js', 'scripts/bundle.js'].map((f) =>
+      path.join(root, f),
+    ),
+  ]
   const hash = createHash('sha256')
   for (const f of inputs.sort()) {
     hash.update(path.relative(root, f) + '\0')
@@ -32,11 +39,19 @@ function stamp() {
   return hash.digest('hex')
 }
 
-const release = await lockfile.lock(root, {lockfilePath: path.join(root, '.build.lock'), retries: {factor: 1.2, maxTimeout: 2000, minTimeout: 100, retries: 400}, stale: 120_000})
+const release = await lockfile.lock(root, {
+  lockfilePath: path.join(root, '.build.lock'),
+  retries: {factor: 1.2, maxTimeout: 2000, minTimeout: 100, retries: 400},
+  stale: 120_000,
+})
 try {
   const want = stamp()
   const have = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : ''
-  if (have === want && fs.existsSync(path.join(root, 'oclif.manifest.json')) && process.env.NEMOCLAW_FORCE_BUILD !== '1') {
+  if (
+    have === want &&
+    fs.existsSync(path.join(root, 'oclif.manifest.json')) &&
+    process.env.NEMOCLAW_FORCE_BUILD !== '1'
+  ) {
     console.log('build: dist/ is up to date')
   } else {
     fs.rmSync(dist, {force: true, recursive: true})
@@ -44,7 +59,11 @@ try {
     execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.js')], {cwd: root, stdio: 'inherit'})
     // OCLIF_SKIP_NEW_VERSION_CHECK: the oclif dev CLI's documented switch for its "update available" notice (oclif ≥ 5
     // needs Node 22; 4.24.0 stays).
-    execFileSync(bin('oclif'), ['manifest'], {cwd: root, env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}, stdio: 'inherit'})
+    execFileSync(bin('oclif'), ['manifest'], {
+      cwd: root,
+      env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
+      stdio: 'inherit',
+    })
     fs.writeFileSync(stampFile, want + '\n')
   }
 } finally {

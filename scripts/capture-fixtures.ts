@@ -30,7 +30,9 @@ for (const entry of versions.filter((v) => !only || v.version === only)) {
       stdout: normalize(r.stdout),
       stderr: normalize(r.stderr),
       note: r.note + (entry.patched ? ` [binary: ${entry.patched}]` : ''),
-      ...(r.files ? {files: r.files.map((f) => ({...f, content: f.content === undefined ? undefined : normalize(f.content)}))} : {}),
+      ...(r.files
+        ? {files: r.files.map((f) => ({...f, content: f.content === undefined ? undefined : normalize(f.content)}))}
+        : {}),
       ...(r.rpcs ? {rpcs: JSON.parse(normalize(JSON.stringify(r.rpcs)))} : {}),
     }
     writeFileSync(join(dir, `${r.case}.json`), JSON.stringify(fixture, null, 2) + '\n')

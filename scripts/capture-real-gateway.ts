@@ -16,14 +16,19 @@ if (!prereqs.ok) {
 }
 
 const groups = process.argv.slice(2)
-for (const g of groups) if (!(g in GROUPS)) {
-  console.error(`capture-real-gateway: unknown group '${g}' (${Object.keys(GROUPS).join(', ')})`)
-  process.exit(2)
-}
+for (const g of groups)
+  if (!(g in GROUPS)) {
+    console.error(`capture-real-gateway: unknown group '${g}' (${Object.keys(GROUPS).join(', ')})`)
+    process.exit(2)
+  }
 
 const t0 = Date.now()
-const fixtures = await captureRealGateway(groups.length > 0 ? groups : undefined, (m) => console.error(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`))
+const fixtures = await captureRealGateway(groups.length > 0 ? groups : undefined, (m) =>
+  console.error(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`),
+)
 mkdirSync(REAL_GATEWAY_FIXTURES, {recursive: true})
-if (groups.length === 0) for (const f of readdirSync(REAL_GATEWAY_FIXTURES)) if (f.endsWith('.json')) rmSync(join(REAL_GATEWAY_FIXTURES, f))
-for (const f of fixtures) writeFileSync(join(REAL_GATEWAY_FIXTURES, `${f.case}.json`), JSON.stringify(f, null, 2) + '\n')
+if (groups.length === 0)
+  for (const f of readdirSync(REAL_GATEWAY_FIXTURES)) if (f.endsWith('.json')) rmSync(join(REAL_GATEWAY_FIXTURES, f))
+for (const f of fixtures)
+  writeFileSync(join(REAL_GATEWAY_FIXTURES, `${f.case}.json`), JSON.stringify(f, null, 2) + '\n')
 console.error(`capture-real-gateway: ${fixtures.length} fixtures in ${REAL_GATEWAY_FIXTURES} (${Date.now() - t0} ms)`)

@@ -33,7 +33,15 @@ fs.mkdirSync(path.join(home, '.config'), {recursive: true})
 fs.mkdirSync(binDir)
 fs.symlinkSync(path.join(ROOT, 'bin', 'run.js'), path.join(binDir, 'nemoclaw'))
 
-const STRIP = ['OPENSHELL_GATEWAY', 'OPENSHELL_GATEWAY_ENDPOINT', 'OPENSHELL_LOCAL_TLS_DIR', 'OPENSHELL_SIM_LOG', 'XDG_STATE_HOME', 'XDG_DATA_HOME', 'NEMOCLAW_OPENSHELL_BIN']
+const STRIP = [
+  'OPENSHELL_GATEWAY',
+  'OPENSHELL_GATEWAY_ENDPOINT',
+  'OPENSHELL_LOCAL_TLS_DIR',
+  'OPENSHELL_SIM_LOG',
+  'XDG_STATE_HOME',
+  'XDG_DATA_HOME',
+  'NEMOCLAW_OPENSHELL_BIN',
+]
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !STRIP.includes(k)))
 Object.assign(env, {
   HOME: home,
@@ -56,18 +64,58 @@ const hasCommand = (id) => {
 // expect: an exit code, or a predicate with a description (for steps whose exact code another command defines).
 
 const story = [
-  {say: 'A fresh machine: OpenShell is installed, its gateway runs as a systemd user service. Which nemoclaw is this?', run: ['nemoclaw', '--version'], expect: 0},
-  {say: 'Onboard a first sandbox. The gateway is healthy, so it is reused untouched.', run: ['nemoclaw', 'onboard', '--name', 'alpha', '--non-interactive'], expect: 0},
-  {say: 'Onboard a second one. Same gateway, reused again: alpha is never restarted or recreated.', run: ['nemoclaw', 'onboard', '--name', 'beta', '--non-interactive'], expect: 0},
+  {
+    say: 'A fresh machine: OpenShell is installed, its gateway runs as a systemd user service. Which nemoclaw is this?',
+    run: ['nemoclaw', '--version'],
+    expect: 0,
+  },
+  {
+    say: 'Onboard a first sandbox. The gateway is healthy, so it is reused untouched.',
+    run: ['nemoclaw', 'onboard', '--name', 'alpha', '--non-interactive'],
+    expect: 0,
+  },
+  {
+    say: 'Onboard a second one. Same gateway, reused again: alpha is never restarted or recreated.',
+    run: ['nemoclaw', 'onboard', '--name', 'beta', '--non-interactive'],
+    expect: 0,
+  },
   {say: 'Both are Ready.', run: ['nemoclaw', 'status'], expect: 0},
-  {say: 'The gateway restarts (an upgrade, a reboot…) and is still coming up.', run: ['openshell-sim', 'gateway', 'restart', '--delay-ms', '600000'], sim: true, expect: 0},
-  {say: 'status says what happened and what to do, and changes nothing (exit 22: refusing after a restart).', run: ['nemoclaw', 'status'], expect: {test: (c) => c === 22 || c === 21, text: '22 (21 on legacy OpenShell: unreachable)'}},
-  {say: 'The gateway comes back, but with a new certificate authority: a trust rotation (its sandboxes are kept).', run: [['openshell-sim', 'gateway', 'start'], ['openshell-sim', 'gateway', 'rotate-ca']], sim: true, expect: 0},
+  {
+    say: 'The gateway restarts (an upgrade, a reboot…) and is still coming up.',
+    run: ['openshell-sim', 'gateway', 'restart', '--delay-ms', '600000'],
+    sim: true,
+    expect: 0,
+  },
+  {
+    say: 'status says what happened and what to do, and changes nothing (exit 22: refusing after a restart).',
+    run: ['nemoclaw', 'status'],
+    expect: {test: (c) => c === 22 || c === 21, text: '22 (21 on legacy OpenShell: unreachable)'},
+  },
+  {
+    say: 'The gateway comes back, but with a new certificate authority: a trust rotation (its sandboxes are kept).',
+    run: [
+      ['openshell-sim', 'gateway', 'start'],
+      ['openshell-sim', 'gateway', 'rotate-ca'],
+    ],
+    sim: true,
+    expect: 0,
+  },
   {say: 'status now sees the rotated trust (exit 23) and names the safe fix.', run: ['nemoclaw', 'status'], expect: 23},
   hasCommand('doctor')
-    ? {say: 'doctor checks everything, read-only, and reports the same finding.', run: ['nemoclaw', 'doctor'], expect: {test: (c) => c !== 0, text: 'non-zero (a finding)'}}
-    : {say: 'doctor would check everything here, read-only.', skip: '`nemoclaw doctor` is not a command in this build: step skipped'},
-  {say: 'recover runs only safe steps: re-import the trust from the gateway’s own local bundle, wait until healthy and the sandboxes are Ready.', run: ['nemoclaw', 'recover'], expect: 0},
+    ? {
+        say: 'doctor checks everything, read-only, and reports the same finding.',
+        run: ['nemoclaw', 'doctor'],
+        expect: {test: (c) => c !== 0, text: 'non-zero (a finding)'},
+      }
+    : {
+        say: 'doctor would check everything here, read-only.',
+        skip: '`nemoclaw doctor` is not a command in this build: step skipped',
+      },
+  {
+    say: 'recover runs only safe steps: re-import the trust from the gateway’s own local bundle, wait until healthy and the sandboxes are Ready.',
+    run: ['nemoclaw', 'recover'],
+    expect: 0,
+  },
   {say: 'Everything is back, nothing was destroyed or recreated.', run: ['nemoclaw', 'status'], expect: 0},
 ]
 
@@ -75,7 +123,10 @@ const failures = []
 let exitCode = 0
 try {
   console.log(bold(`nemoclaw demo — OpenShell simulator (${PROFILE} profile), temporary home ${home}`))
-  const init = spawnSync(process.execPath, [path.join(SIM_DIR, 'openshell-sim'), 'init', '--profile', PROFILE], {encoding: 'utf8', env})
+  const init = spawnSync(process.execPath, [path.join(SIM_DIR, 'openshell-sim'), 'init', '--profile', PROFILE], {
+    encoding: 'utf8',
+    env,
+  })
   if (init.status !== 0) throw new Error(`openshell-sim init failed: ${init.stderr}`)
   console.log(dim(`(simulator) ${init.stdout.trim()}`))
 

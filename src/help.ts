@@ -8,7 +8,9 @@ import {helpCacheFile, writeHelp} from './lib/cli/help-cache.js'
 
 export default class CachingHelp extends Help {
   override async showHelp(argv: string[]): Promise<void> {
-    const file = this.opts.sendToStderr ? undefined : helpCacheFile({argv, env: process.env, root: this.config.root, stdout: process.stdout})
+    const file = this.opts.sendToStderr
+      ? undefined
+      : helpCacheFile({argv, env: process.env, root: this.config.root, stdout: process.stdout})
     if (file === undefined) return super.showHelp(argv)
     const chunks: string[] = []
     const write = process.stdout.write

@@ -24,7 +24,9 @@ function testFiles(dir) {
   return out
 }
 
-const spec = [...new Set(testFiles(path.join(root, 'test')))].sort((a, b) => (durations[b] ?? 0) - (durations[a] ?? 0) || a.localeCompare(b))
+const spec = [...new Set(testFiles(path.join(root, 'test')))].sort(
+  (a, b) => (durations[b] ?? 0) - (durations[a] ?? 0) || a.localeCompare(b),
+)
 
 module.exports = {
   ...base,

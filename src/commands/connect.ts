@@ -28,7 +28,10 @@ form).`
   }
 
   static override flags = {
-    'probe-only': Flags.boolean({default: false, description: 'Check that the sandbox can be connected to, then exit.'}),
+    'probe-only': Flags.boolean({
+      default: false,
+      description: 'Check that the sandbox can be connected to, then exit.',
+    }),
   }
 
   async run(): Promise<void> {

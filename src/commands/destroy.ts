@@ -36,7 +36,12 @@ cannot be written.`
     const {args, flags} = await this.parse(Destroy)
     const check = validateSandboxName(args.name)
     if (!check.ok) this.fail(check.reason, {exit: 2, id: 'invalid_name', json: flags.json})
-    const confirmation = {json: flags.json, rerun: `Run \`nemoclaw destroy ${args.name} --yes\`.`, sandbox: args.name, yes: flags.yes}
+    const confirmation = {
+      json: flags.json,
+      rerun: `Run \`nemoclaw destroy ${args.name} --yes\`.`,
+      sandbox: args.name,
+      yes: flags.yes,
+    }
     refuseUnconfirmable(this, confirmation)
     const {name, r, verdict: v} = await requireOne(this, {json: flags.json, name: args.name})
 
@@ -48,7 +53,8 @@ cannot be written.`
     const result = await destroySandbox(openshell(), v, {by: 'nemoclaw destroy', writeFailure: r.writeFailure})
     switch (result.kind) {
       case 'destroyed': {
-        if (flags.json) this.printJson({schemaVersion: 1, destroyed: {gateway: result.gateway, name, outcome: result.outcome}})
+        if (flags.json)
+          this.printJson({schemaVersion: 1, destroyed: {gateway: result.gateway, name, outcome: result.outcome}})
         else this.log(`Deleted sandbox '${name}' on gateway '${result.gateway}'; its record is in pruned.jsonl.`)
         return
       }
@@ -63,16 +69,28 @@ cannot be written.`
 
       case 'registry_unwritable': {
         const why = `because ${result.failure.words} (${result.failure.message})`
-        const done = result.outcome === 'deleted' ? `Deleted sandbox '${name}' on gateway '${result.gateway}'` : `Sandbox '${name}' is already gone on gateway '${result.gateway}'`
-        const message = result.outcome === 'refused'
-          ? `Nothing was deleted: sandbox '${name}' could not be deleted now, as its record could not be removed afterwards ${why}. Run \`nemoclaw destroy ${name} --yes\` again once the registry can be written.`
-          : `${done}, but its record could not be removed ${why}. It stays registered; once the registry can be written, \`nemoclaw status\` moves it to pruned.jsonl.`
-        this.fail(message, {exit: 1, id: result.outcome === 'refused' ? 'registry_unwritable' : 'record_not_removed', json: flags.json})
+        const done =
+          result.outcome === 'deleted'
+            ? `Deleted sandbox '${name}' on gateway '${result.gateway}'`
+            : `Sandbox '${name}' is already gone on gateway '${result.gateway}'`
+        const message =
+          result.outcome === 'refused'
+            ? `Nothing was deleted: sandbox '${name}' could not be deleted now, as its record could not be removed afterwards ${why}. Run \`nemoclaw destroy ${name} --yes\` again once the registry can be written.`
+            : `${done}, but its record could not be removed ${why}. It stays registered; once the registry can be written, \`nemoclaw status\` moves it to pruned.jsonl.`
+        this.fail(message, {
+          exit: 1,
+          id: result.outcome === 'refused' ? 'registry_unwritable' : 'record_not_removed',
+          json: flags.json,
+        })
         break
       }
 
       case 'failed': {
-        this.fail(`openshell could not delete sandbox '${name}': ${result.message}. Its record is kept.`, {exit: 1, id: 'delete_failed', json: flags.json})
+        this.fail(`openshell could not delete sandbox '${name}': ${result.message}. Its record is kept.`, {
+          exit: 1,
+          id: 'delete_failed',
+          json: flags.json,
+        })
       }
     }
   }

@@ -21,7 +21,10 @@ Exits 0 when no check failed (warnings allowed), 1 otherwise.`
   ]
 
   static override flags = {
-    check: Flags.string({description: 'Run only this check (repeatable), e.g. gateway, registry, or a plugin check id.', multiple: true}),
+    check: Flags.string({
+      description: 'Run only this check (repeatable), e.g. gateway, registry, or a plugin check id.',
+      multiple: true,
+    }),
     fix: Flags.boolean({default: false, description: 'Apply the safe repairs, then run the checks again.'}),
   }
 
@@ -51,7 +54,11 @@ Exits 0 when no check failed (warnings allowed), 1 otherwise.`
       const known = new Set(checks.map((c) => c.id))
       const unknown = only.filter((id) => !known.has(id))
       if (unknown.length > 0) {
-        this.fail(`Unknown check id(s): ${unknown.join(', ')}. Known: ${[...known].join(', ')}.`, {exit: 2, id: 'unknown_check', json: flags.json})
+        this.fail(`Unknown check id(s): ${unknown.join(', ')}. Known: ${[...known].join(', ')}.`, {
+          exit: 2,
+          id: 'unknown_check',
+          json: flags.json,
+        })
       }
 
       checks = checks.filter((c) => only.includes(c.id))

@@ -20,7 +20,10 @@ asking any gateway.`
   static override examples = [
     {command: '<%= config.bin %> list', description: 'Registered sandboxes with live phase and state.'},
     {command: '<%= config.bin %> list --json', description: 'For scripts.'},
-    {command: '<%= config.bin %> list --pruned', description: 'Records removed after their gateway no longer listed them.'},
+    {
+      command: '<%= config.bin %> list --pruned',
+      description: 'Records removed after their gateway no longer listed them.',
+    },
   ]
 
   static override flags = {

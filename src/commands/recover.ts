@@ -22,7 +22,10 @@ for a remote or cloud gateway it says what the gateway's owner must do.`
   static override examples = [
     {command: '<%= config.bin %> recover', description: 'Recover every gateway that has registered sandboxes.'},
     {command: '<%= config.bin %> recover my-assistant', description: "Recover the sandbox's gateway."},
-    {command: 'NEMOCLAW_RECOVER_TIMEOUT_MS=120000 <%= config.bin %> recover', description: 'Wait longer for a slow gateway.'},
+    {
+      command: 'NEMOCLAW_RECOVER_TIMEOUT_MS=120000 <%= config.bin %> recover',
+      description: 'Wait longer for a slow gateway.',
+    },
   ]
 
   static override args = {
@@ -31,7 +34,10 @@ for a remote or cloud gateway it says what the gateway's owner must do.`
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Recover)
-    const before = args.name === undefined ? await requireReconciliation(this, {json: flags.json}) : (await requireOne(this, {json: flags.json, name: args.name})).r
+    const before =
+      args.name === undefined
+        ? await requireReconciliation(this, {json: flags.json})
+        : (await requireOne(this, {json: flags.json, name: args.name})).r
     const {after, reports} = await recover(openshell(), before, {name: args.name, silent: flags.json})
     const worst = worstOf(after, args.name)
     if (flags.json) {

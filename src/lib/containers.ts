@@ -19,7 +19,11 @@ export interface RuntimeAnswer {
 }
 
 /** `<tool> info --format <version>`, bounded. */
-export async function probeRuntime(tool: RuntimeTool, env: NodeJS.ProcessEnv, timeoutMs = MAX_RUNTIME_TIMEOUT_MS): Promise<RuntimeAnswer> {
+export async function probeRuntime(
+  tool: RuntimeTool,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = MAX_RUNTIME_TIMEOUT_MS,
+): Promise<RuntimeAnswer> {
   const format = tool === 'docker' ? '{{.ServerVersion}}' : '{{.Version.Version}}'
   const limit = Math.min(timeoutMs, MAX_RUNTIME_TIMEOUT_MS)
   const run = await runProcess(tool, ['info', '--format', format], {env, timeoutMs: limit})
@@ -39,7 +43,10 @@ export function probeRuntimes(env: NodeJS.ProcessEnv, timeoutMs = MAX_RUNTIME_TI
 }
 
 /** The first runtime that answers (Docker before Podman), if any. */
-export async function answeringRuntime(env: NodeJS.ProcessEnv, timeoutMs = MAX_RUNTIME_TIMEOUT_MS): Promise<RuntimeTool | undefined> {
+export async function answeringRuntime(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = MAX_RUNTIME_TIMEOUT_MS,
+): Promise<RuntimeTool | undefined> {
   return (await probeRuntimes(env, timeoutMs)).find((a) => a.ok)?.tool
 }
 
@@ -87,7 +94,11 @@ export function parseInspect(text: string): SandboxContainer[] | undefined {
     const labels = isObject(config.Labels) ? config.Labels : {}
     const env = Array.isArray(config.Env) ? config.Env.filter((e): e is string => typeof e === 'string') : []
     const state = isObject(item.State) ? str(item.State.Status) : undefined
-    const c: SandboxContainer = {id: id.slice(0, 12), name: (str(item.Name) ?? '').replace(/^\//, ''), state: state ?? 'unknown'}
+    const c: SandboxContainer = {
+      id: id.slice(0, 12),
+      name: (str(item.Name) ?? '').replace(/^\//, ''),
+      state: state ?? 'unknown',
+    }
     const label = (k: string): string | undefined => str(labels[`openshell.ai/${k}`])
     if (label('sandbox-id')) c.sandboxId = label('sandbox-id')
     if (label('sandbox-name')) c.sandboxName = label('sandbox-name')
@@ -96,7 +107,10 @@ export function parseInspect(text: string): SandboxContainer[] | undefined {
     if (endpoint) c.endpoint = endpoint
     const mounts = Array.isArray(item.Mounts) ? item.Mounts.filter(isObject) : []
     const caMount = mounts.find((m) => m.Destination === SANDBOX_CA_PATH)
-    const binds = isObject(item.HostConfig) && Array.isArray(item.HostConfig.Binds) ? item.HostConfig.Binds.filter((b): b is string => typeof b === 'string') : []
+    const binds =
+      isObject(item.HostConfig) && Array.isArray(item.HostConfig.Binds)
+        ? item.HostConfig.Binds.filter((b): b is string => typeof b === 'string')
+        : []
     const caBind = binds.map((b) => b.split(':')).find((parts) => parts[1] === SANDBOX_CA_PATH)
     const caSource = str(caMount?.Source) ?? caBind?.[0]
     if (caSource) c.caSource = caSource
@@ -106,20 +120,39 @@ export function parseInspect(text: string): SandboxContainer[] | undefined {
   return out
 }
 
-export type ContainerListing = {ok: true; tool: RuntimeTool; containers: SandboxContainer[]} | {ok: false; reason: string}
+export type ContainerListing =
+  {ok: true; tool: RuntimeTool; containers: SandboxContainer[]} | {ok: false; reason: string}
 
 /**
  * Every OpenShell sandbox container in `tool` (running or not): one `ps` for the ids, one `inspect` for their
  * labels, environment and mounts. Bounded; read-only.
  */
-export async function listSandboxContainers(tool: RuntimeTool, env: NodeJS.ProcessEnv, timeoutMs = MAX_RUNTIME_TIMEOUT_MS): Promise<ContainerListing> {
+export async function listSandboxContainers(
+  tool: RuntimeTool,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = MAX_RUNTIME_TIMEOUT_MS,
+): Promise<ContainerListing> {
   const limit = Math.min(timeoutMs, MAX_RUNTIME_TIMEOUT_MS)
-  const ps = await runProcess(tool, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=${MANAGED_LABEL}`], {env, timeoutMs: limit})
-  if (ps.exitCode !== 0 || ps.timedOut) return {ok: false, reason: `${tool} ps failed: ${ps.timedOut ? `no answer within ${limit} ms` : (ps.stderr.trim().split('\n')[0] || `exit ${ps.exitCode}`)}`}
-  const ids = ps.stdout.split('\n').map((l) => l.trim()).filter(Boolean)
+  const ps = await runProcess(tool, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=${MANAGED_LABEL}`], {
+    env,
+    timeoutMs: limit,
+  })
+  if (ps.exitCode !== 0 || ps.timedOut)
+    return {
+      ok: false,
+      reason: `${tool} ps failed: ${ps.timedOut ? `no answer within ${limit} ms` : ps.stderr.trim().split('\n')[0] || `exit ${ps.exitCode}`}`,
+    }
+  const ids = ps.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   if (ids.length === 0) return {containers: [], ok: true, tool}
   const inspect = await runProcess(tool, ['inspect', ...ids], {env, timeoutMs: limit})
   const containers = inspect.exitCode === 0 && !inspect.timedOut ? parseInspect(inspect.stdout) : undefined
-  if (!containers) return {ok: false, reason: `${tool} inspect failed: ${inspect.timedOut ? `no answer within ${limit} ms` : (inspect.stderr.trim().split('\n')[0] || 'unreadable output')}`}
+  if (!containers)
+    return {
+      ok: false,
+      reason: `${tool} inspect failed: ${inspect.timedOut ? `no answer within ${limit} ms` : inspect.stderr.trim().split('\n')[0] || 'unreadable output'}`,
+    }
   return {containers, ok: true, tool}
 }

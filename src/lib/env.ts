@@ -43,5 +43,8 @@ export function withChanges(env: Readonly<EnvVars>, changes: Readonly<EnvVars>):
   const entries = Object.entries(changes)
   const next: NodeJS.ProcessEnv = {...env}
   for (const [k, v] of entries) if (v !== undefined) next[k] = v
-  return withoutKeys(next, entries.filter(([, v]) => v === undefined).map(([k]) => k))
+  return withoutKeys(
+    next,
+    entries.filter(([, v]) => v === undefined).map(([k]) => k),
+  )
 }

@@ -90,7 +90,10 @@ function credentialText(keys: string[], placeholderKey: string): string {
 }
 
 /** The endpoint and credential the registry says the provider was last set to; undefined fields when unknown. */
-function recorded(req: InferenceRequest, facts: InferenceFacts): {known: boolean; endpoint?: string; credential?: CredentialSpec} {
+function recorded(
+  req: InferenceRequest,
+  facts: InferenceFacts,
+): {known: boolean; endpoint?: string; credential?: CredentialSpec} {
   const users = facts.records.filter((r) => r.gateway === req.gateway && r.provider === req.providerId)
   if (users.length === 0) return {known: false}
   const ends = new Set(users.map((r) => r.endpointUrl ?? facts.defaultEndpoint(req.providerId) ?? ''))
@@ -106,10 +109,19 @@ export function planInference(req: InferenceRequest, facts: InferenceFacts): Inf
   const credential: CredentialSpec = req.credentialEnv === undefined ? {placeholder: true} : {env: req.credentialEnv}
   const config: Record<string, string> = req.endpoint === undefined ? {} : {[ENDPOINT_CONFIG_KEY]: req.endpoint}
   const requested = {model: req.model, provider: req.providerName}
-  const route = facts.route.configured && facts.route.provider ? {model: facts.route.model ?? '', provider: facts.route.provider} : null
+  const route =
+    facts.route.configured && facts.route.provider
+      ? {model: facts.route.model ?? '', provider: facts.route.provider}
+      : null
   const onGateway = facts.records.filter((r) => r.gateway === req.gateway)
   const others = [...new Set([...facts.live, ...onGateway.map((r) => r.name)])].filter((n) => n !== req.sandbox).sort()
-  const conflictOf = (changes: string[], affected: string[]): Conflict => ({affected, changes, gateway: req.gateway, requested, route})
+  const conflictOf = (changes: string[], affected: string[]): Conflict => ({
+    affected,
+    changes,
+    gateway: req.gateway,
+    requested,
+    route,
+  })
 
   // ---- the provider ----
   const changes: string[] = []
@@ -135,26 +147,37 @@ export function planInference(req: InferenceRequest, facts: InferenceFacts): Inf
     const known = recorded(req, facts)
     const held = [...p.credentialKeys].sort()
     if (held.join(',') !== credentialKey) {
-      changes.push(`provider '${req.providerName}': credential ${credentialText(held, facts.placeholderKey)} → ${credentialText([credentialKey], facts.placeholderKey)}`)
+      changes.push(
+        `provider '${req.providerName}': credential ${credentialText(held, facts.placeholderKey)} → ${credentialText([credentialKey], facts.placeholderKey)}`,
+      )
     }
 
     const hasEndpoint = p.configKeys.includes(ENDPOINT_CONFIG_KEY)
-    if (req.endpoint !== undefined && !hasEndpoint) changes.push(`provider '${req.providerName}': endpoint ${endpointText(undefined)} → ${req.endpoint}`)
-    else if (req.endpoint === undefined && hasEndpoint) changes.push(`provider '${req.providerName}': endpoint ${known.known ? endpointText(known.endpoint) : 'set'} → ${endpointText(undefined)}`)
+    if (req.endpoint !== undefined && !hasEndpoint)
+      changes.push(`provider '${req.providerName}': endpoint ${endpointText(undefined)} → ${req.endpoint}`)
+    else if (req.endpoint === undefined && hasEndpoint)
+      changes.push(
+        `provider '${req.providerName}': endpoint ${known.known ? endpointText(known.endpoint) : 'set'} → ${endpointText(undefined)}`,
+      )
     else if (req.endpoint !== undefined && hasEndpoint) {
       if (!known.known) unknownEndpoint = true
-      else if (known.endpoint !== req.endpoint) changes.push(`provider '${req.providerName}': endpoint ${endpointText(known.endpoint)} → ${req.endpoint}`)
+      else if (known.endpoint !== req.endpoint)
+        changes.push(`provider '${req.providerName}': endpoint ${endpointText(known.endpoint)} → ${req.endpoint}`)
     }
 
     removeCredentials = held.filter((k) => k !== credentialKey)
     if (req.endpoint === undefined && hasEndpoint) config[ENDPOINT_CONFIG_KEY] = '' // removes it
-    if (known.known && known.credential) previous = {credential: known.credential, endpoint: hasEndpoint ? known.endpoint : undefined}
+    if (known.known && known.credential)
+      previous = {credential: known.credential, endpoint: hasEndpoint ? known.endpoint : undefined}
     const users = onGateway.filter((r) => r.provider === req.providerId && r.name !== req.sandbox).map((r) => r.name)
     const reached = route?.provider === req.providerName ? others : [...new Set(users)].sort()
     if ((changes.length > 0 || unknownEndpoint) && reached.length > 0 && !req.setInference) {
-      const lines = unknownEndpoint && changes.length === 0
-        ? [`provider '${req.providerName}': endpoint (not recorded by nemoclaw; the gateway does not show it) → ${req.endpoint}`]
-        : changes
+      const lines =
+        unknownEndpoint && changes.length === 0
+          ? [
+              `provider '${req.providerName}': endpoint (not recorded by nemoclaw; the gateway does not show it) → ${req.endpoint}`,
+            ]
+          : changes
       return refuse(req, conflictOf(lines, reached))
     }
 
@@ -164,13 +187,25 @@ export function planInference(req: InferenceRequest, facts: InferenceFacts): Inf
   // ---- the route ----
   const routeChanges = route !== null && (route.provider !== req.providerName || route.model !== req.model)
   if (routeChanges && others.length > 0 && !req.setInference) {
-    return refuse(req, conflictOf([`route ${route.provider} / ${route.model} → ${req.providerName} / ${req.model}`, ...changes], others))
+    return refuse(
+      req,
+      conflictOf([`route ${route.provider} / ${route.model} → ${req.providerName} / ${req.model}`, ...changes], others),
+    )
   }
 
   if (routeChanges) changes.unshift(`route ${route.provider} / ${route.model} → ${req.providerName} / ${req.model}`)
   const reverify = provider === 'update' && !req.noVerify
   const setRoute = route === null || routeChanges || reverify
-  return {changes, config, credential, provider, refused: false, removeCredentials: provider === 'update' ? removeCredentials : [], setRoute, ...(provider === 'update' && previous ? {previous} : {})}
+  return {
+    changes,
+    config,
+    credential,
+    provider,
+    refused: false,
+    removeCredentials: provider === 'update' ? removeCredentials : [],
+    setRoute,
+    ...(provider === 'update' && previous ? {previous} : {}),
+  }
 }
 
 function refuse(req: InferenceRequest, conflict: Conflict): InferencePlan {

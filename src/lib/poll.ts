@@ -53,7 +53,11 @@ export interface PollOptions<T> {
  * Try until `done(answer)` or the deadline; returns the last answer. The first try is immediate; after the deadline
  * has passed no new wait starts (a try already under way finishes). A try that throws ends the poll with its error.
  */
-export async function poll<T>(attempt: () => Promise<T>, done: (answer: T) => boolean, options: PollOptions<T>): Promise<T> {
+export async function poll<T>(
+  attempt: () => Promise<T>,
+  done: (answer: T) => boolean,
+  options: PollOptions<T>,
+): Promise<T> {
   const clock = options.clock ?? REAL_CLOCK
   const deadline = clock.now() + options.timeoutMs
   const delays = options.delays[Symbol.iterator]()
@@ -64,7 +68,10 @@ export async function poll<T>(attempt: () => Promise<T>, done: (answer: T) => bo
     const next = delays.next()
     const delay = next.done ? 0 : next.value
     const now = clock.now()
-    const wait = Math.min(Math.max(0, options.spacing === 'start' ? started + delay - now : delay), Math.max(0, deadline - now))
+    const wait = Math.min(
+      Math.max(0, options.spacing === 'start' ? started + delay - now : delay),
+      Math.max(0, deadline - now),
+    )
     if (wait > 0 || options.spacing !== 'start') await clock.sleep(wait)
     started = clock.now()
     answer = await attempt()

@@ -10,7 +10,14 @@ import {createServer as createTlsServer, type Server as TlsServer} from 'node:tl
 
 import {type CliResult, runCli} from '../support/cli.js'
 import {type FakeDocker, startFakeDocker} from '../support/fake-docker.js'
-import {isLegacyCli, NO_DOCKER_HOST, type RealEntry, realOpenshellVersions, runReal, skipOrFail} from '../support/real-openshell.js'
+import {
+  isLegacyCli,
+  NO_DOCKER_HOST,
+  type RealEntry,
+  realOpenshellVersions,
+  runReal,
+  skipOrFail,
+} from '../support/real-openshell.js'
 import {SIM_BIN_DIR} from '../support/sim.js'
 import {generatePki} from '../support/stub-gateway/pki.js'
 import {startStubGateway, type StubGateway} from '../support/stub-gateway/index.js'
@@ -28,7 +35,10 @@ interface World {
   env: Record<string, string>
 }
 
-const PATH_WITHOUT_SIM = (process.env.PATH ?? '/usr/bin:/bin').split(delimiter).filter((d) => d !== SIM_BIN_DIR && !d.includes('simulator')).join(delimiter)
+const PATH_WITHOUT_SIM = (process.env.PATH ?? '/usr/bin:/bin')
+  .split(delimiter)
+  .filter((d) => d !== SIM_BIN_DIR && !d.includes('simulator'))
+  .join(delimiter)
 
 function world(root: string, entry: RealEntry, tag: string, extra: Record<string, string> = {}): World {
   const dir = mkdtempSync(join(root, `${tag}-`))
@@ -58,10 +68,25 @@ function world(root: string, entry: RealEntry, tag: string, extra: Record<string
 
 /** Register records the way nemoclaw stores them ($NEMOCLAW_HOME/sandboxes.json, schema v1). */
 function writeRegistry(w: World, names: string[], gateway = 'nemoclaw'): void {
-  const sandboxes = Object.fromEntries(names.map((name) => [name, {
-    createdAt: '2026-11-01T12:00:00.000Z', gateway, lastSeen: null, model: 'm', name, policies: [], provider: 'nvidia', source: 'openclaw',
-  }]))
-  writeFileSync(join(w.ncHome, 'sandboxes.json'), JSON.stringify({defaultSandbox: names[0] ?? null, sandboxes, version: 1}, null, 2))
+  const sandboxes = Object.fromEntries(
+    names.map((name) => [
+      name,
+      {
+        createdAt: '2026-11-01T12:00:00.000Z',
+        gateway,
+        lastSeen: null,
+        model: 'm',
+        name,
+        policies: [],
+        provider: 'nvidia',
+        source: 'openclaw',
+      },
+    ]),
+  )
+  writeFileSync(
+    join(w.ncHome, 'sandboxes.json'),
+    JSON.stringify({defaultSandbox: names[0] ?? null, sandboxes, version: 1}, null, 2),
+  )
 }
 
 function readActive(w: World): string | undefined {
@@ -76,7 +101,10 @@ function registryNames(w: World): string[] {
 function journal(w: World): Array<{op: string; name: string; reason: string}> {
   const file = join(w.ncHome, 'pruned.jsonl')
   if (!existsSync(file)) return []
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
 }
 
 const nc = (w: World, args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> =>
@@ -91,14 +119,19 @@ function states(r: CliResult): Record<string, string> {
  *  only that gateway from the local bundle). */
 function declareLocalService(home: string, port: number): void {
   mkdirSync(join(home, '.config', 'openshell'), {recursive: true})
-  writeFileSync(join(home, '.config', 'openshell', 'gateway.toml'), `[openshell.gateway]\nbind_address = "127.0.0.1:${port}"\n`)
+  writeFileSync(
+    join(home, '.config', 'openshell', 'gateway.toml'),
+    `[openshell.gateway]\nbind_address = "127.0.0.1:${port}"\n`,
+  )
 }
 
 async function foreignTls(dir: string, caSubject: string): Promise<{server: TlsServer; port: number}> {
   const pki = generatePki(dir, {caSubject})
   const server = createTlsServer({ALPNProtocols: ['h2'], cert: pki.serverCert, key: pki.serverKey}, (s) => s.destroy())
   server.on('tlsClientError', () => {})
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as {port: number}).port)))
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as {port: number}).port)),
+  )
   return {port, server}
 }
 
@@ -124,11 +157,12 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
     const legacy = isLegacyCli(entry.version)
     describe(`no gateway needed, openshell ${entry.version} (${legacy ? 'legacy' : 'modern'})`, () => {
       /** status --json, connect --probe-only --json and doctor --json in one world. */
-      const triple = (w: World, env: Record<string, string> = {}) => Promise.all([
-        nc(w, ['status', '--json'], env),
-        nc(w, ['connect', 'alpha', '--probe-only', '--json'], env),
-        nc(w, ['doctor', '--json'], env),
-      ])
+      const triple = (w: World, env: Record<string, string> = {}) =>
+        Promise.all([
+          nc(w, ['status', '--json'], env),
+          nc(w, ['connect', 'alpha', '--probe-only', '--json'], env),
+          nc(w, ['doctor', '--json'], env),
+        ])
       const gatewayCheck = (doctor: CliResult) => doctor.json?.checks?.find((c: any) => c.id === 'gateway')
 
       /** Register gateway `name` on `port` with the real CLI's own `gateway add --local`: a modern CLI imports
@@ -138,8 +172,17 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
         let env: Record<string, string>
         let docker: FakeDocker | undefined
         if (legacy) {
-          docker = await startFakeDocker([{caCert: pki.caCert, clientCert: pki.clientCert, clientKey: pki.clientKey,
-            name: `openshell-cluster-${name}`, publicPort: port, serverCert: pki.serverCert, serverKey: pki.serverKey}])
+          docker = await startFakeDocker([
+            {
+              caCert: pki.caCert,
+              clientCert: pki.clientCert,
+              clientKey: pki.clientKey,
+              name: `openshell-cluster-${name}`,
+              publicPort: port,
+              serverCert: pki.serverCert,
+              serverKey: pki.serverKey,
+            },
+          ])
           env = {DOCKER_HOST: docker.dockerHost}
         } else {
           mkdirSync(join(w.tlsDir, 'client'), {recursive: true})
@@ -150,7 +193,12 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
         }
         try {
           const active = readActive(w)
-          const add = await runReal(entry, ['gateway', 'add', `https://127.0.0.1:${port}`, '--local', '--name', name], w.home, {env})
+          const add = await runReal(
+            entry,
+            ['gateway', 'add', `https://127.0.0.1:${port}`, '--local', '--name', name],
+            w.home,
+            {env},
+          )
           expect(add.exitCode, add.stderr).to.equal(0)
           expect(add.stderr).to.contain(`Gateway '${name}' added and set as active`)
           if (opts.activate === false && active) {
@@ -169,7 +217,11 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
         const [[st, probe, doctor], bare] = await Promise.all([triple(w), nc(empty, ['status', '--json'])])
         expect(st.exitCode, st.stderr).to.equal(20)
         expect(st.json.state).to.equal('gateway_not_configured')
-        expect(st.json.gateway).to.include({name: 'nemoclaw', openshellVersion: entry.version, state: 'gateway_not_configured'})
+        expect(st.json.gateway).to.include({
+          name: 'nemoclaw',
+          openshellVersion: entry.version,
+          state: 'gateway_not_configured',
+        })
         expect(probe.exitCode, probe.stderr).to.equal(20)
         expect(probe.json.sandbox).to.include({name: 'alpha', state: 'gateway_not_configured'})
         expect(bare.exitCode, bare.stderr).to.equal(20)
@@ -190,7 +242,9 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
         const [st, probe, doctor] = await triple(w)
         expect(st.exitCode, st.stderr).to.equal(21)
         expect(st.json.gateway).to.include({endpoint: `https://127.0.0.1:${port}`, state: 'gateway_unreachable'})
-        expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.contain('Connection refused (os error 111)')
+        expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.contain(
+          'Connection refused (os error 111)',
+        )
         expect(probe.exitCode, probe.stderr).to.equal(21)
         expect(probe.json.sandbox).to.include({name: 'alpha', state: 'gateway_unreachable'})
         expect(gatewayCheck(doctor), doctor.stderr).to.include({classId: 'gateway_unreachable'})
@@ -198,7 +252,10 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
         expect(journal(w)).to.deep.equal([])
       })
 
-      for (const [tag, subject] of [['same DN', '/O=openshell/CN=openshell-ca'], ['different DN', '/O=elsewhere/CN=other-ca']] as const) {
+      for (const [tag, subject] of [
+        ['same DN', '/O=openshell/CN=openshell-ca'],
+        ['different DN', '/O=elsewhere/CN=other-ca'],
+      ] as const) {
         it(`a TLS server whose certificate comes from a foreign CA (${tag}) → gateway_trust_rotated (23)`, async () => {
           const w = world(root, entry, `trust-${tag.replace(' ', '-')}`)
           const {port, server} = await foreignTls(join(w.dir, 'foreign'), subject)
@@ -208,7 +265,9 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
             const [st, probe, doctor] = await triple(w)
             expect(st.exitCode, st.stderr).to.equal(23)
             expect(st.json.gateway.state).to.equal('gateway_trust_rotated')
-            expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.match(tag === 'same DN' ? /BadSignature/ : /UnknownIssuer/)
+            expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.match(
+              tag === 'same DN' ? /BadSignature/ : /UnknownIssuer/,
+            )
             expect(probe.exitCode, probe.stderr).to.equal(23)
             expect(gatewayCheck(doctor), doctor.stderr).to.include({classId: 'gateway_trust_rotated'})
             expect(registryNames(w)).to.deep.equal(['alpha'])
@@ -265,7 +324,11 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
         expect(st.json.gateway).to.include({openshellVersion: legacyCli.version, state: 'ok', version: '0.0.26'})
         expect(st.exitCode).to.equal(32)
         // reads only: status and list also read the gateway's inference route (legacy wire: GetClusterInference)
-        expect([...new Set(stub.calls.slice(before).map((c) => c.method))].sort()).to.deep.equal(['GetClusterInference', 'Health', 'ListSandboxes'])
+        expect([...new Set(stub.calls.slice(before).map((c) => c.method))].sort()).to.deep.equal([
+          'GetClusterInference',
+          'Health',
+          'ListSandboxes',
+        ])
         expect(st.json.gateway.inference, 'the stub has no route').to.equal(null)
       })
 
@@ -276,7 +339,10 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
         const st = await nc(w, ['status', '--json'])
         expect(states(st), st.stderr).to.include({'bulk-149': 'ok', delta: 'ok'})
         expect(st.json.pruned).to.deep.equal([])
-        const lists = stub.calls.slice(before).filter((c) => c.method === 'ListSandboxes').map((c) => c.request as any)
+        const lists = stub.calls
+          .slice(before)
+          .filter((c) => c.method === 'ListSandboxes')
+          .map((c) => c.request as any)
         expect(lists.map((r) => [r.limit, r.offset])).to.deep.equal([[1000, 0]])
         for (let i = 0; i < 150; i++) stub.removeSandbox(`bulk-${String(i).padStart(3, '0')}`)
         writeRegistry(w, ['alpha', 'beta', 'delta', 'gamma'])
@@ -300,7 +366,10 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
 
       it('restarted on a new CA → gateway_trust_rotated (23); connect --probe-only says so too', async () => {
         await stub.restart({newCa: true})
-        const [st, probe] = await Promise.all([nc(w, ['status', '--json']), nc(w, ['connect', 'alpha', '--probe-only', '--json'])])
+        const [st, probe] = await Promise.all([
+          nc(w, ['status', '--json']),
+          nc(w, ['connect', 'alpha', '--probe-only', '--json']),
+        ])
         expect(st.exitCode, st.stderr).to.equal(23)
         expect(st.json.gateway.evidence.flatMap((e: any) => e.lines).join('\n')).to.contain('BadSignature')
         expect(probe.exitCode, probe.stderr).to.equal(23)
@@ -368,7 +437,10 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
       expect(states(st), st.stderr).to.include({'bulk-149': 'ok', delta: 'sandbox_stopped'})
       expect(st.json.pruned).to.deep.equal([])
       expect(journal(w)).to.deep.equal([])
-      const lists = stub.calls.slice(before).filter((c) => c.method === 'ListSandboxes').map((c) => c.request as any)
+      const lists = stub.calls
+        .slice(before)
+        .filter((c) => c.method === 'ListSandboxes')
+        .map((c) => c.request as any)
       expect(lists.map((r) => [r.limit, r.offset])).to.deep.equal([[1000, 0]])
     })
 
@@ -382,7 +454,10 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
       expect(registryNames(w)).to.deep.equal(['alpha', 'beta', 'bulk-149', 'gamma'])
       expect(journal(w).map((e) => [e.op, e.name])).to.deep.equal([['prune', 'delta']])
       const back = await nc(w, ['list', '--pruned', '--json'])
-      expect(back.json?.pruned?.map((p: any) => p.name), back.stderr).to.deep.equal(['delta'])
+      expect(
+        back.json?.pruned?.map((p: any) => p.name),
+        back.stderr,
+      ).to.deep.equal(['delta'])
     })
 
     it('stub stopped → gateway_unreachable (21); nothing pruned', async () => {
@@ -435,7 +510,9 @@ describe('conformance: nemoclaw (built) with the REAL openshell CLI', function (
       expect(methods).to.not.include('DeleteSandbox')
       expect(methods.filter((m) => m === 'CreateSandbox')).to.have.length(2)
       // the provider carries the credential NAME; the stub never saw the value in a request it recorded
-      expect([...stub.providers.entries()].map(([n, p]) => [n, p.type, p.credentialKeys])).to.deep.equal([['nemoclaw-nvidia', 'nvidia', ['NVIDIA_API_KEY']]])
+      expect([...stub.providers.entries()].map(([n, p]) => [n, p.type, p.credentialKeys])).to.deep.equal([
+        ['nemoclaw-nvidia', 'nvidia', ['NVIDIA_API_KEY']],
+      ])
       expect(JSON.stringify(stub.calls)).to.not.contain('nvapi-conformance-secret')
       expect(stub.routes.get('')).to.include({model: 'nvidia/nemotron-3-super-120b-a12b', provider: 'nemoclaw-nvidia'})
       const st = await nc(w, ['status', '--json'])

@@ -14,9 +14,12 @@ const {versions, reason} = realOpenshellVersions()
 const entry = versions.find((v) => v.version === VERSION)
 
 // tonic's Status Debug text: miette wraps it at 80 columns, the date header varies.
-const notFound = /^Error: {3}× status: NotFound, message: "sandbox not found", details: \[\], metadata:\n {2}│ MetadataMap \{ headers: \{"date": "[^"]+", "content-\n {2}│ type": "application\/grpc\+proto"\} \}\n\n$/
-const refusedRpc = 'Error:   × transport error\n  ├─▶ tcp connect error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n'
-const badSigRpc = 'Error:   × transport error\n  ├─▶ invalid peer certificate: BadSignature\n  ╰─▶ invalid peer certificate: BadSignature\n\n'
+const notFound =
+  /^Error: {3}× status: NotFound, message: "sandbox not found", details: \[\], metadata:\n {2}│ MetadataMap \{ headers: \{"date": "[^"]+", "content-\n {2}│ type": "application\/grpc\+proto"\} \}\n\n$/
+const refusedRpc =
+  'Error:   × transport error\n  ├─▶ tcp connect error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n'
+const badSigRpc =
+  'Error:   × transport error\n  ├─▶ invalid peer certificate: BadSignature\n  ╰─▶ invalid peer certificate: BadSignature\n\n'
 
 describe(`conformance: real openshell ${VERSION} (legacy) against the stub gateway's legacy wire`, function () {
   this.timeout(60_000)
@@ -30,11 +33,19 @@ describe(`conformance: real openshell ${VERSION} (legacy) against the stub gatew
     return {...r, out: stripAnsi(r.stdout), err: stripAnsi(r.stderr), rpcs: gw.calls.slice(before)}
   }
   const methods = (r: Run) => r.rpcs.map((c) => c.method)
-  const phaseColumn = (out: string) => out.trim().split('\n').slice(1).map((l) => l.split(/\s{2,}/))
+  const phaseColumn = (out: string) =>
+    out
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s{2,}/))
 
   before(async function () {
     if (!entry) {
-      skipOrFail(this, `real openshell ${VERSION} CLI not installed: ${reason ?? 'not in versions.json'} (bash scripts/install-openshell.sh)`)
+      skipOrFail(
+        this,
+        `real openshell ${VERSION} CLI not installed: ${reason ?? 'not in versions.json'} (bash scripts/install-openshell.sh)`,
+      )
     }
     gw = await startStubGateway({wire: 'legacy'})
     home = mkdtempSync(join(tmpdir(), 'openshell-legacy-'))
@@ -58,7 +69,9 @@ describe(`conformance: real openshell ${VERSION} (legacy) against the stub gatew
   it('status: Connected + Version 0.0.26 (exit 0), Health only — no GetGatewayInfo, no Authentication line; coloured even when piped', async () => {
     const r = await run('status')
     expect(r.exitCode).to.equal(0)
-    expect(r.out).to.match(/^Server Status\n\n {2}Gateway: stub\n {2}Server: https:\/\/127\.0\.0\.1:\d+\n {2}Status: Connected\n {2}Version: 0\.0\.26\n$/)
+    expect(r.out).to.match(
+      /^Server Status\n\n {2}Gateway: stub\n {2}Server: https:\/\/127\.0\.0\.1:\d+\n {2}Status: Connected\n {2}Version: 0\.0\.26\n$/,
+    )
     expect(r.err).to.equal('')
     expect(r.stdout).to.not.equal(r.out) // ANSI SGR codes on a pipe
     expect(methods(r)).to.deep.equal(['Health'])
@@ -82,8 +95,10 @@ describe(`conformance: real openshell ${VERSION} (legacy) against the stub gatew
   it('sandbox get: Id/Name/Namespace/Phase + the spec policy as YAML (filesystem_policy); GetSandbox only, no GetSandboxConfig', async () => {
     const r = await run('sandbox', 'get', 'alpha')
     expect(r.exitCode).to.equal(0)
-    expect(r.out).to.equal(`Sandbox:\n\n  Id: ${gw.sandboxes.get('alpha')!.id}\n  Name: alpha\n  Namespace: openshell\n  Phase: Ready\n\n` +
-      'Policy:\n\n  version: 1\n  filesystem_policy:\n    include_workdir: true\n    read_only:\n    - /usr\n    - /lib\n    read_write:\n    - /sandbox\n    - /tmp\n')
+    expect(r.out).to.equal(
+      `Sandbox:\n\n  Id: ${gw.sandboxes.get('alpha')!.id}\n  Name: alpha\n  Namespace: openshell\n  Phase: Ready\n\n` +
+        'Policy:\n\n  version: 1\n  filesystem_policy:\n    include_workdir: true\n    read_only:\n    - /usr\n    - /lib\n    read_write:\n    - /sandbox\n    - /tmp\n',
+    )
     expect(r.rpcs).to.deep.equal([{method: 'GetSandbox', request: {name: 'alpha'}}])
   })
 
@@ -120,13 +135,26 @@ describe(`conformance: real openshell ${VERSION} (legacy) against the stub gatew
     const r = await run('sandbox', 'create', '--name', 'newbox', '--', 'true')
     expect(r.exitCode).to.equal(1)
     expect(r.out).to.match(/^\nCreated sandbox: newbox\n\n {2}\[\d+\.\ds\] Requesting compute\.\.\.\n$/)
-    expect(r.err).to.match(/^Error: {3}× status: Unimplemented, message: "The server does not implement the\n {2}│ method \/openshell\.v1\.OpenShell\/CreateSshSession", details: \[\], metadata:\n/)
+    expect(r.err).to.match(
+      /^Error: {3}× status: Unimplemented, message: "The server does not implement the\n {2}│ method \/openshell\.v1\.OpenShell\/CreateSshSession", details: \[\], metadata:\n/,
+    )
     expect(methods(r)).to.deep.equal(['CreateSandbox', 'WatchSandbox', 'GetSandbox'])
     // The legacy SandboxSpec has no `command` (0.0.111 sends spec.command): the CLI runs `true` over SSH once Ready.
-    expect(r.rpcs[0].request).to.deep.equal({name: 'newbox', spec: {environment: {}, gpu: false, log_level: '', policy: null, providers: []}})
+    expect(r.rpcs[0].request).to.deep.equal({
+      name: 'newbox',
+      spec: {environment: {}, gpu: false, log_level: '', policy: null, providers: []},
+    })
     const id = gw.sandboxes.get('newbox')!.id
-    expect(r.rpcs[1].request).to.deep.include({id, follow_status: true, follow_logs: true, follow_events: true,
-      log_tail_lines: 200, event_tail: 0, stop_on_terminal: false, log_sources: ['gateway']})
+    expect(r.rpcs[1].request).to.deep.include({
+      id,
+      follow_status: true,
+      follow_logs: true,
+      follow_events: true,
+      log_tail_lines: 200,
+      event_tail: 0,
+      stop_on_terminal: false,
+      log_sources: ['gateway'],
+    })
     expect(gw.sandboxes.get('newbox')!.phase).to.equal('Ready')
     gw.removeSandbox('newbox')
   })
@@ -154,8 +182,13 @@ describe(`conformance: real openshell ${VERSION} (legacy) against the stub gatew
     const s = await run('status')
     expect(s.exitCode).to.equal(1)
     expect(s.out).to.match(/^Server Status\n\n {2}Gateway: stub\n {2}Server: https:\/\/127\.0\.0\.1:\d+\n$/)
-    expect(s.err).to.equal('Error:   × client error (Connect)\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n')
-    for (const argv of [['sandbox', 'list'], ['sandbox', 'get', 'alpha']]) {
+    expect(s.err).to.equal(
+      'Error:   × client error (Connect)\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n\n',
+    )
+    for (const argv of [
+      ['sandbox', 'list'],
+      ['sandbox', 'get', 'alpha'],
+    ]) {
       const r = await run(...argv)
       expect(r.exitCode, argv.join(' ')).to.equal(1)
       expect(r.out, argv.join(' ')).to.equal('')
@@ -169,7 +202,10 @@ describe(`conformance: real openshell ${VERSION} (legacy) against the stub gatew
     expect(s.exitCode).to.equal(1)
     expect(s.out).to.match(/^Server Status\n\n {2}Gateway: stub\n {2}Server: https:\/\/127\.0\.0\.1:\d+\n$/)
     expect(s.err).to.equal('Error:   × client error (Connect)\n  ╰─▶ invalid peer certificate: BadSignature\n\n')
-    for (const argv of [['sandbox', 'list'], ['sandbox', 'get', 'alpha']]) {
+    for (const argv of [
+      ['sandbox', 'list'],
+      ['sandbox', 'get', 'alpha'],
+    ]) {
       const r = await run(...argv)
       expect(r.exitCode, argv.join(' ')).to.equal(1)
       expect(r.out, argv.join(' ')).to.equal('')

@@ -14,11 +14,19 @@ describe('conformance: stub gateway, 0.1.x wire (grpc-js client)', function () {
   this.timeout(30_000)
   let gw: StubGateway
   let client: any
-  const call = (m: string, req: object) => new Promise<any>((resolve, reject) =>
-    client[m](req, (err: grpc.ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res))))
+  const call = (m: string, req: object) =>
+    new Promise<any>((resolve, reject) =>
+      client[m](req, (err: grpc.ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res))),
+    )
 
   const connect = () => {
-    const def = protoLoader.loadSync(['openshell.proto'], {includeDirs: [protoDir], keepCase: true, longs: String, enums: String, defaults: true})
+    const def = protoLoader.loadSync(['openshell.proto'], {
+      includeDirs: [protoDir],
+      keepCase: true,
+      longs: String,
+      enums: String,
+      defaults: true,
+    })
     const Svc = (grpc.loadPackageDefinition(def) as any).openshell.v1.OpenShell
     const r = (f: string) => readFileSync(join(gw.certDir, f))
     client?.close()
@@ -57,7 +65,9 @@ describe('conformance: stub gateway, 0.1.x wire (grpc-js client)', function () {
     expect(err.code).to.equal(grpc.status.NOT_FOUND)
     expect(err.details).to.equal('sandbox not found')
     expect((await call('DeleteSandbox', {name: 's-1'})).outcome).to.equal('DELETION_OUTCOME_COMPLETED')
-    expect((await call('DeleteSandbox', {name: 's-1', allow_missing: true})).outcome).to.equal('DELETION_OUTCOME_ALREADY_ABSENT')
+    expect((await call('DeleteSandbox', {name: 's-1', allow_missing: true})).outcome).to.equal(
+      'DELETION_OUTCOME_ALREADY_ABSENT',
+    )
     const e2 = await call('DeleteSandbox', {name: 's-1'}).catch((e: grpc.ServiceError) => e)
     expect(e2.code).to.equal(grpc.status.NOT_FOUND)
   })

@@ -64,12 +64,17 @@ describe('nemoclaw doctor (built cli)', function () {
     this.timeout(120_000)
     const sim = await make({gateway: null, profile: 'modern'})
     fs.chmodSync(sim.env.NEMOCLAW_HOME!, 0o755)
-    const gateway = "⚠ Gateway  ⚠ 'nemoclaw' [gateway_not_configured]: No OpenShell gateway named 'nemoclaw' is registered on this machine."
+    const gateway =
+      "⚠ Gateway  ⚠ 'nemoclaw' [gateway_not_configured]: No OpenShell gateway named 'nemoclaw' is registered on this machine."
     const registry = `⚠ Sandbox registry  ⚠ Directory ${sim.env.NEMOCLAW_HOME} has mode 0755; expected 0700.`
     const ticked = /^✔ (?:Gateway|Sandbox registry) /m
     const human = await cli(['doctor'], sim.env)
     expect(human.code, human.stderr).to.equal(0)
-    expect(human.stderr.split('\n')).to.include.members([gateway, registry, '✔ OpenShell CLI  ✔ openshell 0.1.2 is supported.'])
+    expect(human.stderr.split('\n')).to.include.members([
+      gateway,
+      registry,
+      '✔ OpenShell CLI  ✔ openshell 0.1.2 is supported.',
+    ])
     expect(human.stderr).not.to.match(ticked)
     expect(human.stdout).to.contain('Summary: 5 passed, 2 warning(s), 0 failed, 2 skipped.')
     const spawned = await cli(['doctor'], sim.env, {spawn: true})
@@ -182,7 +187,7 @@ describe('nemoclaw doctor (built cli)', function () {
     expect(mutating(sim.argvLog())).to.deep.equal([])
   })
 
-  it('other gateway active on disk: warning with `openshell gateway select`; --fix selects the sandboxes\' gateway', async () => {
+  it("other gateway active on disk: warning with `openshell gateway select`; --fix selects the sandboxes' gateway", async () => {
     const sim = await make({profile: 'modern'})
     sim.control('sandbox', 'add', 'box')
     sim.control('gateway', 'add-other', 'other', '--activate')
@@ -213,7 +218,9 @@ describe('nemoclaw doctor (built cli)', function () {
     expect(fixed.r.code, fixed.r.stderr).to.equal(0)
     const aside = fs.readdirSync(sim.env.NEMOCLAW_HOME!).filter((n) => n.startsWith('sandboxes.json.corrupt-'))
     expect(aside).to.have.length(1)
-    expect(fs.readFileSync(path.join(sim.env.NEMOCLAW_HOME!, aside[0]), 'utf8')).to.equal('{"version": 1, "sandboxes": {')
+    expect(fs.readFileSync(path.join(sim.env.NEMOCLAW_HOME!, aside[0]), 'utf8')).to.equal(
+      '{"version": 1, "sandboxes": {',
+    )
     const reg = check(fixed.doc, 'registry')
     expect(reg.status).to.equal('warn')
     expect(reg.detail).to.contain('Set aside earlier')
@@ -263,14 +270,30 @@ describe('nemoclaw doctor (built cli)', function () {
     const sim = await make({profile: 'modern'})
     const KEY = 'nvapi-PLANTED-SECRET-123'
     const BEARER = 'Bearer eyPLANTEDbearerTOKEN0987'
-    const env = {...sim.env, MY_SERVICE_TOKEN: BEARER, NVIDIA_API_KEY: KEY, SOME_URL: `https://user:${'PLANTEDpw'}@example.com`}
+    const env = {
+      ...sim.env,
+      MY_SERVICE_TOKEN: BEARER,
+      NVIDIA_API_KEY: KEY,
+      SOME_URL: `https://user:${'PLANTEDpw'}@example.com`,
+    }
     sim.control('sandbox', 'add', 'box')
     // a provider that names the credential (openshell reads the value from the env; only the NAME is stored)
     const {spawnSync} = await import('node:child_process')
-    spawnSync('openshell', ['provider', 'create', '--name', 'nvidia', '--type', 'nvidia', '--credential', 'NVIDIA_API_KEY'], {env})
+    spawnSync(
+      'openshell',
+      ['provider', 'create', '--name', 'nvidia', '--type', 'nvidia', '--credential', 'NVIDIA_API_KEY'],
+      {env},
+    )
     spawnSync('openshell', ['inference', 'set', '--provider', 'nvidia', '--model', 'meta/llama'], {env})
     writeRegistry(env, [{credentialEnv: 'NVIDIA_API_KEY', name: 'box', provider: 'nvidia'}])
-    sim.control('fault', 'set', 'provider list', 'exit:1', '--stderr', `Error: unauthorized: Authorization: ${BEARER} api_key=${KEY}`)
+    sim.control(
+      'fault',
+      'set',
+      'provider list',
+      'exit:1',
+      '--stderr',
+      `Error: unauthorized: Authorization: ${BEARER} api_key=${KEY}`,
+    )
     const {doc, r} = await doctorJson(env)
     const human = await cli(['doctor'], env)
     for (const out of [r.stdout, r.stderr, human.stdout, human.stderr]) {

@@ -19,7 +19,11 @@ export interface CliResult {
 }
 
 /** `nemoclaw <args>` in environment `env`: in the test process (test/support/inprocess.ts) unless `spawn`. */
-export async function cli(args: string[], env: NodeJS.ProcessEnv, opts: {spawn?: boolean; timeoutMs?: number} = {}): Promise<CliResult> {
+export async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: {spawn?: boolean; timeoutMs?: number} = {},
+): Promise<CliResult> {
   if (!opts.spawn && process.env.NEMOCLAW_TEST_SPAWN !== '1') {
     const r = await runInProcess(env, args)
     assertJsonContract(args, {exitCode: r.exitCode, stdout: r.stdout})
@@ -40,7 +44,10 @@ export interface DoctorJson {
   fixes?: Array<{title: string; ok: boolean; note?: string}>
 }
 
-export async function doctorJson(env: NodeJS.ProcessEnv, extra: string[] = []): Promise<{r: CliResult; doc: DoctorJson}> {
+export async function doctorJson(
+  env: NodeJS.ProcessEnv,
+  extra: string[] = [],
+): Promise<{r: CliResult; doc: DoctorJson}> {
   const r = await cli(['doctor', '--json', ...extra], env)
   let doc: DoctorJson
   try {
@@ -61,22 +68,34 @@ export function check(doc: DoctorJson, id: string): DoctorJson['checks'][number]
 /** openshell argv that change gateway state. */
 export function mutating(log: ArgvLogEntry[]): string[][] {
   const bad = /\b(?:select|start|stop|add|remove|create|delete|destroy|set|rm)\b/
-  return log.map((e) => e.argv).filter((argv) => {
-    const words = argv[0] === '-g' ? argv.slice(2) : argv
-    return words.length > 1 && bad.test(words.slice(0, 2).join(' '))
-  })
+  return log
+    .map((e) => e.argv)
+    .filter((argv) => {
+      const words = argv[0] === '-g' ? argv.slice(2) : argv
+      return words.length > 1 && bad.test(words.slice(0, 2).join(' '))
+    })
 }
 
 /** Write a v1 registry with the given records (0600 file, 0700 dir, as nemoclaw writes it). */
-export function writeRegistry(env: NodeJS.ProcessEnv, records: Array<{name: string; gateway?: string; provider?: string; credentialEnv?: string}>): string {
+export function writeRegistry(
+  env: NodeJS.ProcessEnv,
+  records: Array<{name: string; gateway?: string; provider?: string; credentialEnv?: string}>,
+): string {
   const home = env.NEMOCLAW_HOME!
   fs.mkdirSync(home, {recursive: true})
   fs.chmodSync(home, 0o700)
   const sandboxes: Record<string, unknown> = {}
   for (const r of records) {
     sandboxes[r.name] = {
-      createdAt: null, credentialEnv: r.credentialEnv ?? null, gateway: r.gateway ?? 'nemoclaw', lastSeen: null, model: null,
-      name: r.name, policies: [], provider: r.provider ?? null, source: null,
+      createdAt: null,
+      credentialEnv: r.credentialEnv ?? null,
+      gateway: r.gateway ?? 'nemoclaw',
+      lastSeen: null,
+      model: null,
+      name: r.name,
+      policies: [],
+      provider: r.provider ?? null,
+      source: null,
     }
   }
 

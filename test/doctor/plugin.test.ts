@@ -22,7 +22,10 @@ describe('doctor plugins: examples/plugin-hello', function () {
     }
 
     env = {...sim.env, XDG_CACHE_HOME: x('xdg-cache'), XDG_DATA_HOME: x('xdg-data')}
-    const r = await cli(['plugins', 'link', '--no-install', path.join(ROOT, 'examples', 'plugin-hello')], env, {spawn: true, timeoutMs: 90_000})
+    const r = await cli(['plugins', 'link', '--no-install', path.join(ROOT, 'examples', 'plugin-hello')], env, {
+      spawn: true,
+      timeoutMs: 90_000,
+    })
     expect(r.code, r.stderr).to.equal(0)
   })
 

@@ -4,7 +4,12 @@ import {redact, redactString, REDACTED, secretValues} from '../../src/lib/doctor
 
 describe('doctor redactor', () => {
   it('replaces the values of secret-looking environment variables wherever they appear', () => {
-    const env = {GITHUB_TOKEN: 'gho_abcdefghijklmnop', HOME: '/home/me', MY_PASSWORD: 'hunter2-long', NVIDIA_API_KEY: 'nvapi-PLANTED-SECRET-123'}
+    const env = {
+      GITHUB_TOKEN: 'gho_abcdefghijklmnop',
+      HOME: '/home/me',
+      MY_PASSWORD: 'hunter2-long',
+      NVIDIA_API_KEY: 'nvapi-PLANTED-SECRET-123',
+    }
     const s = redactString('key nvapi-PLANTED-SECRET-123 and pw hunter2-long at /home/me', env)
     expect(s).to.equal(`key ${REDACTED} and pw ${REDACTED} at /home/me`)
     expect(secretValues(env)).to.not.include('/home/me')
@@ -30,7 +35,8 @@ describe('doctor redactor', () => {
   })
 
   it('leaves ordinary diagnostics alone', () => {
-    const s = "Gateway 'nemoclaw' is healthy.\n  active gateway: 'nemoclaw'; auth: authenticated\n  client certificates: present and readable"
+    const s =
+      "Gateway 'nemoclaw' is healthy.\n  active gateway: 'nemoclaw'; auth: authenticated\n  client certificates: present and readable"
     expect(redactString(s, {HOME: '/tmp/x'})).to.equal(s)
   })
 

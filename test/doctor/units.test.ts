@@ -21,19 +21,33 @@ describe('doctor: small pure pieces', () => {
   })
 
   it('provider list keeps the credential key names when printed', () => {
-    expect(parseProviderList('NAME    TYPE    CREDENTIALS\nnvidia  nvidia  NVIDIA_API_KEY\n')).to.deep.equal([{credentialKeys: ['NVIDIA_API_KEY'], name: 'nvidia', type: 'nvidia'}])
-    expect(parseProviderList('[{"name":"a","type":"openai","credential_keys":["OPENAI_API_KEY"]}]')).to.deep.equal([{credentialKeys: ['OPENAI_API_KEY'], name: 'a', type: 'openai'}])
+    expect(parseProviderList('NAME    TYPE    CREDENTIALS\nnvidia  nvidia  NVIDIA_API_KEY\n')).to.deep.equal([
+      {credentialKeys: ['NVIDIA_API_KEY'], name: 'nvidia', type: 'nvidia'},
+    ])
+    expect(parseProviderList('[{"name":"a","type":"openai","credential_keys":["OPENAI_API_KEY"]}]')).to.deep.equal([
+      {credentialKeys: ['OPENAI_API_KEY'], name: 'a', type: 'openai'},
+    ])
   })
 
   it('the summary names a check caused by an earlier one in one line instead of repeating its fix', () => {
     const fix = 'Run `nemoclaw recover`.\nOr by hand: `systemctl --user start openshell-gateway`.'
-    const report = (id: string, status: CheckReport['status'], detail: string, f?: string): CheckReport => ({detail, durationMs: 1, fix: f, id, status, title: id})
-    const text = renderSummary([
-      report('gateway', 'fail', 'Gateway down.', fix),
-      report('registry', 'warn', 'Mode 0755.', 'chmod 0700 ~/.nemoclaw'),
-      report('sandboxes', 'fail', '0 of 1 Ready.', fix),
-      report('inference', 'pass', 'fine'),
-    ], {})
+    const report = (id: string, status: CheckReport['status'], detail: string, f?: string): CheckReport => ({
+      detail,
+      durationMs: 1,
+      fix: f,
+      id,
+      status,
+      title: id,
+    })
+    const text = renderSummary(
+      [
+        report('gateway', 'fail', 'Gateway down.', fix),
+        report('registry', 'warn', 'Mode 0755.', 'chmod 0700 ~/.nemoclaw'),
+        report('sandboxes', 'fail', '0 of 1 Ready.', fix),
+        report('inference', 'pass', 'fine'),
+      ],
+      {},
+    )
     expect(text.split('\n')).to.deep.equal([
       'Summary: 1 passed, 1 warning(s), 2 failed, 0 skipped.',
       '✖ gateway: Gateway down.',

@@ -12,7 +12,14 @@ describe('the CLI skeleton (built)', () => {
   let sim: {env: NodeJS.ProcessEnv}
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nemoclaw-cli-'))
-    const env: NodeJS.ProcessEnv = {...process.env, HOME: dir, NEMOCLAW_HOME: path.join(dir, 'nc'), XDG_CACHE_HOME: path.join(dir, 'cache'), XDG_CONFIG_HOME: path.join(dir, 'config'), XDG_DATA_HOME: path.join(dir, 'data')}
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: dir,
+      NEMOCLAW_HOME: path.join(dir, 'nc'),
+      XDG_CACHE_HOME: path.join(dir, 'cache'),
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+      XDG_DATA_HOME: path.join(dir, 'data'),
+    }
     // No openshell reachable: the skeleton must not need it.
     env.PATH = path.dirname(process.execPath)
     env.NEMOCLAW_OPENSHELL_BIN = path.join(dir, 'no-such-openshell')
@@ -53,7 +60,10 @@ describe('the CLI skeleton (built)', () => {
       expect(script.exitCode).to.equal(0)
       const cacheDir = path.join(dir, 'cache', 'nemoclaw', 'autocomplete')
       const files = fs.readdirSync(cacheDir, {recursive: true}).map(String)
-      const text = files.filter((f) => fs.statSync(path.join(cacheDir, f)).isFile()).map((f) => fs.readFileSync(path.join(cacheDir, f), 'utf8')).join('\n')
+      const text = files
+        .filter((f) => fs.statSync(path.join(cacheDir, f)).isFile())
+        .map((f) => fs.readFileSync(path.join(cacheDir, f), 'utf8'))
+        .join('\n')
       for (const c of COMMANDS) expect(text, c).to.include(c)
     })
   }

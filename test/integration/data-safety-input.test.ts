@@ -13,7 +13,11 @@ const KEY = {NVIDIA_API_KEY: 'nvapi-input-tests'}
 const registryFile = (sim: Sim) => path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json')
 
 /** Run batches of CLI calls, `width` at a time (2 cores: more only queues). */
-async function runBatch(sim: Sim, calls: Array<{args: string[]; env?: Record<string, string>}>, width = 4): Promise<CliResult[]> {
+async function runBatch(
+  sim: Sim,
+  calls: Array<{args: string[]; env?: Record<string, string>}>,
+  width = 4,
+): Promise<CliResult[]> {
   const out: CliResult[] = []
   for (let i = 0; i < calls.length; i += width) {
     out.push(...(await Promise.all(calls.slice(i, i + width).map((c) => runCli(sim, c.args, {env: c.env ?? KEY})))))
@@ -26,7 +30,10 @@ async function runBatch(sim: Sim, calls: Array<{args: string[]; env?: Record<str
 const flat = (s: string) => s.replace(/\n\s*›\s*/g, ' ').replace(/\s+/g, ' ')
 
 function listTree(dir: string): string[] {
-  return fs.readdirSync(dir, {recursive: true, withFileTypes: true}).filter((d) => d.isFile()).map((d) => path.join(d.parentPath ?? (d as any).path, d.name))
+  return fs
+    .readdirSync(dir, {recursive: true, withFileTypes: true})
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath ?? (d as any).path, d.name))
 }
 
 describe('data safety: bad input', () => {
@@ -55,7 +62,10 @@ describe('data safety: bad input', () => {
 
   it('onboard refuses every invalid name: exit 2, a clear JSON error, no openshell call, nothing written', async function () {
     this.timeout(180_000)
-    const runs = await runBatch(sim, BAD_NAMES.map(([, name]) => ({args: ['onboard', '--name', name, '--non-interactive', '--json']})))
+    const runs = await runBatch(
+      sim,
+      BAD_NAMES.map(([, name]) => ({args: ['onboard', '--name', name, '--non-interactive', '--json']})),
+    )
     runs.forEach((r, i) => {
       const [what, , re] = BAD_NAMES[i]
       expect(r.exitCode, `${what}: ${r.stdout.slice(0, 300)} ${r.stderr.slice(0, 300)}`).to.equal(2)
@@ -66,7 +76,9 @@ describe('data safety: bad input', () => {
     })
     expect(sim.argvLog(), 'openshell calls').to.deep.equal([])
     expect(listTree(sim.env.NEMOCLAW_HOME!), 'files written').to.deep.equal([])
-    expect(fs.existsSync(path.join(process.cwd(), 'pwned')) || fs.existsSync(path.join(sim.dir, 'pwned'))).to.equal(false)
+    expect(fs.existsSync(path.join(process.cwd(), 'pwned')) || fs.existsSync(path.join(sim.dir, 'pwned'))).to.equal(
+      false,
+    )
   })
 
   it('every sandbox-targeting command refuses an invalid name before reconciling: exit 2, no openshell call', async function () {
@@ -74,12 +86,16 @@ describe('data safety: bad input', () => {
     const names = ['a;touch pwned', '../../etc', 'Alpha', 'a'.repeat(20), 'list']
     const commands = [['status'], ['connect', '--probe-only'], ['logs'], ['recover'], ['destroy', '--yes']]
     // Each command with two of the names (every name twice): the check is shared, the runs are not cheap.
-    const calls = commands.flatMap(([cmd, ...flags], i) => [names[i], names[(i + 1) % names.length]].map((name) => ({args: [cmd, name, ...flags]})))
+    const calls = commands.flatMap(([cmd, ...flags], i) =>
+      [names[i], names[(i + 1) % names.length]].map((name) => ({args: [cmd, name, ...flags]})),
+    )
     const runs = await runBatch(sim, calls)
     runs.forEach((r, i) => {
       const what = calls[i].args.join(' ').slice(0, 60)
       expect(r.exitCode, `${what}: ${r.stderr.slice(0, 300)}`).to.equal(2)
-      expect(flat(r.stderr), what).to.match(/Invalid sandbox name '[^']+': (it has 20 characters; )?use 1–19 lowercase|'list' is a nemoclaw command/)
+      expect(flat(r.stderr), what).to.match(
+        /Invalid sandbox name '[^']+': (it has 20 characters; )?use 1–19 lowercase|'list' is a nemoclaw command/,
+      )
     })
     expect(sim.argvLog(), 'openshell calls').to.deep.equal([])
     expect(listTree(sim.env.NEMOCLAW_HOME!), 'files written').to.deep.equal([])
@@ -93,15 +109,24 @@ describe('data safety: bad input', () => {
       [['--model', HUGE], /--model is required \(at most 200 characters\)/],
       [['--from', ''], /--from must not be empty \(at most 1024 characters\)/],
       [['--from', HUGE], /--from must not be empty \(at most 1024 characters\)/],
-      [['--provider', 'custom', '--model', 'm', '--endpoint-url', 'not a url'], /--endpoint-url must be an http\(s\) URL/],
-      [['--provider', 'custom', '--model', 'm', '--endpoint-url', `http://${HUGE}`], /--endpoint-url must be an http\(s\) URL \(at most 2048 characters\)/],
+      [
+        ['--provider', 'custom', '--model', 'm', '--endpoint-url', 'not a url'],
+        /--endpoint-url must be an http\(s\) URL/,
+      ],
+      [
+        ['--provider', 'custom', '--model', 'm', '--endpoint-url', `http://${HUGE}`],
+        /--endpoint-url must be an http\(s\) URL \(at most 2048 characters\)/,
+      ],
       [['--credential-env', 'nvapi-looks-like-a-key'], /--credential-env takes the NAME of an environment variable/],
       [['--credential-env', 'UNSET_VARIABLE_X'], /Set UNSET_VARIABLE_X in your environment first/],
       [['--gateway', '../evil'], /Invalid gateway name '\.\.\/evil'/],
       [['--gateway', ''], /gateway name is required|Invalid gateway name/],
       [['--gateway', HUGE], /Invalid gateway name/],
     ]
-    const runs = await runBatch(sim, cases.map(([flags]) => ({args: [...base, ...flags]})))
+    const runs = await runBatch(
+      sim,
+      cases.map(([flags]) => ({args: [...base, ...flags]})),
+    )
     runs.forEach((r, i) => {
       const what = cases[i][0].join(' ').slice(0, 80)
       expect(r.exitCode, `${what}: ${r.stdout.slice(0, 400)} ${r.stderr.slice(0, 400)}`).to.equal(2)
@@ -116,8 +141,17 @@ describe('data safety: bad input', () => {
 
 describe('data safety: a registry with unknown fields or wrong types', () => {
   const record = (name: string, extra: Record<string, unknown> = {}) => ({
-    name, gateway: 'nemoclaw', createdAt: '2026-01-02T03:04:05.000Z', source: 'openclaw', provider: 'nvidia',
-    model: 'nvidia/nemotron-3-super-120b-a12b', policies: [], lastSeen: null, endpointUrl: null, credentialEnv: 'NVIDIA_API_KEY', ...extra,
+    name,
+    gateway: 'nemoclaw',
+    createdAt: '2026-01-02T03:04:05.000Z',
+    source: 'openclaw',
+    provider: 'nvidia',
+    model: 'nvidia/nemotron-3-super-120b-a12b',
+    policies: [],
+    lastSeen: null,
+    endpointUrl: null,
+    credentialEnv: 'NVIDIA_API_KEY',
+    ...extra,
   })
   let sim: Sim
   afterEach(() => sim?.cleanup())
@@ -127,7 +161,19 @@ describe('data safety: a registry with unknown fields or wrong types', () => {
     sim = await createSim({profile: 'modern'})
     sim.control('sandbox', 'add', 'first')
     const future = {futureSetting: {nested: [1, 'two', null]}}
-    fs.writeFileSync(registryFile(sim), JSON.stringify({version: 1, defaultSandbox: 'first', sandboxes: {first: record('first', {gpuEnabled: true, nimContainer: 'nim-1'})}, ...future}, null, 2) + '\n')
+    fs.writeFileSync(
+      registryFile(sim),
+      JSON.stringify(
+        {
+          version: 1,
+          defaultSandbox: 'first',
+          sandboxes: {first: record('first', {gpuEnabled: true, nimContainer: 'nim-1'})},
+          ...future,
+        },
+        null,
+        2,
+      ) + '\n',
+    )
     const st = await runCli(sim, ['status', '--json'])
     expect(st.exitCode, st.stdout + st.stderr).to.equal(0)
     expect(st.json.sandboxes.map((s: any) => [s.name, s.state])).to.deep.equal([['first', 'ok']])
@@ -143,7 +189,12 @@ describe('data safety: a registry with unknown fields or wrong types', () => {
     this.timeout(120_000)
     sim = await createSim({profile: 'legacy'})
     sim.control('sandbox', 'add', 'first')
-    const text = JSON.stringify({version: 1, defaultSandbox: 'first', sandboxes: {first: record('first', {policies: 'github', gateway: 7})}}, null, 2) + '\n'
+    const text =
+      JSON.stringify(
+        {version: 1, defaultSandbox: 'first', sandboxes: {first: record('first', {policies: 'github', gateway: 7})}},
+        null,
+        2,
+      ) + '\n'
     fs.writeFileSync(registryFile(sim), text)
     sim.clearLog()
     const [status, list, connect, destroy] = await Promise.all([
@@ -163,18 +214,30 @@ describe('data safety: a registry with unknown fields or wrong types', () => {
     expect(list.json.error.id).to.equal('registry_unreadable')
     expect(fs.readFileSync(registryFile(sim), 'utf8')).to.equal(text)
     expect(fs.readdirSync(sim.env.NEMOCLAW_HOME!)).to.deep.equal(['sandboxes.json'])
-    expect(sim.argvLog().filter((e) => !['--version', 'status', 'sandbox list'].some((c) => e.argv.join(' ').includes(c))).map((e) => e.argv)).to.deep.equal([])
+    expect(
+      sim
+        .argvLog()
+        .filter((e) => !['--version', 'status', 'sandbox list'].some((c) => e.argv.join(' ').includes(c)))
+        .map((e) => e.argv),
+    ).to.deep.equal([])
     expect(Object.keys(sim.state().servers['https://127.0.0.1:8080'].sandboxes)).to.deep.equal(['first'])
   })
 
   it('wrong types: onboard sets the file aside intact (never overwrites it) and says where', async function () {
     this.timeout(120_000)
     sim = await createSim({profile: 'legacy'})
-    const text = JSON.stringify({version: 1, defaultSandbox: 'first', sandboxes: {first: record('first', {lastSeen: 'yesterday'})}}, null, 2) + '\n'
+    const text =
+      JSON.stringify(
+        {version: 1, defaultSandbox: 'first', sandboxes: {first: record('first', {lastSeen: 'yesterday'})}},
+        null,
+        2,
+      ) + '\n'
     fs.writeFileSync(registryFile(sim), text)
     const on = await runCli(sim, ['onboard', '--name', 'second', '--non-interactive'], {env: KEY})
     expect(on.exitCode, on.stdout + on.stderr).to.equal(0)
-    const aside = fs.readdirSync(sim.env.NEMOCLAW_HOME!).filter((f) => f !== 'sandboxes.json' && f.startsWith('sandboxes.json'))
+    const aside = fs
+      .readdirSync(sim.env.NEMOCLAW_HOME!)
+      .filter((f) => f !== 'sandboxes.json' && f.startsWith('sandboxes.json'))
     expect(aside, 'set-aside files').to.have.length(1)
     expect(fs.readFileSync(path.join(sim.env.NEMOCLAW_HOME!, aside[0]), 'utf8')).to.equal(text)
     expect(on.stderr).to.include(aside[0])
@@ -201,8 +264,29 @@ describe('data safety: planted secrets', () => {
     expect((await run('onboard', '--name', 'alpha', '--non-interactive', '--policy', 'github')).exitCode).to.equal(0)
     expect((await run('onboard', '--name', 'beta', '--non-interactive', '--json')).exitCode).to.equal(0)
     // another provider on a gateway with sandboxes: the route is per gateway, so moving it takes --set-inference
-    expect((await run('onboard', '--name', 'gamma', '--provider', 'openai', '--credential-env', 'OPENAI_API_KEY', '--set-inference', '--non-interactive', '--json')).exitCode).to.equal(0)
-    await Promise.all([run('status'), run('status', '--json'), run('list'), run('list', '--json'), run('connect', 'alpha', '--probe-only', '--json')])
+    expect(
+      (
+        await run(
+          'onboard',
+          '--name',
+          'gamma',
+          '--provider',
+          'openai',
+          '--credential-env',
+          'OPENAI_API_KEY',
+          '--set-inference',
+          '--non-interactive',
+          '--json',
+        )
+      ).exitCode,
+    ).to.equal(0)
+    await Promise.all([
+      run('status'),
+      run('status', '--json'),
+      run('list'),
+      run('list', '--json'),
+      run('connect', 'alpha', '--probe-only', '--json'),
+    ])
     sim.control('gateway', 'stop')
     expect((await run('status', '--json')).exitCode).to.equal(21)
     expect((await run('recover')).exitCode).to.equal(0)
@@ -217,7 +301,10 @@ describe('data safety: planted secrets', () => {
 
     // The key was used: the provider was created with the variable's NAME, the value stayed in the environment.
     const creates = sim.argvLog().filter((e) => e.argv.includes('provider') && e.argv.includes('create'))
-    expect([...new Set(creates.map((e) => e.argv[e.argv.indexOf('--credential') + 1]))].sort()).to.deep.equal(['NVIDIA_API_KEY', 'OPENAI_API_KEY'])
+    expect([...new Set(creates.map((e) => e.argv[e.argv.indexOf('--credential') + 1]))].sort()).to.deep.equal([
+      'NVIDIA_API_KEY',
+      'OPENAI_API_KEY',
+    ])
     expect(sim.argvLog().filter((e) => e.secretInArgv)).to.deep.equal([])
     const journal = fs.readFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'pruned.jsonl'), 'utf8')
     expect(journal).to.include('"name":"gamma"')

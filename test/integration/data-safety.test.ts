@@ -26,17 +26,29 @@ function parsed(text: string) {
 /** A registry as onboard leaves it, with one Ready sandbox `first` on gateway nemoclaw (live in the simulator). */
 function seed(sim: Sim): string {
   sim.control('sandbox', 'add', 'first')
-  const text = JSON.stringify({
-    version: 1,
-    defaultSandbox: 'first',
-    sandboxes: {
-      first: {
-        name: 'first', gateway: 'nemoclaw', createdAt: '2026-01-02T03:04:05.000Z', source: 'openclaw', provider: 'nvidia',
-        model: 'nvidia/nemotron-3-super-120b-a12b', policies: [], lastSeen: {phase: 'Ready', at: '2026-01-02T03:05:00.000Z'},
-        endpointUrl: null, credentialEnv: 'NVIDIA_API_KEY',
+  const text =
+    JSON.stringify(
+      {
+        version: 1,
+        defaultSandbox: 'first',
+        sandboxes: {
+          first: {
+            name: 'first',
+            gateway: 'nemoclaw',
+            createdAt: '2026-01-02T03:04:05.000Z',
+            source: 'openclaw',
+            provider: 'nvidia',
+            model: 'nvidia/nemotron-3-super-120b-a12b',
+            policies: [],
+            lastSeen: {phase: 'Ready', at: '2026-01-02T03:05:00.000Z'},
+            endpointUrl: null,
+            credentialEnv: 'NVIDIA_API_KEY',
+          },
+        },
       },
-    },
-  }, null, 2) + '\n'
+      null,
+      2,
+    ) + '\n'
   fs.writeFileSync(registryFile(sim), text)
   return text
 }
@@ -56,11 +68,15 @@ async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 30_00
 
 /** The registry writer's temp file once it holds something (NEMOCLAW_TEST_WRITE_DELAY_MS pauses it half-way). */
 const halfWritten = (sim: Sim, timeoutMs: number) =>
-  until('a half-written temp file', () => {
-    const f = homeEntries(sim).find((n) => n.startsWith('sandboxes.json.tmp-'))
-    const p = f && path.join(sim.env.NEMOCLAW_HOME!, f)
-    return p && fs.statSync(p).size > 0 ? p : undefined
-  }, timeoutMs)
+  until(
+    'a half-written temp file',
+    () => {
+      const f = homeEntries(sim).find((n) => n.startsWith('sandboxes.json.tmp-'))
+      const p = f && path.join(sim.env.NEMOCLAW_HOME!, f)
+      return p && fs.statSync(p).size > 0 ? p : undefined
+    },
+    timeoutMs,
+  )
 
 describe('data safety: concurrency', () => {
   let sim: Sim
@@ -94,7 +110,11 @@ describe('data safety: concurrency', () => {
     for (const n of names) expect(registry.sandboxes[n]).to.include({gateway: 'nemoclaw', name: n, provider: 'nvidia'})
     expect(Object.keys(sim.state().servers['https://127.0.0.1:8080'].sandboxes).sort()).to.deep.equal(names)
     // No journal (nothing was removed), no temp files, no locks left behind.
-    expect(homeEntries(sim).filter((f) => f !== 'locks').sort()).to.deep.equal(['sandboxes.json'])
+    expect(
+      homeEntries(sim)
+        .filter((f) => f !== 'locks')
+        .sort(),
+    ).to.deep.equal(['sandboxes.json'])
     expect(fs.readdirSync(path.join(sim.env.NEMOCLAW_HOME!, 'locks'))).to.deep.equal([])
   })
 
@@ -102,14 +122,18 @@ describe('data safety: concurrency', () => {
     this.timeout(180_000)
     sim.clearLog()
     const before = parsed(readRegistry(sim))
-    const runs = await Promise.all(Array.from({length: 4}, () => spawnCli(sim, onboardArgs('same', '--json'), {env: KEY, timeoutMs: 170_000})))
+    const runs = await Promise.all(
+      Array.from({length: 4}, () => spawnCli(sim, onboardArgs('same', '--json'), {env: KEY, timeoutMs: 170_000})),
+    )
     const ok = runs.filter((r) => r.exitCode === 0)
     expect(ok.length, runs.map((r) => `${r.exitCode} ${r.stdout}`).join('\n')).to.be.at.least(1)
     for (const r of runs.filter((x) => x.exitCode !== 0)) {
       // Lost the race: told so at once, with what to do, before touching anything.
       expect(r.exitCode, r.stdout + r.stderr).to.equal(4)
       expect(r.json.error.id).to.equal('busy')
-      expect(r.json.error.message).to.match(/Another `nemoclaw onboard` for 'same' is running\. Wait for it to finish, then run `nemoclaw status same`/)
+      expect(r.json.error.message).to.match(
+        /Another `nemoclaw onboard` for 'same' is running\. Wait for it to finish, then run `nemoclaw status same`/,
+      )
     }
 
     // A run that started after the winner finished reuses its sandbox; only one ever creates it.
@@ -119,7 +143,9 @@ describe('data safety: concurrency', () => {
     const registry = parsed(readRegistry(sim))
     expect(Object.keys(registry.sandboxes).filter((n) => n === 'same')).to.have.length(1)
     expect(Object.keys(registry.sandboxes)).to.have.length(Object.keys(before.sandboxes).length + 1)
-    expect(Object.keys(sim.state().servers['https://127.0.0.1:8080'].sandboxes).filter((n) => n === 'same')).to.have.length(1)
+    expect(
+      Object.keys(sim.state().servers['https://127.0.0.1:8080'].sandboxes).filter((n) => n === 'same'),
+    ).to.have.length(1)
   })
 })
 
@@ -158,7 +184,13 @@ describe('data safety: Ctrl-C during each onboard step', () => {
   // is sent once the simulator has taken the step's own call (`call`: the first call only that step makes); the
   // Register step (no openshell call) is held by the registry writer's test pause, and SIGINT is sent once its temp
   // file is half-written.
-  const STEPS: Array<{title: string; profile: 'legacy' | 'modern'; latencyMs: number; call?: string; writeDelayMs?: number}> = [
+  const STEPS: Array<{
+    title: string
+    profile: 'legacy' | 'modern'
+    latencyMs: number
+    call?: string
+    writeDelayMs?: number
+  }> = [
     {call: '--version', latencyMs: 2000, profile: 'legacy', title: 'Preflight'},
     {call: 'status', latencyMs: 2000, profile: 'modern', title: "Gateway 'nemoclaw'"},
     {call: 'provider get', latencyMs: 2000, profile: 'legacy', title: 'Inference'},
@@ -166,7 +198,13 @@ describe('data safety: Ctrl-C during each onboard step', () => {
     {call: 'policy set', latencyMs: 2000, profile: 'legacy', title: 'Policies'},
     {latencyMs: 0, profile: 'modern', title: 'Register', writeDelayMs: 4000},
   ]
-  interface StepRun {sim: Sim; old: string; afterInterrupt: string; interrupted: CliResult; rerun: CliResult}
+  interface StepRun {
+    sim: Sim
+    old: string
+    afterInterrupt: string
+    interrupted: CliResult
+    rerun: CliResult
+  }
   const results = new Map<string, StepRun | Error>()
 
   before(async function () {
@@ -184,16 +222,21 @@ describe('data safety: Ctrl-C during each onboard step', () => {
       const interrupted = await run.done
       const afterInterrupt = readRegistry(sim)
       sim.control('latency', '0')
-      const rerun = await runCli(sim, onboardArgs('alpha', '--policy', 'github', '--json'), {env: KEY, timeoutMs: 120_000})
+      const rerun = await runCli(sim, onboardArgs('alpha', '--policy', 'github', '--json'), {
+        env: KEY,
+        timeoutMs: 120_000,
+      })
       return {afterInterrupt, interrupted, old, rerun, sim}
     }
 
     const queue = [...STEPS]
-    await Promise.all([1, 2].map(async () => {
-      for (let s = queue.shift(); s; s = queue.shift()) {
-        results.set(s.title, await runStep(s).catch((error: Error) => error))
-      }
-    }))
+    await Promise.all(
+      [1, 2].map(async () => {
+        for (let s = queue.shift(); s; s = queue.shift()) {
+          results.set(s.title, await runStep(s).catch((error: Error) => error))
+        }
+      }),
+    )
   })
 
   after(() => {
@@ -210,7 +253,9 @@ describe('data safety: Ctrl-C during each onboard step', () => {
       const before = STEPS[STEPS.indexOf(step) - 1]
       if (before) expect(interrupted.stderr).to.match(new RegExp(`^✔ ${escape(before.title)}  ✔`, 'm'))
       expect(interrupted.stderr).not.to.match(new RegExp(`^. ${escape(step.title)}  `, 'm'))
-      expect(interrupted.stderr).to.match(/Interrupted\. The registry is written only by the last step, atomically, so it is consistent; run the same command again to finish\./)
+      expect(interrupted.stderr).to.match(
+        /Interrupted\. The registry is written only by the last step, atomically, so it is consistent; run the same command again to finish\./,
+      )
       // Interrupted before its own write completed: the old file, byte for byte (also for Register: the write was
       // paused half-way through its temp file when SIGINT came).
       expect(afterInterrupt).to.equal(old)

@@ -12,7 +12,8 @@ const SPY = path.join(ROOT, 'test', 'support', 'load-spy.mjs')
 
 /** What must be equal between the two dispatches: durations and timestamps masked; concurrent probes end in any order. */
 function comparable(r: CliResult): {exitCode: number | null; stdout: string; stderr: string[]} {
-  const mask = (s: string) => s.replaceAll(/"durationMs": \d+/g, '"durationMs": 0').replaceAll(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>')
+  const mask = (s: string) =>
+    s.replaceAll(/"durationMs": \d+/g, '"durationMs": 0').replaceAll(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>')
   return {exitCode: r.exitCode, stderr: mask(r.stderr).split('\n').sort(), stdout: mask(r.stdout)}
 }
 
@@ -35,11 +36,14 @@ describe('fast path: the same answer as oclif, without loading oclif', function 
   before(async () => {
     sim = await createSim({profile: 'modern'})
     spyLog = path.join(sim.dir, 'loaded.log')
-    fs.writeFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), JSON.stringify({
-      defaultSandbox: 'alpha',
-      sandboxes: {alpha: {gateway: 'nemoclaw', name: 'alpha'}, beta: {gateway: 'nemoclaw', name: 'beta'}},
-      version: 1,
-    }))
+    fs.writeFileSync(
+      path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'),
+      JSON.stringify({
+        defaultSandbox: 'alpha',
+        sandboxes: {alpha: {gateway: 'nemoclaw', name: 'alpha'}, beta: {gateway: 'nemoclaw', name: 'beta'}},
+        version: 1,
+      }),
+    )
     sim.control('sandbox', 'add', 'alpha')
     sim.control('sandbox', 'add', 'beta', '--phase', 'Provisioning')
   })
@@ -64,14 +68,19 @@ describe('fast path: the same answer as oclif, without loading oclif', function 
       expect(comparable(fast)).to.deep.equal(comparable(oclif))
       expect(fast.stdout + fast.stderr).to.not.equal('')
       // A run that ends well never imports oclif; an error is printed by oclif's own handler.
-      if (fast.exitCode === 0 || args.includes('--json')) expect(fastLoaded.filter((s) => s.startsWith('@oclif/'))).to.deep.equal([])
+      if (fast.exitCode === 0 || args.includes('--json'))
+        expect(fastLoaded.filter((s) => s.startsWith('@oclif/'))).to.deep.equal([])
     })
   }
 
   it('the gateway down (21) and the registry unreadable (3): the same words and exit codes', async () => {
     sim.control('gateway', 'stop')
     try {
-      for (const [args, exit] of [[['status'], 21], [['status', '--json'], 21], [['list'], 0]] as const) {
+      for (const [args, exit] of [
+        [['status'], 21],
+        [['status', '--json'], 21],
+        [['list'], 0],
+      ] as const) {
         const {fast, oclif} = await both([...args])
         expect(fast.exitCode, args.join(' ')).to.equal(exit)
         expect(comparable(fast), args.join(' ')).to.deep.equal(comparable(oclif))
@@ -95,7 +104,11 @@ describe('fast path: the same answer as oclif, without loading oclif', function 
   })
 
   it('every other command, --help and NEMOCLAW_FAST_PATH=0 go through oclif', async () => {
-    for (const [args, env, exit] of [[['status', '--help'], {}, 0], [['list', '--pruned'], {}, 0], [['status'], {NEMOCLAW_FAST_PATH: '0'}, 31]] as const) {
+    for (const [args, env, exit] of [
+      [['status', '--help'], {}, 0],
+      [['list', '--pruned'], {}, 0],
+      [['status'], {NEMOCLAW_FAST_PATH: '0'}, 31],
+    ] as const) {
       fs.writeFileSync(spyLog, '')
       const r = await run([...args], env)
       expect(r.exitCode, args.join(' ')).to.equal(exit)
@@ -153,12 +166,20 @@ describe('fast path: --help from the copy oclif printed last time', function () 
 describe("fast path: the last run's probes start while the code loads", function () {
   this.timeout(120_000)
   let sim: Sim
-  const calls = () => sim.argvLog().map((e) => e.argv.join(' ')).sort()
-  const rounds = () => JSON.parse(fs.readFileSync(path.join(sim.home, '.cache', 'nemoclaw', 'early-probes.json'), 'utf8')).rounds
+  const calls = () =>
+    sim
+      .argvLog()
+      .map((e) => e.argv.join(' '))
+      .sort()
+  const rounds = () =>
+    JSON.parse(fs.readFileSync(path.join(sim.home, '.cache', 'nemoclaw', 'early-probes.json'), 'utf8')).rounds
 
   before(async () => {
     sim = await createSim({profile: 'modern'})
-    fs.writeFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), JSON.stringify({defaultSandbox: 'alpha', sandboxes: {alpha: {gateway: 'nemoclaw', name: 'alpha'}}, version: 1}))
+    fs.writeFileSync(
+      path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'),
+      JSON.stringify({defaultSandbox: 'alpha', sandboxes: {alpha: {gateway: 'nemoclaw', name: 'alpha'}}, version: 1}),
+    )
     sim.control('sandbox', 'add', 'alpha')
   })
   after(() => sim?.cleanup())
@@ -168,7 +189,11 @@ describe("fast path: the last run's probes start while the code loads", function
     const first = await spawnCli(sim, ['status', '--json'])
     const firstCalls = calls()
     expect(first.exitCode, first.stderr).to.equal(0)
-    expect(rounds().status.calls.map((c: {argv: string[]}) => c.argv.join(' ')).sort()).to.deep.equal(firstCalls.map((c) => c.replace(/^-g nemoclaw /, '')).sort())
+    expect(
+      rounds()
+        .status.calls.map((c: {argv: string[]}) => c.argv.join(' '))
+        .sort(),
+    ).to.deep.equal(firstCalls.map((c) => c.replace(/^-g nemoclaw /, '')).sort())
 
     sim.clearLog()
     const second = await spawnCli(sim, ['status', '--json'])
@@ -181,7 +206,10 @@ describe("fast path: the last run's probes start while the code loads", function
     const file = path.join(sim.home, '.cache', 'nemoclaw', 'early-probes.json')
     const stored = rounds()
     const extra = {argv: ['sandbox', 'get', 'gone'], gateway: 'nemoclaw', kind: 'probe'}
-    fs.writeFileSync(file, JSON.stringify({rounds: {status: {...stored.status, calls: [...stored.status.calls, extra]}}}))
+    fs.writeFileSync(
+      file,
+      JSON.stringify({rounds: {status: {...stored.status, calls: [...stored.status.calls, extra]}}}),
+    )
     const expected = await spawnCli(sim, ['status', '--json'], {env: {NEMOCLAW_FAST_PATH: '0'}})
     sim.clearLog()
     const r = await spawnCli(sim, ['status', '--json'])

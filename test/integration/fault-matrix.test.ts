@@ -187,7 +187,11 @@ const ROWS: Row[] = [
     // gateway itself, is what reports refusing-after-restart there).
     expect: (p) =>
       p === 'modern'
-        ? {classId: 'gateway_refusing_after_restart', diagnosis: /is running \(it was started\) but its API still refuses/, exitCode: 22}
+        ? {
+            classId: 'gateway_refusing_after_restart',
+            diagnosis: /is running \(it was started\) but its API still refuses/,
+            exitCode: 22,
+          }
         : {classId: 'gateway_unreachable', diagnosis: /does not answer/, exitCode: 21},
     fault: 'refusing after restart',
     setup(sim) {
@@ -198,7 +202,11 @@ const ROWS: Row[] = [
   },
   {
     // The sandboxes are gone, but the handshake fails first: no proof of absence, so no record is removed.
-    expect: () => ({classId: 'gateway_trust_rotated', diagnosis: /certificate from a CA this machine does not trust/, exitCode: 23}),
+    expect: () => ({
+      classId: 'gateway_trust_rotated',
+      diagnosis: /certificate from a CA this machine does not trust/,
+      exitCode: 23,
+    }),
     fault: 'gateway rebuilt',
     setup: (sim) => void sim.control('gateway', 'rebuild'),
   },
@@ -213,7 +221,11 @@ const ROWS: Row[] = [
     },
   },
   {
-    expect: () => ({classId: 'gateway_auth_required', diagnosis: /requires (you to log in|an auth token)/, exitCode: 24}),
+    expect: () => ({
+      classId: 'gateway_auth_required',
+      diagnosis: /requires (you to log in|an auth token)/,
+      exitCode: 24,
+    }),
     fault: 'auth required',
     setup: (sim) => void sim.control('gateway', 'auth', 'on'),
   },
@@ -228,7 +240,11 @@ const ROWS: Row[] = [
     },
   },
   {
-    expect: () => ({classId: 'gateway_other_active', diagnosis: /OPENSHELL_GATEWAY=x overrides the gateway selection/, exitCode: 25}),
+    expect: () => ({
+      classId: 'gateway_other_active',
+      diagnosis: /OPENSHELL_GATEWAY=x overrides the gateway selection/,
+      exitCode: 25,
+    }),
     fault: 'OPENSHELL_GATEWAY override (beta deleted meanwhile)',
     setup(sim) {
       sim.control('gateway', 'add-other', 'x')
@@ -238,7 +254,11 @@ const ROWS: Row[] = [
   },
   {
     commands: BOOKKEEPING_COMMANDS,
-    expect: () => ({classId: 'sandbox_missing', diagnosis: /is healthy and active but has no sandbox 'alpha'/, exitCode: 30}),
+    expect: () => ({
+      classId: 'sandbox_missing',
+      diagnosis: /is healthy and active but has no sandbox 'alpha'/,
+      exitCode: 30,
+    }),
     fault: 'sandbox vanished',
     prunes: ['alpha'],
     serial: true,
@@ -285,7 +305,11 @@ const ROWS: Row[] = [
     setup: (sim) => void sim.control('sandbox', 'phase', 'alpha', 'Provisioning'),
   },
   {
-    expect: (p) => ({classId: 'probe_timeout', diagnosis: new RegExp(`\`openshell ${TARGET[p].hang}\` did not answer within ${PROBE_TIMEOUT_MS / 1000}s`), exitCode: 40}),
+    expect: (p) => ({
+      classId: 'probe_timeout',
+      diagnosis: new RegExp(`\`openshell ${TARGET[p].hang}\` did not answer within ${PROBE_TIMEOUT_MS / 1000}s`),
+      exitCode: 40,
+    }),
     fault: 'hung call',
     setup(sim, p) {
       sim.control('fault', 'set', TARGET[p].hang, 'hang')
@@ -344,21 +368,33 @@ function bookkeepingRow(spec: {
         const {after, calls, cli, journal} = run.results.get(c.id)!
         expect(after, `${c.id}: sandboxes.json is byte-identical`).to.equal(run.before)
         expect(journal, `${c.id}: pruned.jsonl`).to.deep.equal([])
-        expect([...calls!].sort(), `${c.id}: openshell calls`).to.deep.equal([...healthy.results.get(c.id)!.calls!].sort())
+        expect([...calls!].sort(), `${c.id}: openshell calls`).to.deep.equal(
+          [...healthy.results.get(c.id)!.calls!].sort(),
+        )
         if (spec.maxMs) expect(cli.durationMs, `${c.id}: answered after`).to.be.below(spec.maxMs)
         if (c.neverPrunes) continue
-        expect(c.diagnosisOf(c.text ? cli.stdout : cli.json), c.id).to.include(`could not be moved to \`pruned.jsonl\` because ${spec.words}`)
+        expect(c.diagnosisOf(c.text ? cli.stdout : cli.json), c.id).to.include(
+          `could not be moved to \`pruned.jsonl\` because ${spec.words}`,
+        )
         if (!c.text) {
           const verdict = c.id === 'connect --probe-only' ? cli.json.sandbox : alphaVerdict(cli.json)
           expect(verdict.pruneFailed?.cause, `${c.id}: pruneFailed`).to.equal(spec.cause)
         }
       }
 
-      expect(run.results.get('status')!.cli.json.notPruned.map((p: any) => [p.name, p.cause])).to.deep.equal([['alpha', spec.cause]])
-      expect(run.results.get('status (text)')!.cli.stdout).to.include(`Kept 1 stale record(s) that could not be moved to pruned.jsonl (${spec.words}): alpha`)
+      expect(run.results.get('status')!.cli.json.notPruned.map((p: any) => [p.name, p.cause])).to.deep.equal([
+        ['alpha', spec.cause],
+      ])
+      expect(run.results.get('status (text)')!.cli.stdout).to.include(
+        `Kept 1 stale record(s) that could not be moved to pruned.jsonl (${spec.words}): alpha`,
+      )
     },
     commands: BOOKKEEPING_COMMANDS,
-    expect: () => ({classId: 'sandbox_missing', diagnosis: /is healthy and active but has no sandbox 'alpha'/, exitCode: 30}),
+    expect: () => ({
+      classId: 'sandbox_missing',
+      diagnosis: /is healthy and active but has no sandbox 'alpha'/,
+      exitCode: 30,
+    }),
     fault: spec.fault,
     serial: true,
     async setup(sim) {
@@ -434,7 +470,13 @@ async function runRowIn(sim: Sim, profile: Profile, row: Row): Promise<RowRun> {
   const journalFile = path.join(sim.env.NEMOCLAW_HOME!, 'pruned.jsonl')
   const observe = () => ({
     after: fs.readFileSync(file, 'utf8'),
-    journal: fs.existsSync(journalFile) ? fs.readFileSync(journalFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [],
+    journal: fs.existsSync(journalFile)
+      ? fs
+          .readFileSync(journalFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : [],
   })
   const run = (c: CommandSpec) => runCli(sim, c.argv, {env, timeoutMs: 45_000})
   const commands = row.commands ?? COMMANDS
@@ -446,7 +488,14 @@ async function runRowIn(sim: Sim, profile: Profile, row: Row): Promise<RowRun> {
       if (fs.existsSync(journalFile)) fs.rmSync(journalFile)
       const logged = sim.argvLog().length
       const cli = await run(c)
-      results.set(c.id, {calls: sim.argvLog().slice(logged).map((e) => e.argv.join(' ')), cli, ...observe()})
+      results.set(c.id, {
+        calls: sim
+          .argvLog()
+          .slice(logged)
+          .map((e) => e.argv.join(' ')),
+        cli,
+        ...observe(),
+      })
     }
   } else {
     const outs = await Promise.all(commands.map((c) => run(c)))
@@ -465,9 +514,11 @@ async function runAll(profile: Profile, rows: Row[], concurrency: number): Promi
   }
 
   const queue = rows.filter((r) => !r.solo)
-  await Promise.all(Array.from({length: concurrency}, async () => {
-    for (let row = queue.shift(); row; row = queue.shift()) await settle(row)
-  }))
+  await Promise.all(
+    Array.from({length: concurrency}, async () => {
+      for (let row = queue.shift(); row; row = queue.shift()) await settle(row)
+    }),
+  )
   for (const row of rows.filter((r) => r.solo)) await settle(row)
   return done
 }
@@ -475,8 +526,12 @@ async function runAll(profile: Profile, rows: Row[], concurrency: number): Promi
 function assertRegistry(run: RowRun, cmd: CommandRun, row: Row, spec: CommandSpec): void {
   const before = JSON.parse(run.before)
   const after = JSON.parse(cmd.after)
-  const prunes = spec.neverPrunes ? [] : row.prunes ?? []
-  expect(Object.keys(after.sandboxes).sort(), 'records after').to.deep.equal(Object.keys(before.sandboxes).filter((n) => !prunes.includes(n)).sort())
+  const prunes = spec.neverPrunes ? [] : (row.prunes ?? [])
+  expect(Object.keys(after.sandboxes).sort(), 'records after').to.deep.equal(
+    Object.keys(before.sandboxes)
+      .filter((n) => !prunes.includes(n))
+      .sort(),
+  )
   // Byte-equal to the old file once lastSeen is taken from the new one and justified removals are applied.
   const expected = structuredClone(before)
   expected.sandboxes = Object.fromEntries(Object.entries(expected.sandboxes).filter(([name]) => !prunes.includes(name)))
@@ -536,11 +591,19 @@ for (const profile of ['legacy', 'modern'] as const) {
         }
 
         const log = run.sim.argvLog()
-        expect(log.filter((e) => isDestructiveArgv(e.argv)).map((e) => e.argv), 'destructive argv').to.deep.equal([])
+        expect(
+          log.filter((e) => isDestructiveArgv(e.argv)).map((e) => e.argv),
+          'destructive argv',
+        ).to.deep.equal([])
         if (commands.every((c) => c.readOnly)) {
           expect(mutatingCalls(log), 'mutating openshell calls').to.deep.equal([])
-          const systemctl = run.sim.argvLog('systemctl').filter((e) => !e.argv.includes('is-active') && !e.argv.includes('status'))
-          expect(systemctl.map((e) => e.argv), 'systemctl calls that change something').to.deep.equal([])
+          const systemctl = run.sim
+            .argvLog('systemctl')
+            .filter((e) => !e.argv.includes('is-active') && !e.argv.includes('status'))
+          expect(
+            systemctl.map((e) => e.argv),
+            'systemctl calls that change something',
+          ).to.deep.equal([])
         }
 
         for (const c of commands) assertRegistry(run, run.results.get(c.id)!, row, c)

@@ -70,7 +70,10 @@ async function play(run: typeof runCli): Promise<Step[]> {
       sim.clearLog()
       const r: CliResult = await run(sim, s.args, {env: s.env})
       steps.push({
-        calls: sim.argvLog().map((e) => e.argv.join(' ')).sort(),
+        calls: sim
+          .argvLog()
+          .map((e) => e.argv.join(' '))
+          .sort(),
         exitCode: r.exitCode,
         files: files(sim),
         // the task lines of probes that run concurrently finish in either order, in a process too: compared as a set
@@ -90,7 +93,10 @@ describe('runCli in-process is the same as the built CLI as a process', function
 
   it(`${SEQUENCE.length} commands (reads, onboard, destroy, errors, recover): the same exit codes, output, openshell calls and files`, async () => {
     const [inProcess, spawned] = await Promise.all([play(runCli), play(spawnCli)])
-    expect(inProcess.map((s) => s.exitCode), 'exit codes').to.deep.equal(spawned.map((s) => s.exitCode))
+    expect(
+      inProcess.map((s) => s.exitCode),
+      'exit codes',
+    ).to.deep.equal(spawned.map((s) => s.exitCode))
     // every exit code class is covered: success, usage, not found, a gateway class
     expect(new Set(spawned.map((s) => s.exitCode))).to.include.members([0, 2, 21, 127])
     SEQUENCE.forEach((s, i) => {

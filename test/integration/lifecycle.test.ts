@@ -5,7 +5,13 @@ import {expect} from 'chai'
 import fs from 'node:fs'
 import path from 'node:path'
 
-import {type ClassId, EXIT_CODES, type GuidanceContext, guidanceFor, renderGuidance} from '../../src/lib/gateway/classes.js'
+import {
+  type ClassId,
+  EXIT_CODES,
+  type GuidanceContext,
+  guidanceFor,
+  renderGuidance,
+} from '../../src/lib/gateway/classes.js'
 import {isDestructiveArgv} from '../support/recovery-oracles.js'
 import {probeGateway} from '../../src/lib/gateway/probe.js'
 import {OpenShell} from '../../src/lib/openshell/client.js'
@@ -16,18 +22,43 @@ import {createSim, type Sim, type SimOptions} from '../support/sim.js'
 type Profile = 'legacy' | 'modern'
 
 const BASE: Record<Profile, GuidanceContext> = {
-  legacy: {endpoint: 'https://127.0.0.1:8080', gateway: 'nemoclaw', generation: 'legacy', serviceUnit: false, version: '0.0.26'},
-  modern: {endpoint: 'https://127.0.0.1:17670', gateway: 'nemoclaw', generation: 'modern', sandboxStart: true, serviceUnit: true, version: '0.1.2'},
+  legacy: {
+    endpoint: 'https://127.0.0.1:8080',
+    gateway: 'nemoclaw',
+    generation: 'legacy',
+    serviceUnit: false,
+    version: '0.0.26',
+  },
+  modern: {
+    endpoint: 'https://127.0.0.1:17670',
+    gateway: 'nemoclaw',
+    generation: 'modern',
+    sandboxStart: true,
+    serviceUnit: true,
+    version: '0.1.2',
+  },
 }
 
 /** Register sandboxes by writing the registry directly (faster than onboard). */
 function register(sim: Sim, names: string[], gateway = 'nemoclaw'): void {
   const sandboxes: Record<string, unknown> = {}
   for (const name of names) {
-    sandboxes[name] = {createdAt: '2026-01-01T00:00:00.000Z', gateway, lastSeen: null, model: null, name, policies: [], provider: null, source: null}
+    sandboxes[name] = {
+      createdAt: '2026-01-01T00:00:00.000Z',
+      gateway,
+      lastSeen: null,
+      model: null,
+      name,
+      policies: [],
+      provider: null,
+      source: null,
+    }
   }
 
-  fs.writeFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), JSON.stringify({defaultSandbox: names[0] ?? null, sandboxes, version: 1}, null, 2))
+  fs.writeFileSync(
+    path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'),
+    JSON.stringify({defaultSandbox: names[0] ?? null, sandboxes, version: 1}, null, 2),
+  )
 }
 
 function registry(sim: Sim): any {
@@ -49,14 +80,24 @@ function destructive(sim: Sim): string[] {
     .map((argv) => argv.join(' '))
 }
 
-function expectGuidance(actual: {diagnosis: string; steps: string[]}, id: ClassId, ctx: GuidanceContext, label: string): void {
+function expectGuidance(
+  actual: {diagnosis: string; steps: string[]},
+  id: ClassId,
+  ctx: GuidanceContext,
+  label: string,
+): void {
   const want = guidanceFor(id, ctx)
   expect(actual, label).to.deep.equal({diagnosis: want.diagnosis, steps: want.steps})
   expect(renderGuidance({...want, ...actual})).to.equal(renderGuidance(want))
 }
 
 /** status --json: overall state, exit code, the sandbox's verdict and (for gateway classes) the gateway's words. */
-function expectStatus(r: CliResult, id: ClassId, ctx: GuidanceContext, opts: {gatewayClass: boolean; phase?: string | null}): void {
+function expectStatus(
+  r: CliResult,
+  id: ClassId,
+  ctx: GuidanceContext,
+  opts: {gatewayClass: boolean; phase?: string | null},
+): void {
   const label = `${id}: exit ${r.exitCode}\n${r.stdout}\n${r.stderr}`
   expect(r.json, label).to.be.an('object')
   expect(r.json.state, label).to.equal(id)
@@ -65,7 +106,12 @@ function expectStatus(r: CliResult, id: ClassId, ctx: GuidanceContext, opts: {ga
   const [sb] = r.json.sandboxes
   expect(sb).to.include({exitCode: EXIT_CODES[id], name: 'alpha', state: id})
   expect(sb.phase).to.equal(opts.phase ?? null)
-  expectGuidance(sb.guidance, id, {...ctx, phase: opts.phase ?? undefined, sandbox: 'alpha'}, `${label}\nsandbox guidance`)
+  expectGuidance(
+    sb.guidance,
+    id,
+    {...ctx, phase: opts.phase ?? undefined, sandbox: 'alpha'},
+    `${label}\nsandbox guidance`,
+  )
   if (opts.gatewayClass) {
     expect(r.json.gateway).to.include({exitCode: EXIT_CODES[id], name: 'nemoclaw', state: id})
     expectGuidance(r.json.gateway.guidance, id, ctx, `${label}\ngateway guidance`)
@@ -78,7 +124,13 @@ function expectStatus(r: CliResult, id: ClassId, ctx: GuidanceContext, opts: {ga
 function expectConnect(r: CliResult, id: ClassId, ctx: GuidanceContext, phase: string | null = null): void {
   const label = `${id}: exit ${r.exitCode}\n${r.stdout}\n${r.stderr}`
   expect(r.exitCode, label).to.equal(EXIT_CODES[id])
-  expect(r.json?.sandbox, label).to.include({exitCode: EXIT_CODES[id], gateway: 'nemoclaw', name: 'alpha', phase, state: id})
+  expect(r.json?.sandbox, label).to.include({
+    exitCode: EXIT_CODES[id],
+    gateway: 'nemoclaw',
+    name: 'alpha',
+    phase,
+    state: id,
+  })
   expectGuidance(r.json.sandbox.guidance, id, {...ctx, phase: phase ?? undefined, sandbox: 'alpha'}, label)
 }
 
@@ -111,22 +163,37 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  {connect: true, ctx: (b) => b, gatewayClass: false, id: 'ok', phase: 'Ready', title: 'a Ready sandbox on the healthy, active gateway'},
+  {
+    connect: true,
+    ctx: (b) => b,
+    gatewayClass: false,
+    id: 'ok',
+    phase: 'Ready',
+    title: 'a Ready sandbox on the healthy, active gateway',
+  },
   {
     connect: true,
     ctx: () => ({gateway: 'nemoclaw'}),
-    env: (sim) => ({NEMOCLAW_OPENSHELL_BIN: path.join(sim.dir, 'no-such-openshell'), PATH: path.join(sim.dir, 'empty-bin')}),
+    env: (sim) => ({
+      NEMOCLAW_OPENSHELL_BIN: path.join(sim.dir, 'no-such-openshell'),
+      PATH: path.join(sim.dir, 'empty-bin'),
+    }),
     gatewayClass: true,
     id: 'openshell_missing',
     title: 'NEMOCLAW_OPENSHELL_BIN points to a missing file and PATH has no openshell',
   },
   {
     ctx: () => ({gateway: 'nemoclaw'}),
-    env: (sim) => ({NEMOCLAW_OPENSHELL_BIN: path.join(sim.dir, 'openshell-not-executable'), PATH: path.join(sim.dir, 'empty-bin')}),
+    env: (sim) => ({
+      NEMOCLAW_OPENSHELL_BIN: path.join(sim.dir, 'openshell-not-executable'),
+      PATH: path.join(sim.dir, 'empty-bin'),
+    }),
     gatewayClass: true,
     id: 'openshell_missing',
     setup(sim) {
-      fs.writeFileSync(path.join(sim.dir, 'openshell-not-executable'), '#!/bin/sh\necho openshell 0.1.2\n', {mode: 0o644})
+      fs.writeFileSync(path.join(sim.dir, 'openshell-not-executable'), '#!/bin/sh\necho openshell 0.1.2\n', {
+        mode: 0o644,
+      })
     },
     title: 'NEMOCLAW_OPENSHELL_BIN points to a file that is not executable',
   },
@@ -144,9 +211,29 @@ const SCENARIOS: Scenario[] = [
     sim: {gateway: null},
     title: 'no gateway registered',
   },
-  {connect: true, ctx: (b) => b, gatewayClass: true, id: 'gateway_unreachable', setup: (sim) => sim.control('gateway', 'stop'), title: 'gateway stopped'},
-  {connect: true, ctx: (b) => b, gatewayClass: true, id: 'gateway_trust_rotated', setup: (sim) => sim.control('gateway', 'rebuild'), title: 'gateway rebuilt with a new CA'},
-  {ctx: (b) => b, gatewayClass: true, id: 'gateway_auth_required', setup: (sim) => sim.control('gateway', 'auth', 'on'), title: 'gateway requires login'},
+  {
+    connect: true,
+    ctx: (b) => b,
+    gatewayClass: true,
+    id: 'gateway_unreachable',
+    setup: (sim) => sim.control('gateway', 'stop'),
+    title: 'gateway stopped',
+  },
+  {
+    connect: true,
+    ctx: (b) => b,
+    gatewayClass: true,
+    id: 'gateway_trust_rotated',
+    setup: (sim) => sim.control('gateway', 'rebuild'),
+    title: 'gateway rebuilt with a new CA',
+  },
+  {
+    ctx: (b) => b,
+    gatewayClass: true,
+    id: 'gateway_auth_required',
+    setup: (sim) => sim.control('gateway', 'auth', 'on'),
+    title: 'gateway requires login',
+  },
   {
     connect: true,
     ctx: (b) => ({...b, activeGateway: 'x'}),
@@ -175,8 +262,24 @@ const SCENARIOS: Scenario[] = [
     setup: (sim) => sim.control('sandbox', 'phase', 'alpha', 'Provisioning'),
     title: 'sandbox Provisioning',
   },
-  {connect: true, ctx: (b) => b, gatewayClass: false, id: 'sandbox_error', phase: 'Error', setup: (sim) => sim.control('sandbox', 'phase', 'alpha', 'Error'), title: 'sandbox in Error'},
-  {connect: true, ctx: (b) => b, gatewayClass: false, id: 'sandbox_stopped', phase: 'Stopped', setup: (sim) => sim.control('sandbox', 'phase', 'alpha', 'Stopped'), title: 'sandbox Stopped'},
+  {
+    connect: true,
+    ctx: (b) => b,
+    gatewayClass: false,
+    id: 'sandbox_error',
+    phase: 'Error',
+    setup: (sim) => sim.control('sandbox', 'phase', 'alpha', 'Error'),
+    title: 'sandbox in Error',
+  },
+  {
+    connect: true,
+    ctx: (b) => b,
+    gatewayClass: false,
+    id: 'sandbox_stopped',
+    phase: 'Stopped',
+    setup: (sim) => sim.control('sandbox', 'phase', 'alpha', 'Stopped'),
+    title: 'sandbox Stopped',
+  },
   {
     ctx: (b) => ({...b, message: 'something odd'}),
     gatewayClass: true,
@@ -202,7 +305,9 @@ for (const profile of ['legacy', 'modern'] as const) {
             const env = s.env?.(sim)
             const [status, connect] = await Promise.all([
               runCli(sim, ['status', '--json'], {env}),
-              s.connect ? runCli(sim, ['connect', 'alpha', '--probe-only', '--json'], {env}) : Promise.resolve(undefined),
+              s.connect
+                ? runCli(sim, ['connect', 'alpha', '--probe-only', '--json'], {env})
+                : Promise.resolve(undefined),
             ])
             return {connect, sim, status}
           }),
@@ -221,7 +326,12 @@ for (const profile of ['legacy', 'modern'] as const) {
         if (s.connect) expectConnect(connect!, s.id, s.ctx(base), s.phase ?? null)
         // read-only: nothing but reads reached openshell, and nothing destructive anywhere
         expect(mutatingCalls(sim.argvLog())).to.deep.equal([])
-        expect(sim.argvLog('systemctl').map((e) => e.argv.join(' ')).filter((a) => !a.includes('is-active'))).to.deep.equal([])
+        expect(
+          sim
+            .argvLog('systemctl')
+            .map((e) => e.argv.join(' '))
+            .filter((a) => !a.includes('is-active')),
+        ).to.deep.equal([])
         expect(destructive(sim)).to.deep.equal([])
         // the record survives everything but proof of absence
         expect(Object.keys(registry(sim).sandboxes)).to.deep.equal(['alpha'])
@@ -236,7 +346,11 @@ for (const profile of ['legacy', 'modern'] as const) {
         const r = await runCli(sim, ['connect', 'alpha', '--probe-only', '--json'])
         expectConnect(r, 'sandbox_missing', base)
         expect(registry(sim).sandboxes).to.deep.equal({})
-        const pruned = fs.readFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'pruned.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+        const pruned = fs
+          .readFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'pruned.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
         expect(pruned.map((p: any) => p.name)).to.deep.equal(['alpha'])
         expect(mutatingCalls(sim.argvLog())).to.deep.equal([])
         expect(destructive(sim)).to.deep.equal([])
@@ -251,7 +365,12 @@ for (const profile of ['legacy', 'modern'] as const) {
         sim.control('fault', 'set', 'status', 'hang')
         sim.clearLog()
         const r = await runCli(sim, ['status', '--json'], {env: {NEMOCLAW_PROBE_TIMEOUT_MS: '1500'}})
-        expectStatus(r, 'probe_timeout', {...base, hungCommand: 'openshell status', timeoutMs: 1500}, {gatewayClass: true})
+        expectStatus(
+          r,
+          'probe_timeout',
+          {...base, hungCommand: 'openshell status', timeoutMs: 1500},
+          {gatewayClass: true},
+        )
         // the default probe timeout is 15 s: finishing well before it proves the 1.5 s limit applied (with slack for a loaded machine)
         expect(r.durationMs, 'should not wait much past the 1.5 s probe timeout').to.be.below(12_000)
         expect(r.json.gateway.evidence.find((e: any) => e.argv.includes('status')).timedOut).to.equal(true)
@@ -330,19 +449,17 @@ describe('lifecycle: recover runs only safe steps', function () {
       systemctl: ['--user is-active openshell-gateway', '--user start openshell-gateway'],
       title: 'modern stopped gateway → `systemctl --user start openshell-gateway`',
     },
-    ...(['legacy', 'modern'] as const).map(
-      (profile): RecoveryCase => ({
-        after: 'ok',
-        before: 'gateway_other_active',
-        openshell: ['gateway select nemoclaw'],
-        profile,
-        setup: (sim) => sim.control('gateway', 'add-other', 'x', '--activate'),
-        state: 'ok',
-        steps: ['select'],
-        systemctl: [],
-        title: `${profile}: other gateway active → \`openshell gateway select nemoclaw\``,
-      }),
-    ),
+    ...(['legacy', 'modern'] as const).map((profile): RecoveryCase => ({
+      after: 'ok',
+      before: 'gateway_other_active',
+      openshell: ['gateway select nemoclaw'],
+      profile,
+      setup: (sim) => sim.control('gateway', 'add-other', 'x', '--activate'),
+      state: 'ok',
+      steps: ['select'],
+      systemctl: [],
+      title: `${profile}: other gateway active → \`openshell gateway select nemoclaw\``,
+    })),
     {
       after: 'ok',
       before: 'gateway_trust_rotated',
@@ -385,7 +502,9 @@ describe('lifecycle: recover runs only safe steps', function () {
       before: 'gateway_unreachable',
       check(_sim, r) {
         const step = r.json.recovery[0].steps[0]
-        expect(step.note).to.equal('Failed to create Docker client. Docker is not running (or DOCKER_HOST points nowhere): start it, then run `nemoclaw recover`.')
+        expect(step.note).to.equal(
+          'Failed to create Docker client. Docker is not running (or DOCKER_HOST points nowhere): start it, then run `nemoclaw recover`.',
+        )
       },
       openshell: ['gateway start --name nemoclaw'],
       profile: 'legacy',
@@ -397,7 +516,8 @@ describe('lifecycle: recover runs only safe steps', function () {
       state: 'gateway_unreachable',
       steps: ['start'],
       systemctl: [],
-      title: 'legacy stopped gateway with Docker down → the start fails with the Docker text and the next step; still gateway_unreachable (21)',
+      title:
+        'legacy stopped gateway with Docker down → the start fails with the Docker text and the next step; still gateway_unreachable (21)',
     },
     {
       after: 'gateway_refusing_after_restart',
@@ -419,7 +539,8 @@ describe('lifecycle: recover runs only safe steps', function () {
       state: 'gateway_refusing_after_restart',
       steps: ['wait-healthy'],
       systemctl: 'only is-active',
-      title: 'modern service active but refusing → a bounded wait (it may be restarting), then gateway_refusing_after_restart (22), no restart',
+      title:
+        'modern service active but refusing → a bounded wait (it may be restarting), then gateway_refusing_after_restart (22), no restart',
     },
   ]
 
@@ -497,7 +618,14 @@ describe('lifecycle: probe cost', function () {
         sim.clearLog()
         const r = await runCli(sim, ['connect', 'alpha', '--probe-only', '--json'])
         expect(r.exitCode, r.stderr).to.equal(0)
-        const cli = sim.argvLog().map((e) => e.argv.filter((a) => !a.startsWith('-') && a !== 'nemoclaw' && a !== 'json' && !/^\d+$/.test(a)).join(' ') || e.argv.join(' '))
+        const cli = sim
+          .argvLog()
+          .map(
+            (e) =>
+              e.argv
+                .filter((a) => !a.startsWith('-') && a !== 'nemoclaw' && a !== 'json' && !/^\d+$/.test(a))
+                .join(' ') || e.argv.join(' '),
+          )
         expect([...cli].sort()).to.deep.equal(['--version', 'sandbox list', 'status'])
         expect(sim.argvLog('systemctl')).to.deep.equal([])
       } finally {

@@ -9,7 +9,10 @@ describe('recover while the gateway is restarting (modern, systemd says active, 
   let sim: Sim
   before(async () => {
     sim = await createSim({profile: 'modern'})
-    fs.writeFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), JSON.stringify({defaultSandbox: 'alpha', sandboxes: {alpha: {gateway: 'nemoclaw', name: 'alpha'}}, version: 1}))
+    fs.writeFileSync(
+      path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'),
+      JSON.stringify({defaultSandbox: 'alpha', sandboxes: {alpha: {gateway: 'nemoclaw', name: 'alpha'}}, version: 1}),
+    )
     sim.control('sandbox', 'add', 'alpha')
   })
   after(() => sim?.cleanup())
@@ -19,9 +22,9 @@ describe('recover while the gateway is restarting (modern, systemd says active, 
     sim.clearLog()
     const r = await runCli(sim, ['recover', '--json'])
     expect(r.exitCode, r.stdout + r.stderr).to.equal(0)
-    expect(r.json.recovery.map((g: any) => [g.before, g.steps.map((s: any) => [s.kind, s.ok]), g.after])).to.deep.equal([
-      ['gateway_refusing_after_restart', [['wait-healthy', true]], 'ok'],
-    ])
+    expect(r.json.recovery.map((g: any) => [g.before, g.steps.map((s: any) => [s.kind, s.ok]), g.after])).to.deep.equal(
+      [['gateway_refusing_after_restart', [['wait-healthy', true]], 'ok']],
+    )
     expect(r.json.sandboxes.map((s: any) => [s.name, s.state])).to.deep.equal([['alpha', 'ok']])
     expect(mutatingCalls(sim.argvLog())).to.deep.equal([])
     // systemd is asked once (status, before recovering); the wait only asks the gateway whether it answers
@@ -32,7 +35,9 @@ describe('recover while the gateway is restarting (modern, systemd says active, 
     sim.control('gateway', 'restart', '--delay-ms', '600000')
     const r = await runCli(sim, ['recover', '--json'], {env: {NEMOCLAW_RECOVER_TIMEOUT_MS: '1500'}})
     expect(r.exitCode, r.stdout + r.stderr).to.equal(22)
-    expect(r.json.recovery[0].steps.map((s: any) => [s.kind, s.ok, s.note])).to.deep.equal([['wait-healthy', false, 'gateway_refusing_after_restart']])
+    expect(r.json.recovery[0].steps.map((s: any) => [s.kind, s.ok, s.note])).to.deep.equal([
+      ['wait-healthy', false, 'gateway_refusing_after_restart'],
+    ])
     expect(r.json.state).to.equal('gateway_refusing_after_restart')
     expect(mutatingCalls(sim.argvLog())).to.deep.equal([])
   })

@@ -10,7 +10,9 @@ describe('smoke: onboard then status against the simulator', () => {
   for (const profile of ['legacy', 'modern'] as const) {
     it(`${profile}: onboard registers a Ready sandbox and status reports it with exit 0`, async () => {
       sim = await createSim({profile})
-      const on = await runCli(sim, ['onboard', '--name', 'alpha', '--non-interactive', '--json'], {env: {NVIDIA_API_KEY: 'nvapi-smoke-secret'}})
+      const on = await runCli(sim, ['onboard', '--name', 'alpha', '--non-interactive', '--json'], {
+        env: {NVIDIA_API_KEY: 'nvapi-smoke-secret'},
+      })
       expect(on.exitCode, on.stderr).to.equal(0)
       expect(on.json.ok).to.equal(true)
       expect(on.json.gatewayReused).to.equal(true)

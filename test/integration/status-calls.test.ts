@@ -11,7 +11,10 @@ describe('status: a constant number of openshell calls, with or without the vers
     sim = await createSim({profile: 'modern'})
     const sandboxes: Record<string, object> = {}
     for (let i = 1; i <= 50; i++) sandboxes[`s-${i}`] = {gateway: 'nemoclaw', name: `s-${i}`}
-    fs.writeFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), JSON.stringify({defaultSandbox: 's-1', sandboxes, version: 1}))
+    fs.writeFileSync(
+      path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'),
+      JSON.stringify({defaultSandbox: 's-1', sandboxes, version: 1}),
+    )
     sim.control('sandbox', 'add', 's', '--count', '50')
   })
   after(() => sim?.cleanup())
@@ -25,7 +28,12 @@ describe('status: a constant number of openshell calls, with or without the vers
       expect(r.json.sandboxes).to.have.length(50)
       expect(r.json.sandboxes.every((s: any) => s.state === 'ok' && s.phase === 'Ready')).to.equal(true)
       const calls = sim.argvLog().map((e) => (e.argv[0] === '-g' ? e.argv.slice(2) : e.argv).join(' '))
-      expect(calls.sort(), run).to.deep.equal(['--version', 'inference get', 'sandbox list -o json --page-size 1000', 'status -o json'])
+      expect(calls.sort(), run).to.deep.equal([
+        '--version',
+        'inference get',
+        'sandbox list -o json --page-size 1000',
+        'status -o json',
+      ])
       expect(r.json.gateway.inference, run).to.equal(null)
       expect(JSON.parse(fs.readFileSync(hint, 'utf8')).version, run).to.equal('0.1.2')
     }
@@ -46,7 +54,10 @@ describe('list --pruned reads the journal without reconciling', () => {
     sim = await createSim({profile: 'modern'})
     const sandboxes: Record<string, object> = {}
     for (const name of ['s-1', 's-2', 'gone']) sandboxes[name] = {gateway: 'nemoclaw', name}
-    fs.writeFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), JSON.stringify({defaultSandbox: 's-1', sandboxes, version: 1}))
+    fs.writeFileSync(
+      path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'),
+      JSON.stringify({defaultSandbox: 's-1', sandboxes, version: 1}),
+    )
     sim.control('sandbox', 'add', 's', '--count', '2')
   })
   after(() => sim?.cleanup())
@@ -65,7 +76,9 @@ describe('list --pruned reads the journal without reconciling', () => {
     expect(json.json.pruned.map((p: any) => [p.name, p.status])).to.deep.equal([['gone', 'applied']])
     expect(text.exitCode, text.stderr).to.equal(0)
     expect(text.stdout).to.match(/^gone\s+nemoclaw\s/m)
-    expect(fs.readFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'), 'registry untouched').to.equal(registry)
+    expect(fs.readFileSync(path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json'), 'utf8'), 'registry untouched').to.equal(
+      registry,
+    )
 
     sim.clearLog()
     const list = await runCli(sim, ['list', '--json'])

@@ -7,11 +7,26 @@ import {expect} from 'chai'
 import {isDeepStrictEqual} from 'node:util'
 import stripAnsi from 'strip-ansi'
 
-import {captureRealGateway, fixtureNames, GROUPS, readFixture, type RealGatewayFixture} from '../support/real-gateway-capture.js'
+import {
+  captureRealGateway,
+  fixtureNames,
+  GROUPS,
+  readFixture,
+  type RealGatewayFixture,
+} from '../support/real-gateway-capture.js'
 import {requireRealGateway} from '../support/real-gateway.js'
 
-const CHEAP = Object.entries(GROUPS).filter(([, g]) => g.cheap).map(([name]) => name)
-const compared = (f: RealGatewayFixture) => ({argv: f.argv, env: f.env, exitCode: f.exitCode, sequence: f.sequence, stderr: f.stderr, stdout: f.stdout})
+const CHEAP = Object.entries(GROUPS)
+  .filter(([, g]) => g.cheap)
+  .map(([name]) => name)
+const compared = (f: RealGatewayFixture) => ({
+  argv: f.argv,
+  env: f.env,
+  exitCode: f.exitCode,
+  sequence: f.sequence,
+  stderr: f.stderr,
+  stdout: f.stdout,
+})
 
 /**
  * Cases that read a sandbox right after `sandbox delete`: the gateway finishes the deletion in the background, so
@@ -20,7 +35,8 @@ const compared = (f: RealGatewayFixture) => ({argv: f.argv, env: f.env, exitCode
  */
 const DELETE_RACES: Record<string, (f: RealGatewayFixture) => boolean> = {
   'sandbox-delete-get': (f) => f.exitCode === 1 && f.stdout === '' && /sandbox not found/.test(f.stderr),
-  'sandbox-delete-list': (f) => f.exitCode === 0 && f.stderr === '' && /^doomed\s.*\sDeleting$/m.test(stripAnsi(f.stdout)),
+  'sandbox-delete-list': (f) =>
+    f.exitCode === 0 && f.stderr === '' && /^doomed\s.*\sDeleting$/m.test(stripAnsi(f.stdout)),
 }
 
 describe('real gateway: the recorded fixtures still match the real 0.0.111 binaries', function () {
@@ -38,7 +54,11 @@ describe('real gateway: the recorded fixtures still match the real 0.0.111 binar
       for (const f of fresh) {
         const recorded = compared(readFixture(f.case))
         const race = DELETE_RACES[f.case]
-        if (race && !isDeepStrictEqual(compared(f), recorded)) expect(race(f), `${f.case}: neither the recording nor the other side of the race\n${JSON.stringify(f, null, 2)}`).to.equal(true)
+        if (race && !isDeepStrictEqual(compared(f), recorded))
+          expect(
+            race(f),
+            `${f.case}: neither the recording nor the other side of the race\n${JSON.stringify(f, null, 2)}`,
+          ).to.equal(true)
         else expect(compared(f), f.case).to.deep.equal(recorded)
       }
     })

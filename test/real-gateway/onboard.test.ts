@@ -50,7 +50,9 @@ describe('real gateway: onboard', function () {
   }
 
   const onboard = (name: string, ...extra: string[]): Promise<CliResult> =>
-    world.nemoclaw(['onboard', '--name', name, '--non-interactive', '--json', '--from', prereqs.image, ...extra], {timeoutMs: 240_000})
+    world.nemoclaw(['onboard', '--name', name, '--non-interactive', '--json', '--from', prereqs.image, ...extra], {
+      timeoutMs: 240_000,
+    })
 
   const os = async (...argv: string[]): Promise<string> => {
     const r = await world.openshell(['-g', 'nemoclaw', ...argv])
@@ -60,7 +62,10 @@ describe('real gateway: onboard', function () {
   /** `Credential keys:` and `Config keys:` of `provider get`, as the real CLI prints them. */
   const providerKeys = async (name: string): Promise<{credential: string; config: string}> => {
     const text = await os('provider', 'get', name)
-    return {config: /Config keys:\s*(.*)/.exec(text)?.[1].trim() ?? '?', credential: /Credential keys:\s*(.*)/.exec(text)?.[1].trim() ?? '?'}
+    return {
+      config: /Config keys:\s*(.*)/.exec(text)?.[1].trim() ?? '?',
+      credential: /Credential keys:\s*(.*)/.exec(text)?.[1].trim() ?? '?',
+    }
   }
 
   const route = async (): Promise<string> => {
@@ -87,11 +92,33 @@ describe('real gateway: onboard', function () {
     expect(r.exitCode, r.stderr).to.equal(0)
     expect(r.json).to.include({ok: true, sandboxReused: false, state: 'ok'})
     expect(r.json.inference).to.deep.equal({model: 'm1', provider: 'nemoclaw-custom'})
-    expect(r.json.record).to.include({credentialEnv: null, endpointUrl: stub1.url, gateway: 'nemoclaw', model: 'm1', provider: 'custom'})
-    expect(registry().sandboxes.alpha).to.include({credentialEnv: null, endpointUrl: stub1.url, model: 'm1', provider: 'custom'})
-    expect(calls()).to.include(`provider update nemoclaw-custom --credential ${PLACEHOLDER} --config OPENAI_BASE_URL=${stub1.url}`)
-    expect(stub1.requests.some((q) => q.url.endsWith('/chat/completions')), 'the gateway verified the new URL').to.equal(true)
-    expect(world.argvLog().flatMap((c) => c.argv).filter((a) => /^[A-Z_]+=./.test(a) && !a.startsWith('OPENAI_BASE_URL=')), 'no credential value in argv').to.deep.equal([])
+    expect(r.json.record).to.include({
+      credentialEnv: null,
+      endpointUrl: stub1.url,
+      gateway: 'nemoclaw',
+      model: 'm1',
+      provider: 'custom',
+    })
+    expect(registry().sandboxes.alpha).to.include({
+      credentialEnv: null,
+      endpointUrl: stub1.url,
+      model: 'm1',
+      provider: 'custom',
+    })
+    expect(calls()).to.include(
+      `provider update nemoclaw-custom --credential ${PLACEHOLDER} --config OPENAI_BASE_URL=${stub1.url}`,
+    )
+    expect(
+      stub1.requests.some((q) => q.url.endsWith('/chat/completions')),
+      'the gateway verified the new URL',
+    ).to.equal(true)
+    expect(
+      world
+        .argvLog()
+        .flatMap((c) => c.argv)
+        .filter((a) => /^[A-Z_]+=./.test(a) && !a.startsWith('OPENAI_BASE_URL=')),
+      'no credential value in argv',
+    ).to.deep.equal([])
     expect(await providerKeys('nemoclaw-custom')).to.deep.equal({config: 'OPENAI_BASE_URL', credential: PLACEHOLDER})
     expect(await route()).to.equal('nemoclaw-custom / m1')
     expect(await world.phases('nemoclaw')).to.deep.equal({alpha: 'Ready'})
@@ -104,8 +131,13 @@ describe('real gateway: onboard', function () {
     expect(r.exitCode, r.stderr).to.equal(0)
     expect(r.json).to.include({ok: true, sandboxReused: true, state: 'ok'})
     expect(r.json.record).to.include({endpointUrl: stub2.url, model: 'm1'})
-    expect(calls()).to.include(`provider update nemoclaw-custom --credential ${PLACEHOLDER} --config OPENAI_BASE_URL=${stub2.url}`)
-    expect(calls().filter((c) => c.startsWith('inference set')), 're-verified after the change').to.have.length(1)
+    expect(calls()).to.include(
+      `provider update nemoclaw-custom --credential ${PLACEHOLDER} --config OPENAI_BASE_URL=${stub2.url}`,
+    )
+    expect(
+      calls().filter((c) => c.startsWith('inference set')),
+      're-verified after the change',
+    ).to.have.length(1)
     expect(stub2.requests.length, 'the gateway now calls the new endpoint').to.be.greaterThan(before)
     expect(registry().sandboxes.alpha.endpointUrl).to.equal(stub2.url)
     noDestructiveCall()
@@ -135,7 +167,9 @@ describe('real gateway: onboard', function () {
     expect(registry()).to.deep.equal(saved)
     // the gateway holds stub2 again: a verifying `inference set` reaches it
     const before = stub2.requests.length
-    expect(await os('inference', 'set', '--provider', 'nemoclaw-custom', '--model', 'm2')).to.include('Inference configured')
+    expect(await os('inference', 'set', '--provider', 'nemoclaw-custom', '--model', 'm2')).to.include(
+      'Inference configured',
+    )
     expect(stub2.requests.length).to.be.greaterThan(before)
     noDestructiveCall()
   })
@@ -152,7 +186,10 @@ describe('real gateway: onboard', function () {
       route: {model: 'm2', provider: 'nemoclaw-custom'},
     })
     expect(r.json.message).to.include('alpha').and.include('nemoclaw-custom / m2').and.include('--set-inference')
-    expect(calls().filter((c) => /^(provider (create|update)|inference set|sandbox create|policy set)/.test(c)), 'nothing changed on the gateway').to.deep.equal([])
+    expect(
+      calls().filter((c) => /^(provider (create|update)|inference set|sandbox create|policy set)/.test(c)),
+      'nothing changed on the gateway',
+    ).to.deep.equal([])
     expect(await route()).to.equal('nemoclaw-custom / m2')
     expect(registry()).to.deep.equal(saved)
     noDestructiveCall()
@@ -171,7 +208,16 @@ describe('real gateway: onboard', function () {
   })
 
   it('--set-inference moves the route for every sandbox, as asked; status --json and list --json show the gateway route', async () => {
-    const r = await onboard('beta', '--provider', 'vllm', '--endpoint-url', stub1.url, '--model', 'm3', '--set-inference')
+    const r = await onboard(
+      'beta',
+      '--provider',
+      'vllm',
+      '--endpoint-url',
+      stub1.url,
+      '--model',
+      'm3',
+      '--set-inference',
+    )
     expect(r.exitCode, r.stderr).to.equal(0)
     expect(r.json).to.include({ok: true, state: 'ok'})
     expect(r.json.inference).to.deep.equal({model: 'm3', provider: 'nemoclaw-vllm'})
@@ -179,22 +225,45 @@ describe('real gateway: onboard', function () {
     expect(await providerKeys('nemoclaw-vllm')).to.deep.equal({config: 'OPENAI_BASE_URL', credential: PLACEHOLDER})
     const reg = registry()
     expect(Object.keys(reg.sandboxes).sort()).to.deep.equal(['alpha', 'beta'])
-    for (const n of ['alpha', 'beta']) expect(reg.sandboxes[n], n).to.include({credentialEnv: null, endpointUrl: stub1.url, model: 'm3', provider: 'vllm'})
+    for (const n of ['alpha', 'beta'])
+      expect(reg.sandboxes[n], n).to.include({
+        credentialEnv: null,
+        endpointUrl: stub1.url,
+        model: 'm3',
+        provider: 'vllm',
+      })
     noDestructiveCall()
 
     world.clearLog()
     const [st, ls] = await Promise.all([world.nemoclaw(['status', '--json']), world.nemoclaw(['list', '--json'])])
     expect(st.exitCode, st.stderr).to.equal(0)
     expect(st.json.gateway.inference).to.deep.equal({model: 'm3', provider: 'nemoclaw-vllm'})
-    expect(st.json.gateways.map((g: any) => [g.name, g.inference])).to.deep.equal([['nemoclaw', {model: 'm3', provider: 'nemoclaw-vllm'}]])
+    expect(st.json.gateways.map((g: any) => [g.name, g.inference])).to.deep.equal([
+      ['nemoclaw', {model: 'm3', provider: 'nemoclaw-vllm'}],
+    ])
     expect(ls.exitCode, ls.stderr).to.equal(0)
-    expect(ls.json.gateways).to.deep.equal([{inference: {model: 'm3', provider: 'nemoclaw-vllm'}, name: 'nemoclaw', state: 'ok'}])
-    expect(calls().filter((c) => c === 'inference get'), 'one inference get per command and gateway').to.have.length(2)
+    expect(ls.json.gateways).to.deep.equal([
+      {inference: {model: 'm3', provider: 'nemoclaw-vllm'}, name: 'nemoclaw', state: 'ok'},
+    ])
+    expect(
+      calls().filter((c) => c === 'inference get'),
+      'one inference get per command and gateway',
+    ).to.have.length(2)
     noDestructiveCall()
   })
 
   it('--no-verify is passed through to inference set', async () => {
-    const r = await onboard('beta', '--provider', 'vllm', '--endpoint-url', closed, '--model', 'm4', '--set-inference', '--no-verify')
+    const r = await onboard(
+      'beta',
+      '--provider',
+      'vllm',
+      '--endpoint-url',
+      closed,
+      '--model',
+      'm4',
+      '--set-inference',
+      '--no-verify',
+    )
     expect(r.exitCode, r.stderr).to.equal(0)
     expect(r.json).to.include({ok: true, sandboxReused: true, state: 'ok'})
     expect(r.json.inference).to.deep.equal({model: 'm4', provider: 'nemoclaw-vllm'})
@@ -204,7 +273,7 @@ describe('real gateway: onboard', function () {
     noDestructiveCall()
   })
 
-  it('after a rebuild, doctor names the containers left behind (read-only) with the exact docker rm -f; a live gateway\'s are not orphans; --fix removes none', async () => {
+  it("after a rebuild, doctor names the containers left behind (read-only) with the exact docker rm -f; a live gateway's are not orphans; --fix removes none", async () => {
     const gw = world.gateway('nemoclaw')
     const other = await world.addGateway('other') // `gateway add` selects it: select nemoclaw again, as the user would
     expect((await world.openshell(['gateway', 'select', 'nemoclaw'])).exitCode).to.equal(0)

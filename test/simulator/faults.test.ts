@@ -23,15 +23,26 @@ function groupSize(pgid: number): number {
 
 describe('simulator: faults, latency, concurrency', () => {
   let sim: Sim
-  before(async () => { sim = await createSim({profile: 'modern'}) })
+  before(async () => {
+    sim = await createSim({profile: 'modern'})
+  })
   after(() => sim.cleanup())
   afterEach(() => sim.control('fault', 'clear'))
 
   it('hang: a grandchild holds stdout; only a process-group kill ends the call', async () => {
     sim.control('fault', 'set', 'sandbox list', 'hang')
-    const child = spawn('openshell', ['sandbox', 'list'], {env: sim.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn('openshell', ['sandbox', 'list'], {
+      env: sim.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let closed = false
-    const done = new Promise<void>((resolve) => child.stdout.on('close', () => { closed = true; resolve() }))
+    const done = new Promise<void>((resolve) =>
+      child.stdout.on('close', () => {
+        closed = true
+        resolve()
+      }),
+    )
     // wait until the grandchild runs (a second process in the child's group), then kill only the direct child
     const deadline = Date.now() + 30_000
     while (groupSize(child.pid!) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
@@ -40,7 +51,10 @@ describe('simulator: faults, latency, concurrency', () => {
     await new Promise((r) => setTimeout(r, 300))
     expect(closed).to.equal(false)
     process.kill(-child.pid!, 'SIGKILL')
-    await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error('pipe still open after group kill')), 3000))])
+    await Promise.race([
+      done,
+      new Promise((_, rej) => setTimeout(() => rej(new Error('pipe still open after group kill')), 3000)),
+    ])
     expect(sim.argvLog().at(-1)).to.include({fault: 'hang', exitCode: null})
   })
 
@@ -79,7 +93,8 @@ describe('simulator: faults, latency, concurrency', () => {
     sim.clearLog()
     const call = osAsync(sim, ['-g', 'nemoclaw', 'sandbox', 'list'])
     const deadline = Date.now() + 30_000
-    while (callsStarted(sim.env).length === startedBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    while (callsStarted(sim.env).length === startedBefore && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20))
     const started = callsStarted(sim.env).slice(startedBefore)
     expect(started.map((c) => [c.cmd, c.argv])).to.deep.equal([['openshell', ['-g', 'nemoclaw', 'sandbox', 'list']]])
     expect(sim.argvLog(), 'still in flight: not in the argv log yet').to.deep.equal([])
@@ -88,7 +103,11 @@ describe('simulator: faults, latency, concurrency', () => {
     expect(sim.argvLog().map((e) => e.argv.slice(2, 4))).to.deep.equal([['sandbox', 'list']])
     // a call answered without a process of its own is recorded too
     os(sim, ['--version'])
-    expect(callsStarted(sim.env).slice(startedBefore + 1).map((c) => c.argv)).to.deep.equal([['--version']])
+    expect(
+      callsStarted(sim.env)
+        .slice(startedBefore + 1)
+        .map((c) => c.argv),
+    ).to.deep.equal([['--version']])
   })
 
   it('12 parallel sandbox creates (and reads) all land in the state', async () => {

@@ -24,8 +24,12 @@ function osAsync(sim: Sim, args: string[], env: NodeJS.ProcessEnv = {}): Promise
     const child = spawn('openshell', args, {env: {...sim.env, ...env}})
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => { stdout += d })
-    child.stderr.on('data', (d) => { stderr += d })
+    child.stdout.on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
     child.on('error', reject)
     child.on('close', (code, signal) => resolve({code, signal, stderr, stdout}))
   })
@@ -76,7 +80,8 @@ async function settle(sim: Sim, quietMs: number, transientOk = false): Promise<R
         since = Date.now()
       }
 
-      if (Date.now() - since >= quietMs && (transientOk || !Object.values(now).some((p) => TRANSIENT.has(p)))) return seen
+      if (Date.now() - since >= quietMs && (transientOk || !Object.values(now).some((p) => TRANSIENT.has(p))))
+        return seen
     }
 
     if (Date.now() > deadline) throw new Error(`phases did not settle: ${JSON.stringify(seen)}`)
@@ -102,7 +107,8 @@ describe('simulator: 0.0.111 profile replays the real-gateway fixtures', functio
   const GROUPS = 6 // one test per capture group
   let groupsRun = 0
   afterEach(function () {
-    if (this.currentTest?.state === 'passed' && this.currentTest.title !== 'every real-gateway fixture was replayed') groupsRun++
+    if (this.currentTest?.state === 'passed' && this.currentTest.title !== 'every real-gateway fixture was replayed')
+      groupsRun++
   })
   const sims: Sim[] = []
   const make = async () => {
@@ -117,10 +123,38 @@ describe('simulator: 0.0.111 profile replays the real-gateway fixtures', functio
     const sim = await make()
     sim.control('sandbox', 'add', 'alpha')
     sim.control('sandbox', 'add', 'beta')
-    for (const c of ['healthy-status', 'healthy-status-json', 'healthy-sandbox-list', 'healthy-sandbox-list-json', 'healthy-sandbox-get', 'healthy-sandbox-get-json']) replay(sim, c)
-    for (const c of ['sandbox-stop', 'sandbox-stop-list', 'sandbox-stop-get', 'sandbox-stop-stopped', 'sandbox-start-ready', 'sandbox-start-stopped', 'sandbox-start-list']) replay(sim, c)
+    for (const c of [
+      'healthy-status',
+      'healthy-status-json',
+      'healthy-sandbox-list',
+      'healthy-sandbox-list-json',
+      'healthy-sandbox-get',
+      'healthy-sandbox-get-json',
+    ])
+      replay(sim, c)
+    for (const c of [
+      'sandbox-stop',
+      'sandbox-stop-list',
+      'sandbox-stop-get',
+      'sandbox-stop-stopped',
+      'sandbox-start-ready',
+      'sandbox-start-stopped',
+      'sandbox-start-list',
+    ])
+      replay(sim, c)
     sim.control('sandbox', 'add', 'doomed', '--phase', 'Error')
-    for (const c of ['error-sandbox-list', 'error-sandbox-get', 'sandbox-stop-error', 'sandbox-start-error', 'sandbox-stop-missing', 'sandbox-start-missing', 'sandbox-delete', 'sandbox-delete-get', 'sandbox-delete-list']) replay(sim, c)
+    for (const c of [
+      'error-sandbox-list',
+      'error-sandbox-get',
+      'sandbox-stop-error',
+      'sandbox-start-error',
+      'sandbox-stop-missing',
+      'sandbox-start-missing',
+      'sandbox-delete',
+      'sandbox-delete-get',
+      'sandbox-delete-list',
+    ])
+      replay(sim, c)
   })
 
   it('restarts: kill -9 refuses; crash and graceful restarts bring Ready sandboxes back through Provisioning, Stopped and Error stay', async () => {
@@ -130,26 +164,61 @@ describe('simulator: 0.0.111 profile replays the real-gateway fixtures', functio
     expect(os(sim, ['sandbox', 'stop', 'beta']).code).to.equal(0)
     sim.control('sandbox', 'add', 'doomed', '--phase', 'Error')
     sim.control('gateway', 'stop')
-    for (const c of ['stopped-status', 'stopped-status-json', 'stopped-sandbox-list', 'stopped-sandbox-list-json', 'stopped-sandbox-get']) replay(sim, c)
+    for (const c of [
+      'stopped-status',
+      'stopped-status-json',
+      'stopped-sandbox-list',
+      'stopped-sandbox-list-json',
+      'stopped-sandbox-get',
+    ])
+      replay(sim, c)
     sim.control('gateway', 'restart', '--provisioning-ms', '1500')
     sameSequence(await settle(sim, 300), 'crash-restart-sandbox-list')
-    for (const c of ['crash-restart-sandbox-list', 'crash-restart-status', 'crash-restart-sandbox-list-json', 'crash-restart-sandbox-get']) replay(sim, c)
+    for (const c of [
+      'crash-restart-sandbox-list',
+      'crash-restart-status',
+      'crash-restart-sandbox-list-json',
+      'crash-restart-sandbox-get',
+    ])
+      replay(sim, c)
     // SIGTERM: refused while the gateway drains and stops the sandboxes, then the start-up sweep
     sim.control('gateway', 'restart', '--graceful', '--delay-ms', '3000', '--provisioning-ms', '1500')
     replay(sim, 'graceful-draining-sandbox-list')
     replay(sim, 'graceful-down-status')
     sameSequence(await settle(sim, 300), 'graceful-restart-sandbox-list')
-    for (const c of ['graceful-restart-sandbox-list', 'graceful-restart-status', 'graceful-restart-sandbox-list-json', 'graceful-restart-sandbox-get', 'graceful-restart-sandbox-get-error']) replay(sim, c)
+    for (const c of [
+      'graceful-restart-sandbox-list',
+      'graceful-restart-status',
+      'graceful-restart-sandbox-list-json',
+      'graceful-restart-sandbox-get',
+      'graceful-restart-sandbox-get-error',
+    ])
+      replay(sim, c)
   })
 
   it('trust rotation: BadSignature until re-imported, then the sandbox stays Provisioning (stop and start refused)', async () => {
     const sim = await make()
     sim.control('sandbox', 'add', 'alpha')
     sim.control('gateway', 'rotate-ca')
-    for (const c of ['rotated-status', 'rotated-status-json', 'rotated-sandbox-list', 'rotated-sandbox-list-json', 'rotated-sandbox-get']) replay(sim, c)
+    for (const c of [
+      'rotated-status',
+      'rotated-status-json',
+      'rotated-sandbox-list',
+      'rotated-sandbox-list-json',
+      'rotated-sandbox-get',
+    ])
+      replay(sim, c)
     reimport(sim)
     sameSequence(await settle(sim, 500, true), 'rotated-reimported-sandbox-list')
-    for (const c of ['rotated-reimported-sandbox-list', 'rotated-reimported-status', 'rotated-reimported-sandbox-list-json', 'rotated-reimported-sandbox-get', 'rotated-reimported-sandbox-stop', 'rotated-reimported-sandbox-start']) replay(sim, c)
+    for (const c of [
+      'rotated-reimported-sandbox-list',
+      'rotated-reimported-status',
+      'rotated-reimported-sandbox-list-json',
+      'rotated-reimported-sandbox-get',
+      'rotated-reimported-sandbox-stop',
+      'rotated-reimported-sandbox-start',
+    ])
+      replay(sim, c)
     // a later restart does not bring it back either: its supervisor still holds the old CA
     sim.control('gateway', 'restart', '--graceful')
     replay(sim, 'rotated-reimported-sandbox-list')
@@ -161,13 +230,36 @@ describe('simulator: 0.0.111 profile replays the real-gateway fixtures', functio
     sim.control('gateway', 'rebuild')
     for (const c of ['rebuilt-status', 'rebuilt-sandbox-list']) replay(sim, c)
     reimport(sim)
-    for (const c of ['rebuilt-reimported-status', 'rebuilt-reimported-sandbox-list', 'rebuilt-reimported-sandbox-list-json', 'rebuilt-reimported-sandbox-get', 'rebuilt-reimported-sandbox-delete', 'rebuilt-reimported-inference-get']) replay(sim, c)
+    for (const c of [
+      'rebuilt-reimported-status',
+      'rebuilt-reimported-sandbox-list',
+      'rebuilt-reimported-sandbox-list-json',
+      'rebuilt-reimported-sandbox-get',
+      'rebuilt-reimported-sandbox-delete',
+      'rebuilt-reimported-inference-get',
+    ])
+      replay(sim, c)
   })
 
   it('provider: create (env lookup, exists, missing variable, runtime credentials without a profile), get, list, update', async () => {
     const sim = await make()
-    for (const c of ['provider-create', 'provider-create-exists', 'provider-create-missing-env', 'provider-create-runtime-credentials', 'provider-get', 'provider-get-missing', 'provider-list']) replay(sim, c)
-    for (const c of ['provider-update-credential', 'provider-update-config', 'provider-get-updated', 'provider-update-missing']) replay(sim, c)
+    for (const c of [
+      'provider-create',
+      'provider-create-exists',
+      'provider-create-missing-env',
+      'provider-create-runtime-credentials',
+      'provider-get',
+      'provider-get-missing',
+      'provider-list',
+    ])
+      replay(sim, c)
+    for (const c of [
+      'provider-update-credential',
+      'provider-update-config',
+      'provider-get-updated',
+      'provider-update-missing',
+    ])
+      replay(sim, c)
     expect(JSON.stringify(sim.state())).to.not.contain(readFixture('provider-create').env.OPENAI_API_KEY) // values never stored
   })
 
@@ -176,19 +268,58 @@ describe('simulator: 0.0.111 profile replays the real-gateway fixtures', functio
     const stub = await new OpenAiStub().start()
     const closed = await freePort()
     try {
-      const mk = (name: string, base: string) => expect(os(sim, ['provider', 'create', '--name', name, '--type', 'openai', '--credential', 'OPENAI_API_KEY', '--config', `OPENAI_BASE_URL=${base}`], TEST_CREDENTIAL).code).to.equal(0)
+      const mk = (name: string, base: string) =>
+        expect(
+          os(
+            sim,
+            [
+              'provider',
+              'create',
+              '--name',
+              name,
+              '--type',
+              'openai',
+              '--credential',
+              'OPENAI_API_KEY',
+              '--config',
+              `OPENAI_BASE_URL=${base}`,
+            ],
+            TEST_CREDENTIAL,
+          ).code,
+        ).to.equal(0)
       mk('stub', stub.url)
       mk('closed', `http://127.0.0.1:${closed}/v1`)
       replay(sim, 'inference-get-unset')
       await replayAsync(sim, 'inference-set')
-      expect(stub.requests.map((r) => [r.method, r.url, JSON.parse(r.body)])).to.deep.equal([['POST', '/v1/chat/completions', {max_completion_tokens: 32, messages: [{content: 'ping', role: 'user'}], model: 'stub-model'}]])
-      for (const c of ['inference-get', 'inference-set-closed-port', 'inference-set-closed-port-no-verify', 'inference-get-no-verify', 'inference-set-missing-provider']) await replayAsync(sim, c)
+      expect(stub.requests.map((r) => [r.method, r.url, JSON.parse(r.body)])).to.deep.equal([
+        [
+          'POST',
+          '/v1/chat/completions',
+          {max_completion_tokens: 32, messages: [{content: 'ping', role: 'user'}], model: 'stub-model'},
+        ],
+      ])
+      for (const c of [
+        'inference-get',
+        'inference-set-closed-port',
+        'inference-set-closed-port-no-verify',
+        'inference-get-no-verify',
+        'inference-set-missing-provider',
+      ])
+        await replayAsync(sim, c)
       expect(stub.requests).to.have.length(1)
       // the stub going down turns the same verification into the connect failure
       await stub.stop()
       const down = await osAsync(sim, ['inference', 'set', '--provider', 'stub', '--model', 'stub-model'])
-      const words = (t: string) => stripAnsi(t).replaceAll(/\n {2}│ /g, '').replaceAll(/\s+/g, '') // miette's wrapping aside
-      expect([down.code, words(down.stderr)]).to.deep.equal([1, words(`Error:   × failed to verify inference endpoint for provider 'stub' and model 'stub-model' at '${stub.url}': failed to connect to ${stub.url}/chat/completions: error sending request for url (${stub.url}/chat/completions). Next steps: check that the service is running, confirm the base URL and protocol, and verify credentials, or retry with '--no-verify' if you want to skip verification`)])
+      const words = (t: string) =>
+        stripAnsi(t)
+          .replaceAll(/\n {2}│ /g, '')
+          .replaceAll(/\s+/g, '') // miette's wrapping aside
+      expect([down.code, words(down.stderr)]).to.deep.equal([
+        1,
+        words(
+          `Error:   × failed to verify inference endpoint for provider 'stub' and model 'stub-model' at '${stub.url}': failed to connect to ${stub.url}/chat/completions: error sending request for url (${stub.url}/chat/completions). Next steps: check that the service is running, confirm the base URL and protocol, and verify credentials, or retry with '--no-verify' if you want to skip verification`,
+        ),
+      ])
     } finally {
       await stub.stop()
     }

@@ -7,7 +7,12 @@ import {type Sim, SIM_BIN_DIR} from '../support/sim.js'
 import {callInProcessSync as simOpenshell} from '../support/simulator/lib/openshell.js'
 import {callInProcess as simSystemctl} from '../support/simulator/lib/systemctl.js'
 
-export interface Run {stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null}
+export interface Run {
+  stdout: string
+  stderr: string
+  code: number | null
+  signal: NodeJS.Signals | null
+}
 
 /** The environment a child would get (spawn drops undefined values). */
 function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -57,8 +62,12 @@ export function osAsync(sim: Sim, args: string[]): Promise<Run> {
     const child = spawn('openshell', args, {env: sim.env})
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => { stdout += d })
-    child.stderr.on('data', (d) => { stderr += d })
+    child.stdout.on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
     child.on('error', reject)
     child.on('close', (code, signal) => resolve({stdout, stderr, code, signal}))
   })

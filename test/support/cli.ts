@@ -39,12 +39,18 @@ export interface CliOptions {
 }
 
 export function assertBuilt(): void {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'cli', 'argv.js')) || !fs.existsSync(path.join(ROOT, 'oclif.manifest.json'))) {
+  if (
+    !fs.existsSync(path.join(ROOT, 'dist', 'lib', 'cli', 'argv.js')) ||
+    !fs.existsSync(path.join(ROOT, 'oclif.manifest.json'))
+  ) {
     throw new Error('nemoclaw is not built: run `npm run build` (npm test does it for you)')
   }
 }
 
-export function cliEnv(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, extra: CliOptions['env'] = {}): NodeJS.ProcessEnv {
+export function cliEnv(
+  sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv},
+  extra: CliOptions['env'] = {},
+): NodeJS.ProcessEnv {
   return withChanges(sim.env, extra)
 }
 
@@ -60,15 +66,24 @@ function parseJson(stdout: string): any {
  * Run `nemoclaw <args>` to completion. In the test process unless it needs a process of its own (stdin input,
  * `spawn: true`, or NEMOCLAW_TEST_SPAWN=1); the result is the same either way (test/integration/inprocess.test.ts).
  */
-export async function runCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions = {}): Promise<CliResult> {
-  if (opts.spawn || opts.input !== undefined || process.env.NEMOCLAW_TEST_SPAWN === '1') return spawnCli(sim, args, opts)
+export async function runCli(
+  sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv},
+  args: string[],
+  opts: CliOptions = {},
+): Promise<CliResult> {
+  if (opts.spawn || opts.input !== undefined || process.env.NEMOCLAW_TEST_SPAWN === '1')
+    return spawnCli(sim, args, opts)
   assertBuilt()
   const r = await runInProcess(cliEnv(sim, opts.env), args)
   return contractChecked(args, {...r, json: parseJson(r.stdout), signal: null})
 }
 
 /** Run `nemoclaw <args>` as a child process (bin/run.js) to completion. */
-export function spawnCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions = {}): Promise<CliResult> {
+export function spawnCli(
+  sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv},
+  args: string[],
+  opts: CliOptions = {},
+): Promise<CliResult> {
   assertBuilt()
   const env = cliEnv(sim, opts.env)
   const started = Date.now()
@@ -101,7 +116,11 @@ export function spawnCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args:
 }
 
 /** Waiting for output of a running process: `changed()` on new output, `ended()` once it closed. */
-function outputWaits(): {changed(): void; ended(): void; waitFor(text: () => string, re: RegExp, timeoutMs: number, context: () => string): Promise<void>} {
+function outputWaits(): {
+  changed(): void
+  ended(): void
+  waitFor(text: () => string, re: RegExp, timeoutMs: number, context: () => string): Promise<void>
+} {
   const waiters = new Set<() => void>()
   let over = false
   const changed = () => {
@@ -152,7 +171,11 @@ export interface RunningCli {
 }
 
 /** Start the built CLI and control it while it runs (signals, timing on its output). */
-export function startCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions = {}): RunningCli {
+export function startCli(
+  sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv},
+  args: string[],
+  opts: CliOptions = {},
+): RunningCli {
   assertBuilt()
   const started = Date.now()
   const child = spawn(process.execPath, [BIN, ...args], {env: cliEnv(sim, opts.env), stdio: ['pipe', 'pipe', 'pipe']})
@@ -172,20 +195,44 @@ export function startCli(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args:
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer)
       waits.ended()
-      resolve(contractChecked(args, {durationMs: Date.now() - started, exitCode, json: parseJson(out.stdout), signal, stderr: out.stderr, stdout: out.stdout}))
+      resolve(
+        contractChecked(args, {
+          durationMs: Date.now() - started,
+          exitCode,
+          json: parseJson(out.stdout),
+          signal,
+          stderr: out.stderr,
+          stdout: out.stdout,
+        }),
+      )
     })
   })
   if (opts.input !== undefined) child.stdin!.end(opts.input)
   else child.stdin!.end()
   const waitFor = (re: RegExp, o: {stream?: 'stdout' | 'stderr'; timeoutMs?: number} = {}) =>
-    waits.waitFor(() => out[o.stream ?? 'stderr'], re, o.timeoutMs ?? 30_000, () => `stdout: ${out.stdout}\nstderr: ${out.stderr}`)
+    waits.waitFor(
+      () => out[o.stream ?? 'stderr'],
+      re,
+      o.timeoutMs ?? 30_000,
+      () => `stdout: ${out.stdout}\nstderr: ${out.stderr}`,
+    )
   const waitForCall = async (command: string, o: {timeoutMs?: number} = {}) => {
     const env = cliEnv(sim, opts.env)
-    const started = () => callsStarted(env).map((c) => commandOf(c.argv)).join('\n')
-    const watcher = fs.watch(path.dirname(startedLogPath(path.resolve(env.OPENSHELL_SIM_STATE!))), () => waits.changed())
+    const started = () =>
+      callsStarted(env)
+        .map((c) => commandOf(c.argv))
+        .join('\n')
+    const watcher = fs.watch(path.dirname(startedLogPath(path.resolve(env.OPENSHELL_SIM_STATE!))), () =>
+      waits.changed(),
+    )
     try {
       const re = new RegExp(`^${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm')
-      await waits.waitFor(started, re, o.timeoutMs ?? 30_000, () => `calls started:\n${started()}\nstdout: ${out.stdout}\nstderr: ${out.stderr}`)
+      await waits.waitFor(
+        started,
+        re,
+        o.timeoutMs ?? 30_000,
+        () => `calls started:\n${started()}\nstdout: ${out.stdout}\nstderr: ${out.stderr}`,
+      )
     } finally {
       watcher.close()
     }
@@ -221,7 +268,11 @@ const shellQuote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`
  * Start the built CLI on a pseudo-terminal (util-linux `script`), so that stdin and stdout are TTYs and prompts are
  * shown; answer them with `type`. `stdoutTo`: stdout goes to that file instead (`nemoclaw … > file` in a terminal).
  */
-export function startInTerminal(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}, args: string[], opts: CliOptions & {stdoutTo?: string} = {}): TerminalCli {
+export function startInTerminal(
+  sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv},
+  args: string[],
+  opts: CliOptions & {stdoutTo?: string} = {},
+): TerminalCli {
   assertBuilt()
   const env = cliEnv(sim, {CI: undefined, ...opts.env})
   const redirect = opts.stdoutTo === undefined ? '' : ` > ${shellQuote(opts.stdoutTo)}`
@@ -253,7 +304,13 @@ export function startInTerminal(sim: Pick<Sim, 'env'> | {env: NodeJS.ProcessEnv}
     type(text: string) {
       child.stdin.write(text)
     },
-    waitFor: (re: RegExp, timeoutMs = 30_000) => waits.waitFor(() => output, re, timeoutMs, () => output),
+    waitFor: (re: RegExp, timeoutMs = 30_000) =>
+      waits.waitFor(
+        () => output,
+        re,
+        timeoutMs,
+        () => output,
+      ),
   }
 }
 
@@ -296,8 +353,16 @@ export function commandOf(argv: string[]): string {
 }
 
 export function mutatingCalls(log: Array<{argv: string[]}>): string[][] {
-  return log.map((e) => e.argv).filter((argv) => {
-    const c = commandOf(argv)
-    return !READ_ONLY_COMMANDS.some((r) => c === r || c.startsWith(`${r} `) || (r === 'status' && c === 'status') || (r === 'logs' && c.startsWith('logs')))
-  })
+  return log
+    .map((e) => e.argv)
+    .filter((argv) => {
+      const c = commandOf(argv)
+      return !READ_ONLY_COMMANDS.some(
+        (r) =>
+          c === r ||
+          c.startsWith(`${r} `) ||
+          (r === 'status' && c === 'status') ||
+          (r === 'logs' && c.startsWith('logs')),
+      )
+    })
 }

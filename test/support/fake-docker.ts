@@ -63,7 +63,10 @@ export async function startFakeDocker(containers: FakeGatewayContainer[] = []): 
     res.end(JSON.stringify(body))
   }
 
-  const execOutput = (container: FakeGatewayContainer | undefined, cmd: string[]): {output: string; exitCode: number} => {
+  const execOutput = (
+    container: FakeGatewayContainer | undefined,
+    cmd: string[],
+  ): {output: string; exitCode: number} => {
     const script = cmd.join(' ')
     const m = /get secret (\S+) .*\{\.data\.([a-z]+)\\*\.([a-z]+)\}/.exec(script)
     const field = m ? SECRETS[`${m[1]} ${m[2]}.${m[3]}`] : undefined
@@ -75,17 +78,38 @@ export async function startFakeDocker(containers: FakeGatewayContainer[] = []): 
     const url = new URL(req.url ?? '/', 'http://docker')
     const path = url.pathname.replace(/^\/v1\.\d+/, '')
     requests.push(`${req.method} ${path}`)
-    if (path === '/_ping') { res.writeHead(200, {'Content-Type': 'text/plain', 'Api-Version': '1.43'}); res.end('OK'); return }
-    if (path === '/version') { json(res, 200, {Version: '24.0.0', ApiVersion: '1.43', Os: 'linux', Arch: 'amd64'}); return }
+    if (path === '/_ping') {
+      res.writeHead(200, {'Content-Type': 'text/plain', 'Api-Version': '1.43'})
+      res.end('OK')
+      return
+    }
+    if (path === '/version') {
+      json(res, 200, {Version: '24.0.0', ApiVersion: '1.43', Os: 'linux', Arch: 'amd64'})
+      return
+    }
     if (req.method === 'GET' && path === '/containers/json') {
-      json(res, 200, containers.map((c, i) => ({Id: `c${i}`.padEnd(64, '0'), Names: [`/${c.name}`], Image: 'ghcr.io/nvidia/openshell/cluster',
-        State: 'running', Status: 'Up', Labels: {}, Ports: [{IP: '0.0.0.0', PrivatePort: 30_051, PublicPort: c.publicPort, Type: 'tcp'}]})))
+      json(
+        res,
+        200,
+        containers.map((c, i) => ({
+          Id: `c${i}`.padEnd(64, '0'),
+          Names: [`/${c.name}`],
+          Image: 'ghcr.io/nvidia/openshell/cluster',
+          State: 'running',
+          Status: 'Up',
+          Labels: {},
+          Ports: [{IP: '0.0.0.0', PrivatePort: 30_051, PublicPort: c.publicPort, Type: 'tcp'}],
+        })),
+      )
       return
     }
     let m = /^\/containers\/([^/]+)\/exec$/.exec(path)
     if (req.method === 'POST' && m) {
       const container = containers.find((c) => c.name === m![1])
-      if (!container) { json(res, 404, {message: `No such container: ${m[1]}`}); return }
+      if (!container) {
+        json(res, 404, {message: `No such container: ${m[1]}`})
+        return
+      }
       const id = `exec${nextExec++}`.padEnd(64, '0')
       execs.set(id, execOutput(container, (JSON.parse(body || '{}') as {Cmd?: string[]}).Cmd ?? []))
       json(res, 201, {Id: id})
@@ -94,14 +118,21 @@ export async function startFakeDocker(containers: FakeGatewayContainer[] = []): 
     m = /^\/exec\/([^/]+)\/json$/.exec(path)
     if (req.method === 'GET' && m) {
       const e = execs.get(m[1])
-      if (!e) { json(res, 404, {message: 'No such exec instance'}); return }
+      if (!e) {
+        json(res, 404, {message: 'No such exec instance'})
+        return
+      }
       json(res, 200, {ID: m[1], Running: false, ExitCode: e.exitCode})
       return
     }
     m = /^\/exec\/([^/]+)\/start$/.exec(path)
-    if (req.method === 'POST' && m) { // non-upgraded start: raw stream in the body
+    if (req.method === 'POST' && m) {
+      // non-upgraded start: raw stream in the body
       const e = execs.get(m[1])
-      if (!e) { json(res, 404, {message: 'No such exec instance'}); return }
+      if (!e) {
+        json(res, 404, {message: 'No such exec instance'})
+        return
+      }
       res.writeHead(200, {'Content-Type': 'application/vnd.docker.raw-stream'})
       res.end(frame(1, e.output))
       return
@@ -111,7 +142,9 @@ export async function startFakeDocker(containers: FakeGatewayContainer[] = []): 
 
   const server: Server = createServer((req, res) => {
     let body = ''
-    req.on('data', (c: Buffer) => { body += c.toString() })
+    req.on('data', (c: Buffer) => {
+      body += c.toString()
+    })
     req.on('end', () => handle(req, res, body))
   })
   // `POST /exec/<id>/start` with `Upgrade: tcp`: answer 101 and write the multiplexed output on the socket.
@@ -120,8 +153,13 @@ export async function startFakeDocker(containers: FakeGatewayContainer[] = []): 
     requests.push(`${req.method} ${path} (upgrade)`)
     const m = /^\/exec\/([^/]+)\/start$/.exec(path)
     const e = m ? execs.get(m[1]) : undefined
-    if (!e) { socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'); return }
-    socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n')
+    if (!e) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    socket.write(
+      'HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n',
+    )
     if (e.output) socket.write(frame(1, e.output))
     socket.end()
   })
@@ -131,7 +169,10 @@ export async function startFakeDocker(containers: FakeGatewayContainer[] = []): 
     requests,
     containers,
     async stop() {
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
       rmSync(dir, {recursive: true, force: true})
     },
   }

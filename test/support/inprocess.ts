@@ -136,7 +136,9 @@ async function runOne(env: NodeJS.ProcessEnv, args: string[]): Promise<InProcess
     stderrWrite: process.stderr.write,
     stdoutWrite: process.stdout.write,
   }
-  const ttys = [process.stdin, process.stdout, process.stderr].map((s) => [s, Object.getOwnPropertyDescriptor(s, 'isTTY')] as const)
+  const ttys = [process.stdin, process.stdout, process.stderr].map(
+    (s) => [s, Object.getOwnPropertyDescriptor(s, 'isTTY')] as const,
+  )
   const drainListeners = process.stdout.listeners('drain')
   const out = {stderr: '', stdout: ''}
   const capture = (name: 'stderr' | 'stdout') =>
@@ -178,7 +180,8 @@ async function runOne(env: NodeJS.ProcessEnv, args: string[]): Promise<InProcess
     m?.resetRunner()
     process.stdout.write = saved.stdoutWrite
     process.stderr.write = saved.stderrWrite
-    for (const l of process.stdout.listeners('drain')) if (!drainListeners.includes(l)) process.stdout.removeListener('drain', l as () => void)
+    for (const l of process.stdout.listeners('drain'))
+      if (!drainListeners.includes(l)) process.stdout.removeListener('drain', l as () => void)
     for (const [s, d] of ttys) {
       if (d) Object.defineProperty(s, 'isTTY', d)
       else delete (s as {isTTY?: boolean}).isTTY

@@ -45,7 +45,9 @@ export const ERROR_EXIT_CODES: Record<string, number> = {
 const ONBOARD_REFUSALS = new Set(['inference_in_use', 'inference_unverified', 'provider_conflict'])
 
 /** Every schema file in schemas/, parsed. */
-export function loadSchemas(dir = SCHEMA_DIR): Array<{file: string; schema: {$id: string; $schema: string} & Record<string, unknown>}> {
+export function loadSchemas(
+  dir = SCHEMA_DIR,
+): Array<{file: string; schema: {$id: string; $schema: string} & Record<string, unknown>}> {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.schema.json'))
     .sort()
@@ -65,7 +67,8 @@ function validatorFor(name: JsonCommand | 'error'): ValidateFunction {
   if (!validators) {
     const ajv = createAjv()
     validators = new Map()
-    for (const {file, schema} of loadSchemas()) validators.set(file.replace(/\.schema\.json$/, ''), ajv.getSchema(schema.$id)!)
+    for (const {file, schema} of loadSchemas())
+      validators.set(file.replace(/\.schema\.json$/, ''), ajv.getSchema(schema.$id)!)
   }
 
   return validators.get(name)!
@@ -77,7 +80,13 @@ function validatorFor(name: JsonCommand | 'error'): ValidateFunction {
  */
 export function commandOf(args: string[]): string | undefined {
   const [first, second] = args
-  if (first !== undefined && !(JSON_COMMANDS as readonly string[]).includes(first) && second !== undefined && SANDBOX_ACTIONS.has(second)) return second
+  if (
+    first !== undefined &&
+    !(JSON_COMMANDS as readonly string[]).includes(first) &&
+    second !== undefined &&
+    SANDBOX_ACTIONS.has(second)
+  )
+    return second
   return first
 }
 
@@ -148,11 +157,16 @@ export function assertJsonContract(args: string[], result: {stdout: string; exit
   const validate = validatorFor(schema)
   const where = `\`nemoclaw ${args.join(' ')}\` (exit ${result.exitCode})`
   if (!validate(doc)) {
-    const errors = (validate.errors ?? []).map((e) => `  ${e.instancePath || '(root)'} ${e.message}${e.params ? ' ' + JSON.stringify(e.params) : ''}`)
-    throw new Error(`--json output of ${where} does not match schemas/${schema}.schema.json:\n${errors.join('\n')}\n${result.stdout}`)
+    const errors = (validate.errors ?? []).map(
+      (e) => `  ${e.instancePath || '(root)'} ${e.message}${e.params ? ' ' + JSON.stringify(e.params) : ''}`,
+    )
+    throw new Error(
+      `--json output of ${where} does not match schemas/${schema}.schema.json:\n${errors.join('\n')}\n${result.stdout}`,
+    )
   }
 
-  if (schema === 'error' && result.exitCode === 0) throw new Error(`${where} printed the JSON error document but exited 0:\n${result.stdout}`)
+  if (schema === 'error' && result.exitCode === 0)
+    throw new Error(`${where} printed the JSON error document but exited 0:\n${result.stdout}`)
   const exit = expectedExit(command!, doc)
   if (exit !== undefined && result.exitCode !== null && result.exitCode !== exit) {
     throw new Error(`${where}: its --json document stands for exit ${exit}:\n${result.stdout}`)
@@ -162,7 +176,10 @@ export function assertJsonContract(args: string[], result: {stdout: string; exit
 }
 
 /** For a run's resolve(): the result, or a rejection when it breaks the --json contract. */
-export async function contractChecked<R extends {stdout: string; exitCode: number | null}>(args: string[], result: R): Promise<R> {
+export async function contractChecked<R extends {stdout: string; exitCode: number | null}>(
+  args: string[],
+  result: R,
+): Promise<R> {
   assertJsonContract(args, result)
   return result
 }

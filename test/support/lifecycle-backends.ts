@@ -45,7 +45,8 @@ export interface LifecycleBackend {
 export function mtlsDigest(env: NodeJS.ProcessEnv, gateway: string): string {
   const dir = path.join(env.XDG_CONFIG_HOME!, 'openshell', 'gateways', gateway, 'mtls')
   const h = crypto.createHash('sha256')
-  for (const f of ['ca.crt', 'tls.crt', 'tls.key']) h.update(fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f)) : `missing ${f}`)
+  for (const f of ['ca.crt', 'tls.crt', 'tls.key'])
+    h.update(fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f)) : `missing ${f}`)
   return h.digest('hex').slice(0, 16)
 }
 
@@ -65,7 +66,21 @@ export async function realBackend(prereqs: RealPrereqs): Promise<LifecycleBacken
     clearLog: () => world.clearLog(),
     crashRestart: (g) => world.gateway(g).crashRestart(),
     async createFailingSandbox(g, n) {
-      await must(['-g', g, 'sandbox', 'create', '--name', n, '--from', prereqs.image, '--detach', '--', '/bin/sh', '-c', 'sleep 2; exit 3'])
+      await must([
+        '-g',
+        g,
+        'sandbox',
+        'create',
+        '--name',
+        n,
+        '--from',
+        prereqs.image,
+        '--detach',
+        '--',
+        '/bin/sh',
+        '-c',
+        'sleep 2; exit 3',
+      ])
       await world.waitPhase(g, [n], 'Error', 60_000)
     },
     createSandboxes: (g, names, opts) => world.createSandboxes(g, names, opts),
@@ -127,12 +142,17 @@ export async function simBackend(): Promise<LifecycleBackend> {
       restarted(g)
     },
     async ids(g) {
-      return Object.fromEntries(Object.entries(server(sim, g).sandboxes as Record<string, any>).map(([n, s]) => [n, String(s.id)]))
+      return Object.fromEntries(
+        Object.entries(server(sim, g).sandboxes as Record<string, any>).map(([n, s]) => [n, String(s.id)]),
+      )
     },
     kind: 'sim',
     nemoclaw: (args, opts) => runCli(sim, args, opts),
     async phases(g) {
-      const out = execFileSync(path.join(SIM_BIN_DIR, 'openshell'), ['-g', g, 'sandbox', 'list', '-o', 'json'], {encoding: 'utf8', env: {...sim.env, OPENSHELL_SIM_LOG: '/dev/null'}})
+      const out = execFileSync(path.join(SIM_BIN_DIR, 'openshell'), ['-g', g, 'sandbox', 'list', '-o', 'json'], {
+        encoding: 'utf8',
+        env: {...sim.env, OPENSHELL_SIM_LOG: '/dev/null'},
+      })
       return Object.fromEntries((JSON.parse(out) as Array<{name: string; phase: string}>).map((s) => [s.name, s.phase]))
     },
     async rebuild(g) {
@@ -144,7 +164,10 @@ export async function simBackend(): Promise<LifecycleBackend> {
       restarted(g)
     },
     async select(name) {
-      execFileSync(path.join(SIM_BIN_DIR, 'openshell'), ['gateway', 'select', name], {env: {...sim.env, OPENSHELL_SIM_LOG: '/dev/null'}, stdio: 'ignore'})
+      execFileSync(path.join(SIM_BIN_DIR, 'openshell'), ['gateway', 'select', name], {
+        env: {...sim.env, OPENSHELL_SIM_LOG: '/dev/null'},
+        stdio: 'ignore',
+      })
     },
     source: 'openclaw',
     async stopGateway(g) {

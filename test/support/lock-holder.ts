@@ -15,10 +15,14 @@ export interface LockHolder {
 
 /** Start a process that holds the registry lock of `home`; resolves once it holds it. */
 export async function holdRegistryLock(home: string): Promise<LockHolder> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/registry-worker.ts'), 'hold', home], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test/support/registry-worker.ts'), 'hold', home],
+    {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  )
   holders.add(child)
   const ended = new Promise<void>((resolve) => {
     child.on('close', () => {

@@ -44,9 +44,12 @@ export function makeReadOnly(dir: string): void {
   try {
     sh('mount', ['--bind', dir, dir])
   } catch (error) {
-    if (process.getuid?.() === 0) throw new Error(`cannot make ${dir} read-only: root needs \`mount --bind\` (${why(error)})`)
+    if (process.getuid?.() === 0)
+      throw new Error(`cannot make ${dir} read-only: root needs \`mount --bind\` (${why(error)})`)
     // An ordinary user: dropping the write bits is enough.
-    const modes = [dir, ...fs.readdirSync(dir).map((n) => path.join(dir, n))].map((p) => [p, fs.statSync(p).mode & 0o7777] as const)
+    const modes = [dir, ...fs.readdirSync(dir).map((n) => path.join(dir, n))].map(
+      (p) => [p, fs.statSync(p).mode & 0o7777] as const,
+    )
     for (const [p, mode] of modes) fs.chmodSync(p, mode & ~0o222)
     undos.push({dir, undo: () => modes.forEach(([p, mode]) => fs.chmodSync(p, mode))})
     return
@@ -60,11 +63,17 @@ export function makeReadOnly(dir: string): void {
  * Mount a tmpfs of `sizeBytes` over `dir` (hiding what was there), write `files` into it, then fill the rest with a
  * filler file, leaving `leavePages` whole pages (tmpfs counts 4 KiB pages) free.
  */
-export function mountFullDisk(dir: string, files: Record<string, string>, opts: {sizeBytes?: number; leavePages?: number} = {}): void {
+export function mountFullDisk(
+  dir: string,
+  files: Record<string, string>,
+  opts: {sizeBytes?: number; leavePages?: number} = {},
+): void {
   try {
     sh('mount', ['-t', 'tmpfs', '-o', `size=${opts.sizeBytes ?? 64 * 1024},mode=0700`, 'tmpfs', dir])
   } catch (error) {
-    throw new Error(`cannot make a full disk at ${dir}: mounting a small tmpfs needs root (CAP_SYS_ADMIN) (${why(error)})`)
+    throw new Error(
+      `cannot make a full disk at ${dir}: mounting a small tmpfs needs root (CAP_SYS_ADMIN) (${why(error)})`,
+    )
   }
 
   undos.push(unmounter(dir))

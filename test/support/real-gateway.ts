@@ -15,6 +15,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {execa} from 'execa'
+import stripAnsi from 'strip-ansi'
 
 import {type CliOptions, type CliResult, runCli} from './cli.js'
 import {hostEnv} from './inprocess.js'
@@ -39,7 +40,12 @@ let cached: RealPrereqs | undefined
 /** What the real-gateway tests need, checked once per process: setup's status file, the binaries, the CLI, Docker. */
 export function realGatewayPrereqs(): RealPrereqs {
   if (cached) return cached
-  const base = {cliBin: '', gatewayBin: path.join(REAL_DIR, 'openshell-gateway'), image: 'openshell-local/sandbox:dev', supervisorBin: path.join(REAL_DIR, 'openshell-sandbox')}
+  const base = {
+    cliBin: '',
+    gatewayBin: path.join(REAL_DIR, 'openshell-gateway'),
+    image: 'openshell-local/sandbox:dev',
+    supervisorBin: path.join(REAL_DIR, 'openshell-sandbox'),
+  }
   const no = (reason: string): RealPrereqs => (cached = {...base, ok: false, reason})
   let status: {ok?: boolean; reason?: string; image?: string}
   try {
@@ -50,9 +56,11 @@ export function realGatewayPrereqs(): RealPrereqs {
 
   if (!status.ok) return no(status.reason ?? 'setup-real-gateway.sh reported the real gateway unavailable')
   if (status.image) base.image = status.image
-  for (const f of [base.gatewayBin, base.supervisorBin]) if (!fs.existsSync(f)) return no(`${f} missing: run \`bash scripts/setup-real-gateway.sh\``)
+  for (const f of [base.gatewayBin, base.supervisorBin])
+    if (!fs.existsSync(f)) return no(`${f} missing: run \`bash scripts/setup-real-gateway.sh\``)
   const cli = realOpenshellVersions().versions.find((v) => v.version === REAL_VERSION)
-  if (!cli?.binary) return no(`the real openshell ${REAL_VERSION} CLI is not installed: run \`bash scripts/install-openshell.sh\``)
+  if (!cli?.binary)
+    return no(`the real openshell ${REAL_VERSION} CLI is not installed: run \`bash scripts/install-openshell.sh\``)
   base.cliBin = cli.binary
   try {
     execFileSync('docker', ['image', 'inspect', base.image], {stdio: 'ignore', timeout: 15_000})
@@ -86,7 +94,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Poll `probe` until it is true or `timeoutMs` passes (a bounded wait on a condition, never a fixed sleep). */
-export async function waitUntil(probe: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitUntil(
+  probe: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let delay = 20
   for (;;) {
@@ -174,11 +186,15 @@ export class RealGateway {
   }
 
   generateCerts(): void {
-    execFileSync(this.world.prereqs.gatewayBin, ['generate-certs', '--output-dir', this.tlsDir, '--server-san', 'host.openshell.internal'], {
-      env: this.serverEnv(),
-      stdio: 'ignore',
-      timeout: 30_000,
-    })
+    execFileSync(
+      this.world.prereqs.gatewayBin,
+      ['generate-certs', '--output-dir', this.tlsDir, '--server-san', 'host.openshell.internal'],
+      {
+        env: this.serverEnv(),
+        stdio: 'ignore',
+        timeout: 30_000,
+      },
+    )
   }
 
   writeConfig(): void {
@@ -208,13 +224,24 @@ export class RealGateway {
     const logFd = fs.openSync(path.join(this.world.dir, `gateway-${this.name}.log`), 'a')
     // The port comes from gateway.toml's bind_address, as on a user's machine (nemoclaw reads it to know which
     // endpoint the local TLS bundle belongs to).
-    this.proc = spawn(this.world.prereqs.gatewayBin, [], {detached: true, env: this.serverEnv(), stdio: ['ignore', logFd, logFd]})
+    this.proc = spawn(this.world.prereqs.gatewayBin, [], {
+      detached: true,
+      env: this.serverEnv(),
+      stdio: ['ignore', logFd, logFd],
+    })
     fs.closeSync(logFd)
     const proc = this.proc
-    await waitUntil(async () => {
-      if (proc.exitCode !== null) throw new Error(`gateway ${this.name} exited with ${proc.exitCode}; see ${this.world.dir}/gateway-${this.name}.log`)
-      return portOpen(this.port)
-    }, 20_000, `gateway ${this.name} on port ${this.port}`)
+    await waitUntil(
+      async () => {
+        if (proc.exitCode !== null)
+          throw new Error(
+            `gateway ${this.name} exited with ${proc.exitCode}; see ${this.world.dir}/gateway-${this.name}.log`,
+          )
+        return portOpen(this.port)
+      },
+      20_000,
+      `gateway ${this.name} on port ${this.port}`,
+    )
   }
 
   private async kill(signal: NodeJS.Signals): Promise<void> {
@@ -266,7 +293,11 @@ export class RealGateway {
 
   /** Container ids of this gateway's namespace (running or not). */
   containers(): string[] {
-    const out = execFileSync('docker', ['ps', '-aq', '--filter', `label=${MANAGED_LABEL}`, '--filter', `label=${NAMESPACE_LABEL}=${this.namespace}`], {encoding: 'utf8', timeout: 30_000})
+    const out = execFileSync(
+      'docker',
+      ['ps', '-aq', '--filter', `label=${MANAGED_LABEL}`, '--filter', `label=${NAMESPACE_LABEL}=${this.namespace}`],
+      {encoding: 'utf8', timeout: 30_000},
+    )
     return out.split('\n').filter(Boolean)
   }
 }
@@ -281,12 +312,21 @@ export class RealWorld {
   /** What nemoclaw runs with: the user's HOME and the logging wrapper as NEMOCLAW_OPENSHELL_BIN. */
   readonly env: NodeJS.ProcessEnv
 
-  private constructor(readonly dir: string, readonly prereqs: RealPrereqs) {
+  private constructor(
+    readonly dir: string,
+    readonly prereqs: RealPrereqs,
+  ) {
     this.home = path.join(dir, 'home')
     this.nemoclawHome = path.join(dir, 'nemoclaw')
     this.argvLogPath = path.join(dir, 'argv.log')
     this.wrapper = path.join(dir, 'bin', 'openshell')
-    for (const d of [path.join(this.home, '.config'), path.join(this.home, '.local', 'state'), this.nemoclawHome, path.dirname(this.wrapper)]) fs.mkdirSync(d, {recursive: true})
+    for (const d of [
+      path.join(this.home, '.config'),
+      path.join(this.home, '.local', 'state'),
+      this.nemoclawHome,
+      path.dirname(this.wrapper),
+    ])
+      fs.mkdirSync(d, {recursive: true})
     // Each call appends one record: its argv joined by \x1f and the OPENSHELL_GATEWAY it saw, ended by \x1e, in one
     // write (atomic under O_APPEND), then runs the real binary unchanged.
     fs.writeFileSync(
@@ -327,7 +367,9 @@ export class RealWorld {
     gw.generateCerts()
     await gw.start()
     if (opts.register !== false) {
-      const r = await this.openshell(['gateway', 'add', '--local', gw.endpoint, '--name', name], {env: {OPENSHELL_LOCAL_TLS_DIR: gw.tlsDir}})
+      const r = await this.openshell(['gateway', 'add', '--local', gw.endpoint, '--name', name], {
+        env: {OPENSHELL_LOCAL_TLS_DIR: gw.tlsDir},
+      })
       if (r.exitCode !== 0) throw new Error(`gateway add ${name} failed: ${r.stdout}${r.stderr}`)
     }
 
@@ -341,10 +383,20 @@ export class RealWorld {
   }
 
   /** Run the real CLI directly (test set-up; not logged as nemoclaw's). */
-  async openshell(argv: string[], opts: {env?: Record<string, string>; timeoutMs?: number} = {}): Promise<{exitCode: number; stdout: string; stderr: string}> {
+  async openshell(
+    argv: string[],
+    opts: {env?: Record<string, string>; timeoutMs?: number} = {},
+  ): Promise<{exitCode: number; stdout: string; stderr: string}> {
     const env = {...this.env, ...opts.env}
     delete env.NEMOCLAW_OPENSHELL_BIN
-    const r = await execa(this.prereqs.cliBin, argv, {env, extendEnv: false, reject: false, stdin: 'ignore', stripFinalNewline: false, timeout: opts.timeoutMs ?? 60_000})
+    const r = await execa(this.prereqs.cliBin, argv, {
+      env,
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      stripFinalNewline: false,
+      timeout: opts.timeoutMs ?? 60_000,
+    })
     return {exitCode: r.exitCode ?? -1, stderr: String(r.stderr ?? ''), stdout: String(r.stdout ?? '')}
   }
 
@@ -355,10 +407,22 @@ export class RealWorld {
   async createSandboxes(gateway: string, names: string[], opts: {parallel?: number} = {}): Promise<void> {
     const width = Math.max(1, opts.parallel ?? 1)
     for (let i = 0; i < names.length; i += width) {
-      await Promise.all(names.slice(i, i + width).map(async (name) => {
-        const r = await this.openshell(['-g', gateway, 'sandbox', 'create', '--name', name, '--from', this.prereqs.image, '--detach'])
-        if (r.exitCode !== 0) throw new Error(`sandbox create ${name}: ${r.stdout}${r.stderr}`)
-      }))
+      await Promise.all(
+        names.slice(i, i + width).map(async (name) => {
+          const r = await this.openshell([
+            '-g',
+            gateway,
+            'sandbox',
+            'create',
+            '--name',
+            name,
+            '--from',
+            this.prereqs.image,
+            '--detach',
+          ])
+          if (r.exitCode !== 0) throw new Error(`sandbox create ${name}: ${r.stdout}${r.stderr}`)
+        }),
+      )
     }
 
     await this.waitPhase(gateway, names, 'Ready')
@@ -368,8 +432,7 @@ export class RealWorld {
   async phases(gateway: string): Promise<Record<string, string>> {
     const r = await this.openshell(['-g', gateway, 'sandbox', 'list', '--limit', '1000'])
     const out: Record<string, string> = {}
-    // eslint-disable-next-line no-control-regex
-    for (const line of r.stdout.replaceAll(/\u001B\[[0-9;]*m/g, '').split('\n').slice(1)) {
+    for (const line of stripAnsi(r.stdout).split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/)
       if (cols.length >= 3) out[cols[0]] = cols.at(-1)!
     }
@@ -378,10 +441,14 @@ export class RealWorld {
   }
 
   async waitPhase(gateway: string, names: string[], phase: string, timeoutMs = 60_000): Promise<void> {
-    await waitUntil(async () => {
-      const p = await this.phases(gateway)
-      return names.every((n) => p[n] === phase)
-    }, timeoutMs, `${names.join(', ')} ${phase} on ${gateway}`)
+    await waitUntil(
+      async () => {
+        const p = await this.phases(gateway)
+        return names.every((n) => p[n] === phase)
+      },
+      timeoutMs,
+      `${names.join(', ')} ${phase} on ${gateway}`,
+    )
   }
 
   /** Run the built nemoclaw as the user would. */
@@ -456,7 +523,16 @@ export class OpenAiStub {
             return 'stub-model'
           }
         })()
-        res.end(JSON.stringify({choices: [{finish_reason: 'stop', index: 0, message: {content: 'ok', role: 'assistant'}}], created: 1, id: 'c1', model, object: 'chat.completion', usage: {completion_tokens: 1, prompt_tokens: 1, total_tokens: 2}}))
+        res.end(
+          JSON.stringify({
+            choices: [{finish_reason: 'stop', index: 0, message: {content: 'ok', role: 'assistant'}}],
+            created: 1,
+            id: 'c1',
+            model,
+            object: 'chat.completion',
+            usage: {completion_tokens: 1, prompt_tokens: 1, total_tokens: 2},
+          }),
+        )
       })
     })
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()))

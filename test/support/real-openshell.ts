@@ -20,7 +20,10 @@ export interface RealEntry {
   cli_unavailable?: string
 }
 
-export interface VersionsDoc {unavailable?: string; versions?: RealEntry[]}
+export interface VersionsDoc {
+  unavailable?: string
+  versions?: RealEntry[]
+}
 
 function readDoc(): {doc?: VersionsDoc; reason?: string} {
   if (!existsSync(versionsFile)) return {reason: `${versionsFile} missing: run \`bash scripts/install-openshell.sh\``}
@@ -91,16 +94,36 @@ export interface RealRun {
 }
 
 /** Run the real binary (async: an in-process stub gateway must keep serving meanwhile). */
-export async function runReal(entry: RealEntry, argv: string[], home: string,
-  opts: {env?: Record<string, string>; timeoutMs?: number} = {}): Promise<RealRun> {
+export async function runReal(
+  entry: RealEntry,
+  argv: string[],
+  home: string,
+  opts: {env?: Record<string, string>; timeoutMs?: number} = {},
+): Promise<RealRun> {
   const env = realEnv(entry.version, home, opts.env)
   const t0 = Date.now()
-  const r = await execa(entry.binary!, argv, {env, extendEnv: false, reject: false, stdin: 'ignore',
-    timeout: opts.timeoutMs ?? 20_000, stripFinalNewline: false, detached: true, forceKillAfterDelay: 1000})
-  return {version: entry.version, argv: ['openshell', ...argv], env: opts.env ?? {}, exitCode: r.exitCode ?? null,
-    stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), timedOut: Boolean(r.timedOut), durationMs: Date.now() - t0}
+  const r = await execa(entry.binary!, argv, {
+    env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    timeout: opts.timeoutMs ?? 20_000,
+    stripFinalNewline: false,
+    detached: true,
+    forceKillAfterDelay: 1000,
+  })
+  return {
+    version: entry.version,
+    argv: ['openshell', ...argv],
+    env: opts.env ?? {},
+    exitCode: r.exitCode ?? null,
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    timedOut: Boolean(r.timedOut),
+    durationMs: Date.now() - t0,
+  }
 }
 
 /** Strip ANSI SGR codes (0.0.x colours even when piped). */
-  // eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex
 export const stripAnsi = (s: string): string => s.replaceAll(/\u001B\[[0-9;]*m/g, '')

@@ -40,6 +40,7 @@ export function isDestructiveArgv(argv: string[]): boolean {
   // nemoclaw never de-registers a gateway: trust is re-imported by refreshing mtls/ files in place.
   if (joined.includes(' gateway remove ')) return true
   // `remove` is the long form of `rm` (`docker container remove`, `docker volume remove`); `system reset` wipes podman.
-  if (/^\s*(\S*\/)?(docker|podman)\s/.test(joined) && /\s(rm|rmi|remove|kill|prune|down|reset)\s/.test(joined)) return true
+  if (/^\s*(\S*\/)?(docker|podman)\s/.test(joined) && /\s(rm|rmi|remove|kill|prune|down|reset)\s/.test(joined))
+    return true
   return false
 }

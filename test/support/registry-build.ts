@@ -27,9 +27,10 @@ export async function buildRegistryWorker(): Promise<BuiltWorker> {
   await mkdir(join(lib, 'registry'), {recursive: true})
   await writeFile(join(dir, 'package.json'), '{"type": "module"}\n')
   const lockfileUrl = pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('proper-lockfile')).href
-  const transpile = (source: string): string => ts.transpileModule(source, {
-    compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false},
-  }).outputText
+  const transpile = (source: string): string =>
+    ts.transpileModule(source, {
+      compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false},
+    }).outputText
 
   const srcLib = join(ROOT, 'src/lib')
   const shared = new Set<string>()
@@ -40,9 +41,13 @@ export async function buildRegistryWorker(): Promise<BuiltWorker> {
     await writeFile(join(lib, 'registry', basename(name, '.ts') + '.js'), js)
   }
   // the small helpers the registry shares with the rest of src/lib (env.ts, dirs.ts, poll.ts): no imports of their own
-  for (const name of shared) await writeFile(join(lib, `${name}.js`), transpile(await readFile(join(srcLib, `${name}.ts`), 'utf8')))
+  for (const name of shared)
+    await writeFile(join(lib, `${name}.js`), transpile(await readFile(join(srcLib, `${name}.ts`), 'utf8')))
   const workerSrc = await readFile(join(ROOT, 'test/support/registry-worker.ts'), 'utf8')
   const worker = join(dir, 'registry-worker.js')
-  await writeFile(worker, transpile(workerSrc).replace(/'\.\.\/\.\.\/src\/lib\/registry\/index\.js'/g, "'./lib/registry/index.js'"))
+  await writeFile(
+    worker,
+    transpile(workerSrc).replace(/'\.\.\/\.\.\/src\/lib\/registry\/index\.js'/g, "'./lib/registry/index.js'"),
+  )
   return {dir, worker, cleanup: () => rm(dir, {recursive: true, force: true})}
 }

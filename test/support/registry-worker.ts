@@ -31,8 +31,11 @@ async function main(): Promise<void> {
     const count = Number(countText)
     process.stdout.write('ready\n')
     if (barrier) await waitFor(barrier)
-    const results = await Promise.all(Array.from({length: count}, (_, i) =>
-      upsertRecord({name: `${prefix}-${i}`, gateway: 'nemoclaw', model: `model-${i}`, policies: ['pypi']}, {home})))
+    const results = await Promise.all(
+      Array.from({length: count}, (_, i) =>
+        upsertRecord({name: `${prefix}-${i}`, gateway: 'nemoclaw', model: `model-${i}`, policies: ['pypi']}, {home}),
+      ),
+    )
     process.stdout.write(JSON.stringify({ok: true, written: results.filter((r) => r.written).length}) + '\n')
     return
   }
@@ -43,12 +46,15 @@ async function main(): Promise<void> {
     return
   }
   if (mode === 'hold') {
-    await update(async () => {
-      process.stdout.write('locked\n')
-      await new Promise<void>((resolve) => {
-        process.stdin.on('end', resolve).on('close', resolve).resume()
-      })
-    }, {home})
+    await update(
+      async () => {
+        process.stdout.write('locked\n')
+        await new Promise<void>((resolve) => {
+          process.stdin.on('end', resolve).on('close', resolve).resume()
+        })
+      },
+      {home},
+    )
     process.stdout.write(JSON.stringify({ok: true}) + '\n')
     return
   }

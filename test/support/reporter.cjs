@@ -17,7 +17,10 @@ class SpecWithSummary extends Mocha.reporters.Spec {
     const timings = process.env.NEMOCLAW_TEST_TIMINGS
     if (timings) {
       const record = (state) => (t) => {
-        fs.appendFileSync(timings, JSON.stringify({file: t.file, ms: t.duration ?? 0, state, title: t.fullTitle()}) + '\n')
+        fs.appendFileSync(
+          timings,
+          JSON.stringify({file: t.file, ms: t.duration ?? 0, state, title: t.fullTitle()}) + '\n',
+        )
       }
 
       runner.on(Mocha.Runner.constants.EVENT_TEST_PASS, record('passed'))
@@ -39,7 +42,9 @@ class SpecWithSummary extends Mocha.reporters.Spec {
       const s = runner.stats || {}
       const r = real
       if (r.passed + r.failed + r.skipped > 0) {
-        process.stdout.write(`\nreal-gateway tests (OpenShell 0.0.111, Docker): ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped in ${Math.round(r.ms / 1000)} s\n`)
+        process.stdout.write(
+          `\nreal-gateway tests (OpenShell 0.0.111, Docker): ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped in ${Math.round(r.ms / 1000)} s\n`,
+        )
       }
 
       process.stdout.write(`\ntests: ${s.passes ?? 0} passed, ${s.failures ?? 0} failed, ${s.pending ?? 0} skipped\n`)

@@ -48,7 +48,10 @@ export function callsStarted(env: NodeJS.ProcessEnv): CallStart[] {
     return []
   }
 
-  return text.split('\n').slice(0, -1).map((l) => JSON.parse(l) as CallStart)
+  return text
+    .split('\n')
+    .slice(0, -1)
+    .map((l) => JSON.parse(l) as CallStart)
 }
 
 export interface Sim {
@@ -65,7 +68,15 @@ export interface Sim {
   cleanup(): void
 }
 
-const STRIP = ['NO_COLOR', 'FORCE_COLOR', 'OPENSHELL_GATEWAY', 'OPENSHELL_GATEWAY_ENDPOINT', 'OPENSHELL_LOCAL_TLS_DIR', 'OPENSHELL_SIM_LOG', 'XDG_STATE_HOME']
+const STRIP = [
+  'NO_COLOR',
+  'FORCE_COLOR',
+  'OPENSHELL_GATEWAY',
+  'OPENSHELL_GATEWAY_ENDPOINT',
+  'OPENSHELL_LOCAL_TLS_DIR',
+  'OPENSHELL_SIM_LOG',
+  'XDG_STATE_HOME',
+]
 
 export async function createSim(opts: SimOptions): Promise<Sim> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nemoclaw-sim-'))
@@ -100,14 +111,34 @@ export async function createSim(opts: SimOptions): Promise<Sim> {
   control(...init)
   const logPath = path.join(dir, 'argv.log')
   return {
-    dir, binDir: SIM_BIN_DIR, home, statePath, logPath, env, control,
+    dir,
+    binDir: SIM_BIN_DIR,
+    home,
+    statePath,
+    logPath,
+    env,
+    control,
     argvLog(cmd = 'openshell') {
       let text = ''
-      try { text = fs.readFileSync(logPath, 'utf8') } catch { return [] }
-      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ArgvLogEntry).filter((e) => e.cmd === cmd)
+      try {
+        text = fs.readFileSync(logPath, 'utf8')
+      } catch {
+        return []
+      }
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as ArgvLogEntry)
+        .filter((e) => e.cmd === cmd)
     },
-    clearLog() { fs.writeFileSync(logPath, '') },
-    state() { return JSON.parse(fs.readFileSync(statePath, 'utf8')) },
-    cleanup() { fs.rmSync(dir, {recursive: true, force: true}) },
+    clearLog() {
+      fs.writeFileSync(logPath, '')
+    },
+    state() {
+      return JSON.parse(fs.readFileSync(statePath, 'utf8'))
+    },
+    cleanup() {
+      fs.rmSync(dir, {recursive: true, force: true})
+    },
   }
 }

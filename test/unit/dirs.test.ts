@@ -13,7 +13,12 @@ describe('dirs: home and XDG base directories', () => {
 
   it('takes $XDG_<KIND>_HOME when set, else the default under the home directory', () => {
     const env = {HOME: '/h/u'}
-    expect((['cache', 'config', 'data', 'state'] as const).map((k) => xdgDir(k, env))).to.deep.equal(['/h/u/.cache', '/h/u/.config', '/h/u/.local/share', '/h/u/.local/state'])
+    expect((['cache', 'config', 'data', 'state'] as const).map((k) => xdgDir(k, env))).to.deep.equal([
+      '/h/u/.cache',
+      '/h/u/.config',
+      '/h/u/.local/share',
+      '/h/u/.local/state',
+    ])
     expect(xdgDir('config', {...env, XDG_CONFIG_HOME: '/x/conf'})).to.equal('/x/conf')
     expect(xdgDir('config', {...env, XDG_CONFIG_HOME: ''})).to.equal('/h/u/.config')
     expect(xdgDir('data', {XDG_DATA_HOME: ''}, {home: '/tmp/t'})).to.equal(path.join('/tmp/t', '.local', 'share'))
@@ -25,7 +30,7 @@ describe('dirs: home and XDG base directories', () => {
     expect(xdgDir('config', env, {absoluteOnly: true})).to.equal('/h/u/.config')
   })
 
-  it('puts nemoclaw\'s cache under the XDG cache directory', () => {
+  it("puts nemoclaw's cache under the XDG cache directory", () => {
     expect(cacheDir({HOME: '/h/u'})).to.equal('/h/u/.cache/nemoclaw')
     expect(cacheDir({HOME: '/h/u', XDG_CACHE_HOME: '/c'})).to.equal('/c/nemoclaw')
   })

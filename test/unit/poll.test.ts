@@ -31,20 +31,35 @@ describe('poll: bounded waits with backoff', () => {
     expect(take(backoff(100, 1.5, 250), 5)).to.deep.equal([100, 150, 225, 250, 250])
     expect(take(backoff(250, 1, 250), 3)).to.deep.equal([250, 250, 250])
     const r = [0, 0.5, 0.75]
-    expect(take(jitter([10, 10, 10], () => r.shift()!), 3)).to.deep.equal([5, 10, 12.5])
+    expect(
+      take(
+        jitter([10, 10, 10], () => r.shift()!),
+        3,
+      ),
+    ).to.deep.equal([5, 10, 12.5])
   })
 
   it('returns the first answer without waiting when it is already the wanted one', async () => {
     const clock = fakeClock()
     let tries = 0
-    expect(await poll(async () => ++tries, () => true, {clock, delays: backoff(), timeoutMs: 1000})).to.equal(1)
+    expect(
+      await poll(
+        async () => ++tries,
+        () => true,
+        {clock, delays: backoff(), timeoutMs: 1000},
+      ),
+    ).to.equal(1)
     expect(clock.sleeps).to.deep.equal([])
   })
 
   it('waits the backoff delays between tries until done', async () => {
     const clock = fakeClock()
     let tries = 0
-    const answer = await poll(async () => ++tries, (n) => n === 4, {clock, delays: backoff(100, 2, 1000), timeoutMs: 10_000})
+    const answer = await poll(
+      async () => ++tries,
+      (n) => n === 4,
+      {clock, delays: backoff(100, 2, 1000), timeoutMs: 10_000},
+    )
     expect(answer).to.equal(4)
     expect(clock.sleeps).to.deep.equal([100, 200, 400])
   })
@@ -52,7 +67,11 @@ describe('poll: bounded waits with backoff', () => {
   it('never waits past the deadline, tries once more after the last wait, then returns the last answer', async () => {
     const clock = fakeClock()
     let tries = 0
-    const answer = await poll(async () => ++tries, () => false, {clock, delays: backoff(400, 1, 400), timeoutMs: 1000})
+    const answer = await poll(
+      async () => ++tries,
+      () => false,
+      {clock, delays: backoff(400, 1, 400), timeoutMs: 1000},
+    )
     expect(clock.sleeps).to.deep.equal([400, 400, 200])
     expect(answer).to.equal(4)
     expect(clock.t).to.equal(2000)
@@ -71,10 +90,14 @@ describe('poll: bounded waits with backoff', () => {
     expect(clock.sleeps).to.deep.equal([50])
     const endSpaced = fakeClock()
     tries = 0
-    await poll(async () => {
-      endSpaced.t += 150
-      return ++tries
-    }, (n) => n === 3, {clock: endSpaced, delays: backoff(100, 2, 1000), timeoutMs: 10_000})
+    await poll(
+      async () => {
+        endSpaced.t += 150
+        return ++tries
+      },
+      (n) => n === 3,
+      {clock: endSpaced, delays: backoff(100, 2, 1000), timeoutMs: 10_000},
+    )
     expect(endSpaced.sleeps).to.deep.equal([100, 200])
   })
 
@@ -82,7 +105,11 @@ describe('poll: bounded waits with backoff', () => {
     const clock = fakeClock()
     const seen: string[] = []
     const answers = ['b', 'c']
-    const answer = await poll(async () => answers.shift()!, (a) => a === 'c', {clock, delays: backoff(10, 1, 10), first: {value: 'a'}, onWait: (a) => seen.push(a), timeoutMs: 100})
+    const answer = await poll(
+      async () => answers.shift()!,
+      (a) => a === 'c',
+      {clock, delays: backoff(10, 1, 10), first: {value: 'a'}, onWait: (a) => seen.push(a), timeoutMs: 100},
+    )
     expect(answer).to.equal('c')
     expect(seen).to.deep.equal(['a', 'b'])
     expect(clock.sleeps).to.deep.equal([10, 10])

@@ -12,7 +12,10 @@ export default async function doctorChecks(opts) {
           return {status: 'fail', detail: 'HELLO_PLUGIN_FAIL is set.', fix: 'unset HELLO_PLUGIN_FAIL'}
         }
 
-        return {status: 'pass', detail: `hello plugin sees ${ctx.sandboxes.length} sandbox(es) on ${ctx.gateways.join(', ')}`}
+        return {
+          status: 'pass',
+          detail: `hello plugin sees ${ctx.sandboxes.length} sandbox(es) on ${ctx.gateways.join(', ')}`,
+        }
       },
     },
   ]

@@ -12,7 +12,11 @@ import {type Command, type Hook, Parser} from '@oclif/core'
 import {resetReconciliation} from '../../lib/cli/session.js'
 
 /** The statics a sandbox command declares beside oclif's (src/lib/cli/targets.ts reads the same). */
-type SandboxCommandClass = Command.Class & {targetsSandbox?: boolean; readsInference?: boolean; skipReconcileFor?: string[]}
+type SandboxCommandClass = Command.Class & {
+  targetsSandbox?: boolean
+  readsInference?: boolean
+  skipReconcileFor?: string[]
+}
 
 const hook: Hook<'prerun'> = async function (opts) {
   resetReconciliation()

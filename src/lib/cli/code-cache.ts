@@ -26,7 +26,10 @@ export function requireWithCodeCache<T>(file: string, env: NodeJS.ProcessEnv): C
   const st = statSync(file)
   const dir = path.join(cacheDir(env), 'code')
   const prefix = `${path.basename(file)}-`
-  const cacheFile = path.join(dir, `${prefix}${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}-${process.version}-${process.arch}.bin`)
+  const cacheFile = path.join(
+    dir,
+    `${prefix}${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}-${process.version}-${process.arch}.bin`,
+  )
   let cachedData: Buffer | undefined
   try {
     cachedData = readFileSync(cacheFile)
@@ -38,7 +41,13 @@ export function requireWithCodeCache<T>(file: string, env: NodeJS.ProcessEnv): C
   // code cache loses its dynamic-import hook.
   const script = new vm.Script(Module.wrap(source), {cachedData, filename: file})
   const module = {exports: {} as T}
-  const wrapper = script.runInThisContext() as (exports: T, require: NodeJS.Require, module: {exports: T}, filename: string, dirname: string) => void
+  const wrapper = script.runInThisContext() as (
+    exports: T,
+    require: NodeJS.Require,
+    module: {exports: T},
+    filename: string,
+    dirname: string,
+  ) => void
   wrapper(module.exports, createRequire(file), module, file, path.dirname(file))
   const valid = cachedData !== undefined && script.cachedDataRejected === false
   return {
@@ -47,7 +56,8 @@ export function requireWithCodeCache<T>(file: string, env: NodeJS.ProcessEnv): C
       if (valid || !writeCacheFile(cacheFile, script.createCachedData())) return
       // the code of older builds is never read again
       try {
-        for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name !== path.basename(cacheFile)) rmSync(path.join(dir, name), {force: true})
+        for (const name of readdirSync(dir))
+          if (name.startsWith(prefix) && name !== path.basename(cacheFile)) rmSync(path.join(dir, name), {force: true})
       } catch {
         // nothing to tidy
       }

@@ -32,7 +32,13 @@ export interface FastVersionOptions {
 interface PJSON {
   name?: unknown
   version?: unknown
-  oclif?: {bin?: unknown; dirname?: unknown; plugins?: unknown; hooks?: Record<string, unknown>; additionalVersionFlags?: unknown}
+  oclif?: {
+    bin?: unknown
+    dirname?: unknown
+    plugins?: unknown
+    hooks?: Record<string, unknown>
+    additionalVersionFlags?: unknown
+  }
 }
 
 function readJson(file: string): PJSON | undefined {
@@ -64,7 +70,13 @@ function dataDir(env: NodeJS.ProcessEnv, bin: string, dirname: string): string {
 }
 
 /** oclif hook events that never fire while a command runs: their hooks cannot change the answer. */
-const QUIET_EVENTS = new Set(['command_not_found', 'plugins:postinstall', 'plugins:postuninstall', 'plugins:preinstall', 'update'])
+const QUIET_EVENTS = new Set([
+  'command_not_found',
+  'plugins:postinstall',
+  'plugins:postuninstall',
+  'plugins:preinstall',
+  'update',
+])
 
 /**
  * Which hook events could change the answer: `--version` runs only `init` hooks; a command runs every hook except
@@ -122,7 +134,9 @@ export function fastVersion(opts: FastVersionOptions): string | undefined {
   if (!opts.argv[0]?.startsWith('-')) return undefined
   const pjson = plainOclif(opts, VERSION_HOOKS)
   if (!pjson) return undefined
-  const extra = Array.isArray(pjson.oclif?.additionalVersionFlags) ? (pjson.oclif.additionalVersionFlags as unknown[]) : []
+  const extra = Array.isArray(pjson.oclif?.additionalVersionFlags)
+    ? (pjson.oclif.additionalVersionFlags as unknown[])
+    : []
   if (opts.argv[0] !== '--version' && !extra.includes(opts.argv[0])) return undefined
 
   const platform = opts.platform ?? process.platform

@@ -48,7 +48,12 @@ export function fastRoute(opts: {argv: string[]; env: NodeJS.ProcessEnv; root: s
 }
 
 /** The help oclif printed for exactly this question before (help-cache.ts), or undefined. */
-export function fastHelp(opts: {argv: string[]; env: NodeJS.ProcessEnv; root: string; stdout: {isTTY?: boolean; columns?: number}}): string | undefined {
+export function fastHelp(opts: {
+  argv: string[]
+  env: NodeJS.ProcessEnv
+  root: string
+  stdout: {isTTY?: boolean; columns?: number}
+}): string | undefined {
   // Not a help question: nothing to read (the `NAME status` rewrite reads the registry; fastRoute does that once).
   if (opts.env.NEMOCLAW_FAST_PATH === '0' || !asksForHelp(opts.argv)) return undefined
   const file = helpCacheFile({...opts, argv: rewriteArgv(opts.argv, opts.env)})
@@ -62,7 +67,10 @@ class FastExit extends Error {
 }
 
 class FastError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message)
   }
 }
@@ -78,7 +86,10 @@ export type FastOutcome = {exit: number} | {error: Error}
 export async function runFast(route: FastRoute): Promise<FastOutcome> {
   // The gateway calls the last run of this command made start now, while the code below loads (openshell/early.ts).
   const early = await import('../openshell/early.js')
-  const round = early.startEarlyRound(route.command === 'status' && route.name !== undefined ? `status ${route.name}` : route.command, process.env)
+  const round = early.startEarlyRound(
+    route.command === 'status' && route.name !== undefined ? `status ${route.name}` : route.command,
+    process.env,
+  )
   try {
     return await runRoute(route)
   } finally {
@@ -125,7 +136,6 @@ async function runRoute(route: FastRoute): Promise<FastOutcome> {
         if (written instanceof FastExit) return {exit: written.code}
         throw written
       }
-
     }
 
     if (error instanceof FastError) {

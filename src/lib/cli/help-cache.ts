@@ -56,7 +56,9 @@ export function helpCacheFile(input: HelpCacheInput): string | undefined {
   ]
   const key = JSON.stringify({
     argv: input.argv,
-    env: Object.entries(input.env).filter(([k]) => RENDER_ENV.test(k)).sort(([a], [b]) => a.localeCompare(b)),
+    env: Object.entries(input.env)
+      .filter(([k]) => RENDER_ENV.test(k))
+      .sort(([a], [b]) => a.localeCompare(b)),
     files: files.map((f) => [f, identity(f)]),
     node: process.version,
     stdout: [Boolean(input.stdout.isTTY), input.stdout.isTTY ? (input.stdout.columns ?? 0) : 0],

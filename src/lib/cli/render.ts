@@ -10,7 +10,14 @@ import type {Reconciliation} from '../reconcile/run.js'
 export function table(rows: string[][]): string {
   if (rows.length === 0) return ''
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n')
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
 }
 
 /** A gateway's inference route (per gateway in OpenShell), when it was read. */
@@ -66,10 +73,15 @@ export function statusText(r: Reconciliation, opts: {name?: string} = {}): strin
   const gatewayProblems = [...r.gateways.values()].filter((h) => h.classId !== 'ok')
   out.push('')
   if (r.verdicts.length === 0) {
-    out.push(opts.name ? `No sandbox '${opts.name}' is registered.` : 'No sandboxes registered. Create one with `nemoclaw onboard`.')
+    out.push(
+      opts.name
+        ? `No sandbox '${opts.name}' is registered.`
+        : 'No sandboxes registered. Create one with `nemoclaw onboard`.',
+    )
   } else {
     const rows = [['SANDBOX', 'GATEWAY', 'PHASE', 'STATE']]
-    for (const v of r.verdicts) rows.push([v.name + (v.name === r.defaultSandbox ? ' *' : ''), v.gateway, v.phase ?? '-', v.classId])
+    for (const v of r.verdicts)
+      rows.push([v.name + (v.name === r.defaultSandbox ? ' *' : ''), v.gateway, v.phase ?? '-', v.classId])
     out.push(table(rows))
   }
 
@@ -89,7 +101,10 @@ export function statusText(r: Reconciliation, opts: {name?: string} = {}): strin
   }
 
   if (r.pruned.length > 0) {
-    out.push('', `Removed ${r.pruned.length} stale record(s), journaled to pruned.jsonl: ${r.pruned.map((p) => p.name).join(', ')}`)
+    out.push(
+      '',
+      `Removed ${r.pruned.length} stale record(s), journaled to pruned.jsonl: ${r.pruned.map((p) => p.name).join(', ')}`,
+    )
   }
 
   if (r.notPruned.length > 0) out.push('', notPrunedLine(r))

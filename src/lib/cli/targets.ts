@@ -34,44 +34,82 @@ function readsInference(cmd: Failable): boolean {
  * the process's one reconcile — of that sandbox, or of every registered one. Never throws for a failed reconcile:
  * it is remembered for the command to report (src/lib/cli/session.ts).
  */
-export async function reconcileTarget(cmd: Failable, traits: CommandTraits, input: {name?: string; json: boolean}): Promise<void> {
+export async function reconcileTarget(
+  cmd: Failable,
+  traits: CommandTraits,
+  input: {name?: string; json: boolean},
+): Promise<void> {
   if (input.name !== undefined) {
     const check = validateSandboxName(input.name)
     if (!check.ok) failCommand(cmd, check.reason, {exit: 2, id: 'invalid_name', json: input.json})
   }
 
-  await reconcileOnce(() => reconcile(openshell(), {by: `nemoclaw ${traits.id ?? ''}`.trim(), inference: traits.readsInference === true, name: input.name, silent: input.json}))
+  await reconcileOnce(() =>
+    reconcile(openshell(), {
+      by: `nemoclaw ${traits.id ?? ''}`.trim(),
+      inference: traits.readsInference === true,
+      name: input.name,
+      silent: input.json,
+    }),
+  )
 }
 
 function fail(cmd: Failable, message: string, exit: number, json: boolean, id: string): never {
   failCommand(cmd, message, {exit, id, json})
 }
 
-export async function requireReconciliation(cmd: Failable, opts: {name?: string; json: boolean}): Promise<Reconciliation> {
+export async function requireReconciliation(
+  cmd: Failable,
+  opts: {name?: string; json: boolean},
+): Promise<Reconciliation> {
   if (opts.name !== undefined) {
     const check = validateSandboxName(opts.name)
     if (!check.ok) fail(cmd, check.reason, 2, opts.json, 'invalid_name')
   }
 
-  const outcome = await reconcileOnce(() => reconcile(openshell(), {inference: readsInference(cmd), name: opts.name, silent: opts.json}))
+  const outcome = await reconcileOnce(() =>
+    reconcile(openshell(), {inference: readsInference(cmd), name: opts.name, silent: opts.json}),
+  )
   if (!outcome.ok) {
     const why = outcome.error instanceof Error ? outcome.error.message : String(outcome.error)
-    fail(cmd, `Could not check the sandboxes against the gateway: ${why}`, RECONCILE_FAILED_EXIT, opts.json, 'reconcile_failed')
+    fail(
+      cmd,
+      `Could not check the sandboxes against the gateway: ${why}`,
+      RECONCILE_FAILED_EXIT,
+      opts.json,
+      'reconcile_failed',
+    )
   }
 
   const r = outcome.value
   if (r.registryProblem) {
-    fail(cmd, `${r.registryProblem.message}\nRun \`nemoclaw doctor --fix\` to move it aside (your records stay in the set-aside file).`, REGISTRY_UNREADABLE_EXIT, opts.json, 'registry_unreadable')
+    fail(
+      cmd,
+      `${r.registryProblem.message}\nRun \`nemoclaw doctor --fix\` to move it aside (your records stay in the set-aside file).`,
+      REGISTRY_UNREADABLE_EXIT,
+      opts.json,
+      'registry_unreadable',
+    )
   }
 
   return r
 }
 
 /** One sandbox: the given name or the registry's default; it must be registered. Returns its verdict too. */
-export async function requireOne(cmd: Failable, opts: {name?: string; json: boolean}): Promise<{r: Reconciliation; name: string; verdict: Verdict}> {
+export async function requireOne(
+  cmd: Failable,
+  opts: {name?: string; json: boolean},
+): Promise<{r: Reconciliation; name: string; verdict: Verdict}> {
   let r = await requireReconciliation(cmd, opts)
   const name = opts.name ?? r.defaultSandbox ?? undefined
-  if (!name) fail(cmd, 'No sandbox named and no default sandbox set. Run `nemoclaw list` to see registered sandboxes.', NOT_REGISTERED_EXIT, opts.json, 'no_sandbox')
+  if (!name)
+    fail(
+      cmd,
+      'No sandbox named and no default sandbox set. Run `nemoclaw list` to see registered sandboxes.',
+      NOT_REGISTERED_EXIT,
+      opts.json,
+      'no_sandbox',
+    )
   if (!opts.name) {
     // The hook reconciled everything; narrow to the default sandbox.
     r = {...r, records: r.records.filter((x) => x.name === name), verdicts: r.verdicts.filter((v) => v.name === name)}
@@ -82,12 +120,26 @@ export async function requireOne(cmd: Failable, opts: {name?: string; json: bool
     const pruned = r.pruned.find((p) => p.name === name)
     if (!pruned) {
       const journal = await readJournal({env: process.env}).catch(() => undefined)
-      const removed = journal?.entries.filter((e) => e.name === name && e.op === 'prune' && e.status === 'applied').at(-1)
+      const removed = journal?.entries
+        .filter((e) => e.name === name && e.op === 'prune' && e.status === 'applied')
+        .at(-1)
       if (removed) {
-        fail(cmd, `Sandbox '${name}' is no longer registered: it was removed at ${removed.at} (${removed.reason}). Create it again with \`nemoclaw onboard --name ${name}\`; see \`nemoclaw list --pruned\`.`, EXIT_CODES.sandbox_missing, opts.json, 'sandbox_missing')
+        fail(
+          cmd,
+          `Sandbox '${name}' is no longer registered: it was removed at ${removed.at} (${removed.reason}). Create it again with \`nemoclaw onboard --name ${name}\`; see \`nemoclaw list --pruned\`.`,
+          EXIT_CODES.sandbox_missing,
+          opts.json,
+          'sandbox_missing',
+        )
       }
 
-      fail(cmd, `No sandbox '${name}' is registered with nemoclaw. Run \`nemoclaw list\` to see registered sandboxes, or \`nemoclaw onboard --name ${name}\` to create it.`, NOT_REGISTERED_EXIT, opts.json, 'not_registered')
+      fail(
+        cmd,
+        `No sandbox '${name}' is registered with nemoclaw. Run \`nemoclaw list\` to see registered sandboxes, or \`nemoclaw onboard --name ${name}\` to create it.`,
+        NOT_REGISTERED_EXIT,
+        opts.json,
+        'not_registered',
+      )
     }
 
     // decide() gives every record it is handed a verdict, a pruned one too (sandbox_missing).

@@ -15,7 +15,10 @@ export const STATUS_TRAITS = {id: 'status', readsInference: true} as const satis
 export const LIST_TRAITS = {id: 'list', readsInference: true} as const satisfies CommandTraits
 
 export async function statusView(io: CommandIO, input: {name?: string; json: boolean}): Promise<void> {
-  const r = input.name === undefined ? await requireReconciliation(io, {json: input.json}) : (await requireOne(io, {json: input.json, name: input.name})).r
+  const r =
+    input.name === undefined
+      ? await requireReconciliation(io, {json: input.json})
+      : (await requireOne(io, {json: input.json, name: input.name})).r
   const worst = worstOf(r, input.name)
   if (input.json) {
     const primaryName = r.verdicts[0]?.gateway ?? [...r.gateways.keys()][0]
@@ -26,7 +29,13 @@ export async function statusView(io: CommandIO, input: {name?: string; json: boo
       schemaVersion: 1,
       gateway: gatewayJson(primary, r.inference?.get(primary.gateway) ?? null),
       gateways: [...r.gateways.values()].map((h) => gatewayJson(h, r.inference?.get(h.gateway) ?? null)),
-      notPruned: r.notPruned.map((p) => ({cause: p.failure.cause, gateway: p.gateway, message: p.failure.message, name: p.name, reason: p.reason})),
+      notPruned: r.notPruned.map((p) => ({
+        cause: p.failure.cause,
+        gateway: p.gateway,
+        message: p.failure.message,
+        name: p.name,
+        reason: p.reason,
+      })),
       ok: worst === 'ok',
       pruned: r.pruned,
       sandboxes: r.verdicts.map(verdictJson),
@@ -45,10 +54,19 @@ export async function listView(io: CommandIO, input: {json: boolean}): Promise<v
     writeJson({
       schemaVersion: 1,
       defaultSandbox: r.defaultSandbox,
-      gateways: [...r.gateways.values()].map((h) => ({inference: r.inference?.get(h.gateway) ?? null, name: h.gateway, state: h.classId})),
+      gateways: [...r.gateways.values()].map((h) => ({
+        inference: r.inference?.get(h.gateway) ?? null,
+        name: h.gateway,
+        state: h.classId,
+      })),
       sandboxes: r.verdicts.map((v) => {
         const rec = r.records.find((x) => x.name === v.name)
-        return {...verdictJson(v), createdAt: rec?.createdAt ?? null, model: rec?.model ?? null, provider: rec?.provider ?? null}
+        return {
+          ...verdictJson(v),
+          createdAt: rec?.createdAt ?? null,
+          model: rec?.model ?? null,
+          provider: rec?.provider ?? null,
+        }
       }),
     })
     return
@@ -62,7 +80,13 @@ export async function listView(io: CommandIO, input: {json: boolean}): Promise<v
   const rows = [['SANDBOX', 'GATEWAY', 'PHASE', 'STATE', 'MODEL']]
   for (const v of r.verdicts) {
     const rec = r.records.find((x) => x.name === v.name)
-    rows.push([v.name + (v.name === r.defaultSandbox ? ' *' : ''), v.gateway, v.phase ?? '-', v.classId, rec?.model ?? '-'])
+    rows.push([
+      v.name + (v.name === r.defaultSandbox ? ' *' : ''),
+      v.gateway,
+      v.phase ?? '-',
+      v.classId,
+      rec?.model ?? '-',
+    ])
   }
 
   io.log(table(rows))
@@ -74,9 +98,19 @@ export async function prunedView(io: CommandIO, input: {json: boolean}): Promise
   const journal = await readJournal({env: process.env})
   const entries = journal.entries.filter((e) => e.op === 'prune')
   if (input.json) {
-    writeJson({schemaVersion: 1, pruned: entries.map((e) => ({at: e.at, name: e.name, reason: e.reason, record: e.record, status: e.status}))})
+    writeJson({
+      schemaVersion: 1,
+      pruned: entries.map((e) => ({at: e.at, name: e.name, reason: e.reason, record: e.record, status: e.status})),
+    })
     return
   }
 
-  io.log(entries.length === 0 ? 'No removed records.' : table([['SANDBOX', 'GATEWAY', 'REMOVED AT', 'REASON'], ...entries.map((e) => [e.name, e.record.gateway, e.at, e.reason])]))
+  io.log(
+    entries.length === 0
+      ? 'No removed records.'
+      : table([
+          ['SANDBOX', 'GATEWAY', 'REMOVED AT', 'REASON'],
+          ...entries.map((e) => [e.name, e.record.gateway, e.at, e.reason]),
+        ]),
+  )
 }

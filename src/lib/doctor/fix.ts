@@ -60,8 +60,12 @@ export async function applyFixes(ctx: DoctorContext, opts: {silent?: boolean} = 
 
   // Gateways: the same safe recovery as `nemoclaw recover`, selecting one gateway at most.
   const healths = [...(await ctx.live()).values()].map((l) => l.health)
-  const gatewayReports = await recoverGateways(ctx.client, healths,
-    {actionableOnly: true, defaultSandbox: reg.registry.defaultSandbox, records: await ctx.records(), silent: opts.silent})
+  const gatewayReports = await recoverGateways(ctx.client, healths, {
+    actionableOnly: true,
+    defaultSandbox: reg.registry.defaultSandbox,
+    records: await ctx.records(),
+    silent: opts.silent,
+  })
   for (const report of gatewayReports) {
     for (const s of report.steps) records.push({note: s.note, ok: s.ok, title: s.title})
   }

@@ -101,14 +101,32 @@ export function wrapPluginCheck(plugin: string, check: PluginCheck): Check<Docto
     async run(ctx) {
       try {
         const pctx = await pluginContext(ctx)
-        const r = await bounded(Promise.resolve().then(() => check.run(pctx)), ctx.probeTimeoutMs)
+        const r = await bounded(
+          Promise.resolve().then(() => check.run(pctx)),
+          ctx.probeTimeoutMs,
+        )
         if (r === TIMED_OUT) {
-          return {classId: 'probe_timeout', detail: `Check '${check.id}' of plugin ${plugin} did not finish within ${ctx.probeTimeoutMs} ms.`, fix: `nemoclaw plugins uninstall ${plugin}  (or report it to the plugin's author)`, status: 'fail'}
+          return {
+            classId: 'probe_timeout',
+            detail: `Check '${check.id}' of plugin ${plugin} did not finish within ${ctx.probeTimeoutMs} ms.`,
+            fix: `nemoclaw plugins uninstall ${plugin}  (or report it to the plugin's author)`,
+            status: 'fail',
+          }
         }
 
-        return validResult(r) ?? {detail: `Check '${check.id}' of plugin ${plugin} returned an invalid result (expected {status, detail, fix?}).`, fix: `Report it to the author of ${plugin}.`, status: 'fail'}
+        return (
+          validResult(r) ?? {
+            detail: `Check '${check.id}' of plugin ${plugin} returned an invalid result (expected {status, detail, fix?}).`,
+            fix: `Report it to the author of ${plugin}.`,
+            status: 'fail',
+          }
+        )
       } catch (error) {
-        return {detail: `Check '${check.id}' of plugin ${plugin} threw: ${error instanceof Error ? error.message : String(error)}`, fix: `Report it to the author of ${plugin}.`, status: 'fail'}
+        return {
+          detail: `Check '${check.id}' of plugin ${plugin} threw: ${error instanceof Error ? error.message : String(error)}`,
+          fix: `Report it to the author of ${plugin}.`,
+          status: 'fail',
+        }
       }
     },
   }
@@ -121,7 +139,11 @@ export interface CollectedPluginChecks {
 }
 
 /** Run the `doctor:checks` hook of every installed plugin and turn what they return into checks. */
-export async function collectPluginChecks(config: Config, takenIds: Set<string>, timeoutMs: number): Promise<CollectedPluginChecks> {
+export async function collectPluginChecks(
+  config: Config,
+  takenIds: Set<string>,
+  timeoutMs: number,
+): Promise<CollectedPluginChecks> {
   const opts: DoctorHookOptions = {doctor: {apiVersion: PLUGIN_API_VERSION, nemoclawVersion: config.version}}
   const problems: string[] = []
   const checks: Array<Check<DoctorContext>> = []
@@ -133,7 +155,8 @@ export async function collectPluginChecks(config: Config, takenIds: Set<string>,
     result = {failures: [{error: error as Error, plugin: {name: '(unknown)'} as never}], successes: []}
   }
 
-  for (const f of result.failures) problems.push(`plugin ${f.plugin.name}: the ${DOCTOR_HOOK} hook failed: ${f.error.message}`)
+  for (const f of result.failures)
+    problems.push(`plugin ${f.plugin.name}: the ${DOCTOR_HOOK} hook failed: ${f.error.message}`)
   for (const s of result.successes) {
     const plugin = s.plugin.name
     const raw = s.result as unknown
@@ -161,9 +184,16 @@ export async function collectPluginChecks(config: Config, takenIds: Set<string>,
     id: 'plugins',
     title: 'Plugin checks',
     run(): CheckResult {
-      const head = sources.length === 0 ? 'No installed plugin contributes doctor checks.' : `${sources.length} check(s) from plugins: ${sources.join(', ')}`
+      const head =
+        sources.length === 0
+          ? 'No installed plugin contributes doctor checks.'
+          : `${sources.length} check(s) from plugins: ${sources.join(', ')}`
       if (problems.length === 0) return {detail: head, status: 'pass'}
-      return {detail: [problems[0], head, ...problems.slice(1)].join('\n'), fix: '`nemoclaw plugins` to see installed plugins; update or uninstall the failing one (`nemoclaw plugins uninstall NAME`).', status: 'fail'}
+      return {
+        detail: [problems[0], head, ...problems.slice(1)].join('\n'),
+        fix: '`nemoclaw plugins` to see installed plugins; update or uninstall the failing one (`nemoclaw plugins uninstall NAME`).',
+        status: 'fail',
+      }
     },
   }
   return {checks, summary}

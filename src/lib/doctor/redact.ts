@@ -9,12 +9,16 @@ import {isEnvName} from '../env.js'
 
 export const REDACTED = '[REDACTED]'
 
-const SECRET_NAME = /(?:api[_-]?key|apikey|token|secret|passw(?:or)?d|passphrase|credential|private[_-]?key|session|cookie)/i
+const SECRET_NAME =
+  /(?:api[_-]?key|apikey|token|secret|passw(?:or)?d|passphrase|credential|private[_-]?key|session|cookie)/i
 /** Values shorter than this are not substituted (too likely to match ordinary words). */
 const MIN_VALUE_LENGTH = 6
 
 const PATTERNS: Array<[RegExp, string | ((m: string, ...g: string[]) => string)]> = [
-  [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g, `${REDACTED} (private key)`],
+  [
+    /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    `${REDACTED} (private key)`,
+  ],
   [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, (_m, scheme) => `${scheme} ${REDACTED}`],
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   [/\b(?:nvapi|sk|sk-proj|sk-ant|ghp|gho|ghs|github_pat|xox[abprs]|glpat|hf|AKIA)[-_][A-Za-z0-9_-]{6,}/g, REDACTED],

@@ -34,7 +34,11 @@ function verdictOf(r: CheckResult, env: NodeJS.ProcessEnv): TaskVerdict {
   }
 }
 
-export async function runChecks(checks: Array<Check<DoctorContext>>, ctx: DoctorContext, opts: {silent?: boolean} = {}): Promise<CheckReport[]> {
+export async function runChecks(
+  checks: Array<Check<DoctorContext>>,
+  ctx: DoctorContext,
+  opts: {silent?: boolean} = {},
+): Promise<CheckReport[]> {
   const reports = new Map<string, CheckReport>()
   const steps: Array<StepSpec<object>> = checks.map((check) => ({
     async run() {
@@ -43,7 +47,10 @@ export async function runChecks(checks: Array<Check<DoctorContext>>, ctx: Doctor
       try {
         result = await check.run(ctx)
       } catch (error) {
-        result = {detail: `The check itself failed: ${error instanceof Error ? error.message : String(error)}`, status: 'fail'}
+        result = {
+          detail: `The check itself failed: ${error instanceof Error ? error.message : String(error)}`,
+          status: 'fail',
+        }
       }
 
       reports.set(check.id, {...result, durationMs: Date.now() - started, id: check.id, title: check.title})
@@ -65,7 +72,15 @@ export interface DoctorReport {
   schemaVersion: typeof DOCTOR_SCHEMA_VERSION
   ok: boolean
   summary: Summary
-  checks: Array<{id: string; title: string; status: CheckReport['status']; detail: string; fix: string | null; classId?: string; durationMs: number}>
+  checks: Array<{
+    id: string
+    title: string
+    status: CheckReport['status']
+    detail: string
+    fix: string | null
+    classId?: string
+    durationMs: number
+  }>
   fixes?: FixRecord[]
 }
 

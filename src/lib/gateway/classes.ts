@@ -197,7 +197,10 @@ function notLocalStartSteps(ctx: GuidanceContext, endpoint: string): string[] {
     }
 
     default: {
-      return [`Ask the operator of ${endpoint} to start it (or check the network path to it).`, 'Then run `nemoclaw status`.']
+      return [
+        `Ask the operator of ${endpoint} to start it (or check the network path to it).`,
+        'Then run `nemoclaw status`.',
+      ]
     }
   }
 }
@@ -208,7 +211,10 @@ function notLocalTrustSteps(ctx: GuidanceContext, endpoint: string): string[] {
   const mtls = `~/.config/openshell/gateways/${ctx.gateway}/mtls/`
   switch (ctx.locality) {
     case 'cloud': {
-      return [`Log in again: \`openshell gateway login ${ctx.gateway}\`; if that does not help, ask the gateway's operator whether its certificates changed.`, then]
+      return [
+        `Log in again: \`openshell gateway login ${ctx.gateway}\`; if that does not help, ask the gateway's operator whether its certificates changed.`,
+        then,
+      ]
     }
 
     case 'local-other': {
@@ -222,7 +228,10 @@ function notLocalTrustSteps(ctx: GuidanceContext, endpoint: string): string[] {
 
     case 'remote': {
       return ctx.generation === 'legacy'
-        ? [`Ask the gateway's operator for its current \`ca.crt\`, \`tls.crt\` and \`tls.key\` and put them in ${mtls}.`, then]
+        ? [
+            `Ask the gateway's operator for its current \`ca.crt\`, \`tls.crt\` and \`tls.key\` and put them in ${mtls}.`,
+            then,
+          ]
         : [
             `Re-add it with the bundle from its host: \`openshell gateway remove ${ctx.gateway} && openshell gateway add ${endpoint} --remote ssh://<user>@<host> --name ${ctx.gateway}\`, or ask its operator for the new \`ca.crt\`, \`tls.crt\` and \`tls.key\`.`,
             then,
@@ -323,23 +332,29 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
               'Then run `nemoclaw status` to see which sandboxes survived.',
             ]
           : ctx.generation === 'legacy'
-          ? [
-              `Run \`nemoclaw recover\` to re-sync the client certificates (runs \`openshell gateway start --name ${ctx.gateway}\` on the existing gateway).`,
-              'Then run `nemoclaw status` to see which sandboxes survived.',
-            ]
-          : [
-              "Run `nemoclaw recover` to re-import the client bundle from the local gateway's TLS directory (the old files are kept as a backup).",
-              `Or by hand: \`openshell gateway remove ${ctx.gateway} && openshell gateway add ${endpoint} --local --name ${ctx.gateway}\`.`,
-              'Then run `nemoclaw status` to see which sandboxes survived.',
-            ]
+            ? [
+                `Run \`nemoclaw recover\` to re-sync the client certificates (runs \`openshell gateway start --name ${ctx.gateway}\` on the existing gateway).`,
+                'Then run `nemoclaw status` to see which sandboxes survived.',
+              ]
+            : [
+                "Run `nemoclaw recover` to re-import the client bundle from the local gateway's TLS directory (the old files are kept as a backup).",
+                `Or by hand: \`openshell gateway remove ${ctx.gateway} && openshell gateway add ${endpoint} --local --name ${ctx.gateway}\`.`,
+                'Then run `nemoclaw status` to see which sandboxes survived.',
+              ]
       break
     }
 
     case 'gateway_auth_required': {
-      diagnosis = ctx.generation === 'legacy' ? `Gateway ${g} requires an auth token that this machine does not have.` : `Gateway ${g} requires you to log in.`
+      diagnosis =
+        ctx.generation === 'legacy'
+          ? `Gateway ${g} requires an auth token that this machine does not have.`
+          : `Gateway ${g} requires you to log in.`
       steps =
         ctx.generation === 'legacy'
-          ? [`Get access to gateway ${g} from whoever runs it: legacy openshell (before 0.0.37) has no \`gateway login\` command.`, 'Then run `nemoclaw status`.']
+          ? [
+              `Get access to gateway ${g} from whoever runs it: legacy openshell (before 0.0.37) has no \`gateway login\` command.`,
+              'Then run `nemoclaw status`.',
+            ]
           : [`Run \`openshell gateway login ${ctx.gateway}\`.`, 'Then run `nemoclaw status`.']
       break
     }
@@ -393,7 +408,10 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
       }
 
       diagnosis = `Sandbox ${s} is ${ctx.phase ?? 'not ready'}: not ready yet (after a gateway restart its supervisor reconnects).`
-      steps = [`Wait a moment, then run \`nemoclaw status ${sName}\`.`, `If it stays so, read its logs: \`nemoclaw logs ${sName}\`.`]
+      steps = [
+        `Wait a moment, then run \`nemoclaw status ${sName}\`.`,
+        `If it stays so, read its logs: \`nemoclaw logs ${sName}\`.`,
+      ]
       break
     }
 
@@ -408,12 +426,16 @@ export function guidanceFor(id: ClassId, ctx: GuidanceContext): Guidance {
 
     case 'sandbox_stopped': {
       diagnosis = `Sandbox ${s} is ${ctx.phase ?? 'Stopped'}: it is not running.`
-      steps = ctx.sandboxStart && ctx.phase !== 'Completed'
-        ? [`Start it (its workspace is kept): \`nemoclaw recover ${sName}\` (runs \`openshell${gwCmd(ctx)} sandbox start ${sName}\` and waits until it is Ready).`, `Then run \`nemoclaw status ${sName}\`.`]
-        : [
-            `This OpenShell version cannot start a stopped sandbox; read its logs: \`nemoclaw logs ${sName}\`.`,
-            `Recreate it — WARNING: replaces this sandbox and its files: \`nemoclaw onboard --name ${sName} --recreate\`.`,
-          ]
+      steps =
+        ctx.sandboxStart && ctx.phase !== 'Completed'
+          ? [
+              `Start it (its workspace is kept): \`nemoclaw recover ${sName}\` (runs \`openshell${gwCmd(ctx)} sandbox start ${sName}\` and waits until it is Ready).`,
+              `Then run \`nemoclaw status ${sName}\`.`,
+            ]
+          : [
+              `This OpenShell version cannot start a stopped sandbox; read its logs: \`nemoclaw logs ${sName}\`.`,
+              `Recreate it — WARNING: replaces this sandbox and its files: \`nemoclaw onboard --name ${sName} --recreate\`.`,
+            ]
       break
     }
 

@@ -39,28 +39,46 @@ function startFailureNote(failure: Failure): string {
  */
 const NOT_STARTED_DETAILS = new Set(['docker_not_running', 'port_in_use'])
 const mayHaveStarted = (r: {ok: boolean; failure?: Failure}) =>
-  r.ok || !(NOT_STARTED_DETAILS.has(r.failure?.detail ?? '') ||
-    ['openshell_missing', 'openshell_not_executable', 'usage_error'].includes(r.failure?.kind ?? ''))
+  r.ok ||
+  !(
+    NOT_STARTED_DETAILS.has(r.failure?.detail ?? '') ||
+    ['openshell_missing', 'openshell_not_executable', 'usage_error'].includes(r.failure?.kind ?? '')
+  )
 
 /**
  * Poll until healthy (ok or other-active: it answers) or the deadline; returns the last health seen. The backoff
  * delay is the interval between the STARTS of two probes (a slow probe is not followed by the full delay again),
  * so a gateway that comes back is noticed within one interval.
  */
-export async function waitHealthy(client: OpenShell, gateway: string, timeoutMs: number, startAttempted: boolean): Promise<GatewayHealth> {
+export async function waitHealthy(
+  client: OpenShell,
+  gateway: string,
+  timeoutMs: number,
+  startAttempted: boolean,
+): Promise<GatewayHealth> {
   // While waiting only "does it answer yet" matters (refusing and unreachable are both worth waiting for): one
   // `status` per probe, without asking systemd; a gateway still down at the deadline gets one full probe.
   const probe = () => probeGateway(client, gateway, {skipServiceCheck: true, startAttempted})
   const transient = (h: GatewayHealth) =>
-    h.classId === 'gateway_unreachable' || h.classId === 'gateway_refusing_after_restart' || h.classId === 'probe_timeout'
+    h.classId === 'gateway_unreachable' ||
+    h.classId === 'gateway_refusing_after_restart' ||
+    h.classId === 'probe_timeout'
   // Quick at first (a restart is often done in a moment): a gateway that comes back is seen within ~¼ s, at most
   // four `status` calls a second.
-  const health = await poll(probe, (h) => h.answering || !transient(h), {delays: backoff(100, 1.5, 250), spacing: 'start', timeoutMs})
+  const health = await poll(probe, (h) => h.answering || !transient(h), {
+    delays: backoff(100, 1.5, 250),
+    spacing: 'start',
+    timeoutMs,
+  })
   return health.answering ? health : probeGateway(client, gateway, {startAttempted})
 }
 
 /** Carry out one plan step: the only code that turns a RecoveryStep into commands and file changes. */
-export async function executeStep(client: OpenShell, step: RecoveryStep, state: {startAttempted: boolean; last?: GatewayHealth}): Promise<TaskVerdict> {
+export async function executeStep(
+  client: OpenShell,
+  step: RecoveryStep,
+  state: {startAttempted: boolean; last?: GatewayHealth},
+): Promise<TaskVerdict> {
   switch (step.kind) {
     case 'select': {
       const r = await client.gatewaySelect(step.gateway)
@@ -71,7 +89,9 @@ export async function executeStep(client: OpenShell, step: RecoveryStep, state: 
       if (step.method === 'legacy') {
         const r = await client.gatewayStart(step.gateway)
         state.startAttempted ||= mayHaveStarted(r)
-        return r.ok ? {ok: true, note: r.value.reused ? 'existing gateway reused' : ''} : {note: startFailureNote(r.failure), ok: false}
+        return r.ok
+          ? {ok: true, note: r.value.reused ? 'existing gateway reused' : ''}
+          : {note: startFailureNote(r.failure), ok: false}
       }
 
       const run = await startGatewayService(client.env)
@@ -88,7 +108,9 @@ export async function executeStep(client: OpenShell, step: RecoveryStep, state: 
       }
 
       const r = refreshMtlsFromLocalBundle(step.gateway, client.env)
-      return r.ok ? {ok: true, note: r.backupDir ? `old files kept in ${r.backupDir}` : ''} : {note: r.message, ok: false}
+      return r.ok
+        ? {ok: true, note: r.backupDir ? `old files kept in ${r.backupDir}` : ''}
+        : {note: r.message, ok: false}
     }
 
     case 'wait-healthy': {
@@ -103,13 +125,28 @@ export async function executeStep(client: OpenShell, step: RecoveryStep, state: 
   }
 }
 
-export async function recoverGateway(client: OpenShell, before: GatewayHealth, opts: {silent?: boolean} = {}): Promise<RecoveryReport> {
+export async function recoverGateway(
+  client: OpenShell,
+  before: GatewayHealth,
+  opts: {silent?: boolean} = {},
+): Promise<RecoveryReport> {
   return executePlan(client, before, planRecovery(before, {waitMs: waitTimeoutMs(client.env)}), opts)
 }
 
-async function executePlan(client: OpenShell, before: GatewayHealth, plan: RecoveryStep[], opts: {silent?: boolean}): Promise<RecoveryReport> {
+async function executePlan(
+  client: OpenShell,
+  before: GatewayHealth,
+  plan: RecoveryStep[],
+  opts: {silent?: boolean},
+): Promise<RecoveryReport> {
   const state: {startAttempted: boolean; last?: GatewayHealth} = {startAttempted: false}
-  const report: RecoveryReport = {after: before, before, startAttempted: false, steps: [], stopped: plan.some((s) => s.kind === 'stop')}
+  const report: RecoveryReport = {
+    after: before,
+    before,
+    startAttempted: false,
+    steps: [],
+    stopped: plan.some((s) => s.kind === 'stop'),
+  }
   if (plan.length === 0) return report
 
   const specs: StepSpec<object>[] = plan.map((step) => ({
@@ -134,15 +171,23 @@ async function executePlan(client: OpenShell, before: GatewayHealth, plan: Recov
  * preferredGateway over `records` (the selection on disk is read here). Gateways with an empty plan are left alone,
  * and with `actionableOnly` (doctor --fix) also those whose plan is only a stop (the caller prints their guidance).
  */
-export async function recoverGateways(client: OpenShell, healths: Iterable<GatewayHealth>, opts: {
-  actionableOnly?: boolean
-  defaultSandbox?: string | null
-  records: ReadonlyArray<{name: string; gateway: string}>
-  silent?: boolean
-  /** The sandbox the user named, if any: its gateway is the one to select. */
-  target?: string
-}): Promise<RecoveryReport[]> {
-  const preferred = preferredGateway(opts.records, {activeOnDisk: readActiveGateway(client.env), defaultSandbox: opts.defaultSandbox, target: opts.target})
+export async function recoverGateways(
+  client: OpenShell,
+  healths: Iterable<GatewayHealth>,
+  opts: {
+    actionableOnly?: boolean
+    defaultSandbox?: string | null
+    records: ReadonlyArray<{name: string; gateway: string}>
+    silent?: boolean
+    /** The sandbox the user named, if any: its gateway is the one to select. */
+    target?: string
+  },
+): Promise<RecoveryReport[]> {
+  const preferred = preferredGateway(opts.records, {
+    activeOnDisk: readActiveGateway(client.env),
+    defaultSandbox: opts.defaultSandbox,
+    target: opts.target,
+  })
   const waitMs = waitTimeoutMs(client.env)
   const reports: RecoveryReport[] = []
   for (const health of healths) {

@@ -78,7 +78,9 @@ function portOf(url: URL): string {
 }
 
 /** The one locality rule (see Locality). Used by the planner, the probe (whose service it asks about) and onboard. */
-export function localityOf(facts: Pick<GatewayFacts, 'authMode' | 'capabilities' | 'endpoint' | 'isRemote' | 'localService'>): Locality {
+export function localityOf(
+  facts: Pick<GatewayFacts, 'authMode' | 'capabilities' | 'endpoint' | 'isRemote' | 'localService'>,
+): Locality {
   let url: URL | undefined
   try {
     url = facts.endpoint ? new URL(facts.endpoint) : undefined
@@ -166,7 +168,12 @@ export function overrideOf(facts: GatewayFacts): EnvOverride | undefined {
   const o = facts.envOverride
   if (!o) return undefined
   if (o.variable === 'OPENSHELL_GATEWAY' && o.value === facts.gateway) return undefined
-  if (o.variable === 'OPENSHELL_GATEWAY_ENDPOINT' && facts.endpoint && o.value.replace(/\/+$/, '') === facts.endpoint.replace(/\/+$/, '')) return undefined
+  if (
+    o.variable === 'OPENSHELL_GATEWAY_ENDPOINT' &&
+    facts.endpoint &&
+    o.value.replace(/\/+$/, '') === facts.endpoint.replace(/\/+$/, '')
+  )
+    return undefined
   return o
 }
 
@@ -182,12 +189,21 @@ export function overrideOf(facts: GatewayFacts): EnvOverride | undefined {
 export function classifyGateway(facts: GatewayFacts, evidence: CallEvidence[] = []): GatewayHealth {
   const done = (classId: ClassId, answering: boolean, failure?: Failure): GatewayHealth => {
     const context = contextFor({...facts, envOverride: overrideOf(facts)}, failure)
-    return {answering, classId, context, evidence, facts, gateway: facts.gateway, guidance: guidanceFor(classId, context)}
+    return {
+      answering,
+      classId,
+      context,
+      evidence,
+      facts,
+      gateway: facts.gateway,
+      guidance: guidanceFor(classId, context),
+    }
   }
 
   if (facts.openshellFailure) {
     // A binary that answers `--version` with something that is not an openshell version is not one we support.
-    const id = facts.openshellFailure.kind === 'unparseable' ? 'openshell_unsupported' : classOfFailure(facts.openshellFailure)
+    const id =
+      facts.openshellFailure.kind === 'unparseable' ? 'openshell_unsupported' : classOfFailure(facts.openshellFailure)
     return done(id, false, facts.openshellFailure)
   }
   if (!facts.capabilities) return done('openshell_missing', false)
@@ -206,14 +222,18 @@ function answerOf(facts: GatewayFacts): {classId: ClassId; answering: boolean; f
   if (!status.ok) {
     const failure = status.failure
     let id = classOfFailure(failure)
-    if (id === 'gateway_unreachable' && (facts.startAttempted || facts.serviceActive)) id = 'gateway_refusing_after_restart'
+    if (id === 'gateway_unreachable' && (facts.startAttempted || facts.serviceActive))
+      id = 'gateway_refusing_after_restart'
     return {answering: false, classId: id, failure}
   }
 
   const s = status.value
   if (!s.configured) return {answering: false, classId: 'gateway_not_configured'}
   if (s.status !== 'connected') {
-    return {answering: false, classId: facts.startAttempted || facts.serviceActive ? 'gateway_refusing_after_restart' : 'gateway_unreachable'}
+    return {
+      answering: false,
+      classId: facts.startAttempted || facts.serviceActive ? 'gateway_refusing_after_restart' : 'gateway_unreachable',
+    }
   }
 
   if (s.authentication?.status === 'failed') return {answering: true, classId: 'gateway_auth_required'}

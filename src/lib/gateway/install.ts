@@ -12,7 +12,11 @@ import {waitTimeoutMs} from './planner.js'
 import {startGatewayService} from './probe.js'
 
 /** Install the gateway `health` found not configured; returns its health afterwards (`health` itself when a step failed). */
-export async function installGateway(client: OpenShell, gateway: string, health: GatewayHealth): Promise<GatewayHealth> {
+export async function installGateway(
+  client: OpenShell,
+  gateway: string,
+  health: GatewayHealth,
+): Promise<GatewayHealth> {
   const env = client.env
   const caps = health.facts.capabilities
   if (caps?.generation === 'legacy') {

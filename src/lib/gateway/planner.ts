@@ -96,9 +96,13 @@ export function planRecovery(health: GatewayHealth, opts: {waitMs?: number; sele
       // The local TLS bundle is the local gateway service's: never copied to another gateway's mtls/.
       if (!local) return stop(health.guidance.diagnosis)
       const endpoint = facts.endpoint ?? ''
-      if (generation === 'legacy') return [...steps, {endpoint, gateway, kind: 'reimport-trust', method: 'legacy-start'}, wait]
-      if (facts.localBundle) return [...steps, {endpoint, gateway, kind: 'reimport-trust', method: 'refresh-mtls'}, wait]
-      return stop(`${health.guidance.diagnosis} The local gateway's TLS bundle was not found, so nemoclaw cannot re-import trust safely.`)
+      if (generation === 'legacy')
+        return [...steps, {endpoint, gateway, kind: 'reimport-trust', method: 'legacy-start'}, wait]
+      if (facts.localBundle)
+        return [...steps, {endpoint, gateway, kind: 'reimport-trust', method: 'refresh-mtls'}, wait]
+      return stop(
+        `${health.guidance.diagnosis} The local gateway's TLS bundle was not found, so nemoclaw cannot re-import trust safely.`,
+      )
     }
 
     default: {

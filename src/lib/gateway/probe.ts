@@ -8,10 +8,24 @@ import path from 'node:path'
 
 import {homeDir, xdgDir} from '../dirs.js'
 import type {OpenShell} from '../openshell/client.js'
-import {envOverrides, localServiceEndpoint, localTlsBundle, mtlsFiles, readActiveGateway, readGatewayMetadata} from '../openshell/config.js'
+import {
+  envOverrides,
+  localServiceEndpoint,
+  localTlsBundle,
+  mtlsFiles,
+  readActiveGateway,
+  readGatewayMetadata,
+} from '../openshell/config.js'
 import {runProcess} from '../openshell/runner.js'
 import type {Outcome, RunResult} from '../openshell/types.js'
-import {type CallEvidence, type EnvOverride, type GatewayFacts, type GatewayHealth, classifyGateway, localityOf} from './health.js'
+import {
+  type CallEvidence,
+  type EnvOverride,
+  type GatewayFacts,
+  type GatewayHealth,
+  classifyGateway,
+  localityOf,
+} from './health.js'
 
 export const SERVICE_UNIT = 'openshell-gateway.service'
 
@@ -100,7 +114,11 @@ export interface ProbeOptions {
   skipServiceCheck?: boolean
 }
 
-export async function probeGateway(client: OpenShell, gateway: string, opts: ProbeOptions = {}): Promise<GatewayHealth> {
+export async function probeGateway(
+  client: OpenShell,
+  gateway: string,
+  opts: ProbeOptions = {},
+): Promise<GatewayHealth> {
   const env = client.env
   const disk = diskFacts(gateway, env)
   // When the client knows this binary's version from a previous run, `status` starts together with `--version`;

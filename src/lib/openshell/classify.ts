@@ -39,7 +39,11 @@ const RULES: Rule[] = [
   {kind: 'auth_required', re: /OIDC credentials are missing/i, detail: 'oidc'},
   {kind: 'auth_required', re: /Missing gateway auth token/i, detail: 'token'},
   {kind: 'auth_required', re: /device identity required/i, detail: 'device'},
-  {kind: 'auth_required', re: /The request does not have valid authentication credentials|status: Unauthenticated\b/i, detail: 'unauthenticated'},
+  {
+    kind: 'auth_required',
+    re: /The request does not have valid authentication credentials|status: Unauthenticated\b/i,
+    detail: 'unauthenticated',
+  },
   // gateway selection
   {kind: 'gateway_unknown', re: /Unknown gateway '[^']*'/i},
   {kind: 'gateway_unknown', re: /No gateway metadata found for '[^']*'/i},
@@ -57,7 +61,11 @@ const RULES: Rule[] = [
   // transport
   {kind: 'connection_refused', re: /Connection refused|os error (?:111|61)\b/i},
   {kind: 'connection_reset', re: /Connection reset by peer|os error (?:104|54)\b|connection reset/i},
-  {kind: 'timed_out', re: /tcp connect error.*(?:timed out|timeout)|Connection timed out|os error (?:110|60)\b/i, detail: 'transport_connect_timeout'},
+  {
+    kind: 'timed_out',
+    re: /tcp connect error.*(?:timed out|timeout)|Connection timed out|os error (?:110|60)\b/i,
+    detail: 'transport_connect_timeout',
+  },
   // sandbox state
   {kind: 'sandbox_not_found', re: /message: "sandbox not found"/i},
   {kind: 'sandbox_not_found', re: /\bsandbox not found\b/i},
@@ -77,9 +85,17 @@ const RULES: Rule[] = [
   {kind: 'unknown', re: /Port already in use|address already in use/i, detail: 'port_in_use'},
   {kind: 'unknown', re: /Corrupted cluster state/i, detail: 'corrupted_cluster_state'},
   {kind: 'unknown', re: /Docker networking issue/i, detail: 'docker_networking'},
-  {kind: 'unknown', re: /Cannot connect to the Docker daemon|Docker is not running|docker daemon is not running/i, detail: 'docker_not_running'},
+  {
+    kind: 'unknown',
+    re: /Cannot connect to the Docker daemon|Docker is not running|docker daemon is not running/i,
+    detail: 'docker_not_running',
+  },
   // legacy (<= 0.0.36) lifecycle commands drive Docker themselves (real 0.0.26 texts)
-  {kind: 'unknown', re: /Failed to create Docker client|Socket not found: \S*docker\.sock|Docker socket exists but the daemon is not responding/i, detail: 'docker_not_running'},
+  {
+    kind: 'unknown',
+    re: /Failed to create Docker client|Socket not found: \S*docker\.sock|Docker socket exists but the daemon is not responding/i,
+    detail: 'docker_not_running',
+  },
   {kind: 'unknown', re: /HTTP\/2 was not negotiated/i, detail: 'http2_not_negotiated'},
   // A gateway of the other wire generation answers Health but not the sandbox RPCs (0.0.x CLI vs 0.1.x gateway).
   {kind: 'unknown', re: /code: 'Internal error', message: "Error deserializing request"/i, detail: 'wire_mismatch'},
@@ -91,7 +107,13 @@ const RULES: Rule[] = [
 export function evidenceOf(run: RunResult, fallbackLines?: string[]): FailureEvidence {
   let lines = errorLines(run.stderr)
   if (lines.length === 0) lines = fallbackLines ?? errorLines(run.stdout, 5)
-  const evidence: FailureEvidence = {argv: [...run.argv], exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, lines}
+  const evidence: FailureEvidence = {
+    argv: [...run.argv],
+    exitCode: run.exitCode,
+    signal: run.signal,
+    timedOut: run.timedOut,
+    lines,
+  }
   if (run.timedOut && run.timeoutMs !== undefined) evidence.timeoutMs = run.timeoutMs
   return evidence
 }
@@ -102,7 +124,7 @@ function cmdText(run: RunResult): string {
 
 /** The evidence line that matches `re`, else the matched text itself. */
 function messageFor(re: RegExp, lines: string[], text: string): string {
-  const line = lines.find(l => re.test(l))
+  const line = lines.find((l) => re.test(l))
   if (line) return line
   const m = re.exec(text)
   return m ? m[0] : text.slice(0, 200)
@@ -125,7 +147,8 @@ export function classifyFailure(run: RunResult): Failure {
     return make('timed_out', `${cmdText(run)} did not finish within ${after}`)
   }
 
-  if (run.truncated) return make('unparseable', `${cmdText(run)} produced more output than nemoclaw accepts`, 'output_cap')
+  if (run.truncated)
+    return make('unparseable', `${cmdText(run)} produced more output than nemoclaw accepts`, 'output_cap')
   if (run.signal) return make('killed', `${cmdText(run)} was killed by ${run.signal}`)
   if (run.exitCode === 2) {
     return make('usage_error', evidence.lines[0] ?? `${cmdText(run)}: usage error (exit 2)`)

@@ -114,7 +114,15 @@ export interface BinaryKey {
 export function binaryKey(file: string): BinaryKey | undefined {
   try {
     const st = statSync(file)
-    return {ctimeMs: st.ctimeMs, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs, path: file, realPath: realpathSync(file), size: st.size}
+    return {
+      ctimeMs: st.ctimeMs,
+      dev: st.dev,
+      ino: st.ino,
+      mtimeMs: st.mtimeMs,
+      path: file,
+      realPath: realpathSync(file),
+      size: st.size,
+    }
   } catch {
     return undefined
   }
@@ -123,7 +131,7 @@ export function binaryKey(file: string): BinaryKey | undefined {
 const KEY_FIELDS = ['path', 'realPath', 'dev', 'ino', 'size', 'mtimeMs', 'ctimeMs'] as const
 
 function sameKey(a: unknown, b: BinaryKey): boolean {
-  return typeof a === 'object' && a !== null && KEY_FIELDS.every(k => (a as Record<string, unknown>)[k] === b[k])
+  return typeof a === 'object' && a !== null && KEY_FIELDS.every((k) => (a as Record<string, unknown>)[k] === b[k])
 }
 
 /** ELF, or Mach-O (thin either byte order, or universal): a compiled binary, not a script. */
@@ -161,9 +169,17 @@ function fail<T>(failure: Failure, run?: RunResult): Outcome<T> {
 }
 
 function unparseable<T>(run: RunResult, what: string): Outcome<T> {
-  const firstLines = run.stdout.split('\n').map(l => l.trim()).filter(l => l !== '').slice(0, 5)
+  const firstLines = run.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(0, 5)
   return fail(
-    {kind: 'unparseable', message: `could not read the output of openshell ${run.argv.join(' ')} (${what})`, evidence: evidenceOf(run, firstLines)},
+    {
+      kind: 'unparseable',
+      message: `could not read the output of openshell ${run.argv.join(' ')} (${what})`,
+      evidence: evidenceOf(run, firstLines),
+    },
     run,
   )
 }
@@ -202,7 +218,7 @@ export class OpenShell {
 
   /** Detect the version and capabilities: one `openshell --version` per process (per instance), cached. */
   detect(): Promise<Outcome<Capabilities>> {
-    this.detection ??= this.doDetect().then(d => {
+    this.detection ??= this.doDetect().then((d) => {
       this.detected = d
       return d
     })
@@ -259,7 +275,16 @@ export class OpenShell {
   private trustedHint(binary: string): Outcome<Capabilities> | undefined {
     const hint = this.versionHint()
     if (!hint || !isNativeExecutable(binary)) return undefined
-    const run: RunResult = {argv: ['--version'], binary, durationMs: 0, exitCode: 0, signal: null, stderr: '', stdout: `openshell ${hint.version.raw} (remembered for this binary)\n`, timedOut: false}
+    const run: RunResult = {
+      argv: ['--version'],
+      binary,
+      durationMs: 0,
+      exitCode: 0,
+      signal: null,
+      stderr: '',
+      stdout: `openshell ${hint.version.raw} (remembered for this binary)\n`,
+      timedOut: false,
+    }
     return {ok: true, run, value: hint}
   }
 
@@ -341,13 +366,23 @@ export class OpenShell {
   private legacyOnly(caps: Capabilities, argv: string[]): Failure | undefined {
     return caps.legacyLifecycle
       ? undefined
-      : syntheticFailure('usage_error', `openshell ${caps.version.raw} has no \`${argv.join(' ')}\` (modern gateways are services)`, argv, 'not_in_version')
+      : syntheticFailure(
+          'usage_error',
+          `openshell ${caps.version.raw} has no \`${argv.join(' ')}\` (modern gateways are services)`,
+          argv,
+          'not_in_version',
+        )
   }
 
   private modernOnly(caps: Capabilities, argv: string[]): Failure | undefined {
     return caps.gatewayRegistry
       ? undefined
-      : syntheticFailure('usage_error', `openshell ${caps.version.raw} has no \`${argv.join(' ')}\` (added in 0.0.37)`, argv, 'not_in_version')
+      : syntheticFailure(
+          'usage_error',
+          `openshell ${caps.version.raw} has no \`${argv.join(' ')}\` (added in 0.0.37)`,
+          argv,
+          'not_in_version',
+        )
   }
 
   // ---- gateway ------------------------------------------------------------------------------------------------
@@ -355,9 +390,9 @@ export class OpenShell {
   /** `status [-o json]`. Exit 0 with `No gateway configured.` → `{configured: false}`. */
   status(gateway?: string): Promise<Outcome<GatewayStatus>> {
     return this.call(
-      caps => (caps.statusJson ? ['status', '-o', 'json'] : ['status']),
+      (caps) => (caps.statusJson ? ['status', '-o', 'json'] : ['status']),
       {kind: 'probe', gateway},
-      run => parseStatus(run.stdout),
+      (run) => parseStatus(run.stdout),
       'status',
     )
   }
@@ -365,9 +400,9 @@ export class OpenShell {
   /** `-g NAME gateway info [-o json]`: live on ≥ 0.0.85, local metadata before. */
   gatewayInfo(name: string): Promise<Outcome<GatewayInfo>> {
     return this.call(
-      caps => (caps.gatewayInfoLive ? ['gateway', 'info', '-o', 'json'] : ['gateway', 'info']),
+      (caps) => (caps.gatewayInfoLive ? ['gateway', 'info', '-o', 'json'] : ['gateway', 'info']),
       {kind: 'probe', gateway: name},
-      run => parseGatewayInfo(run.stdout),
+      (run) => parseGatewayInfo(run.stdout),
       'gateway info',
     )
   }
@@ -375,9 +410,11 @@ export class OpenShell {
   /** `gateway list -o json` (modern only). */
   gatewayList(): Promise<Outcome<GatewayListEntry[]>> {
     return this.call(
-      caps => this.modernOnly(caps, ['gateway', 'list']) ?? (caps.gatewayListJson ? ['gateway', 'list', '-o', 'json'] : ['gateway', 'list']),
+      (caps) =>
+        this.modernOnly(caps, ['gateway', 'list']) ??
+        (caps.gatewayListJson ? ['gateway', 'list', '-o', 'json'] : ['gateway', 'list']),
       {kind: 'probe'},
-      run => parseGatewayList(run.stdout),
+      (run) => parseGatewayList(run.stdout),
       'gateway list',
     )
   }
@@ -387,11 +424,11 @@ export class OpenShell {
     return this.call(
       ['gateway', 'select', name],
       {kind: 'operation'},
-      run => {
+      (run) => {
         const parsed = parseGatewaySelect(`${run.stderr}\n${run.stdout}`)
         if (parsed) return parsed.warning ? {name, warning: parsed.warning} : {name}
         // Exit 0 without the usual line: still selected; keep any warning.
-        const warning = [...run.stderr.split('\n'), ...run.stdout.split('\n')].find(l => /^\s*⚠/.test(l))
+        const warning = [...run.stderr.split('\n'), ...run.stdout.split('\n')].find((l) => /^\s*⚠/.test(l))
         return warning ? {name, warning: warning.replace(/^\s*⚠\s*/, '').trim()} : {name}
       },
       'gateway select',
@@ -406,16 +443,24 @@ export class OpenShell {
    */
   gatewayAdd(endpoint: string, opts: {name: string; local?: boolean}): Promise<Outcome<GatewayAddResult>> {
     return this.call(
-      caps => {
+      (caps) => {
         const argv = ['gateway', 'add', endpoint, '--name', opts.name, ...(opts.local ? ['--local'] : [])]
         return this.modernOnly(caps, ['gateway', 'add']) ?? argv
       },
       {kind: 'operation'},
-      run => {
+      (run) => {
         const text = `${run.stderr}\n${run.stdout}`
         const parsed = parseGatewayAdd(text)
         if (parsed?.registrationRemoved) return undefined
-        return parsed ?? {authFailed: false, name: opts.name, reachable: !/Gateway is not reachable/i.test(text), registrationRemoved: false, tlsPresent: false}
+        return (
+          parsed ?? {
+            authFailed: false,
+            name: opts.name,
+            reachable: !/Gateway is not reachable/i.test(text),
+            registrationRemoved: false,
+            tlsPresent: false,
+          }
+        )
       },
       'gateway add',
     )
@@ -425,9 +470,12 @@ export class OpenShell {
    * Legacy `gateway start --name N [--port P]` (never `--recreate`). On a modern version this returns a usage_error
    * failure without running anything: the modern gateway is a service.
    */
-  gatewayStart(name: string, opts: {port?: number; timeoutMs?: number} = {}): Promise<Outcome<{name: string; endpoint?: string; reused: boolean}>> {
+  gatewayStart(
+    name: string,
+    opts: {port?: number; timeoutMs?: number} = {},
+  ): Promise<Outcome<{name: string; endpoint?: string; reused: boolean}>> {
     return this.call(
-      caps =>
+      (caps) =>
         this.legacyOnly(caps, ['gateway', 'start']) ?? [
           'gateway',
           'start',
@@ -436,7 +484,7 @@ export class OpenShell {
           ...(opts.port === undefined ? [] : ['--port', String(opts.port)]),
         ],
       {kind: 'operation', timeoutMs: opts.timeoutMs ?? this.longTimeout(DEFAULT_GATEWAY_START_TIMEOUT_MS)},
-      run => {
+      (run) => {
         const text = `${run.stdout}\n${run.stderr}`
         const endpoint = /^\s*Endpoint:\s*(\S+)/m.exec(text)?.[1]
         const reused = /already exists, reusing/i.test(text)
@@ -466,12 +514,13 @@ export class OpenShell {
   async sandboxList(gateway: string): Promise<Outcome<SandboxList>> {
     const pageArgv = (c: Capabilities, token?: string, offset = 0): string[] => {
       const base = ['sandbox', 'list', ...(c.sandboxListJson ? ['-o', 'json'] : [])]
-      if (c.sandboxListPaged) return [...base, '--page-size', String(SANDBOX_PAGE_SIZE), ...(token ? ['--page-token', token] : [])]
+      if (c.sandboxListPaged)
+        return [...base, '--page-size', String(SANDBOX_PAGE_SIZE), ...(token ? ['--page-token', token] : [])]
       if (c.sandboxListOffset) return [...base, '--limit', String(SANDBOX_PAGE_SIZE), '--offset', String(offset)]
       return base
     }
 
-    const early = await this.speculate(c => pageArgv(c), {kind: 'probe', gateway})
+    const early = await this.speculate((c) => pageArgv(c), {kind: 'probe', gateway})
     const caps = early?.caps ?? (await this.detect())
     if (!caps.ok) return fail(caps.failure, caps.run)
     const c = caps.value
@@ -482,7 +531,8 @@ export class OpenShell {
     let offset = 0
     let last: RunResult | undefined
     for (let page = 0; page < this.maxListPages; page++) {
-      const run = page === 0 && early?.run ? early.run : await this.exec(pageArgv(c, token, offset), {kind: 'probe', gateway})
+      const run =
+        page === 0 && early?.run ? early.run : await this.exec(pageArgv(c, token, offset), {kind: 'probe', gateway})
       last = run
       if (!succeeded(run)) return fail(classifyFailure(run), run)
       const parsed = parseSandboxList(run.stdout)
@@ -506,7 +556,8 @@ export class OpenShell {
         const n = parsed.sandboxes.length
         // A short page ends the list — unless its size is a round number, which may be a server-side cap on
         // `limit` rather than the end: then one more page must come back empty before the list counts as whole.
-        if (n === 0 || (n < SANDBOX_PAGE_SIZE && n % DEFAULT_0_0_LIST_LIMIT !== 0)) return {ok: true, value: {sandboxes: all}, run}
+        if (n === 0 || (n < SANDBOX_PAGE_SIZE && n % DEFAULT_0_0_LIST_LIMIT !== 0))
+          return {ok: true, value: {sandboxes: all}, run}
         offset += n
         continue
       }
@@ -515,16 +566,17 @@ export class OpenShell {
       return {ok: true, value: cut ? {incomplete: true, sandboxes: all} : {sandboxes: all}, run}
     }
 
-    if (last === undefined) throw new Error(`internal error: sandbox list may read ${this.maxListPages} pages, fewer than one`)
+    if (last === undefined)
+      throw new Error(`internal error: sandbox list may read ${this.maxListPages} pages, fewer than one`)
     return unparseable(last, `sandbox list has more than ${this.maxListPages} pages`)
   }
 
   /** `sandbox get NAME [-o json]` (JSON ≥ 0.0.92). */
   sandboxGet(name: string, gateway: string): Promise<Outcome<SandboxDetail>> {
     return this.call(
-      caps => ['sandbox', 'get', name, ...(caps.statusJson ? ['-o', 'json'] : [])],
+      (caps) => ['sandbox', 'get', name, ...(caps.statusJson ? ['-o', 'json'] : [])],
       {kind: 'probe', gateway},
-      run => parseSandboxGet(run.stdout),
+      (run) => parseSandboxGet(run.stdout),
       'sandbox get',
     )
   }
@@ -533,20 +585,31 @@ export class OpenShell {
    * `sandbox create --name N [--from F] [--provider P]…`. Returns after Ready in a non-TTY. Default timeout:
    * NEMOCLAW_OPERATION_TIMEOUT_MS when set, else 360 s (OpenShell's own provisioning timeout is 300 s).
    */
-  sandboxCreate(opts: {name: string; from?: string; providers?: string[]; policy?: string; gateway: string; timeoutMs?: number}): Promise<Outcome<{name: string}>> {
+  sandboxCreate(opts: {
+    name: string
+    from?: string
+    providers?: string[]
+    policy?: string
+    gateway: string
+    timeoutMs?: number
+  }): Promise<Outcome<{name: string}>> {
     const argv = [
       'sandbox',
       'create',
       '--name',
       opts.name,
       ...(opts.from ? ['--from', opts.from] : []),
-      ...(opts.providers ?? []).flatMap(p => ['--provider', p]),
+      ...(opts.providers ?? []).flatMap((p) => ['--provider', p]),
       ...(opts.policy ? ['--policy', opts.policy] : []),
     ]
     return this.call(
       argv,
-      {kind: 'operation', gateway: opts.gateway, timeoutMs: opts.timeoutMs ?? this.longTimeout(DEFAULT_CREATE_TIMEOUT_MS)},
-      run => parseSandboxCreate(run.stdout) ?? {name: opts.name},
+      {
+        kind: 'operation',
+        gateway: opts.gateway,
+        timeoutMs: opts.timeoutMs ?? this.longTimeout(DEFAULT_CREATE_TIMEOUT_MS),
+      },
+      (run) => parseSandboxCreate(run.stdout) ?? {name: opts.name},
       'sandbox create',
     )
   }
@@ -561,7 +624,7 @@ export class OpenShell {
     return this.call(
       ['sandbox', 'delete', name],
       {kind: 'operation', gateway},
-      run => ({name, outcome: parseDeleteOutcome(`${run.stdout}\n${run.stderr}`, name)}),
+      (run) => ({name, outcome: parseDeleteOutcome(`${run.stdout}\n${run.stderr}`, name)}),
       'sandbox delete',
     )
   }
@@ -589,9 +652,19 @@ export class OpenShell {
    * value openshell will read (`fromEnv`) must be set. A refusal is a synthetic usage error (nothing runs); its
    * evidence shows argv only up to `shown` words, never past a would-be value.
    */
-  private credentialRefusal(argv: string[], names: string[], fromEnv: string | undefined, shown: number): Failure | undefined {
-    if (names.some(k => !isEnvName(k))) {
-      return syntheticFailure('usage_error', 'credential must be an environment variable name (never a value)', argv.slice(0, shown), 'credential_not_a_name')
+  private credentialRefusal(
+    argv: string[],
+    names: string[],
+    fromEnv: string | undefined,
+    shown: number,
+  ): Failure | undefined {
+    if (names.some((k) => !isEnvName(k))) {
+      return syntheticFailure(
+        'usage_error',
+        'credential must be an environment variable name (never a value)',
+        argv.slice(0, shown),
+        'credential_not_a_name',
+      )
     }
 
     if (fromEnv !== undefined && (this.env[fromEnv] === undefined || this.env[fromEnv] === '')) {
@@ -606,14 +679,30 @@ export class OpenShell {
    * inherits the environment and openshell reads the value itself. A malformed or unset name fails before running.
    * Without `credentialEnv` the provider gets PLACEHOLDER_CREDENTIAL (its value through the child's environment).
    */
-  async providerCreate(opts: {name: string; type: string; credentialEnv?: string; config?: Record<string, string>; gateway: string}): Promise<Outcome<{name: string}>> {
+  async providerCreate(opts: {
+    name: string
+    type: string
+    credentialEnv?: string
+    config?: Record<string, string>
+    gateway: string
+  }): Promise<Outcome<{name: string}>> {
     const config = Object.entries(opts.config ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`])
     const cred = ['--credential', opts.credentialEnv ?? PLACEHOLDER_CREDENTIAL.name]
     const argv = ['provider', 'create', '--name', opts.name, '--type', opts.type, ...cred, ...config]
-    const refused = this.credentialRefusal(argv, opts.credentialEnv === undefined ? [] : [opts.credentialEnv], opts.credentialEnv, 6)
+    const refused = this.credentialRefusal(
+      argv,
+      opts.credentialEnv === undefined ? [] : [opts.credentialEnv],
+      opts.credentialEnv,
+      6,
+    )
     if (refused) return fail(refused)
     const env = opts.credentialEnv === undefined ? placeholderEnv() : undefined
-    return this.call(argv, {env, gateway: opts.gateway, kind: 'operation'}, () => ({name: opts.name}), 'provider create')
+    return this.call(
+      argv,
+      {env, gateway: opts.gateway, kind: 'operation'},
+      () => ({name: opts.name}),
+      'provider create',
+    )
   }
 
   /**
@@ -622,55 +711,116 @@ export class OpenShell {
    * `credential` the credentials stay as they are), `OLD=` (an empty value, never a secret) removes a credential key,
    * and a config value '' removes that config key.
    */
-  async providerUpdate(opts: {name: string; credential?: CredentialSpec; removeCredentials?: string[]; config?: Record<string, string>; gateway: string}): Promise<Outcome<{name: string}>> {
-    const credential = opts.credential === undefined ? undefined : 'env' in opts.credential ? opts.credential.env : PLACEHOLDER_CREDENTIAL.name
+  async providerUpdate(opts: {
+    name: string
+    credential?: CredentialSpec
+    removeCredentials?: string[]
+    config?: Record<string, string>
+    gateway: string
+  }): Promise<Outcome<{name: string}>> {
+    const credential =
+      opts.credential === undefined
+        ? undefined
+        : 'env' in opts.credential
+          ? opts.credential.env
+          : PLACEHOLDER_CREDENTIAL.name
     const argv = [
       'provider',
       'update',
       opts.name,
       ...(credential === undefined ? [] : ['--credential', credential]),
-      ...(opts.removeCredentials ?? []).filter(k => k !== credential).flatMap(k => ['--credential', `${k}=`]),
+      ...(opts.removeCredentials ?? []).filter((k) => k !== credential).flatMap((k) => ['--credential', `${k}=`]),
       ...Object.entries(opts.config ?? {}).flatMap(([k, v]) => ['--config', `${k}=${v}`]),
     ]
     const names = [...(credential === undefined ? [] : [credential]), ...(opts.removeCredentials ?? [])]
-    const refused = this.credentialRefusal(argv, names, opts.credential && 'env' in opts.credential ? opts.credential.env : undefined, 3)
+    const refused = this.credentialRefusal(
+      argv,
+      names,
+      opts.credential && 'env' in opts.credential ? opts.credential.env : undefined,
+      3,
+    )
     if (refused) return fail(refused)
     const env = opts.credential && 'placeholder' in opts.credential ? placeholderEnv() : undefined
-    return this.call(argv, {env, gateway: opts.gateway, kind: 'operation'}, () => ({name: opts.name}), 'provider update')
+    return this.call(
+      argv,
+      {env, gateway: opts.gateway, kind: 'operation'},
+      () => ({name: opts.name}),
+      'provider update',
+    )
   }
 
   /** `provider get NAME`: key names only (see ProviderDetail); a provider the gateway does not have → `found: false`. */
   async providerGet(name: string, gateway: string): Promise<Outcome<ProviderDetail>> {
-    const r = await this.call(['provider', 'get', name], {gateway, kind: 'probe'}, run => parseProviderGet(run.stdout), 'provider get')
-    if (!r.ok && r.run && isProviderNotFound(`${r.run.stderr}\n${r.run.stdout}`)) return {ok: true, run: r.run, value: {found: false, name}}
+    const r = await this.call(
+      ['provider', 'get', name],
+      {gateway, kind: 'probe'},
+      (run) => parseProviderGet(run.stdout),
+      'provider get',
+    )
+    if (!r.ok && r.run && isProviderNotFound(`${r.run.stderr}\n${r.run.stdout}`))
+      return {ok: true, run: r.run, value: {found: false, name}}
     return r
   }
 
   /** `provider list` (text table; the JSON form's version is not pinned down). */
   providerList(gateway: string): Promise<Outcome<ProviderEntry[]>> {
-    return this.call(['provider', 'list'], {kind: 'probe', gateway}, run => parseProviderList(run.stdout), 'provider list')
+    return this.call(
+      ['provider', 'list'],
+      {kind: 'probe', gateway},
+      (run) => parseProviderList(run.stdout),
+      'provider list',
+    )
   }
 
   /**
    * `inference set --provider P --model M [--no-verify]`. The gateway verifies the endpoint first unless `noVerify`
    * (a refusal parses with parseInferenceVerifyFailure).
    */
-  inferenceSet(opts: {provider: string; model: string; gateway: string; noVerify?: boolean}): Promise<Outcome<InferenceRoute>> {
+  inferenceSet(opts: {
+    provider: string
+    model: string
+    gateway: string
+    noVerify?: boolean
+  }): Promise<Outcome<InferenceRoute>> {
     return this.call(
-      ['inference', 'set', '--provider', opts.provider, '--model', opts.model, ...(opts.noVerify ? ['--no-verify'] : [])],
+      [
+        'inference',
+        'set',
+        '--provider',
+        opts.provider,
+        '--model',
+        opts.model,
+        ...(opts.noVerify ? ['--no-verify'] : []),
+      ],
       {kind: 'operation', gateway: opts.gateway},
-      run => parseInferenceGet(run.stdout.replace(/^(\s*)Inference configured:/m, '$1Inference:')) ?? {configured: true, provider: opts.provider, model: opts.model},
+      (run) =>
+        parseInferenceGet(run.stdout.replace(/^(\s*)Inference configured:/m, '$1Inference:')) ?? {
+          configured: true,
+          provider: opts.provider,
+          model: opts.model,
+        },
       'inference set',
     )
   }
 
   /** `inference get` (no JSON in any version). A read-only probe: started with `--version` when the version is hinted. */
   inferenceGet(gateway: string): Promise<Outcome<InferenceRoute>> {
-    return this.call(() => ['inference', 'get'], {kind: 'probe', gateway}, run => parseInferenceGet(run.stdout), 'inference get')
+    return this.call(
+      () => ['inference', 'get'],
+      {kind: 'probe', gateway},
+      (run) => parseInferenceGet(run.stdout),
+      'inference get',
+    )
   }
 
   /** `policy set NAME --policy FILE [--wait [--timeout S]]` (openshell's wait default is 60 s). Exit 124 (wait timed out) → provision_timeout. */
-  policySet(opts: {sandbox: string; file: string; gateway: string; wait?: boolean; waitTimeoutSec?: number}): Promise<Outcome<{sandbox: string}>> {
+  policySet(opts: {
+    sandbox: string
+    file: string
+    gateway: string
+    wait?: boolean
+    waitTimeoutSec?: number
+  }): Promise<Outcome<{sandbox: string}>> {
     const waitSec = opts.waitTimeoutSec ?? 60
     const argv = [
       'policy',
@@ -682,20 +832,40 @@ export class OpenShell {
       ...(opts.wait && opts.waitTimeoutSec !== undefined ? ['--timeout', String(opts.waitTimeoutSec)] : []),
     ]
     const timeoutMs = opts.wait ? Math.max(defaultTimeout('operation', this.env), waitSec * 1000 + 15_000) : undefined
-    return this.call(argv, {kind: 'operation', gateway: opts.gateway, timeoutMs}, () => ({sandbox: opts.sandbox}), 'policy set')
+    return this.call(
+      argv,
+      {kind: 'operation', gateway: opts.gateway, timeoutMs},
+      () => ({sandbox: opts.sandbox}),
+      'policy set',
+    )
   }
 
   /**
    * `logs NAME [-n N] [--tail]`. Without follow: the text (operation timeout). With follow: streamed to the user's
    * terminal (interactive, no timeout) and the value carries the exit code.
    */
-  async logs(opts: {sandbox: string; gateway: string; lines?: number; follow?: boolean}): Promise<Outcome<{text?: string; exitCode: number}>> {
-    const argv = ['logs', opts.sandbox, ...(opts.lines === undefined ? [] : ['-n', String(opts.lines)]), ...(opts.follow ? ['--tail'] : [])]
+  async logs(opts: {
+    sandbox: string
+    gateway: string
+    lines?: number
+    follow?: boolean
+  }): Promise<Outcome<{text?: string; exitCode: number}>> {
+    const argv = [
+      'logs',
+      opts.sandbox,
+      ...(opts.lines === undefined ? [] : ['-n', String(opts.lines)]),
+      ...(opts.follow ? ['--tail'] : []),
+    ]
     if (opts.follow) {
       const r = await this.interactive(argv, opts.gateway)
       return r.ok ? {ok: true, value: {exitCode: r.value}, run: r.run} : r
     }
 
-    return this.call(argv, {kind: 'operation', gateway: opts.gateway}, run => ({text: run.stdout, exitCode: 0}), 'logs')
+    return this.call(
+      argv,
+      {kind: 'operation', gateway: opts.gateway},
+      (run) => ({text: run.stdout, exitCode: 0}),
+      'logs',
+    )
   }
 }

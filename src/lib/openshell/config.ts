@@ -108,8 +108,8 @@ export function listRegisteredGateways(env: Env = process.env): string[] {
   }
 
   return entries
-    .filter(e => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'metadata.json')))
-    .map(e => e.name)
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'metadata.json')))
+    .map((e) => e.name)
     .sort()
 }
 
@@ -204,7 +204,10 @@ export type RefreshResult =
   | {ok: false; reason: 'bundle_incomplete' | 'gateway_not_registered' | 'io_error'; message: string}
 
 function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.(\d+)Z$/, '$1Z')
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.(\d+)Z$/, '$1Z')
 }
 
 /**
@@ -212,10 +215,14 @@ function stamp(now: Date): string {
  * kept beside it as `mtls.bak-<timestamp>/`. The new files are written to a temporary directory first and swapped
  * in by rename, so a failure leaves the old material in place. `tls.key` is written 0600, the directory 0700.
  */
-export function refreshMtlsFromLocalBundle(name: string, env: Env = process.env, now: Date = new Date()): RefreshResult {
+export function refreshMtlsFromLocalBundle(
+  name: string,
+  env: Env = process.env,
+  now: Date = new Date(),
+): RefreshResult {
   const bundle = localTlsBundle(env)
   if (!bundle.complete) {
-    const missing = [bundle.ca, bundle.cert, bundle.key].filter(f => !f.readable).map(f => f.path)
+    const missing = [bundle.ca, bundle.cert, bundle.key].filter((f) => !f.readable).map((f) => f.path)
     return {ok: false, reason: 'bundle_incomplete', message: `local TLS bundle incomplete: ${missing.join(', ')}`}
   }
 

@@ -10,7 +10,14 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {cacheDir, writeCacheFile} from '../dirs.js'
-import {dropEarlyStarts, type Env, type OpenshellRequest, openshellRequests, resolveOpenshell, startEarly} from './runner.js'
+import {
+  dropEarlyStarts,
+  type Env,
+  type OpenshellRequest,
+  openshellRequests,
+  resolveOpenshell,
+  startEarly,
+} from './runner.js'
 
 interface Round {
   binary: string
@@ -35,7 +42,13 @@ function readRounds(env: Env): Record<string, Round> {
 
 function validCall(call: unknown): call is OpenshellRequest {
   const c = call as OpenshellRequest | null
-  return typeof c === 'object' && c !== null && c.kind === 'probe' && Array.isArray(c.argv) && c.argv.every(a => typeof a === 'string')
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    c.kind === 'probe' &&
+    Array.isArray(c.argv) &&
+    c.argv.every((a) => typeof a === 'string')
+  )
 }
 
 /** A command's early round: what the process must know at its end to remember it. */
@@ -63,11 +76,16 @@ export function endEarlyRound(round: EarlyRound): void {
   dropEarlyStarts()
   if (round.binary === undefined) return
   const requests = openshellRequests()
-  const firstOther = requests.findIndex(r => r.kind !== 'probe')
+  const firstOther = requests.findIndex((r) => r.kind !== 'probe')
   const calls = firstOther === -1 ? requests : requests.slice(0, firstOther)
   const next: Round = {binary: round.binary, calls}
   if (JSON.stringify(next) === JSON.stringify(round.stored)) return
   const rounds = readRounds(round.env)
-  const kept = Object.entries(rounds).filter(([command]) => command !== round.command).slice(-(MAX_ROUNDS - 1))
-  writeCacheFile(roundsFile(round.env), JSON.stringify({rounds: Object.fromEntries([...kept, [round.command, next]])}) + '\n')
+  const kept = Object.entries(rounds)
+    .filter(([command]) => command !== round.command)
+    .slice(-(MAX_ROUNDS - 1))
+  writeCacheFile(
+    roundsFile(round.env),
+    JSON.stringify({rounds: Object.fromEntries([...kept, [round.command, next]])}) + '\n',
+  )
 }

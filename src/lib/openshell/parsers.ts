@@ -63,7 +63,7 @@ function field(all: string[], label: string): string | undefined {
 }
 
 function hasLine(all: string[], re: RegExp): boolean {
-  return all.some(l => re.test(l))
+  return all.some((l) => re.test(l))
 }
 
 const NOT_CONFIGURED_RE = /^\s*(?:Status:\s*)?No gateway configured\.?\s*$/
@@ -95,7 +95,12 @@ function parseStatusJson(j: unknown): GatewayStatus | undefined {
   if (status === 'not_configured') return {configured: false}
   const conn = status === undefined ? undefined : parseConnectionStatus(status)
   if (!conn) return undefined
-  const out: GatewayStatus = {configured: true, gateway: str(j.gateway) ?? '', server: str(j.server) ?? '', status: conn}
+  const out: GatewayStatus = {
+    configured: true,
+    gateway: str(j.gateway) ?? '',
+    server: str(j.server) ?? '',
+    status: conn,
+  }
   if (isObject(j.authentication)) {
     const a = j.authentication
     const detail = str(a.provider) ?? str(a.mode) ?? str(a.error) ?? str(a.reason)
@@ -157,7 +162,7 @@ export function parseGatewayInfo(stdout: string): GatewayInfo | undefined {
     if (remote) info.remoteHost = remote
     if (Array.isArray(json.compute_drivers)) {
       info.computeDrivers = json.compute_drivers
-        .map(d => (isObject(d) ? str(d.name) : str(d)))
+        .map((d) => (isObject(d) ? str(d.name) : str(d)))
         .filter((d): d is string => typeof d === 'string')
     }
 
@@ -174,7 +179,7 @@ export function parseGatewayInfo(stdout: string): GatewayInfo | undefined {
   if (version) info.version = version
   const remote = field(all, 'Remote host')
   if (remote) info.remoteHost = remote
-  const idx = all.findIndex(l => /^\s*Compute drivers:\s*$/.test(l))
+  const idx = all.findIndex((l) => /^\s*Compute drivers:\s*$/.test(l))
   if (idx >= 0) {
     const labelIndent = indentOf(all[idx])
     const drivers: string[] = []
@@ -206,7 +211,10 @@ const TIME_RE = /^\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|UTC)?$/
 
 /** Whitespace tokens of a row, with `YYYY-MM-DD` + `HH:MM:SS` merged back into one cell. */
 function rowTokens(row: string): string[] {
-  const raw = row.trim().split(/\s+/).filter(t => t !== '')
+  const raw = row
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '')
   const out: string[] = []
   for (let i = 0; i < raw.length; i++) {
     if (DATE_RE.test(raw[i]) && i + 1 < raw.length && TIME_RE.test(raw[i + 1])) {
@@ -241,7 +249,10 @@ function rowCells(cols: Array<{name: string; start: number}>, row: string): Reco
   }
 
   // Position cutting only counts when it accounts for every token.
-  const rebuilt = cols.map(c => cells[c.name]).filter(c => c !== '').join(' ')
+  const rebuilt = cols
+    .map((c) => cells[c.name])
+    .filter((c) => c !== '')
+    .join(' ')
   if (rowTokens(rebuilt).join(' ') !== tokens.join(' ')) return undefined
   return cells
 }
@@ -253,12 +264,12 @@ interface Table {
 
 /** Locate a table whose header starts with `first` and contains `must`; rows are the non-empty lines after it. */
 function findTable(all: string[], first: string[], must: string): Table | undefined {
-  const idx = all.findIndex(l => {
+  const idx = all.findIndex((l) => {
     const cols = headerColumns(l.replace(/^\s*\*/, ' '))
-    return cols.length > 1 && first.includes(cols[0].name) && cols.some(c => c.name === must) && l === l.toUpperCase()
+    return cols.length > 1 && first.includes(cols[0].name) && cols.some((c) => c.name === must) && l === l.toUpperCase()
   })
   if (idx < 0) return undefined
-  const rows = all.slice(idx + 1).filter(l => l.trim() !== '')
+  const rows = all.slice(idx + 1).filter((l) => l.trim() !== '')
   return {cols: headerColumns(all[idx]), rows}
 }
 
@@ -290,7 +301,11 @@ function gatewayEntryFromJson(j: unknown): GatewayListEntry | undefined {
 export function parseGatewayList(stdout: string): GatewayListEntry[] | undefined {
   const json = tryJson(stdout)
   if (json !== undefined) {
-    const items = Array.isArray(json) ? json : isObject(json) && Array.isArray(json.gateways) ? json.gateways : undefined
+    const items = Array.isArray(json)
+      ? json
+      : isObject(json) && Array.isArray(json.gateways)
+        ? json.gateways
+        : undefined
     if (!items) return undefined
     const entries = items.map(gatewayEntryFromJson)
     return entries.every((e): e is GatewayListEntry => e !== undefined) ? entries : undefined
@@ -340,9 +355,12 @@ const PHASES: SandboxPhase[] = [
 export function normalisePhase(value: unknown): SandboxPhase {
   if (typeof value === 'number') return PHASES[value] ?? 'Unknown'
   if (typeof value !== 'string') return 'Unknown'
-  const v = value.trim().replace(/^SANDBOX_PHASE_/i, '').toLowerCase()
+  const v = value
+    .trim()
+    .replace(/^SANDBOX_PHASE_/i, '')
+    .toLowerCase()
   if (/^\d+$/.test(v)) return PHASES[Number(v)] ?? 'Unknown'
-  return PHASES.find(p => p.toLowerCase() === v) ?? 'Unknown'
+  return PHASES.find((p) => p.toLowerCase() === v) ?? 'Unknown'
 }
 
 function sandboxFromJson(j: unknown): SandboxDetail | undefined {
@@ -421,7 +439,7 @@ export function parseSandboxGet(stdout: string): SandboxDetail | undefined {
   const json = tryJson(stdout)
   if (json !== undefined) return sandboxFromJson(json)
   const all = lines(stdout)
-  const start = all.findIndex(l => /^\s*Sandbox:\s*$/.test(l))
+  const start = all.findIndex((l) => /^\s*Sandbox:\s*$/.test(l))
   if (start < 0) return undefined
   const policyIdx = all.findIndex((l, i) => i > start && /^Policy:\s*$/.test(l))
   const block = all.slice(start + 1, policyIdx < 0 ? undefined : policyIdx)
@@ -438,7 +456,7 @@ export function parseSandboxGet(stdout: string): SandboxDetail | undefined {
   const created = field(block, 'Created')
   if (created) s.createdAt = created
   // 0.0.111: `  Labels: ` (trailing space) then one `    key: value` line per label, indented deeper.
-  const labelsIdx = block.findIndex(l => /^\s*Labels:\s*$/.test(l))
+  const labelsIdx = block.findIndex((l) => /^\s*Labels:\s*$/.test(l))
   if (labelsIdx >= 0) {
     const indent = indentOf(block[labelsIdx])
     const labels: Record<string, string> = {}
@@ -453,9 +471,12 @@ export function parseSandboxGet(stdout: string): SandboxDetail | undefined {
 
   if (policyIdx >= 0) {
     const body = all.slice(policyIdx + 1)
-    const indents = body.filter(l => l.trim() !== '').map(l => indentOf(l))
+    const indents = body.filter((l) => l.trim() !== '').map((l) => indentOf(l))
     const cut = indents.length > 0 ? Math.min(...indents) : 0
-    const policy = body.map(l => l.slice(Math.min(cut, indentOf(l)))).join('\n').replace(/^\n+|\s+$/g, '')
+    const policy = body
+      .map((l) => l.slice(Math.min(cut, indentOf(l))))
+      .join('\n')
+      .replace(/^\n+|\s+$/g, '')
     if (policy) s.policy = policy
   }
 
@@ -467,7 +488,7 @@ export function parseSandboxGet(stdout: string): SandboxDetail | undefined {
 
 /** The indented block under a `<label>:` line (up to the next line at the label's indentation or less). */
 function blockAfter(all: string[], labelRe: RegExp): string[] | undefined {
-  const start = all.findIndex(l => labelRe.test(l))
+  const start = all.findIndex((l) => labelRe.test(l))
   if (start < 0) return undefined
   const indent = indentOf(all[start])
   const block: string[] = []
@@ -509,7 +530,11 @@ export function parseInferenceGet(stdout: string): InferenceRoute | undefined {
   const sysBlock = blockAfter(all, /^\s*System inference:\s*$/)
   const sys = sysBlock ? routeOf(sysBlock) : undefined
   if (sys && sys.error === undefined) {
-    route.system = {configured: sys.configured, ...(sys.provider ? {provider: sys.provider} : {}), ...(sys.model ? {model: sys.model} : {})}
+    route.system = {
+      configured: sys.configured,
+      ...(sys.provider ? {provider: sys.provider} : {}),
+      ...(sys.model ? {model: sys.model} : {}),
+    }
   }
 
   return route
@@ -526,14 +551,16 @@ export function parseInferenceGet(stdout: string): InferenceRoute | undefined {
  */
 export function parseGatewayAdd(text: string): GatewayAddResult | undefined {
   const all = lines(text)
-  const added = all.map(l => /^\s*(?:✓\s*)?Gateway '([^']+)' added\b/.exec(l)).find(m => m !== null)
+  const added = all.map((l) => /^\s*(?:✓\s*)?Gateway '([^']+)' added\b/.exec(l)).find((m) => m !== null)
   if (!added) return undefined
   const name = added[1]
   const r: GatewayAddResult = {
     authFailed: hasLine(all, /^\s*!\s*Authentication failed\b/),
     name,
     reachable: !hasLine(all, /Gateway is not reachable at\b/),
-    registrationRemoved: all.some(l => new RegExp(`^\\s*!\\s*Registration for '${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' removed`).test(l)),
+    registrationRemoved: all.some((l) =>
+      new RegExp(`^\\s*!\\s*Registration for '${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' removed`).test(l),
+    ),
     // modern: `✓ TLS certificates present`; legacy (read out of the gateway container): `✓ TLS certificates extracted`
     tlsPresent: hasLine(all, /^\s*(?:✓\s*)?TLS certificates (?:present|extracted)\b/),
   }
@@ -547,9 +574,9 @@ export function parseGatewayAdd(text: string): GatewayAddResult | undefined {
 /** `gateway select <n>` (stderr): `✓ Active gateway set to '<n>'`, plus a `⚠ OPENSHELL_GATEWAY=… will override` warning. */
 export function parseGatewaySelect(text: string): {name: string; warning?: string} | undefined {
   const all = lines(text)
-  const m = all.map(l => /^\s*(?:✓\s*)?Active gateway set to '([^']+)'/.exec(l)).find(x => x !== null)
+  const m = all.map((l) => /^\s*(?:✓\s*)?Active gateway set to '([^']+)'/.exec(l)).find((x) => x !== null)
   if (!m) return undefined
-  const w = all.find(l => /^\s*⚠/.test(l))
+  const w = all.find((l) => /^\s*⚠/.test(l))
   return w ? {name: m[1], warning: w.replace(/^\s*⚠\s*/, '').trim()} : {name: m[1]}
 }
 
@@ -580,7 +607,11 @@ export function parseDeleteOutcome(text: string, name: string): DeleteOutcome {
 export function parseProviderList(stdout: string): ProviderEntry[] | undefined {
   const json = tryJson(stdout)
   if (json !== undefined) {
-    const items = Array.isArray(json) ? json : isObject(json) && Array.isArray(json.providers) ? json.providers : undefined
+    const items = Array.isArray(json)
+      ? json
+      : isObject(json) && Array.isArray(json.providers)
+        ? json.providers
+        : undefined
     if (!items) return undefined
     const out: ProviderEntry[] = []
     for (const i of items) {
@@ -589,7 +620,9 @@ export function parseProviderList(stdout: string): ProviderEntry[] | undefined {
       if (!name) return undefined
       const type = str(i.type)
       const entry: ProviderEntry = type ? {name, type} : {name}
-      const keys = Array.isArray(i.credential_keys) ? i.credential_keys.filter((k): k is string => typeof k === 'string') : undefined
+      const keys = Array.isArray(i.credential_keys)
+        ? i.credential_keys.filter((k): k is string => typeof k === 'string')
+        : undefined
       if (keys) entry.credentialKeys = keys
       out.push(entry)
     }
@@ -610,7 +643,10 @@ export function parseProviderList(stdout: string): ProviderEntry[] | undefined {
     const type = cells?.TYPE
     const entry: ProviderEntry = type ? {name, type} : {name}
     // CREDENTIALS column (when printed): comma-separated credential key NAMES, never values.
-    if (cells && 'CREDENTIALS' in cells) entry.credentialKeys = cells.CREDENTIALS.split(',').map(k => k.trim()).filter(k => k !== '')
+    if (cells && 'CREDENTIALS' in cells)
+      entry.credentialKeys = cells.CREDENTIALS.split(',')
+        .map((k) => k.trim())
+        .filter((k) => k !== '')
     out.push(entry)
   }
 
@@ -620,7 +656,10 @@ export function parseProviderList(stdout: string): ProviderEntry[] | undefined {
 /** A `Credential keys:` / `Config keys:` value: comma-separated names, `<none>` for none. */
 function keyList(value: string | undefined): string[] {
   if (value === undefined || /^<none>$/i.test(value.trim())) return []
-  return value.split(',').map(k => k.trim()).filter(k => k !== '')
+  return value
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '')
 }
 
 /**
@@ -629,7 +668,7 @@ function keyList(value: string | undefined): string[] {
  */
 export function parseProviderGet(stdout: string): Extract<ProviderDetail, {found: true}> | undefined {
   const all = lines(stdout)
-  const start = all.findIndex(l => /^\s*Provider:\s*$/.test(l))
+  const start = all.findIndex((l) => /^\s*Provider:\s*$/.test(l))
   if (start < 0) return undefined
   const block = all.slice(start + 1)
   const name = field(block, 'Name')
@@ -657,6 +696,9 @@ export function isProviderNotFound(text: string): boolean {
  * `failed to verify inference endpoint for provider 'p' and model 'm' at 'URL': <what failed>. Next steps: …`.
  */
 export function parseInferenceVerifyFailure(text: string): InferenceVerifyFailure | undefined {
-  const m = /failed to verify inference endpoint for provider '([^']*)' and model '([^']*)' at '([^']*)': (.*?)(?:\. Next steps: .*)?$/.exec(collapse(normalise(text)))
+  const m =
+    /failed to verify inference endpoint for provider '([^']*)' and model '([^']*)' at '([^']*)': (.*?)(?:\. Next steps: .*)?$/.exec(
+      collapse(normalise(text)),
+    )
   return m ? {error: m[4].trim(), model: m[2], provider: m[1], url: m[3]} : undefined
 }

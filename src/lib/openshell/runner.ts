@@ -69,16 +69,28 @@ export function resolveOpenshell(env: Env = process.env, opts: {fallbacks?: stri
     const p = probeFile(explicit)
     if (p === 'ok') return {ok: true, path: explicit, source: 'env'}
     return p === 'missing'
-      ? {ok: false, kind: 'openshell_missing', path: explicit, searched: [explicit], message: `NEMOCLAW_OPENSHELL_BIN=${explicit} does not exist`}
-      : {ok: false, kind: 'openshell_not_executable', path: explicit, searched: [explicit], message: `${explicit} is not executable`}
+      ? {
+          ok: false,
+          kind: 'openshell_missing',
+          path: explicit,
+          searched: [explicit],
+          message: `NEMOCLAW_OPENSHELL_BIN=${explicit} does not exist`,
+        }
+      : {
+          ok: false,
+          kind: 'openshell_not_executable',
+          path: explicit,
+          searched: [explicit],
+          message: `${explicit} is not executable`,
+        }
   }
 
   const searched: string[] = []
   let notExecutable: string | undefined
-  const dirs = (env.PATH ?? '').split(path.delimiter).filter(d => d !== '')
+  const dirs = (env.PATH ?? '').split(path.delimiter).filter((d) => d !== '')
   const candidates: Array<{file: string; source: 'path' | 'fallback'}> = [
-    ...dirs.map(d => ({file: path.join(d, 'openshell'), source: 'path' as const})),
-    ...(opts.fallbacks ?? fallbackLocations(env)).map(f => ({file: f, source: 'fallback' as const})),
+    ...dirs.map((d) => ({file: path.join(d, 'openshell'), source: 'path' as const})),
+    ...(opts.fallbacks ?? fallbackLocations(env)).map((f) => ({file: f, source: 'fallback' as const})),
   ]
   for (const c of candidates) {
     if (searched.includes(c.file)) continue
@@ -89,10 +101,21 @@ export function resolveOpenshell(env: Env = process.env, opts: {fallbacks?: stri
   }
 
   if (notExecutable) {
-    return {ok: false, kind: 'openshell_not_executable', path: notExecutable, searched, message: `${notExecutable} is not executable`}
+    return {
+      ok: false,
+      kind: 'openshell_not_executable',
+      path: notExecutable,
+      searched,
+      message: `${notExecutable} is not executable`,
+    }
   }
 
-  return {ok: false, kind: 'openshell_missing', searched, message: 'openshell not found on PATH or in ~/.local/bin, /usr/local/bin'}
+  return {
+    ok: false,
+    kind: 'openshell_missing',
+    searched,
+    message: 'openshell not found on PATH or in ~/.local/bin, /usr/local/bin',
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -113,12 +136,12 @@ const log: CallLogEntry[] = []
 
 /** A copy of the calls made so far in this process. */
 export function callLog(): CallLogEntry[] {
-  return log.map(e => ({...e, argv: [...e.argv]}))
+  return log.map((e) => ({...e, argv: [...e.argv]}))
 }
 
 /** Number of `openshell` calls made so far (optionally only those whose argv starts with `prefix`, ignoring -g). */
 export function openshellCallCount(prefix: string[] = []): number {
-  return log.filter(e => {
+  return log.filter((e) => {
     if (e.tool !== 'openshell') return false
     const argv = e.argv[0] === '-g' ? e.argv.slice(2) : e.argv
     return prefix.every((p, i) => argv[i] === p)
@@ -179,7 +202,11 @@ function trackGroup(pid: number): void {
 // calls these.
 
 /** Answers a non-interactive call without a process (the in-process simulator), or undefined: spawn as usual. */
-export type SpawnHookForTests = (file: string, args: string[], env: Env) => Promise<{exitCode: number; stdout: string; stderr: string} | undefined>
+export type SpawnHookForTests = (
+  file: string,
+  args: string[],
+  env: Env,
+) => Promise<{exitCode: number; stdout: string; stderr: string} | undefined>
 
 let spawnHookForTests: SpawnHookForTests | undefined
 
@@ -233,7 +260,13 @@ interface Ended {
  * Spawn with node:child_process (execa's import alone cost more than a whole `openshell status` on the healthy
  * path; we use none of what it adds beyond a spawn). `onPid` receives the child's pid once it runs.
  */
-function spawnChild(file: string, args: string[], opts: InternalOptions, cap: number, hooks: {onPid(pid: number): void; onOverflow(): void}): Promise<Ended> {
+function spawnChild(
+  file: string,
+  args: string[],
+  opts: InternalOptions,
+  cap: number,
+  hooks: {onPid(pid: number): void; onOverflow(): void},
+): Promise<Ended> {
   const interactive = opts.interactive === true
   return new Promise<Ended>((resolve) => {
     let child: ChildProcess
@@ -249,7 +282,14 @@ function spawnChild(file: string, args: string[], opts: InternalOptions, cap: nu
       })
     } catch (error) {
       const e = error as NodeJS.ErrnoException
-      resolve({exitCode: null, signal: null, spawnError: e.code ?? 'SPAWN_FAILED', spawnMessage: e.message, stderr: '', stdout: ''})
+      resolve({
+        exitCode: null,
+        signal: null,
+        spawnError: e.code ?? 'SPAWN_FAILED',
+        spawnMessage: e.message,
+        stderr: '',
+        stdout: '',
+      })
       return
     }
 
@@ -273,10 +313,22 @@ function spawnChild(file: string, args: string[], opts: InternalOptions, cap: nu
 
     if (child.pid !== undefined) hooks.onPid(child.pid)
     child.on('error', (error: NodeJS.ErrnoException) => {
-      settle({exitCode: null, signal: null, spawnError: error.code ?? 'SPAWN_FAILED', spawnMessage: error.message, stderr: '', stdout: ''})
+      settle({
+        exitCode: null,
+        signal: null,
+        spawnError: error.code ?? 'SPAWN_FAILED',
+        spawnMessage: error.message,
+        stderr: '',
+        stdout: '',
+      })
     })
     child.on('close', (code, signal) => {
-      settle({exitCode: code, signal: signal ?? null, stderr: Buffer.concat(out.stderr).toString('utf8'), stdout: Buffer.concat(out.stdout).toString('utf8')})
+      settle({
+        exitCode: code,
+        signal: signal ?? null,
+        stderr: Buffer.concat(out.stderr).toString('utf8'),
+        stdout: Buffer.concat(out.stdout).toString('utf8'),
+      })
     })
   })
 }
@@ -287,12 +339,25 @@ async function run(file: string, args: string[], opts: InternalOptions): Promise
 
 /** Add a finished call to the call log. */
 function logged(result: RunResult, tool: 'openshell' | 'process'): RunResult {
-  log.push({binary: result.binary, argv: [...result.argv], exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, tool})
+  log.push({
+    binary: result.binary,
+    argv: [...result.argv],
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    durationMs: result.durationMs,
+    tool,
+  })
   return result
 }
 
 /** Run a process to its end (not logged: run() and the early starts log what they hand out). */
-async function execute(file: string, args: string[], opts: InternalOptions, onPid?: (pid: number) => void): Promise<RunResult> {
+async function execute(
+  file: string,
+  args: string[],
+  opts: InternalOptions,
+  onPid?: (pid: number) => void,
+): Promise<RunResult> {
   const started = Date.now()
   const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
   const interactive = opts.interactive === true
@@ -324,20 +389,25 @@ async function execute(file: string, args: string[], opts: InternalOptions, onPi
       }, timeoutMs)
     }
 
-    const answered = interactive || spawnHookForTests === undefined ? undefined : await spawnHookForTests(file, args, opts.env ?? process.env)
-    ended = answered ? {...answered, signal: null} : await spawnChild(file, args, opts, cap, {
-      onOverflow() {
-        // More output than the cap: a grandchild keeping the pipe open would otherwise keep us waiting too.
-        if (truncated) return
-        truncated = true
-        killGroup(pid)
-      },
-      onPid(p) {
-        pid = p
-        if (!interactive) trackGroup(p)
-        onPid?.(p)
-      },
-    })
+    const answered =
+      interactive || spawnHookForTests === undefined
+        ? undefined
+        : await spawnHookForTests(file, args, opts.env ?? process.env)
+    ended = answered
+      ? {...answered, signal: null}
+      : await spawnChild(file, args, opts, cap, {
+          onOverflow() {
+            // More output than the cap: a grandchild keeping the pipe open would otherwise keep us waiting too.
+            if (truncated) return
+            truncated = true
+            killGroup(pid)
+          },
+          onPid(p) {
+            pid = p
+            if (!interactive) trackGroup(p)
+            onPid?.(p)
+          },
+        })
   } finally {
     if (timer) clearTimeout(timer)
     if (interactive) process.removeListener('SIGINT', ignoreSigint)
@@ -391,8 +461,8 @@ export interface RunOpenshellOptions {
 /** Default timeout of a kind, honouring NEMOCLAW_PROBE_TIMEOUT_MS / NEMOCLAW_OPERATION_TIMEOUT_MS. */
 export function defaultTimeout(kind: RunKind, env: Env = process.env): number {
   return kind === 'probe'
-    ? positiveNumberEnv(env, 'NEMOCLAW_PROBE_TIMEOUT_MS') ?? DEFAULT_PROBE_TIMEOUT_MS
-    : positiveNumberEnv(env, 'NEMOCLAW_OPERATION_TIMEOUT_MS') ?? DEFAULT_OPERATION_TIMEOUT_MS
+    ? (positiveNumberEnv(env, 'NEMOCLAW_PROBE_TIMEOUT_MS') ?? DEFAULT_PROBE_TIMEOUT_MS)
+    : (positiveNumberEnv(env, 'NEMOCLAW_OPERATION_TIMEOUT_MS') ?? DEFAULT_OPERATION_TIMEOUT_MS)
 }
 
 /** The child's environment: baseEnv + extras; colour off; with an explicit gateway, the endpoint override removed. */
@@ -501,7 +571,7 @@ function takeEarly(key: string): Promise<RunResult> | undefined {
 
 /** The non-interactive openshell calls this process asked for so far, in order. */
 export function openshellRequests(): OpenshellRequest[] {
-  return requests.map(r => ({...r, argv: [...r.argv]}))
+  return requests.map((r) => ({...r, argv: [...r.argv]}))
 }
 
 /**
@@ -513,9 +583,14 @@ export function startEarly(request: OpenshellRequest, baseEnv: Env, binary: stri
   const spawnOf = openshellSpawn(request.argv, {...request, baseEnv, binary})
   if (!('env' in spawnOf)) return false
   const entry: EarlyStart = {}
-  entry.result = execute(spawnOf.binary, spawnOf.args, {tool: 'openshell', timeoutMs: spawnOf.timeoutMs, env: spawnOf.env, maxOutputBytes: request.maxOutputBytes}, pid => {
-    entry.pid = pid
-  })
+  entry.result = execute(
+    spawnOf.binary,
+    spawnOf.args,
+    {tool: 'openshell', timeoutMs: spawnOf.timeoutMs, env: spawnOf.env, maxOutputBytes: request.maxOutputBytes},
+    (pid) => {
+      entry.pid = pid
+    },
+  )
   const key = earlyKey(spawnOf, request.maxOutputBytes)
   earlyStarts.set(key, [...(earlyStarts.get(key) ?? []), entry])
   return true

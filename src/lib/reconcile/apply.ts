@@ -32,7 +32,11 @@ export interface Applied {
  * is tried (it would fail the same way, each after its own lock wait): the remaining removals are reported as not
  * written and lastSeen is left as it was. `gateways`: the health of each gateway the decision covers.
  */
-export async function applyDecision(decision: Decision, gateways: Map<string, GatewayHealth>, opts: {by: string; env: NodeJS.ProcessEnv}): Promise<Applied> {
+export async function applyDecision(
+  decision: Decision,
+  gateways: Map<string, GatewayHealth>,
+  opts: {by: string; env: NodeJS.ProcessEnv},
+): Promise<Applied> {
   const options = {by: opts.by, env: opts.env, lockTimeoutMs: BOOKKEEPING_LOCK_TIMEOUT_MS}
   const applied: Applied = {notPruned: [], pruned: [], verdicts: decision.verdicts, writeFailure: undefined}
   let failure: WriteFailure | undefined
@@ -58,7 +62,10 @@ export async function applyDecision(decision: Decision, gateways: Map<string, Ga
   if (failure || decision.seen.length === 0) return applied
   const at = new Date().toISOString()
   try {
-    await touchLastSeen(decision.seen.map((s) => ({at, name: s.name, phase: s.phase})), options)
+    await touchLastSeen(
+      decision.seen.map((s) => ({at, name: s.name, phase: s.phase})),
+      options,
+    )
   } catch (error) {
     // lastSeen is a hint for the next run: the answer does not depend on it (only `destroy` asks, see services/destroy.ts)
     applied.writeFailure = describeWriteFailure(error)

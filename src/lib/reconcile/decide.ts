@@ -62,8 +62,20 @@ export function phaseClass(phase: SandboxPhase): ClassId {
   }
 }
 
-function sandboxGuidance(classId: ClassId, health: GatewayHealth, name: string, phase?: SandboxPhase, failure?: Failure, recordKept?: boolean): Guidance {
-  const ctx = {...(failure ? contextFor(health.facts, failure) : health.context), phase, sandbox: name, ...(recordKept ? {recordKept} : {})}
+function sandboxGuidance(
+  classId: ClassId,
+  health: GatewayHealth,
+  name: string,
+  phase?: SandboxPhase,
+  failure?: Failure,
+  recordKept?: boolean,
+): Guidance {
+  const ctx = {
+    ...(failure ? contextFor(health.facts, failure) : health.context),
+    phase,
+    sandbox: name,
+    ...(recordKept ? {recordKept} : {}),
+  }
   return guidanceFor(classId, ctx)
 }
 
@@ -81,19 +93,38 @@ export function listable(health: GatewayHealth): boolean {
 }
 
 /** `readOnly`: the caller will not apply the removals (doctor), so the guidance must not say the record moved. */
-export function decide(records: RecordRef[], live: Map<string, LiveGateway>, opts: {readOnly?: boolean} = {}): Decision {
+export function decide(
+  records: RecordRef[],
+  live: Map<string, LiveGateway>,
+  opts: {readOnly?: boolean} = {},
+): Decision {
   const decision: Decision = {prune: [], seen: [], verdicts: []}
 
   for (const record of records) {
     const gw = live.get(record.gateway)
     if (!gw) {
-      decision.verdicts.push({classId: 'unknown', gateway: record.gateway, guidance: guidanceFor('unknown', {gateway: record.gateway, message: 'gateway was not probed', sandbox: record.name}), name: record.name})
+      decision.verdicts.push({
+        classId: 'unknown',
+        gateway: record.gateway,
+        guidance: guidanceFor('unknown', {
+          gateway: record.gateway,
+          message: 'gateway was not probed',
+          sandbox: record.name,
+        }),
+        name: record.name,
+      })
       continue
     }
 
     const {health} = gw
     const verdict = (classId: ClassId, phase?: SandboxPhase, failure?: Failure): void => {
-      decision.verdicts.push({classId, gateway: record.gateway, guidance: sandboxGuidance(classId, health, record.name, phase, failure, opts.readOnly), name: record.name, phase})
+      decision.verdicts.push({
+        classId,
+        gateway: record.gateway,
+        guidance: sandboxGuidance(classId, health, record.name, phase, failure, opts.readOnly),
+        name: record.name,
+        phase,
+      })
     }
 
     if (!listable(health)) {
@@ -119,7 +150,11 @@ export function decide(records: RecordRef[], live: Map<string, LiveGateway>, opt
     }
 
     if (health.classId === 'ok' && !gw.list.value.nextPageToken && !gw.list.value.incomplete) {
-      decision.prune.push({gateway: record.gateway, name: record.name, reason: `gateway '${record.gateway}' is active and healthy and does not list sandbox '${record.name}'`})
+      decision.prune.push({
+        gateway: record.gateway,
+        name: record.name,
+        reason: `gateway '${record.gateway}' is active and healthy and does not list sandbox '${record.name}'`,
+      })
       verdict('sandbox_missing')
       continue
     }

@@ -36,7 +36,9 @@ export interface GatherOptions {
 
 /** A route as the reconcile reports it: null when none is configured, or it could not be read. */
 export function inferenceRouteOf(r: Outcome<InferenceRoute> | undefined): {provider: string; model: string} | null {
-  return r?.ok && r.value.configured && r.value.provider ? {model: r.value.model ?? '', provider: r.value.provider} : null
+  return r?.ok && r.value.configured && r.value.provider
+    ? {model: r.value.model ?? '', provider: r.value.provider}
+    : null
 }
 
 /** The live state `decide` reads for a gateway: its list only when the gateway is listable (see decide.ts). */
@@ -86,7 +88,12 @@ function detectStep(client: OpenShell): StepSpec<object> {
   }
 }
 
-function probeStep(client: OpenShell, gw: string, gathered: Gathered, startAttempted: boolean | undefined): StepSpec<object> {
+function probeStep(
+  client: OpenShell,
+  gw: string,
+  gathered: Gathered,
+  startAttempted: boolean | undefined,
+): StepSpec<object> {
   return {
     async run() {
       const h = await probeGateway(client, gw, {startAttempted})
@@ -98,7 +105,14 @@ function probeStep(client: OpenShell, gw: string, gathered: Gathered, startAttem
 }
 
 /** A read of a registered gateway as a step: skipped when openshell or the gateway is not usable, else kept. */
-function readStep<T>(title: string, client: OpenShell, gw: string, read: () => Promise<Outcome<T>>, into: Map<string, Outcome<T>>, verdictOf: (o: Outcome<T>) => TaskVerdict): StepSpec<object> {
+function readStep<T>(
+  title: string,
+  client: OpenShell,
+  gw: string,
+  read: () => Promise<Outcome<T>>,
+  into: Map<string, Outcome<T>>,
+  verdictOf: (o: Outcome<T>) => TaskVerdict,
+): StepSpec<object> {
   return {
     async run() {
       const o = await readWhenRegistered(client, gw, read)
@@ -111,22 +125,41 @@ function readStep<T>(title: string, client: OpenShell, gw: string, read: () => P
 }
 
 function listStep(client: OpenShell, gw: string, gathered: Gathered): StepSpec<object> {
-  return readStep(`Sandboxes on '${gw}' listed`, client, gw, () => client.sandboxList(gw), gathered.lists, (l) =>
-    l.ok ? {note: `${l.value.sandboxes.length} live`, ok: true} : {note: l.failure.kind, ok: false})
+  return readStep(
+    `Sandboxes on '${gw}' listed`,
+    client,
+    gw,
+    () => client.sandboxList(gw),
+    gathered.lists,
+    (l) => (l.ok ? {note: `${l.value.sandboxes.length} live`, ok: true} : {note: l.failure.kind, ok: false}),
+  )
 }
 
 function routeStep(client: OpenShell, gw: string, gathered: Gathered): StepSpec<object> {
-  return readStep(`Inference route of '${gw}'`, client, gw, () => client.inferenceGet(gw), gathered.routes, (r) => {
-    const route = inferenceRouteOf(r)
-    return r.ok ? {note: route ? `${route.provider} / ${route.model}` : 'not configured', ok: true} : {note: r.failure.kind, skipped: true}
-  })
+  return readStep(
+    `Inference route of '${gw}'`,
+    client,
+    gw,
+    () => client.inferenceGet(gw),
+    gathered.routes,
+    (r) => {
+      const route = inferenceRouteOf(r)
+      return r.ok
+        ? {note: route ? `${route.provider} / ${route.model}` : 'not configured', ok: true}
+        : {note: r.failure.kind, skipped: true}
+    },
+  )
 }
 
 /**
  * The run's task list, in its order: openshell detected; per gateway its probe, then its list when it holds records;
  * then, when asked, the route of each gateway that holds records. `gathered` fills in as the steps run.
  */
-export function gatherSteps(client: OpenShell, gateways: string[], opts: GatherOptions): {steps: StepSpec<object>[]; gathered: Gathered} {
+export function gatherSteps(
+  client: OpenShell,
+  gateways: string[],
+  opts: GatherOptions,
+): {steps: StepSpec<object>[]; gathered: Gathered} {
   const gathered: Gathered = {healths: new Map(), lists: new Map(), routes: new Map()}
   const steps: StepSpec<object>[] = [detectStep(client)]
   for (const gw of gateways) {
@@ -150,7 +183,10 @@ export async function gatherLive(client: OpenShell, gateways: Iterable<string>):
   const entries = await Promise.all(
     names.map(async (gateway): Promise<[string, LiveGateway]> => {
       await client.detect()
-      const [health, list] = await Promise.all([probeGateway(client, gateway), readWhenRegistered(client, gateway, () => client.sandboxList(gateway))])
+      const [health, list] = await Promise.all([
+        probeGateway(client, gateway),
+        readWhenRegistered(client, gateway, () => client.sandboxList(gateway)),
+      ])
       return [gateway, liveGateway(health, list)]
     }),
   )

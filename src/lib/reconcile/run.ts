@@ -74,7 +74,11 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
   const holdsRecords = (gw: string): boolean => records.some((r) => r.gateway === gw)
   // like the list, the route only for gateways that hold records (an unreadable registry is refused before anything else)
   const inference = opts.inference === true && !loaded.problem
-  const {gathered, steps} = gatherSteps(client, gatewayNames, {holdsRecords, inference, startAttempted: opts.startAttempted})
+  const {gathered, steps} = gatherSteps(client, gatewayNames, {
+    holdsRecords,
+    inference,
+    startAttempted: opts.startAttempted,
+  })
   await runSteps({}, steps, {concurrent: true, silent: opts.silent})
 
   const decision = decide(records, liveOf(gathered, gatewayNames))
@@ -88,8 +92,10 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
     registryProblem: loaded.problem ?? undefined,
     verdicts: decision.verdicts,
   }
-  if (opts.inference) result.inference = new Map(gatewayNames.map((gw) => [gw, inferenceRouteOf(gathered.routes.get(gw))]))
+  if (opts.inference)
+    result.inference = new Map(gatewayNames.map((gw) => [gw, inferenceRouteOf(gathered.routes.get(gw))]))
 
-  if (opts.write !== false && !loaded.problem) Object.assign(result, await applyDecision(decision, result.gateways, {by: opts.by ?? 'reconcile', env: client.env}))
+  if (opts.write !== false && !loaded.problem)
+    Object.assign(result, await applyDecision(decision, result.gateways, {by: opts.by ?? 'reconcile', env: client.env}))
   return result
 }

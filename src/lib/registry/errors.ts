@@ -29,7 +29,11 @@ export interface SetAside {
 }
 
 export class RegistryError extends Error {
-  constructor(message: string, readonly code: string, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options)
     this.name = 'RegistryError'
   }
@@ -44,11 +48,14 @@ export class RegistryCorruptError extends RegistryError {
 }
 
 export class RegistryLockTimeoutError extends RegistryError {
-  constructor(readonly lockPath: string, readonly waitedMs: number) {
+  constructor(
+    readonly lockPath: string,
+    readonly waitedMs: number,
+  ) {
     super(
       `Timed out after ${(waitedMs / 1000).toFixed(1)}s waiting for the registry lock ${lockPath}: another nemoclaw ` +
-      'process is writing the registry. Try again; a lock left by a crashed process is recovered automatically ' +
-      'once it goes stale.',
+        'process is writing the registry. Try again; a lock left by a crashed process is recovered automatically ' +
+        'once it goes stale.',
       'REGISTRY_LOCK_TIMEOUT',
     )
     this.name = 'RegistryLockTimeoutError'
@@ -57,7 +64,11 @@ export class RegistryLockTimeoutError extends RegistryError {
 
 /** The write itself failed (disk full, permissions, lock lost). The old file is still in place. */
 export class RegistryWriteError extends RegistryError {
-  constructor(message: string, override readonly cause: unknown, readonly setAside: SetAside | null = null) {
+  constructor(
+    message: string,
+    override readonly cause: unknown,
+    readonly setAside: SetAside | null = null,
+  ) {
     super(message, 'REGISTRY_WRITE_FAILED')
     this.name = 'RegistryWriteError'
   }
@@ -114,8 +125,10 @@ export function problemMessage(kind: ProblemKind, path: string, detail: string):
     case 'unreadable':
       return `Registry at ${path} could not be read: ${detail}. It was left untouched.`
     default:
-      return `Registry at ${path} is unreadable: ${detail}. It was left untouched; nemoclaw will not write over it. ` +
+      return (
+        `Registry at ${path} is unreadable: ${detail}. It was left untouched; nemoclaw will not write over it. ` +
         'Fix it by hand, or run `nemoclaw onboard` (or `nemoclaw doctor --fix`) to move it aside and start a new one.'
+      )
   }
 }
 

@@ -67,15 +67,24 @@ export async function appendAborts(path: string, entries: JournalEntry[], error:
   if (entries.length === 0) return
   const at = new Date().toISOString()
   const message = error instanceof Error ? error.message : String(error)
-  const lines = entries.map((e) => JSON.stringify({id: randomUUID(), op: 'abort', of: e.id, at, error: message} satisfies JournalAbort))
+  const lines = entries.map((e) =>
+    JSON.stringify({id: randomUUID(), op: 'abort', of: e.id, at, error: message} satisfies JournalAbort),
+  )
   await appendLineDurable(path, lines.join('\n'))
 }
 
 function isEntry(value: unknown): value is JournalEntry {
   const v = value as JournalEntry
-  return typeof v === 'object' && v !== null && (v.op === 'prune' || v.op === 'restore') &&
-    typeof v.id === 'string' && typeof v.name === 'string' && typeof v.record === 'object' && v.record !== null &&
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v.op === 'prune' || v.op === 'restore') &&
+    typeof v.id === 'string' &&
+    typeof v.name === 'string' &&
+    typeof v.record === 'object' &&
+    v.record !== null &&
     typeof v.at === 'string'
+  )
 }
 
 function isAbort(value: unknown): value is JournalAbort {
@@ -119,7 +128,12 @@ export async function readJournalFile(path: string, live: Record<string, Sandbox
   if (live) {
     for (const e of lastByName.values()) {
       const current = live[e.name]
-      if (e.op === 'prune' && current && current.createdAt === e.record.createdAt && current.gateway === e.record.gateway) {
+      if (
+        e.op === 'prune' &&
+        current &&
+        current.createdAt === e.record.createdAt &&
+        current.gateway === e.record.gateway
+      ) {
         e.status = 'not-applied'
       }
       if (e.op === 'restore' && !current) e.status = 'not-applied'

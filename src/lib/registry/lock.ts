@@ -37,8 +37,12 @@ export async function withRegistryLock<T>(
   fn: (assertHeld: () => void) => Promise<T>,
 ): Promise<T> {
   const env = options.env ?? process.env
-  const staleMs = Math.max(options.staleMs ?? positiveNumberEnv(env, 'NEMOCLAW_REGISTRY_LOCK_STALE_MS') ?? DEFAULT_LOCK_STALE_MS, MIN_STALE_MS)
-  const timeoutMs = options.timeoutMs ?? positiveNumberEnv(env, 'NEMOCLAW_REGISTRY_LOCK_TIMEOUT_MS') ?? DEFAULT_LOCK_TIMEOUT_MS
+  const staleMs = Math.max(
+    options.staleMs ?? positiveNumberEnv(env, 'NEMOCLAW_REGISTRY_LOCK_STALE_MS') ?? DEFAULT_LOCK_STALE_MS,
+    MIN_STALE_MS,
+  )
+  const timeoutMs =
+    options.timeoutMs ?? positiveNumberEnv(env, 'NEMOCLAW_REGISTRY_LOCK_TIMEOUT_MS') ?? DEFAULT_LOCK_TIMEOUT_MS
 
   let compromised: Error | null = null
   const started = Date.now()
@@ -55,7 +59,11 @@ export async function withRegistryLock<T>(
       })
     } catch (error) {
       if (!isErrno(error, 'ELOCKED')) {
-        throw new RegistryError(`Could not take the registry lock ${paths.lock}: ${(error as Error).message}`, 'REGISTRY_LOCK_FAILED', {cause: error})
+        throw new RegistryError(
+          `Could not take the registry lock ${paths.lock}: ${(error as Error).message}`,
+          'REGISTRY_LOCK_FAILED',
+          {cause: error},
+        )
       }
       return undefined
     }

@@ -13,11 +13,22 @@ const SANDBOX_NAME_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 
 /** nemoclaw's own command names (and oclif's built-ins). Commands may pass a longer list (e.g. with plugin ids). */
 export const RESERVED_SANDBOX_NAMES: readonly string[] = Object.freeze([
-  'onboard', 'connect', 'status', 'list', 'logs', 'destroy', 'recover', 'doctor',
-  'help', 'plugins', 'autocomplete', 'version', 'commands',
+  'onboard',
+  'connect',
+  'status',
+  'list',
+  'logs',
+  'destroy',
+  'recover',
+  'doctor',
+  'help',
+  'plugins',
+  'autocomplete',
+  'version',
+  'commands',
 ])
 
-export type NameCheck = {ok: true} | {ok: false, reason: string}
+export type NameCheck = {ok: true} | {ok: false; reason: string}
 
 export interface SandboxNameOptions {
   /** Words that may not be used as a sandbox name. Default RESERVED_SANDBOX_NAMES. */

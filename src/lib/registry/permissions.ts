@@ -22,9 +22,13 @@ function octal(mode: number): string {
   return '0' + mode.toString(8).padStart(3, '0')
 }
 
-async function candidates(options: HomeOptions): Promise<Array<{path: string, kind: 'directory' | 'file', expected: number}>> {
+async function candidates(
+  options: HomeOptions,
+): Promise<Array<{path: string; kind: 'directory' | 'file'; expected: number}>> {
   const paths = registryPaths(options)
-  const out: Array<{path: string, kind: 'directory' | 'file', expected: number}> = [{path: paths.home, kind: 'directory', expected: DIR_MODE}]
+  const out: Array<{path: string; kind: 'directory' | 'file'; expected: number}> = [
+    {path: paths.home, kind: 'directory', expected: DIR_MODE},
+  ]
   let names: string[] = []
   try {
     names = await readdir(paths.home)
@@ -49,7 +53,8 @@ export async function checkPermissions(options: HomeOptions = {}): Promise<Permi
     const mode = st.mode & 0o777
     if (mode !== c.expected) {
       findings.push({
-        ...c, mode,
+        ...c,
+        mode,
         message: `${c.kind === 'directory' ? 'Directory' : 'File'} ${c.path} has mode ${octal(mode)}; expected ${octal(c.expected)}.`,
       })
     }

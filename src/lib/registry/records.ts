@@ -11,7 +11,7 @@ import {normaliseRegistry, type Registry, type SandboxRecord} from './schema.js'
 /** One record, or null when there is none of that name. Throws RegistryCorruptError if the file is unusable. */
 export async function getRecord(name: string, options: HomeOptions = {}): Promise<SandboxRecord | null> {
   const registry = await loadOrThrow(options)
-  return Object.hasOwn(registry.sandboxes, name) ? registry.sandboxes[name] as SandboxRecord : null
+  return Object.hasOwn(registry.sandboxes, name) ? (registry.sandboxes[name] as SandboxRecord) : null
 }
 
 /** All records sorted by name. Throws RegistryCorruptError if the file is unusable. */
@@ -20,7 +20,7 @@ export async function listRecords(options: HomeOptions = {}): Promise<SandboxRec
   return Object.values(registry.sandboxes).sort((a, b) => a.name.localeCompare(b.name))
 }
 
-export type SandboxRecordInput = Partial<SandboxRecord> & {name: string, gateway: string}
+export type SandboxRecordInput = Partial<SandboxRecord> & {name: string; gateway: string}
 
 export interface UpsertOptions extends UpdateOptions {
   /** Make this the default sandbox when there is no (existing) default yet. */
@@ -34,7 +34,10 @@ export interface UpsertOptions extends UpdateOptions {
  * createdAt = now. The name must pass validateSandboxName, the gateway validateGatewayName, and credentialEnv must be
  * an environment variable NAME (a pasted secret is refused, never stored). Throws RegistryError('INVALID_RECORD').
  */
-export async function upsertRecord(input: SandboxRecordInput, options: UpsertOptions = {}): Promise<UpdateResult<SandboxRecord>> {
+export async function upsertRecord(
+  input: SandboxRecordInput,
+  options: UpsertOptions = {},
+): Promise<UpdateResult<SandboxRecord>> {
   const given = checkedInput(input, options)
   return update((registry) => put(registry, input.name, given, options), options)
 }
@@ -47,7 +50,10 @@ export const INFERENCE_FIELDS = ['provider', 'model', 'endpointUrl', 'credential
  * fields: OpenShell's inference route is one per gateway (`inference set` applies to every sandbox on it), so after
  * onboard set it, that is what they all use. Returns the record and the names of the other records that changed.
  */
-export async function registerOnboarded(input: SandboxRecordInput, options: UpsertOptions = {}): Promise<UpdateResult<{record: SandboxRecord; alsoChanged: string[]}>> {
+export async function registerOnboarded(
+  input: SandboxRecordInput,
+  options: UpsertOptions = {},
+): Promise<UpdateResult<{record: SandboxRecord; alsoChanged: string[]}>> {
   const given = checkedInput(input, options)
   return update((registry) => {
     const record = put(registry, input.name, given, options)
@@ -70,7 +76,10 @@ function checkedInput(input: SandboxRecordInput, options: UpsertOptions): Record
   const gatewayCheck = validateGatewayName(input.gateway)
   if (!gatewayCheck.ok) throw new RegistryError(gatewayCheck.reason, 'INVALID_RECORD')
   if (input.credentialEnv != null && !isEnvName(input.credentialEnv)) {
-    throw new RegistryError('credentialEnv must be the NAME of an environment variable (e.g. NVIDIA_API_KEY), not its value.', 'INVALID_RECORD')
+    throw new RegistryError(
+      'credentialEnv must be the NAME of an environment variable (e.g. NVIDIA_API_KEY), not its value.',
+      'INVALID_RECORD',
+    )
   }
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))
 }
@@ -94,18 +103,28 @@ function put(registry: Registry, name: string, given: Record<string, unknown>, o
  * Remove a record; it is journaled (with `reason`) before the write. If it was the default, the default becomes
  * null (never silently another sandbox). Returns the removed record, or null (and writes nothing) if absent.
  */
-export async function removeRecord(name: string, reason: string, options: UpdateOptions = {}): Promise<UpdateResult<SandboxRecord | null>> {
-  return update((registry) => {
-    if (!Object.hasOwn(registry.sandboxes, name)) return null
-    const record = registry.sandboxes[name] as SandboxRecord
-    registry.sandboxes = Object.fromEntries(Object.entries(registry.sandboxes).filter(([n]) => n !== name))
-    if (registry.defaultSandbox === name) registry.defaultSandbox = null
-    return record
-  }, {...options, reason})
+export async function removeRecord(
+  name: string,
+  reason: string,
+  options: UpdateOptions = {},
+): Promise<UpdateResult<SandboxRecord | null>> {
+  return update(
+    (registry) => {
+      if (!Object.hasOwn(registry.sandboxes, name)) return null
+      const record = registry.sandboxes[name] as SandboxRecord
+      registry.sandboxes = Object.fromEntries(Object.entries(registry.sandboxes).filter(([n]) => n !== name))
+      if (registry.defaultSandbox === name) registry.defaultSandbox = null
+      return record
+    },
+    {...options, reason},
+  )
 }
 
 /** Set (or clear, with null) the default sandbox. Throws RegistryError('NOT_FOUND') for an unknown name. */
-export async function setDefault(name: string | null, options: UpdateOptions = {}): Promise<UpdateResult<string | null>> {
+export async function setDefault(
+  name: string | null,
+  options: UpdateOptions = {},
+): Promise<UpdateResult<string | null>> {
   return update((registry) => {
     if (name !== null && !Object.hasOwn(registry.sandboxes, name)) {
       throw new RegistryError(`No sandbox named '${name}' in the registry.`, 'NOT_FOUND')
@@ -127,7 +146,10 @@ export interface LastSeenUpdate {
  * observation older than the stored one is ignored (concurrent reconciles cannot move lastSeen backwards).
  * Returns the names that changed.
  */
-export async function touchLastSeen(updates: LastSeenUpdate[], options: UpdateOptions = {}): Promise<UpdateResult<string[]>> {
+export async function touchLastSeen(
+  updates: LastSeenUpdate[],
+  options: UpdateOptions = {},
+): Promise<UpdateResult<string[]>> {
   return update((registry) => {
     const changed: string[] = []
     for (const u of updates) {
@@ -151,8 +173,8 @@ export async function readJournal(options: HomeOptions = {}): Promise<JournalRea
 }
 
 export type RestoreOutcome =
-  | {restored: true, record: SandboxRecord, from: JournalEntry}
-  | {restored: false, reason: 'exists' | 'not-in-journal', message: string}
+  | {restored: true; record: SandboxRecord; from: JournalEntry}
+  | {restored: false; reason: 'exists' | 'not-in-journal'; message: string}
 
 /**
  * Put the most recently pruned record of `name` back, if no live record of that name exists. The restore is
@@ -162,7 +184,11 @@ export async function restore(name: string, options: UpdateOptions = {}): Promis
   const journalPath = registryPaths(options).journal
   return update<RestoreOutcome>(async (registry, tx) => {
     if (Object.hasOwn(registry.sandboxes, name)) {
-      return {restored: false, reason: 'exists', message: `A sandbox named '${name}' is already in the registry; nothing was restored.`}
+      return {
+        restored: false,
+        reason: 'exists',
+        message: `A sandbox named '${name}' is already in the registry; nothing was restored.`,
+      }
     }
     const journal = await readJournalFile(journalPath, registry.sandboxes)
     const last = journal.entries.filter((e) => e.name === name && e.status !== 'aborted').at(-1)

@@ -61,8 +61,8 @@ export interface Registry {
 export type RegistryFormat = 'missing' | 'legacy' | 'v1' | 'unusable'
 
 export type ParseResult =
-  | {ok: true, registry: Registry, format: 'legacy' | 'v1'}
-  | {ok: false, kind: 'unparseable' | 'invalid' | 'unsupported-version', detail: string, issues: string[]}
+  | {ok: true; registry: Registry; format: 'legacy' | 'v1'}
+  | {ok: false; kind: 'unparseable' | 'invalid' | 'unsupported-version'; detail: string; issues: string[]}
 
 export function emptyRegistry(): Registry {
   return {version: REGISTRY_VERSION, defaultSandbox: null, sandboxes: {}}
@@ -97,7 +97,8 @@ function normaliseRecord(key: string, raw: unknown, issues: string[]): SandboxRe
 
   if (rec.name === undefined) rec.name = key
   else if (typeof rec.name !== 'string') issues.push(`${at}.name: expected a string, got ${typeOf(rec.name)}`)
-  else if (rec.name !== key) issues.push(`${at}.name: is ${JSON.stringify(rec.name)} but the record is stored under ${JSON.stringify(key)}`)
+  else if (rec.name !== key)
+    issues.push(`${at}.name: is ${JSON.stringify(rec.name)} but the record is stored under ${JSON.stringify(key)}`)
 
   if (rec.gateway === undefined || rec.gateway === null) rec.gateway = LEGACY_GATEWAY
   else if (typeof rec.gateway !== 'string' || rec.gateway === '') {
@@ -184,7 +185,12 @@ export function normaliseRegistry(data: unknown): ParseResult {
 
   // Canonical key order: version, defaultSandbox, sandboxes, then unknown fields in their original order.
   const {version: _v, defaultSandbox, sandboxes: _s, ...extra} = out
-  const registry: Registry = {version: REGISTRY_VERSION, defaultSandbox: defaultSandbox as string | null, sandboxes, ...extra}
+  const registry: Registry = {
+    version: REGISTRY_VERSION,
+    defaultSandbox: defaultSandbox as string | null,
+    sandboxes,
+    ...extra,
+  }
   return {ok: true, registry, format}
 }
 

@@ -2,16 +2,27 @@ import {readdir, readFile, rename, stat, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {
-  problemMessage, RegistryCorruptError, RegistryError, RegistryWriteError, setAsideMessage,
-  type ProblemKind, type RegistryProblem, type SetAside,
+  problemMessage,
+  RegistryCorruptError,
+  RegistryError,
+  RegistryWriteError,
+  setAsideMessage,
+  type ProblemKind,
+  type RegistryProblem,
+  type SetAside,
 } from './errors.js'
 import {ensureDir, fsyncDir, isErrno, writeFileAtomic} from './fsutil.js'
 import {appendAborts, appendEntries, newEntry, type JournalEntry} from './journal.js'
 import {withRegistryLock} from './lock.js'
 import {envOf, registryPaths, type HomeOptions, type RegistryPaths} from './paths.js'
 import {
-  emptyRegistry, normaliseRegistry, parseRegistry, serializeRegistry,
-  type Registry, type RegistryFormat, type SandboxRecord,
+  emptyRegistry,
+  normaliseRegistry,
+  parseRegistry,
+  serializeRegistry,
+  type Registry,
+  type RegistryFormat,
+  type SandboxRecord,
 } from './schema.js'
 import {writeDelayMs} from './test-hooks.js'
 
@@ -39,13 +50,14 @@ export interface LoadResult {
   problem: RegistryProblem | null
 }
 
-type ReadState =
-  | {ok: true, registry: Registry, format: RegistryFormat}
-  | {ok: false, problem: RegistryProblem}
+type ReadState = {ok: true; registry: Registry; format: RegistryFormat} | {ok: false; problem: RegistryProblem}
 
 function makeProblem(kind: ProblemKind, path: string, detail: string, issues: string[]): RegistryProblem {
   return {
-    kind, path, detail, issues,
+    kind,
+    path,
+    detail,
+    issues,
     canSetAside: kind === 'unparseable' || kind === 'invalid',
     message: problemMessage(kind, path, detail),
   }
@@ -57,7 +69,10 @@ async function readState(paths: RegistryPaths): Promise<ReadState> {
     text = await readFile(paths.file, 'utf8')
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return {ok: true, registry: emptyRegistry(), format: 'missing'}
-    return {ok: false, problem: makeProblem('unreadable', paths.file, (error as Error).message, [(error as Error).message])}
+    return {
+      ok: false,
+      problem: makeProblem('unreadable', paths.file, (error as Error).message, [(error as Error).message]),
+    }
   }
   const parsed = parseRegistry(text)
   if (!parsed.ok) return {ok: false, problem: makeProblem(parsed.kind, paths.file, parsed.detail, parsed.issues)}
@@ -134,7 +149,9 @@ async function corruptTarget(paths: RegistryPaths): Promise<string> {
 /** Temp files left by a writer that died mid-write. Only lock holders write temp files, so under the lock they are orphans. */
 async function removeOrphanTempFiles(paths: RegistryPaths): Promise<void> {
   const names = await readdir(paths.home).catch(() => [] as string[])
-  await Promise.all(names.filter((n) => n.startsWith(paths.tmpPrefix)).map((n) => unlink(join(paths.home, n)).catch(() => {})))
+  await Promise.all(
+    names.filter((n) => n.startsWith(paths.tmpPrefix)).map((n) => unlink(join(paths.home, n)).catch(() => {})),
+  )
 }
 
 /**
@@ -146,59 +163,69 @@ export async function update<T>(mutator: Mutator<T>, options: UpdateOptions = {}
   const paths = registryPaths(options)
   const env = envOf(options)
   await ensureDir(paths.home)
-  return withRegistryLock(paths, {staleMs: options.lockStaleMs, timeoutMs: options.lockTimeoutMs, env}, async (assertHeld) => {
-    await removeOrphanTempFiles(paths)
-    const state = await readState(paths)
-    let before: Registry
-    let problem: RegistryProblem | null = null
-    if (state.ok) before = state.registry
-    else if (options.setAsideCorrupt && state.problem.canSetAside) {
-      problem = state.problem
-      before = emptyRegistry()
-    } else throw new RegistryCorruptError(state.problem)
+  return withRegistryLock(
+    paths,
+    {staleMs: options.lockStaleMs, timeoutMs: options.lockTimeoutMs, env},
+    async (assertHeld) => {
+      await removeOrphanTempFiles(paths)
+      const state = await readState(paths)
+      let before: Registry
+      let problem: RegistryProblem | null = null
+      if (state.ok) before = state.registry
+      else if (options.setAsideCorrupt && state.problem.canSetAside) {
+        problem = state.problem
+        before = emptyRegistry()
+      } else throw new RegistryCorruptError(state.problem)
 
-    const draft = structuredClone(before)
-    const extra: JournalEntry[] = []
-    const value = await mutator(draft, {journal: (entry) => extra.push(entry)})
+      const draft = structuredClone(before)
+      const extra: JournalEntry[] = []
+      const value = await mutator(draft, {journal: (entry) => extra.push(entry)})
 
-    const checked = normaliseRegistry(draft)
-    if (!checked.ok) {
-      throw new RegistryError(`Refusing to write an invalid registry: ${checked.detail}`, 'REGISTRY_INVALID_UPDATE')
-    }
-    const after = checked.registry
-    const text = serializeRegistry(after)
-    // Nothing to do when the content is the same (a legacy file is upgraded by the first write that changes it).
-    // A corrupt file being set aside is always followed by a write, so `doctor --fix` can set aside with a no-op.
-    if (!problem && extra.length === 0 && text === serializeRegistry(before)) {
-      return {value, registry: before, written: false, setAside: null, journaled: []}
-    }
-
-    const by = options.by ?? 'nemoclaw'
-    const removed = Object.keys(before.sandboxes).filter((name) => !(name in after.sandboxes))
-    const journaled = [
-      ...removed.map((name) => newEntry('prune', before.sandboxes[name] as SandboxRecord, options.reason ?? 'removed', by)),
-      ...extra,
-    ]
-    await appendEntries(paths.journal, journaled)
-
-    let setAside: SetAside | null = null
-    try {
-      assertHeld()
-      if (problem) {
-        const to = await corruptTarget(paths)
-        await rename(paths.file, to)
-        await fsyncDir(paths.home)
-        setAside = {from: paths.file, to, problem, message: setAsideMessage(paths.file, to, problem.detail)}
+      const checked = normaliseRegistry(draft)
+      if (!checked.ok) {
+        throw new RegistryError(`Refusing to write an invalid registry: ${checked.detail}`, 'REGISTRY_INVALID_UPDATE')
       }
-      await writeFileAtomic(paths.file, text, {delayMs: writeDelayMs(env), beforeRename: assertHeld})
-    } catch (error) {
-      await appendAborts(paths.journal, journaled, error).catch(() => {})
-      if (error instanceof RegistryError) throw error
-      const aside = setAside ? ` ${setAside.message}` : ''
-      throw new RegistryWriteError(`Could not write the registry ${paths.file}: ${(error as Error).message}.${aside}`, error, setAside)
-    }
-    return {value, registry: after, written: true, setAside, journaled}
-  })
+      const after = checked.registry
+      const text = serializeRegistry(after)
+      // Nothing to do when the content is the same (a legacy file is upgraded by the first write that changes it).
+      // A corrupt file being set aside is always followed by a write, so `doctor --fix` can set aside with a no-op.
+      if (!problem && extra.length === 0 && text === serializeRegistry(before)) {
+        return {value, registry: before, written: false, setAside: null, journaled: []}
+      }
+
+      const by = options.by ?? 'nemoclaw'
+      const removed = Object.keys(before.sandboxes).filter((name) => !(name in after.sandboxes))
+      const journaled = [
+        ...removed.map((name) =>
+          newEntry('prune', before.sandboxes[name] as SandboxRecord, options.reason ?? 'removed', by),
+        ),
+        ...extra,
+      ]
+      await appendEntries(paths.journal, journaled)
+
+      let setAside: SetAside | null = null
+      try {
+        assertHeld()
+        if (problem) {
+          const to = await corruptTarget(paths)
+          await rename(paths.file, to)
+          await fsyncDir(paths.home)
+          setAside = {from: paths.file, to, problem, message: setAsideMessage(paths.file, to, problem.detail)}
+        }
+        await writeFileAtomic(paths.file, text, {delayMs: writeDelayMs(env), beforeRename: assertHeld})
+      } catch (error) {
+        await appendAborts(paths.journal, journaled, error).catch(() => {})
+        if (error instanceof RegistryError) throw error
+        const aside = setAside ? ` ${setAside.message}` : ''
+        throw new RegistryWriteError(
+          `Could not write the registry ${paths.file}: ${(error as Error).message}.${aside}`,
+          error,
+          setAside,
+        )
+      }
+      return {value, registry: after, written: true, setAside, journaled}
+    },
+  )
 }
 
 export interface CorruptFile {

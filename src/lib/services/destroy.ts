@@ -26,27 +26,48 @@ export type DestroyResult =
    * The registry cannot be written, so the record cannot be removed: nothing was deleted (`refused`), or the sandbox
    * is gone on the gateway (`deleted` now, or `already_absent`) and its record stays.
    */
-  | {kind: 'registry_unwritable'; name: string; gateway: string; outcome: 'refused' | 'deleted' | 'already_absent'; failure: WriteFailure}
+  | {
+      kind: 'registry_unwritable'
+      name: string
+      gateway: string
+      outcome: 'refused' | 'deleted' | 'already_absent'
+      failure: WriteFailure
+    }
 
 /** `writeFailure`: the registry write that failed during the reconcile that produced `verdict`, if any. */
-export async function destroySandbox(client: OpenShell, verdict: Verdict, opts: {by: string; writeFailure?: WriteFailure}): Promise<DestroyResult> {
+export async function destroySandbox(
+  client: OpenShell,
+  verdict: Verdict,
+  opts: {by: string; writeFailure?: WriteFailure},
+): Promise<DestroyResult> {
   const {gateway, name} = verdict
   // Already gone on a healthy, active gateway: reconcile has journaled the record, unless it could not write it.
   if (verdict.classId === 'sandbox_missing') {
     const failure = verdict.pruneFailed ?? opts.writeFailure
-    return failure ? {failure, gateway, kind: 'registry_unwritable', name, outcome: 'already_absent'} : {gateway, kind: 'destroyed', name, outcome: 'already_absent'}
+    return failure
+      ? {failure, gateway, kind: 'registry_unwritable', name, outcome: 'already_absent'}
+      : {gateway, kind: 'destroyed', name, outcome: 'already_absent'}
   }
 
-  if (!DELETABLE.has(verdict.classId)) return {classId: verdict.classId, gateway, guidance: verdict.guidance, kind: 'refused', name}
-  if (opts.writeFailure) return {failure: opts.writeFailure, gateway, kind: 'registry_unwritable', name, outcome: 'refused'}
+  if (!DELETABLE.has(verdict.classId))
+    return {classId: verdict.classId, gateway, guidance: verdict.guidance, kind: 'refused', name}
+  if (opts.writeFailure)
+    return {failure: opts.writeFailure, gateway, kind: 'registry_unwritable', name, outcome: 'refused'}
 
   const result = await client.sandboxDelete(name, gateway)
-  if (!result.ok && result.failure.kind !== 'sandbox_not_found') return {gateway, kind: 'failed', message: result.failure.message, name}
+  if (!result.ok && result.failure.kind !== 'sandbox_not_found')
+    return {gateway, kind: 'failed', message: result.failure.message, name}
   const outcome = result.ok ? result.value.outcome : 'already_absent'
   try {
     await removeRecord(name, 'destroyed by user', {by: opts.by, env: client.env})
   } catch (error) {
-    return {failure: describeWriteFailure(error), gateway, kind: 'registry_unwritable', name, outcome: outcome === 'already_absent' ? 'already_absent' : 'deleted'}
+    return {
+      failure: describeWriteFailure(error),
+      gateway,
+      kind: 'registry_unwritable',
+      name,
+      outcome: outcome === 'already_absent' ? 'already_absent' : 'deleted',
+    }
   }
 
   return {gateway, kind: 'destroyed', name, outcome}

@@ -20,8 +20,12 @@ export async function recover(
   before: Reconciliation,
   opts: {name?: string; silent?: boolean},
 ): Promise<{after: Reconciliation; reports: RecoveryReport[]}> {
-  const reports = await recoverGateways(client, before.gateways.values(),
-    {defaultSandbox: before.defaultSandbox, records: before.records, silent: opts.silent, target: opts.name})
+  const reports = await recoverGateways(client, before.gateways.values(), {
+    defaultSandbox: before.defaultSandbox,
+    records: before.records,
+    silent: opts.silent,
+    target: opts.name,
+  })
 
   // Keep what recovery learned: a gateway it tried to start that still refuses is "refusing after restart", not
   // merely "unreachable" (whose advice would be to run the recovery that just failed).
@@ -30,8 +34,13 @@ export async function recover(
   // Nothing was recovered: the prerun reconciliation still holds, so do not probe again.
   let after = reports.length === 0 ? before : await again()
   after = await startStopped(client, after, {name: opts.name, silent: opts.silent}, again)
-  const reimported = new Set(reports.filter((rep) => rep.steps.some((s) => s.step.kind === 'reimport-trust' && s.ok)).map((rep) => rep.before.gateway))
-  if (gatewaysOk(after) && notReady(after)) after = await waitSandboxesReady(client, after, {reimported: reimported.size > 0, silent: opts.silent}, again)
+  const reimported = new Set(
+    reports
+      .filter((rep) => rep.steps.some((s) => s.step.kind === 'reimport-trust' && s.ok))
+      .map((rep) => rep.before.gateway),
+  )
+  if (gatewaysOk(after) && notReady(after))
+    after = await waitSandboxesReady(client, after, {reimported: reimported.size > 0, silent: opts.silent}, again)
   return {after: withReimportGuidance(after, reimported), reports}
 }
 
@@ -39,38 +48,65 @@ const notReady = (r: Reconciliation) => r.verdicts.some((v) => v.classId === 'sa
 const gatewaysOk = (r: Reconciliation) => [...r.gateways.values()].every((h) => h.classId === 'ok')
 
 /** The sandbox the user named, when it is Stopped and its CLI can start it: started in place, then reconciled again. */
-async function startStopped(client: OpenShell, after: Reconciliation, opts: {name?: string; silent?: boolean}, again: () => Promise<Reconciliation>): Promise<Reconciliation> {
-  const stopped = opts.name === undefined ? undefined : after.verdicts.find((v) => v.name === opts.name && v.classId === 'sandbox_stopped' && v.phase === 'Stopped')
+async function startStopped(
+  client: OpenShell,
+  after: Reconciliation,
+  opts: {name?: string; silent?: boolean},
+  again: () => Promise<Reconciliation>,
+): Promise<Reconciliation> {
+  const stopped =
+    opts.name === undefined
+      ? undefined
+      : after.verdicts.find((v) => v.name === opts.name && v.classId === 'sandbox_stopped' && v.phase === 'Stopped')
   if (!stopped || !after.gateways.get(stopped.gateway)?.facts.capabilities?.sandboxStart) return after
-  await runSteps({}, [
-    {
-      async run() {
-        const started = await client.sandboxStart(stopped.name, stopped.gateway)
-        return started.ok ? {ok: true} : {note: started.failure.message, ok: false}
+  await runSteps(
+    {},
+    [
+      {
+        async run() {
+          const started = await client.sandboxStart(stopped.name, stopped.gateway)
+          return started.ok ? {ok: true} : {note: started.failure.message, ok: false}
+        },
+        title: `Start sandbox '${stopped.name}' (workspace kept)`,
       },
-      title: `Start sandbox '${stopped.name}' (workspace kept)`,
-    },
-  ], {silent: opts.silent})
+    ],
+    {silent: opts.silent},
+  )
   return again()
 }
 
 /** Reconcile again, bounded and with backoff, while sandboxes are still coming back; returns the last reconciliation. */
-async function waitSandboxesReady(client: OpenShell, from: Reconciliation, opts: {reimported: boolean; silent?: boolean}, again: () => Promise<Reconciliation>): Promise<Reconciliation> {
+async function waitSandboxesReady(
+  client: OpenShell,
+  from: Reconciliation,
+  opts: {reimported: boolean; silent?: boolean},
+  again: () => Promise<Reconciliation>,
+): Promise<Reconciliation> {
   let after = from
-  await runSteps({}, [
-    {
-      async run() {
-        // Supervisors that can reconnect do so within seconds; after a CA rotation they cannot (they hold the old
-        // CA), so do not keep the user waiting the whole budget for that.
-        const budget = opts.reimported ? Math.min(waitTimeoutMs(client.env), REIMPORT_WAIT_MS) : waitTimeoutMs(client.env)
-        after = await poll(again, (r) => !notReady(r), {delays: backoff(150, 1.5, 1000), first: {value: after}, timeoutMs: budget})
+  await runSteps(
+    {},
+    [
+      {
+        async run() {
+          // Supervisors that can reconnect do so within seconds; after a CA rotation they cannot (they hold the old
+          // CA), so do not keep the user waiting the whole budget for that.
+          const budget = opts.reimported
+            ? Math.min(waitTimeoutMs(client.env), REIMPORT_WAIT_MS)
+            : waitTimeoutMs(client.env)
+          after = await poll(again, (r) => !notReady(r), {
+            delays: backoff(150, 1.5, 1000),
+            first: {value: after},
+            timeoutMs: budget,
+          })
 
-        const waiting = after.verdicts.filter((v) => v.classId === 'sandbox_not_ready').map((v) => v.name)
-        return waiting.length === 0 ? {ok: true} : {note: `still not ready: ${waiting.join(', ')}`, ok: false}
+          const waiting = after.verdicts.filter((v) => v.classId === 'sandbox_not_ready').map((v) => v.name)
+          return waiting.length === 0 ? {ok: true} : {note: `still not ready: ${waiting.join(', ')}`, ok: false}
+        },
+        title: 'Wait until the sandboxes are Ready',
       },
-      title: 'Wait until the sandboxes are Ready',
-    },
-  ], {silent: opts.silent})
+    ],
+    {silent: opts.silent},
+  )
   return after
 }
 
@@ -82,7 +118,15 @@ function withReimportGuidance(after: Reconciliation, reimported: ReadonlySet<str
     verdicts: after.verdicts.map((v) => {
       const health = after.gateways.get(v.gateway)
       if (v.classId !== 'sandbox_not_ready' || !reimported.has(v.gateway) || !health) return v
-      return {...v, guidance: guidanceFor('sandbox_not_ready', {...health.context, phase: v.phase, sandbox: v.name, trustReimported: true})}
+      return {
+        ...v,
+        guidance: guidanceFor('sandbox_not_ready', {
+          ...health.context,
+          phase: v.phase,
+          sandbox: v.name,
+          trustReimported: true,
+        }),
+      }
     }),
   }
 }

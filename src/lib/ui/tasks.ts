@@ -10,7 +10,8 @@
  */
 import type {ListrDefaultRendererTask, ListrSimpleRenderer, ListrTaskWrapper, LoggerFieldOptions} from 'listr2'
 /** How a step ended. `warning`: it did its job, but found something to look at (drawn `⚠`, not `✔`; not a failure). */
-export type TaskVerdict = {ok: true; note?: string; warning?: boolean} | {ok: false; note: string} | {skipped: true; note: string}
+export type TaskVerdict =
+  {ok: true; note?: string; warning?: boolean} | {ok: false; note: string} | {skipped: true; note: string}
 
 export interface StepSpec<C> {
   title: string
@@ -66,9 +67,17 @@ interface RunState {
 }
 
 /** Run one step to its outcome (never throws): a fatal failure before it, its verdict or its exception. */
-async function runStep<C>(ctx: C, step: StepSpec<C>, state: RunState, update: (note: string) => void): Promise<StepOutcome> {
+async function runStep<C>(
+  ctx: C,
+  step: StepSpec<C>,
+  state: RunState,
+  update: (note: string) => void,
+): Promise<StepOutcome> {
   if (state.aborted !== undefined) {
-    return {state: 'skipped', title: resultTitle(step.title, {note: `not run: '${state.aborted}' failed`, skipped: true})}
+    return {
+      state: 'skipped',
+      title: resultTitle(step.title, {note: `not run: '${state.aborted}' failed`, skipped: true}),
+    }
   }
 
   let verdict: TaskVerdict
@@ -92,7 +101,12 @@ async function runStep<C>(ctx: C, step: StepSpec<C>, state: RunState, update: (n
  * Off a TTY: one line per task when it ends, in task order — a concurrent task that ends before an earlier one is
  * printed once every task before it has ended.
  */
-async function runPlain<C>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: {concurrent: boolean; write?: (line: string) => void}): Promise<void> {
+async function runPlain<C>(
+  ctx: C,
+  steps: StepSpec<C>[],
+  state: RunState,
+  opts: {concurrent: boolean; write?: (line: string) => void},
+): Promise<void> {
   const ended: Array<StepOutcome | undefined> = []
   let printed = 0
   const one = async (step: StepSpec<C>, index: number): Promise<void> => {
@@ -108,10 +122,18 @@ async function runPlain<C>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: 
 }
 
 /** On a TTY: listr2's animated renderer over the same steps. */
-async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: RunState, opts: {concurrent: boolean; stream: NodeJS.WriteStream}): Promise<void> {
-  const {DefaultRenderer, Listr, ListrDefaultRendererLogLevels, ListrLogger, ListrLogLevels, ProcessOutput} = await import('listr2')
+async function runListr<C extends object>(
+  ctx: C,
+  steps: StepSpec<C>[],
+  state: RunState,
+  opts: {concurrent: boolean; stream: NodeJS.WriteStream},
+): Promise<void> {
+  const {DefaultRenderer, Listr, ListrDefaultRendererLogLevels, ListrLogger, ListrLogLevels, ProcessOutput} =
+    await import('listr2')
   /** Levels of the logger: the default renderer draws icons with its own; log lines come with the generic ones. */
-  type Level = (typeof ListrLogLevels)[keyof typeof ListrLogLevels] | (typeof ListrDefaultRendererLogLevels)[keyof typeof ListrDefaultRendererLogLevels]
+  type Level =
+    | (typeof ListrLogLevels)[keyof typeof ListrLogLevels]
+    | (typeof ListrDefaultRendererLogLevels)[keyof typeof ListrDefaultRendererLogLevels]
   /** The titles already carry the result; drop listr2's `[FAILED: …]` / `[SKIPPED: …]` suffix that would repeat it. */
   class ResultLogger extends ListrLogger<Level> {
     override log(level: Level, message: string, options?: LoggerFieldOptions): void {
@@ -135,7 +157,8 @@ async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: R
     static override nonTTY = true
 
     protected override style(task: ListrDefaultRendererTask, output = false): string {
-      if (!output && task.isCompleted() && warned.has(task)) return logger.icon(ListrDefaultRendererLogLevels.COMPLETED_WITH_FAILED_SUBTASKS)
+      if (!output && task.isCompleted() && warned.has(task))
+        return logger.icon(ListrDefaultRendererLogLevels.COMPLETED_WITH_FAILED_SUBTASKS)
       return super.style(task, output)
     }
   }
@@ -168,12 +191,20 @@ async function runListr<C extends object>(ctx: C, steps: StepSpec<C>[], state: R
   }
 }
 
-export async function runSteps<C extends object>(ctx: C, steps: StepSpec<C>[], opts: TaskListOptions = {}): Promise<{ok: boolean; failed: string[]}> {
+export async function runSteps<C extends object>(
+  ctx: C,
+  steps: StepSpec<C>[],
+  opts: TaskListOptions = {},
+): Promise<{ok: boolean; failed: string[]}> {
   const stream = opts.stream ?? process.stderr
   const renderer = chooseRenderer({ci: Boolean(process.env.CI), isTTY: stream.isTTY, silent: opts.silent})
   const state: RunState = {failed: []}
   const concurrent = Boolean(opts.concurrent)
   if (renderer === 'default') await runListr(ctx, steps, state, {concurrent, stream})
-  else await runPlain(ctx, steps, state, {concurrent, write: renderer === 'simple' ? (line) => stream.write(line) : undefined})
+  else
+    await runPlain(ctx, steps, state, {
+      concurrent,
+      write: renderer === 'simple' ? (line) => stream.write(line) : undefined,
+    })
   return {failed: state.failed, ok: state.failed.length === 0}
 }

@@ -32,7 +32,10 @@ describe('confirming a deletion: onboard --recreate, like destroy', function () 
     expect(fs.readFileSync(path.join(home(sim), 'sandboxes.json'), 'utf8')).to.equal(registryBefore)
   }
 
-  for (const [what, extra] of [['--non-interactive', ['--non-interactive']], ['no terminal', []]] as const) {
+  for (const [what, extra] of [
+    ['--non-interactive', ['--non-interactive']],
+    ['no terminal', []],
+  ] as const) {
     it(`onboard --recreate without --yes (${what}): exit 2 naming --yes, the sandbox and the gateway; no openshell call`, async () => {
       const r = await runCli(sim, [...ONBOARD, ...extra], env)
       expect(r.exitCode, r.stderr).to.equal(2)
@@ -45,7 +48,10 @@ describe('confirming a deletion: onboard --recreate, like destroy', function () 
   it('onboard --recreate --json without --yes: the JSON error document, exit 2, no openshell call', async () => {
     const r = await runCli(sim, [...ONBOARD, '--json'], env)
     expect(r.exitCode, r.stderr).to.equal(2)
-    expect(r.json).to.deep.equal({error: {id: 'confirmation_required', message: r.json.error.message}, schemaVersion: 1})
+    expect(r.json).to.deep.equal({
+      error: {id: 'confirmation_required', message: r.json.error.message},
+      schemaVersion: 1,
+    })
     expect(r.json.error.message).to.contain("sandbox 'beta' on gateway 'nemoclaw'").and.to.contain('--yes')
     expect(calls(sim)).to.deep.equal([])
     untouched()
@@ -54,7 +60,10 @@ describe('confirming a deletion: onboard --recreate, like destroy', function () 
   it('destroy --json without --yes: the same JSON error document, exit 2, no openshell call', async () => {
     const r = await runCli(sim, ['destroy', 'beta', '--json'])
     expect(r.exitCode, r.stderr).to.equal(2)
-    expect(r.json).to.deep.equal({error: {id: 'confirmation_required', message: r.json.error.message}, schemaVersion: 1})
+    expect(r.json).to.deep.equal({
+      error: {id: 'confirmation_required', message: r.json.error.message},
+      schemaVersion: 1,
+    })
     expect(r.json.error.message).to.contain("sandbox 'beta'").and.to.contain('nemoclaw destroy beta --yes')
     expect(calls(sim)).to.deep.equal([])
     untouched()
@@ -86,7 +95,10 @@ describe('confirming a deletion: onboard --recreate, like destroy', function () 
   it('--yes confirms: the sandbox is deleted and created again, never the gateway', async () => {
     const r = await runCli(sim, [...ONBOARD, '--non-interactive', '--yes', '--json'], env)
     expect(r.exitCode, r.stderr).to.equal(0)
-    expect(calls(sim).filter((c) => /^sandbox (create|delete)/.test(c))).to.deep.equal(['sandbox delete beta', 'sandbox create --name beta --from openclaw --provider nemoclaw-nvidia'])
+    expect(calls(sim).filter((c) => /^sandbox (create|delete)/.test(c))).to.deep.equal([
+      'sandbox delete beta',
+      'sandbox create --name beta --from openclaw --provider nemoclaw-nvidia',
+    ])
     expect(calls(sim).filter((c) => /^gateway /.test(c))).to.deep.equal([])
   })
 })

@@ -20,9 +20,15 @@ for (const profile of PROFILES) {
 
     it('status --json, list --json and status list nemoclaw (alpha) before ghost (beta)', async () => {
       const status = await runCli(sim, ['status', '--json'])
-      expect(status.json.gateways.map((g: any) => g.gateway ?? g.name), status.stderr).to.deep.equal(['nemoclaw', 'ghost'])
+      expect(
+        status.json.gateways.map((g: any) => g.gateway ?? g.name),
+        status.stderr,
+      ).to.deep.equal(['nemoclaw', 'ghost'])
       const list = await runCli(sim, ['list', '--json'])
-      expect(list.json.gateways.map((g: any) => g.name), list.stderr).to.deep.equal(['nemoclaw', 'ghost'])
+      expect(
+        list.json.gateways.map((g: any) => g.name),
+        list.stderr,
+      ).to.deep.equal(['nemoclaw', 'ghost'])
       const text = await runCli(sim, ['status'])
       expect(text.stdout.indexOf("'nemoclaw'"), text.stdout).to.be.within(0, text.stdout.indexOf("'ghost'"))
     })

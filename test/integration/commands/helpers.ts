@@ -18,7 +18,11 @@ export function home(sim: Sim): string {
 }
 
 /** Write a v1 registry with these records (the first one is the default). */
-export function seedRegistry(sim: Sim, records: SeedRecord[], defaultSandbox: string | null = records[0]?.name ?? null): void {
+export function seedRegistry(
+  sim: Sim,
+  records: SeedRecord[],
+  defaultSandbox: string | null = records[0]?.name ?? null,
+): void {
   const sandboxes: Record<string, unknown> = {}
   for (const r of records) {
     sandboxes[r.name] = {
@@ -33,13 +37,26 @@ export function seedRegistry(sim: Sim, records: SeedRecord[], defaultSandbox: st
     }
   }
 
-  fs.writeFileSync(path.join(home(sim), 'sandboxes.json'), JSON.stringify({defaultSandbox, sandboxes, version: 1}, null, 2))
+  fs.writeFileSync(
+    path.join(home(sim), 'sandboxes.json'),
+    JSON.stringify({defaultSandbox, sandboxes, version: 1}, null, 2),
+  )
 }
 
 /** Live sandboxes on the simulator plus matching records. */
 export function seedLive(sim: Sim, names: string[], opts: {gateway?: string; phase?: string} = {}): void {
-  for (const n of names) sim.control('sandbox', 'add', n, ...(opts.phase ? ['--phase', opts.phase] : []), ...(opts.gateway ? ['--gateway', opts.gateway] : []))
-  seedRegistry(sim, names.map((name) => ({gateway: opts.gateway, name})))
+  for (const n of names)
+    sim.control(
+      'sandbox',
+      'add',
+      n,
+      ...(opts.phase ? ['--phase', opts.phase] : []),
+      ...(opts.gateway ? ['--gateway', opts.gateway] : []),
+    )
+  seedRegistry(
+    sim,
+    names.map((name) => ({gateway: opts.gateway, name})),
+  )
 }
 
 export function registry(sim: Sim): any {
@@ -54,7 +71,11 @@ export function registryNames(sim: Sim): string[] {
 export function journal(sim: Sim): any[] {
   const file = path.join(home(sim), 'pruned.jsonl')
   if (!fs.existsSync(file)) return []
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
 }
 
 /** The simulator's argv log as `cmd words` strings without the `-g NAME` prefix (e.g. `sandbox list`). */
@@ -87,7 +108,10 @@ export function allFilesText(dir: string): string {
 
 /** stderr with oclif's error wrapping undone (` ›   ` prefixes and line breaks joined into single spaces). */
 export function errText(r: {stderr: string}): string {
-  return r.stderr.replace(/\s*\n\s*›\s*/g, ' ').replace(/^\s*›\s*/, '').replace(/\s+/g, ' ')
+  return r.stderr
+    .replace(/\s*\n\s*›\s*/g, ' ')
+    .replace(/^\s*›\s*/, '')
+    .replace(/\s+/g, ' ')
 }
 
 /** The openshell command of each logged call, without flags: `status`, `sandbox list`, `logs`, `--version`. */

@@ -21,7 +21,14 @@ function expectJsonError(r: CliResult, id: string | RegExp, exit: number, what: 
   expect(r.stderr, `${label}\n(no stack trace)`).not.to.match(/\n\s+at .+:\d+:\d+/)
 }
 
-const SANDBOX_COMMANDS: string[][] = [['status'], ['connect', '--probe-only'], ['connect'], ['logs'], ['destroy', '--yes'], ['recover']]
+const SANDBOX_COMMANDS: string[][] = [
+  ['status'],
+  ['connect', '--probe-only'],
+  ['connect'],
+  ['logs'],
+  ['destroy', '--yes'],
+  ['recover'],
+]
 const ALL_COMMANDS = ['onboard', 'status', 'connect', 'list', 'logs', 'destroy', 'recover', 'doctor']
 
 describe('--json errors are the one JSON error document', function () {
@@ -34,7 +41,9 @@ describe('--json errors are the one JSON error document', function () {
   after(() => sim.cleanup())
 
   it('a usage error (unknown flag), for every command', async () => {
-    const rs = await Promise.all(ALL_COMMANDS.map((c) => runCli(sim, [c, '--no-such-flag', '--json'], {env: {NVIDIA_API_KEY: KEY}})))
+    const rs = await Promise.all(
+      ALL_COMMANDS.map((c) => runCli(sim, [c, '--no-such-flag', '--json'], {env: {NVIDIA_API_KEY: KEY}})),
+    )
     rs.forEach((r, i) => expectJsonError(r, 'usage_error', 2, ALL_COMMANDS[i]))
   })
 
@@ -44,7 +53,9 @@ describe('--json errors are the one JSON error document', function () {
   })
 
   it('a sandbox that is not registered, for every command that takes one', async () => {
-    const rs = await Promise.all(SANDBOX_COMMANDS.map(([c, ...flags]) => runCli(sim, [c, 'nosuch', ...flags, '--json'])))
+    const rs = await Promise.all(
+      SANDBOX_COMMANDS.map(([c, ...flags]) => runCli(sim, [c, 'nosuch', ...flags, '--json'])),
+    )
     rs.forEach((r, i) => expectJsonError(r, 'not_registered', 2, SANDBOX_COMMANDS[i].join(' ')))
   })
 
@@ -67,7 +78,12 @@ describe('--json errors are the one JSON error document', function () {
     sim.control('fault', 'set', 'sandbox delete alpha', 'exit:1', '--stderr', 'Error:   × deletion is unavailable')
     try {
       expectJsonError(await runCli(sim, ['logs', 'alpha', '--json']), 'logs_failed', 1, 'logs (openshell fails)')
-      expectJsonError(await runCli(sim, ['destroy', 'alpha', '--yes', '--json']), 'delete_failed', 1, 'destroy (openshell fails)')
+      expectJsonError(
+        await runCli(sim, ['destroy', 'alpha', '--yes', '--json']),
+        'delete_failed',
+        1,
+        'destroy (openshell fails)',
+      )
     } finally {
       sim.control('fault', 'clear')
     }
@@ -76,7 +92,10 @@ describe('--json errors are the one JSON error document', function () {
   it('logs and destroy with the gateway down: the error document with the class as id and its exit code', async () => {
     sim.control('gateway', 'stop')
     try {
-      const [r, d] = await Promise.all([runCli(sim, ['logs', 'alpha', '--json']), runCli(sim, ['destroy', 'alpha', '--yes', '--json'])])
+      const [r, d] = await Promise.all([
+        runCli(sim, ['logs', 'alpha', '--json']),
+        runCli(sim, ['destroy', 'alpha', '--yes', '--json']),
+      ])
       expectJsonError(r, 'gateway_unreachable', 21, 'logs (gateway down)')
       expect(r.json.error.message).to.contain('nemoclaw recover')
       expectJsonError(d, 'gateway_unreachable', 21, 'destroy (gateway down)')

@@ -8,8 +8,12 @@ import {mutatingCalls, runCli} from '../../support/cli.js'
 import {createSim, type Sim} from '../../support/sim.js'
 import {PROFILES, seedRegistry} from './helpers.js'
 
-const active = (sim: Sim) => fs.readFileSync(path.join(sim.home, '.config', 'openshell', 'active_gateway'), 'utf8').trim()
-const selects = (sim: Sim) => mutatingCalls(sim.argvLog()).map((a) => a.join(' ')).filter((c) => c.includes('gateway select'))
+const active = (sim: Sim) =>
+  fs.readFileSync(path.join(sim.home, '.config', 'openshell', 'active_gateway'), 'utf8').trim()
+const selects = (sim: Sim) =>
+  mutatingCalls(sim.argvLog())
+    .map((a) => a.join(' '))
+    .filter((c) => c.includes('gateway select'))
 
 for (const profile of PROFILES) {
   describe(`records on two gateways (${profile})`, function () {
@@ -26,11 +30,14 @@ for (const profile of PROFILES) {
     })
     afterEach(() => sim.cleanup())
 
-    it('recover selects only the default sandbox\'s gateway; a second recover and doctor --fix select nothing', async () => {
+    it("recover selects only the default sandbox's gateway; a second recover and doctor --fix select nothing", async () => {
       const r = await runCli(sim, ['recover', '--json'])
       expect(selects(sim), r.stderr).to.deep.equal(['gateway select nemoclaw'])
       expect(active(sim)).to.equal('nemoclaw')
-      expect(Object.fromEntries(r.json.sandboxes.map((s: any) => [s.name, s.state]))).to.deep.equal({alpha: 'ok', beta: 'gateway_other_active'})
+      expect(Object.fromEntries(r.json.sandboxes.map((s: any) => [s.name, s.state]))).to.deep.equal({
+        alpha: 'ok',
+        beta: 'gateway_other_active',
+      })
       sim.clearLog()
       await runCli(sim, ['recover', '--json'])
       const fix = await runCli(sim, ['doctor', '--fix', '--json'])
@@ -38,7 +45,7 @@ for (const profile of PROFILES) {
       expect(active(sim)).to.equal('nemoclaw')
     })
 
-    it('recover NAME selects the named sandbox\'s gateway; doctor --fix then leaves it (it holds records)', async () => {
+    it("recover NAME selects the named sandbox's gateway; doctor --fix then leaves it (it holds records)", async () => {
       const r = await runCli(sim, ['recover', 'beta', '--json'])
       expect(selects(sim), r.stderr).to.deep.equal(['gateway select lab'])
       expect(active(sim)).to.equal('lab')

@@ -23,8 +23,13 @@ function snapshot(sim: Sim, gateway: string): Record<string, string> {
 
 /** Calls that change a gateway or its registration, and systemctl calls other than reads. */
 function changes(sim: Sim): string[] {
-  const openshell = calls(sim).filter((c) => /^(gateway (start|stop|add|remove|destroy)|sandbox (create|delete))\b/.test(c))
-  const systemctl = sim.argvLog('systemctl').map((e) => `systemctl ${e.argv.join(' ')}`).filter((c) => !/is-active|status/.test(c))
+  const openshell = calls(sim).filter((c) =>
+    /^(gateway (start|stop|add|remove|destroy)|sandbox (create|delete))\b/.test(c),
+  )
+  const systemctl = sim
+    .argvLog('systemctl')
+    .map((e) => `systemctl ${e.argv.join(' ')}`)
+    .filter((c) => !/is-active|status/.test(c))
   return [...openshell, ...systemctl]
 }
 
@@ -60,7 +65,9 @@ for (const profile of PROFILES) {
         expect(state(r.json, 'lab')).to.equal('gateway_trust_rotated')
         expect(state(r.json, 'nemoclaw')).to.equal('ok')
         const lab = r.json.gateways.find((g: any) => g.name === 'lab')
-        expect([lab.guidance.diagnosis, ...lab.guidance.steps].join('\n')).to.match(/remote gateway/).and.to.match(/operator/)
+        expect([lab.guidance.diagnosis, ...lab.guidance.steps].join('\n'))
+          .to.match(/remote gateway/)
+          .and.to.match(/operator/)
         expect(snapshot(sim, 'lab')).to.deep.equal(before)
         expect(changes(sim)).to.deep.equal([])
       })
@@ -73,7 +80,9 @@ for (const profile of PROFILES) {
       })
 
       it('onboard on lab: refused with its class, nothing changed on it', async () => {
-        const r = await runCli(sim, ['onboard', '--name', 'gamma', '--gateway', 'lab', '--non-interactive', '--json'], {env: {...FAST.env, NVIDIA_API_KEY: KEY}})
+        const r = await runCli(sim, ['onboard', '--name', 'gamma', '--gateway', 'lab', '--non-interactive', '--json'], {
+          env: {...FAST.env, NVIDIA_API_KEY: KEY},
+        })
         expect(r.exitCode, r.stderr).to.equal(23)
         expect(r.json.state).to.equal('gateway_trust_rotated')
         expect(snapshot(sim, 'lab')).to.deep.equal(before)

@@ -10,9 +10,10 @@ import {makeReadOnly, unmountAll} from '../../support/mounts.js'
 import {createSim, type Sim} from '../../support/sim.js'
 import {calls, errText, journal, liveSandboxes, PROFILES, registryNames, seedRegistry, verbs} from './helpers.js'
 
-const sleep = (ms: number) => new Promise((r) => {
-  setTimeout(r, ms)
-})
+const sleep = (ms: number) =>
+  new Promise((r) => {
+    setTimeout(r, ms)
+  })
 
 for (const profile of PROFILES) {
   describe(`sandbox commands (${profile})`, () => {
@@ -27,7 +28,7 @@ for (const profile of PROFILES) {
     after(() => sim.cleanup())
     beforeEach(() => sim.clearLog())
 
-    it('status NAME exits with that sandbox\'s class; global status with the worst', async () => {
+    it("status NAME exits with that sandbox's class; global status with the worst", async () => {
       const [one, all, nc] = await Promise.all([
         runCli(sim, ['status', 'alpha', '--json']),
         runCli(sim, ['status', '--json']),
@@ -51,7 +52,10 @@ for (const profile of PROFILES) {
       expect(verbs(sim).sort()).to.deep.equal(['--version', 'sandbox connect', 'sandbox list', 'status'])
       expect(calls(sim).at(-1)).to.equal('sandbox connect alpha')
       sim.clearLog()
-      const [probe, nc] = await Promise.all([runCli(sim, ['connect', 'alpha', '--probe-only', '--json']), runCli(sim, ['alpha', 'connect', '--probe-only'])])
+      const [probe, nc] = await Promise.all([
+        runCli(sim, ['connect', 'alpha', '--probe-only', '--json']),
+        runCli(sim, ['alpha', 'connect', '--probe-only']),
+      ])
       expect(probe.exitCode, probe.stderr).to.equal(0)
       expect(probe.json.sandbox).to.include({name: 'alpha', state: 'ok'})
       expect(nc.exitCode, nc.stderr).to.equal(0)
@@ -97,7 +101,11 @@ for (const profile of PROFILES) {
       expect(text.stdout).to.match(/alpha \*\s+nemoclaw\s+Ready\s+ok/)
       expect(text.stdout).to.match(/gamma\s+nemoclaw\s+Provisioning\s+sandbox_not_ready/)
       expect(json.json.defaultSandbox).to.equal('alpha')
-      expect(json.json.sandboxes.map((s: any) => [s.name, s.state])).to.deep.equal([['alpha', 'ok'], ['beta', 'ok'], ['gamma', 'sandbox_not_ready']])
+      expect(json.json.sandboxes.map((s: any) => [s.name, s.state])).to.deep.equal([
+        ['alpha', 'ok'],
+        ['beta', 'ok'],
+        ['gamma', 'sandbox_not_ready'],
+      ])
       expect(mutatingCalls(sim.argvLog())).to.deep.equal([])
     })
 
@@ -113,12 +121,20 @@ for (const profile of PROFILES) {
       expect(json.json.lines).to.have.length(3)
       expect(nc.exitCode, 'logs of a Provisioning sandbox are allowed').to.equal(0)
       expect(nc.stdout.trim().split('\n')).to.have.length(2)
-      expect(calls(sim).filter((c) => c.startsWith('logs')).sort()).to.deep.equal(['logs alpha -n 5', 'logs beta -n 3', 'logs gamma -n 2'])
+      expect(
+        calls(sim)
+          .filter((c) => c.startsWith('logs'))
+          .sort(),
+      ).to.deep.equal(['logs alpha -n 5', 'logs beta -n 3', 'logs gamma -n 2'])
     })
 
     it('logs --follow streams `openshell logs NAME --tail` until Ctrl-C', async () => {
       assertBuilt()
-      const child = spawn(process.execPath, [BIN, 'logs', 'alpha', '--follow'], {detached: true, env: cliEnv(sim), stdio: ['ignore', 'pipe', 'pipe']})
+      const child = spawn(process.execPath, [BIN, 'logs', 'alpha', '--follow'], {
+        detached: true,
+        env: cliEnv(sim),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       let out = ''
       child.stdout.setEncoding('utf8').on('data', (d) => {
         out += d
@@ -139,7 +155,11 @@ for (const profile of PROFILES) {
       expect(r.exitCode, r.stderr).to.equal(0)
       expect(r.json.recovery).to.deep.equal([])
       expect(r.json.sandboxes.map((s: any) => [s.name, s.state])).to.deep.equal([['alpha', 'ok']])
-      expect(verbs(sim).sort(), 'nothing recovered, no second probe').to.deep.equal(['--version', 'sandbox list', 'status'])
+      expect(verbs(sim).sort(), 'nothing recovered, no second probe').to.deep.equal([
+        '--version',
+        'sandbox list',
+        'status',
+      ])
     })
 
     it('destroy without --yes on a non-TTY refuses (exit 2) before any openshell call, leaving the registry byte-identical', async () => {
@@ -161,7 +181,9 @@ for (const profile of PROFILES) {
       const r = await runCli(sim, ['destroy', 'beta', '--yes', '--json'])
       expect(r.exitCode, r.stderr).to.equal(0)
       expect(r.json.destroyed).to.include({gateway: 'nemoclaw', name: 'beta'})
-      expect(mutatingCalls(sim.argvLog()).map((a) => a.filter((w, i, all) => w !== '-g' && all[i - 1] !== '-g').join(' '))).to.deep.equal(['sandbox delete beta'])
+      expect(
+        mutatingCalls(sim.argvLog()).map((a) => a.filter((w, i, all) => w !== '-g' && all[i - 1] !== '-g').join(' ')),
+      ).to.deep.equal(['sandbox delete beta'])
       expect(liveSandboxes(sim).beta).to.equal(undefined)
       expect(registryNames(sim)).to.deep.equal(['alpha', 'gamma'])
       const j = journal(sim)
@@ -212,7 +234,9 @@ describe('destroy when the registry cannot be written (read-only NEMOCLAW_HOME)'
     const r = await runCli(sim, ['destroy', 'alpha', '--yes', '--json'])
     expect(r.exitCode, r.stdout + r.stderr).to.equal(1)
     expect(r.json.error.id).to.equal('registry_unwritable')
-    expect(r.json.error.message).to.match(/^Nothing was deleted: .*because nemoclaw's home directory is on a read-only file system/)
+    expect(r.json.error.message).to.match(
+      /^Nothing was deleted: .*because nemoclaw's home directory is on a read-only file system/,
+    )
     expect(mutatingCalls(sim.argvLog())).to.deep.equal([])
     expect(liveSandboxes(sim).alpha).to.not.equal(undefined)
     expect(fs.readFileSync(file, 'utf8')).to.equal(original)
@@ -222,7 +246,9 @@ describe('destroy when the registry cannot be written (read-only NEMOCLAW_HOME)'
     const r = await runCli(sim, ['destroy', 'gone', '--yes', '--json'])
     expect(r.exitCode, r.stdout + r.stderr).to.equal(1)
     expect(r.json.error.id).to.equal('record_not_removed')
-    expect(r.json.error.message).to.match(/^Sandbox 'gone' is already gone on gateway 'nemoclaw', but its record could not be removed because nemoclaw's home/)
+    expect(r.json.error.message).to.match(
+      /^Sandbox 'gone' is already gone on gateway 'nemoclaw', but its record could not be removed because nemoclaw's home/,
+    )
     expect(fs.readFileSync(file, 'utf8')).to.equal(original)
   })
 })
@@ -236,13 +262,29 @@ describe('names and help (no openshell call)', () => {
   after(() => sim.cleanup())
   beforeEach(() => sim.clearLog())
   afterEach(() => {
-    expect(sim.argvLog().map((e) => e.argv.join(' ')), 'no openshell call').to.deep.equal([])
+    expect(
+      sim.argvLog().map((e) => e.argv.join(' ')),
+      'no openshell call',
+    ).to.deep.equal([])
     expect(sim.argvLog('systemctl')).to.deep.equal([])
   })
 
   it('invalid names are refused with the rule by status, connect, logs and destroy', async () => {
-    const cases: Array<[string, string]> = [['status', 'Alpha'], ['connect', 'a;rm'], ['logs', '../x'], ['destroy', 'a'.repeat(20)], ['connect', 'status']]
-    const rs = await Promise.all(cases.map(([c, n]) => runCli(sim, [c, n, '--yes'].filter((a) => a !== '--yes' || c === 'destroy'))))
+    const cases: Array<[string, string]> = [
+      ['status', 'Alpha'],
+      ['connect', 'a;rm'],
+      ['logs', '../x'],
+      ['destroy', 'a'.repeat(20)],
+      ['connect', 'status'],
+    ]
+    const rs = await Promise.all(
+      cases.map(([c, n]) =>
+        runCli(
+          sim,
+          [c, n, '--yes'].filter((a) => a !== '--yes' || c === 'destroy'),
+        ),
+      ),
+    )
     for (const [i, r] of rs.entries()) {
       expect(r.exitCode, cases[i].join(' ')).to.equal(2)
       const msg = errText(r)

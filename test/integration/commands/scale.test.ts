@@ -17,7 +17,10 @@ for (const profile of PROFILES) {
     after(() => sim.cleanup())
 
     it('status for 50 registered sandboxes makes at most 4 openshell calls (version, status, the inference route, one list), none per sandbox', async () => {
-      seedRegistry(sim, names(50).map((name) => ({name})))
+      seedRegistry(
+        sim,
+        names(50).map((name) => ({name})),
+      )
       sim.clearLog()
       const r = await runCli(sim, ['status', '--json'])
       expect(r.exitCode, r.stderr).to.equal(0)
@@ -26,11 +29,17 @@ for (const profile of PROFILES) {
       const log = calls(sim)
       expect(log.length, log.join('\n')).to.be.at.most(4)
       expect(log.filter((c) => c.startsWith('sandbox get'))).to.deep.equal([])
-      expect(log.filter((c) => c.startsWith('sandbox list')), 'one list for all 50').to.have.length(1)
+      expect(
+        log.filter((c) => c.startsWith('sandbox list')),
+        'one list for all 50',
+      ).to.have.length(1)
     })
 
     it('with 150 live sandboxes registered, every one is seen; none missing, none pruned', async () => {
-      seedRegistry(sim, names(150).map((name) => ({name})))
+      seedRegistry(
+        sim,
+        names(150).map((name) => ({name})),
+      )
       sim.clearLog()
       const [st, ls] = await Promise.all([runCli(sim, ['status', '--json']), runCli(sim, ['list', '--json'])])
       expect(st.exitCode, st.stderr).to.equal(0)
@@ -56,7 +65,10 @@ describe('sandbox list paging (modern 0.1.x)', () => {
       sim.clearLog()
       const r = await runCli(sim, ['status', '--json'])
       expect(r.exitCode, r.stderr).to.equal(0)
-      expect(r.json.sandboxes.map((s: any) => [s.name, s.state])).to.deep.equal([['s-1', 'ok'], ['s-1010', 'ok']])
+      expect(r.json.sandboxes.map((s: any) => [s.name, s.state])).to.deep.equal([
+        ['s-1', 'ok'],
+        ['s-1010', 'ok'],
+      ])
       expect(registryNames(sim)).to.deep.equal(['s-1', 's-1010'])
       const lists = calls(sim).filter((c) => c.startsWith('sandbox list'))
       expect(lists).to.have.length(2)

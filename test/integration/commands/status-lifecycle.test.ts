@@ -18,7 +18,12 @@ async function setup(profile: 'legacy' | 'modern', arrange: (sim: Sim) => void =
 /** status must never change the gateway: no mutating openshell call, no systemctl start/stop/restart. */
 function expectReadOnly(sim: Sim): void {
   expect(mutatingCalls(sim.argvLog()), 'mutating openshell calls').to.deep.equal([])
-  expect(sim.argvLog('systemctl').map((e) => e.argv.join(' ')).filter((a) => !a.includes('is-active'))).to.deep.equal([])
+  expect(
+    sim
+      .argvLog('systemctl')
+      .map((e) => e.argv.join(' '))
+      .filter((a) => !a.includes('is-active')),
+  ).to.deep.equal([])
 }
 
 function states(json: any): string[][] {
@@ -35,16 +40,27 @@ for (const profile of PROFILES) {
       const r = await runCli(sim, ['status', '--json'])
       expect(r.exitCode, r.stderr).to.equal(0)
       expect(r.json.schemaVersion).to.equal(1)
-      expect(r.json.gateway).to.include({name: 'nemoclaw', state: 'ok', version: profile === 'legacy' ? '0.0.26' : '0.1.2'})
-      expect(r.json.gateway.endpoint).to.equal(profile === 'legacy' ? 'https://127.0.0.1:8080' : 'https://127.0.0.1:17670')
-      expect(states(r.json)).to.deep.equal([['alpha', 'ok', 'Ready'], ['beta', 'ok', 'Ready']])
+      expect(r.json.gateway).to.include({
+        name: 'nemoclaw',
+        state: 'ok',
+        version: profile === 'legacy' ? '0.0.26' : '0.1.2',
+      })
+      expect(r.json.gateway.endpoint).to.equal(
+        profile === 'legacy' ? 'https://127.0.0.1:8080' : 'https://127.0.0.1:17670',
+      )
+      expect(states(r.json)).to.deep.equal([
+        ['alpha', 'ok', 'Ready'],
+        ['beta', 'ok', 'Ready'],
+      ])
       for (const s of r.json.sandboxes) {
         expect(s).to.have.keys('name', 'gateway', 'state', 'phase', 'guidance', 'exitCode')
         expect(s.guidance.diagnosis).to.be.a('string').and.have.length.above(10)
       }
 
       expect(registry(sim).sandboxes.alpha.lastSeen.phase).to.equal('Ready')
-      expect(calls(sim).filter((c) => c.startsWith('sandbox '))).to.deep.equal([profile === 'legacy' ? 'sandbox list --limit 1000 --offset 0' : 'sandbox list -o json --page-size 1000'])
+      expect(calls(sim).filter((c) => c.startsWith('sandbox '))).to.deep.equal([
+        profile === 'legacy' ? 'sandbox list --limit 1000 --offset 0' : 'sandbox list -o json --page-size 1000',
+      ])
       expect(calls(sim).some((c) => c.startsWith('sandbox get'))).to.equal(false)
       expectReadOnly(sim)
     })
@@ -53,7 +69,10 @@ for (const profile of PROFILES) {
       sim = await setup(profile, (s) => s.control('gateway', 'restart', '--provisioning-ms', '60000'))
       const r = await runCli(sim, ['status', '--json'])
       expect(r.exitCode, r.stderr).to.equal(31)
-      expect(states(r.json)).to.deep.equal([['alpha', 'sandbox_not_ready', 'Provisioning'], ['beta', 'sandbox_not_ready', 'Provisioning']])
+      expect(states(r.json)).to.deep.equal([
+        ['alpha', 'sandbox_not_ready', 'Provisioning'],
+        ['beta', 'sandbox_not_ready', 'Provisioning'],
+      ])
       expect(r.json.gateway.state).to.equal('ok')
       expect(registryNames(sim)).to.deep.equal(NAMES)
       expectReadOnly(sim)
@@ -61,7 +80,10 @@ for (const profile of PROFILES) {
       sim.control('gateway', 'restart', '--delay-ms', '300', '--provisioning-ms', '800')
       const rec = await runCli(sim, ['recover', '--json'])
       expect(rec.exitCode, rec.stderr).to.equal(0)
-      expect(states(rec.json)).to.deep.equal([['alpha', 'ok', 'Ready'], ['beta', 'ok', 'Ready']])
+      expect(states(rec.json)).to.deep.equal([
+        ['alpha', 'ok', 'Ready'],
+        ['beta', 'ok', 'Ready'],
+      ])
       expect(registryNames(sim)).to.deep.equal(NAMES)
       expect(calls(sim).filter((c) => /^(gateway (destroy|remove)|sandbox (delete|create))/.test(c))).to.deep.equal([])
     })
@@ -71,7 +93,10 @@ for (const profile of PROFILES) {
       const r = await runCli(sim, ['status', '--json'])
       expect(r.exitCode, r.stderr).to.equal(21)
       expect(r.json.gateway.state).to.equal('gateway_unreachable')
-      expect(states(r.json)).to.deep.equal([['alpha', 'gateway_unreachable', null], ['beta', 'gateway_unreachable', null]])
+      expect(states(r.json)).to.deep.equal([
+        ['alpha', 'gateway_unreachable', null],
+        ['beta', 'gateway_unreachable', null],
+      ])
       expect(r.json.sandboxes[0].guidance.steps.join('\n')).to.contain('nemoclaw recover')
       expect(registryNames(sim)).to.deep.equal(NAMES)
       expect(registry(sim).sandboxes.alpha.lastSeen, 'nothing seen, nothing written').to.equal(null)
@@ -84,7 +109,10 @@ for (const profile of PROFILES) {
       sim.clearLog()
       const rec = await runCli(sim, ['recover', '--json'])
       expect(rec.exitCode, rec.stderr).to.equal(0)
-      expect(states(rec.json)).to.deep.equal([['alpha', 'ok', 'Ready'], ['beta', 'ok', 'Ready']])
+      expect(states(rec.json)).to.deep.equal([
+        ['alpha', 'ok', 'Ready'],
+        ['beta', 'ok', 'Ready'],
+      ])
       if (profile === 'legacy') expect(calls(sim)).to.include('gateway start --name nemoclaw')
       else expect(sim.argvLog('systemctl').map((e) => e.argv.join(' '))).to.include('--user start openshell-gateway')
       expect(calls(sim).filter((c) => /^(gateway (destroy|remove)|sandbox (delete|create))/.test(c))).to.deep.equal([])
@@ -100,7 +128,11 @@ for (const profile of PROFILES) {
       expect(rec.json.state).to.equal('gateway_refusing_after_restart')
       expect(rec.json.recovery[0].after).to.equal('gateway_refusing_after_restart')
       expect(registryNames(sim)).to.deep.equal(NAMES)
-      expect(calls(sim).filter((c) => /^(gateway (destroy|remove)|sandbox (delete|create))/.test(c) || c.includes('--recreate'))).to.deep.equal([])
+      expect(
+        calls(sim).filter(
+          (c) => /^(gateway (destroy|remove)|sandbox (delete|create))/.test(c) || c.includes('--recreate'),
+        ),
+      ).to.deep.equal([])
 
       sim.clearLog()
       const st = await runCli(sim, ['status', '--json'])
@@ -114,7 +146,10 @@ for (const profile of PROFILES) {
       sim = await setup(profile, (s) => s.control('sandbox', 'remove', 'beta'))
       const r = await runCli(sim, ['status', '--json'])
       expect(r.exitCode, r.stderr).to.equal(30)
-      expect(states(r.json)).to.deep.equal([['alpha', 'ok', 'Ready'], ['beta', 'sandbox_missing', null]])
+      expect(states(r.json)).to.deep.equal([
+        ['alpha', 'ok', 'Ready'],
+        ['beta', 'sandbox_missing', null],
+      ])
       expect(r.json.pruned.map((p: any) => p.name)).to.deep.equal(['beta'])
       expect(registryNames(sim)).to.deep.equal(['alpha'])
       const j = journal(sim)
@@ -130,7 +165,9 @@ for (const profile of PROFILES) {
       expect(again.exitCode, 'the stale record is gone, all is well').to.equal(0)
       expect(connect.exitCode, 'a pruned name is still reported as missing, not as never registered').to.equal(30)
       expect(connect.json.error.id).to.equal('sandbox_missing')
-      expect(connect.json.error.message).to.match(/no longer registered: it was removed at .*does not list sandbox 'beta'.*nemoclaw onboard --name beta/)
+      expect(connect.json.error.message).to.match(
+        /no longer registered: it was removed at .*does not list sandbox 'beta'.*nemoclaw onboard --name beta/,
+      )
       expect(pruned.exitCode).to.equal(0)
       expect(pruned.json.pruned.map((p: any) => [p.name, p.record.gateway])).to.deep.equal([['beta', 'nemoclaw']])
       expect(journal(sim)).to.have.length(1)
@@ -141,7 +178,10 @@ for (const profile of PROFILES) {
       const r = await runCli(sim, ['status', '--json'])
       expect(r.exitCode, r.stderr).to.equal(23)
       expect(r.json.gateway.state).to.equal('gateway_trust_rotated')
-      expect(states(r.json)).to.deep.equal([['alpha', 'gateway_trust_rotated', null], ['beta', 'gateway_trust_rotated', null]])
+      expect(states(r.json)).to.deep.equal([
+        ['alpha', 'gateway_trust_rotated', null],
+        ['beta', 'gateway_trust_rotated', null],
+      ])
       expect(registryNames(sim), 'no proof without trust').to.deep.equal(NAMES)
       expect(journal(sim)).to.deep.equal([])
       expectReadOnly(sim)
@@ -150,9 +190,16 @@ for (const profile of PROFILES) {
       const rec = await runCli(sim, ['recover', '--json'])
       expect(rec.exitCode, rec.stderr).to.equal(30)
       expect(rec.json.gateways[0].state).to.equal('ok')
-      expect(states(rec.json)).to.deep.equal([['alpha', 'sandbox_missing', null], ['beta', 'sandbox_missing', null]])
+      expect(states(rec.json)).to.deep.equal([
+        ['alpha', 'sandbox_missing', null],
+        ['beta', 'sandbox_missing', null],
+      ])
       expect(registryNames(sim)).to.deep.equal([])
-      expect(journal(sim).map((e) => e.name).sort()).to.deep.equal(NAMES)
+      expect(
+        journal(sim)
+          .map((e) => e.name)
+          .sort(),
+      ).to.deep.equal(NAMES)
       const gw = calls(sim).filter((c) => c.startsWith('gateway '))
       // Trust is re-imported from the local gateway's own bundle (legacy: `gateway start` of the same name).
       expect(rec.json.recovery[0].steps.map((s: any) => [s.kind, s.ok])).to.deep.include(['reimport-trust', true])

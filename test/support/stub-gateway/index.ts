@@ -22,8 +22,17 @@ import {generatePki, type Pki} from './pki.js'
 
 export type Wire = '0.1' | '0.0' | 'legacy'
 /** Sandbox phases across the wires; a wire accepts only those in its SandboxPhase enum ('legacy': the first six). */
-export type Phase = 'Unspecified' | 'Provisioning' | 'Ready' | 'Error' | 'Deleting' | 'Unknown' | 'Stopping' |
-  'Stopped' | 'Starting' | 'Completed'
+export type Phase =
+  | 'Unspecified'
+  | 'Provisioning'
+  | 'Ready'
+  | 'Error'
+  | 'Deleting'
+  | 'Unknown'
+  | 'Stopping'
+  | 'Stopped'
+  | 'Starting'
+  | 'Completed'
 
 export interface StubOptions {
   /** Directory for PKI + local TLS bundle (default: a fresh temp dir, removed by stop({cleanup:true})). */
@@ -49,7 +58,10 @@ export interface StubSandbox {
   resourceVersion: number
 }
 
-export interface StubCall {method: string; request: unknown}
+export interface StubCall {
+  method: string
+  request: unknown
+}
 
 export interface StubGateway {
   port: number
@@ -96,34 +108,72 @@ interface WireShape {
   deleted(s: StubSandbox | undefined): Msg
 }
 
-const POLICY = {version: 1, filesystem: {include_workdir: true, read_only: ['/usr', '/lib'], read_write: ['/sandbox', '/tmp']}}
+const POLICY = {
+  version: 1,
+  filesystem: {include_workdir: true, read_only: ['/usr', '/lib'], read_write: ['/sandbox', '/tmp']},
+}
 const status00 = (s: StubSandbox) => ({sandbox_name: s.name, conditions: []})
 const WIRES: Record<Wire, WireShape> = {
   '0.1': {
-    dir: 'v0_1', version: '0.1.5', phaseEnum: 'openshell.v1.SandboxPhase', paging: 'token', addressBy: 'name',
+    dir: 'v0_1',
+    version: '0.1.5',
+    phaseEnum: 'openshell.v1.SandboxPhase',
+    paging: 'token',
+    addressBy: 'name',
     sandbox: (s) => ({
-      metadata: {id: s.id, name: s.name, labels: s.labels, annotations: {}, resource_version: String(s.resourceVersion), workspace: 'default',
-        created_time: {seconds: String(Math.floor(s.createdMs / 1000)), nanos: (s.createdMs % 1000) * 1e6}},
+      metadata: {
+        id: s.id,
+        name: s.name,
+        labels: s.labels,
+        annotations: {},
+        resource_version: String(s.resourceVersion),
+        workspace: 'default',
+        created_time: {seconds: String(Math.floor(s.createdMs / 1000)), nanos: (s.createdMs % 1000) * 1e6},
+      },
       spec: {log_level: 'info', providers: [], command: [], tty: false},
       status: {phase: PHASE_ENUM(s.phase), current_policy_version: 1, conditions: []},
     }),
-    deleted: (s) => (s ? {outcome: 'DELETION_OUTCOME_COMPLETED', sandbox_id: s.id} : {outcome: 'DELETION_OUTCOME_ALREADY_ABSENT', sandbox_id: ''}),
+    deleted: (s) =>
+      s
+        ? {outcome: 'DELETION_OUTCOME_COMPLETED', sandbox_id: s.id}
+        : {outcome: 'DELETION_OUTCOME_ALREADY_ABSENT', sandbox_id: ''},
   },
   '0.0': {
-    dir: 'v0_0', version: '0.0.111', phaseEnum: 'openshell.v1.SandboxPhase', paging: 'offset', addressBy: 'id',
+    dir: 'v0_0',
+    version: '0.0.111',
+    phaseEnum: 'openshell.v1.SandboxPhase',
+    paging: 'offset',
+    addressBy: 'id',
     sandbox: (s) => ({
-      metadata: {id: s.id, name: s.name, labels: s.labels, annotations: {}, resource_version: String(s.resourceVersion), workspace: 'default',
-        created_at_ms: String(s.createdMs)},
+      metadata: {
+        id: s.id,
+        name: s.name,
+        labels: s.labels,
+        annotations: {},
+        resource_version: String(s.resourceVersion),
+        workspace: 'default',
+        created_at_ms: String(s.createdMs),
+      },
       spec: {log_level: 'info', providers: [], command: [], tty: false},
       status: {...status00(s), phase: PHASE_ENUM(s.phase), current_policy_version: 1},
     }),
     deleted: () => ({deleted: true}),
   },
   legacy: {
-    dir: 'v0_0_legacy', version: '0.0.26', phaseEnum: 'openshell.datamodel.v1.SandboxPhase', paging: 'offset', addressBy: 'id',
+    dir: 'v0_0_legacy',
+    version: '0.0.26',
+    phaseEnum: 'openshell.datamodel.v1.SandboxPhase',
+    paging: 'offset',
+    addressBy: 'id',
     sandbox: (s) => ({
-      id: s.id, name: s.name, namespace: 'openshell', spec: {log_level: 'info', providers: [], environment: {}, gpu: false, policy: POLICY},
-      status: status00(s), phase: PHASE_ENUM(s.phase), created_at_ms: String(s.createdMs), current_policy_version: 1,
+      id: s.id,
+      name: s.name,
+      namespace: 'openshell',
+      spec: {log_level: 'info', providers: [], environment: {}, gpu: false, policy: POLICY},
+      status: status00(s),
+      phase: PHASE_ENUM(s.phase),
+      created_at_ms: String(s.createdMs),
+      current_policy_version: 1,
     }),
     deleted: () => ({deleted: true}),
   },
@@ -132,7 +182,12 @@ const WIRES: Record<Wire, WireShape> = {
 function loadWire(wire: Wire): grpc.GrpcObject {
   const dir = join(here, 'proto', WIRES[wire].dir)
   const def = protoLoader.loadSync(['openshell.proto', 'inference.proto'], {
-    includeDirs: [dir], keepCase: true, longs: String, enums: String, defaults: true, oneofs: true,
+    includeDirs: [dir],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
   })
   return grpc.loadPackageDefinition(def)
 }
@@ -160,7 +215,8 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
   const root = loadWire(wire)
   const phases = new Set((lookup(root, shape.phaseEnum).type.value as Array<{name: string}>).map((v) => v.name))
   const checkPhase = (p: Phase) => {
-    if (!phases.has(PHASE_ENUM(p))) throw new Error(`phase ${p} does not exist on the ${wire} wire (${shape.phaseEnum})`)
+    if (!phases.has(PHASE_ENUM(p)))
+      throw new Error(`phase ${p} does not exist on the ${wire} wire (${shape.phaseEnum})`)
   }
   const sandboxes = new Map<string, StubSandbox>()
   const calls: StubCall[] = []
@@ -186,8 +242,13 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
   writeLocalTls()
 
   const toWire = shape.sandbox
-  const touch = (s: StubSandbox) => { s.resourceVersion++; for (const w of watchers) w(s) }
-  const record = (method: string, request: unknown) => { calls.push({method, request}) }
+  const touch = (s: StubSandbox) => {
+    s.resourceVersion++
+    for (const w of watchers) w(s)
+  }
+  const record = (method: string, request: unknown) => {
+    calls.push({method, request})
+  }
   const byName = (name: string) => sandboxes.get(name)
   const byId = (id: string) => [...sandboxes.values()].find((x) => x.id === id)
   /** The sandbox a GetSandboxConfig/WatchSandbox request addresses (`name` field: sandbox (Watch) or name (Config) on 0.1). */
@@ -203,8 +264,11 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
     },
     GetGatewayInfo(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
       record('GetGatewayInfo', call.request)
-      cb(null, {status: 'SERVICE_STATUS_HEALTHY', gateway_version: version,
-        compute_drivers: [{name: 'docker', capabilities: {driver_name: 'docker', driver_version: 'stub-1.0'}}]})
+      cb(null, {
+        status: 'SERVICE_STATUS_HEALTHY',
+        gateway_version: version,
+        compute_drivers: [{name: 'docker', capabilities: {driver_name: 'docker', driver_version: 'stub-1.0'}}],
+      })
     },
     ListSandboxes(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
       const r = call.request
@@ -253,20 +317,37 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
       record('CreateSandbox', r)
       const name: string = r.name || `sandbox-${randomUUID().slice(0, 8)}`
       if (sandboxes.has(name)) return cb(grpcError(grpc.status.ALREADY_EXISTS, 'sandbox already exists'))
-      if (name.length > 19) return cb(grpcError(grpc.status.INVALID_ARGUMENT, `name exceeds maximum length (${name.length} > 19)`))
+      if (name.length > 19)
+        return cb(grpcError(grpc.status.INVALID_ARGUMENT, `name exceeds maximum length (${name.length} > 19)`))
       const s = addSandbox(name, 'Provisioning', {labels: r.labels ?? {}})
-      setTimeout(() => { if (sandboxes.get(name) === s) { s.phase = 'Ready'; touch(s) } }, opts.provisionMs ?? 300)
+      setTimeout(() => {
+        if (sandboxes.get(name) === s) {
+          s.phase = 'Ready'
+          touch(s)
+        }
+      }, opts.provisionMs ?? 300)
       cb(null, {sandbox: toWire(s)})
     },
     WatchSandbox(call: grpc.ServerWritableStream<any, any>) {
       const r = call.request
       record('WatchSandbox', r)
       const s = addressed(r.id, r.sandbox)
-      if (!s) { call.emit('error', notFound()); return }
-      const send = (x: StubSandbox) => { if (x.id === s.id && !call.cancelled) call.write({sandbox: toWire(x)}) }
+      if (!s) {
+        call.emit('error', notFound())
+        return
+      }
+      const send = (x: StubSandbox) => {
+        if (x.id === s.id && !call.cancelled) call.write({sandbox: toWire(x)})
+      }
       watchers.add(send)
-      const end = () => { watchers.delete(send); clearTimeout(cap) }
-      const cap = setTimeout(() => { end(); call.end() }, 60_000)
+      const end = () => {
+        watchers.delete(send)
+        clearTimeout(cap)
+      }
+      const cap = setTimeout(() => {
+        end()
+        call.end()
+      }, 60_000)
       call.on('cancelled', end)
       call.on('close', end)
       send(s)
@@ -275,10 +356,17 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
     CreateProvider(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
       const p = call.request.provider ?? {}
       const name: string = p.metadata?.name ?? ''
-      record('CreateProvider', {provider: {metadata: p.metadata, type: p.type, credentials: Object.keys(p.credentials ?? {}), config: p.config}, workspace: call.request.workspace})
+      record('CreateProvider', {
+        provider: {metadata: p.metadata, type: p.type, credentials: Object.keys(p.credentials ?? {}), config: p.config},
+        workspace: call.request.workspace,
+      })
       if (!name) return cb(grpcError(grpc.status.INVALID_ARGUMENT, 'provider name is required'))
       if (providers.has(name)) return cb(grpcError(grpc.status.ALREADY_EXISTS, 'provider already exists'))
-      providers.set(name, {config: p.config ?? {}, credentialKeys: Object.keys(p.credentials ?? {}), type: p.type ?? ''})
+      providers.set(name, {
+        config: p.config ?? {},
+        credentialKeys: Object.keys(p.credentials ?? {}),
+        type: p.type ?? '',
+      })
       cb(null, {provider: providerWire(name)})
     },
     GetProvider(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
@@ -293,8 +381,20 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
   }
   const providerWire = (name: string) => {
     const p = providers.get(name)!
-    return {metadata: {id: `prov-${name}`, name, labels: {}, annotations: {}, resource_version: '1', workspace: 'default', created_at_ms: String(Date.now())},
-      type: p.type, credentials: Object.fromEntries(p.credentialKeys.map((k) => [k, ''])), config: p.config}
+    return {
+      metadata: {
+        id: `prov-${name}`,
+        name,
+        labels: {},
+        annotations: {},
+        resource_version: '1',
+        workspace: 'default',
+        created_at_ms: String(Date.now()),
+      },
+      type: p.type,
+      credentials: Object.fromEntries(p.credentialKeys.map((k) => [k, ''])),
+      config: p.config,
+    }
   }
 
   // GetInferenceRoute (0.0/0.1) and the legacy GetClusterInference share request and response fields
@@ -303,8 +403,14 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
     record(method, call.request)
     const r = routes.get(call.request.route_name ?? '')
     if (!r) return cb(grpcError(grpc.status.NOT_FOUND, 'inference route not found'))
-    cb(null, {provider_name: r.provider, model_id: r.model, version: String(r.version), route_name: call.request.route_name ?? '',
-      timeout_secs: '0', workspace: call.request.workspace || 'default'})
+    cb(null, {
+      provider_name: r.provider,
+      model_id: r.model,
+      version: String(r.version),
+      route_name: call.request.route_name ?? '',
+      timeout_secs: '0',
+      workspace: call.request.workspace || 'default',
+    })
   }
   const inferenceImpl: grpc.UntypedServiceImplementation = {
     GetInferenceRoute: getRoute('GetInferenceRoute'),
@@ -312,13 +418,22 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
     SetInferenceRoute(call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) {
       const q = call.request
       record('SetInferenceRoute', q)
-      if (!providers.has(q.provider_name)) return cb(grpcError(grpc.status.NOT_FOUND, `provider '${q.provider_name}' not found`))
+      if (!providers.has(q.provider_name))
+        return cb(grpcError(grpc.status.NOT_FOUND, `provider '${q.provider_name}' not found`))
       const key = q.route_name ?? ''
       const version = (routes.get(key)?.version ?? 0) + 1
       routes.set(key, {model: q.model_id, provider: q.provider_name, version})
       // No upstream is reachable from here: the stub reports that it validated nothing.
-      cb(null, {provider_name: q.provider_name, model_id: q.model_id, version: String(version), route_name: key,
-        validation_performed: false, validated_endpoints: [], timeout_secs: q.timeout_secs ?? '0', workspace: q.workspace || 'default'})
+      cb(null, {
+        provider_name: q.provider_name,
+        model_id: q.model_id,
+        version: String(version),
+        route_name: key,
+        validation_performed: false,
+        validated_endpoints: [],
+        timeout_secs: q.timeout_secs ?? '0',
+        workspace: q.workspace || 'default',
+      })
     },
   }
 
@@ -326,10 +441,14 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
     const s = new grpc.Server()
     s.addService(svc(root, 'openshell.v1.OpenShell'), openshellImpl)
     s.addService(svc(root, 'openshell.inference.v1.Inference'), inferenceImpl)
-    const creds = grpc.ServerCredentials.createSsl(Buffer.from(pki.caCert),
-      [{private_key: Buffer.from(pki.serverKey), cert_chain: Buffer.from(pki.serverCert)}], opts.requireClientCert ?? true)
+    const creds = grpc.ServerCredentials.createSsl(
+      Buffer.from(pki.caCert),
+      [{private_key: Buffer.from(pki.serverKey), cert_chain: Buffer.from(pki.serverCert)}],
+      opts.requireClientCert ?? true,
+    )
     port = await new Promise<number>((resolve, reject) =>
-      s.bindAsync(`127.0.0.1:${port}`, creds, (err, p) => (err ? reject(err) : resolve(p))))
+      s.bindAsync(`127.0.0.1:${port}`, creds, (err, p) => (err ? reject(err) : resolve(p))),
+    )
     server = s
   }
   const shutdown = async () => {
@@ -337,24 +456,46 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
     server = undefined
     if (!s) return
     await new Promise<void>((resolve) => {
-      const t = setTimeout(() => { s.forceShutdown(); resolve() }, 1000)
-      s.tryShutdown(() => { clearTimeout(t); resolve() })
+      const t = setTimeout(() => {
+        s.forceShutdown()
+        resolve()
+      }, 1000)
+      s.tryShutdown(() => {
+        clearTimeout(t)
+        resolve()
+      })
     })
   }
 
-  function addSandbox(name: string, phase: Phase = 'Ready', o: {createdMs?: number; labels?: Record<string, string>} = {}): StubSandbox {
+  function addSandbox(
+    name: string,
+    phase: Phase = 'Ready',
+    o: {createdMs?: number; labels?: Record<string, string>} = {},
+  ): StubSandbox {
     checkPhase(phase)
-    const s: StubSandbox = {id: randomUUID(), name, phase, createdMs: o.createdMs ?? Date.UTC(2026, 10, 1, 12, 0, 0) + sandboxes.size * 1000,
-      labels: o.labels ?? {}, resourceVersion: 1}
+    const s: StubSandbox = {
+      id: randomUUID(),
+      name,
+      phase,
+      createdMs: o.createdMs ?? Date.UTC(2026, 10, 1, 12, 0, 0) + sandboxes.size * 1000,
+      labels: o.labels ?? {},
+      resourceVersion: 1,
+    }
     sandboxes.set(name, s)
     return s
   }
 
   await listen()
   const gw: StubGateway = {
-    get port() { return port },
-    get endpoint() { return `https://127.0.0.1:${port}` },
-    get certDir() { return pki.dir },
+    get port() {
+      return port
+    },
+    get endpoint() {
+      return `https://127.0.0.1:${port}`
+    },
+    get certDir() {
+      return pki.dir
+    },
     localTlsDir,
     wire,
     calls,
@@ -389,9 +530,17 @@ export async function startStubGateway(opts: StubOptions = {}): Promise<StubGate
       const gwDir = join(base, 'gateways', name)
       const mtls = join(gwDir, 'mtls')
       mkdirSync(mtls, {recursive: true, mode: 0o700})
-      chmodSync(base, 0o700); chmodSync(gwDir, 0o700); chmodSync(mtls, 0o700)
+      chmodSync(base, 0o700)
+      chmodSync(gwDir, 0o700)
+      chmodSync(mtls, 0o700)
       // Key order and formatting as written by the real CLI (serde_json pretty, struct order).
-      const meta = {name, gateway_endpoint: `https://127.0.0.1:${port}`, is_remote: false, gateway_port: 0, auth_mode: 'mtls'}
+      const meta = {
+        name,
+        gateway_endpoint: `https://127.0.0.1:${port}`,
+        is_remote: false,
+        gateway_port: 0,
+        auth_mode: 'mtls',
+      }
       writeFileSync(join(gwDir, 'metadata.json'), JSON.stringify(meta, null, 2))
       writeFileSync(join(mtls, 'ca.crt'), pki.caCert, {mode: 0o644})
       writeFileSync(join(mtls, 'tls.crt'), pki.clientCert, {mode: 0o644})

@@ -30,21 +30,70 @@ export function generatePki(dir: string, opts: {caSubject?: string; serverSans?:
   mkdirSync(dir, {recursive: true})
   const caSubject = opts.caSubject ?? OPENSHELL_CA_SUBJECT
   newKey(dir, 'ca.key')
-  openssl(['req', '-x509', '-new', '-key', 'ca.key', '-out', 'ca.crt', '-days', '3', '-subj', caSubject,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir)
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '3',
+      '-subj',
+      caSubject,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  )
   const leaf = (name: string, subject: string, ext: string) => {
     newKey(dir, `${name}.key`)
     openssl(['req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-subj', subject], dir)
     writeFileSync(join(dir, `${name}.ext`), ext)
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-      '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`], dir)
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        `${name}.crt`,
+        '-days',
+        '2',
+        '-extfile',
+        `${name}.ext`,
+      ],
+      dir,
+    )
   }
-  leaf('server', '/O=openshell/CN=openshell-server',
+  leaf(
+    'server',
+    '/O=openshell/CN=openshell-server',
     'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' +
-    `subjectAltName=${opts.serverSans ?? 'IP:127.0.0.1,DNS:localhost'}\n`)
-  leaf('client', '/O=openshell/OU=openshell-user/CN=openshell-client',
-    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n')
+      `subjectAltName=${opts.serverSans ?? 'IP:127.0.0.1,DNS:localhost'}\n`,
+  )
+  leaf(
+    'client',
+    '/O=openshell/OU=openshell-user/CN=openshell-client',
+    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n',
+  )
   const r = (f: string) => readFileSync(join(dir, f), 'utf8')
-  return {dir, caCert: r('ca.crt'), caKeyPath: join(dir, 'ca.key'), serverCert: r('server.crt'),
-    serverKey: r('server.key'), clientCert: r('client.crt'), clientKey: r('client.key')}
+  return {
+    dir,
+    caCert: r('ca.crt'),
+    caKeyPath: join(dir, 'ca.key'),
+    serverCert: r('server.crt'),
+    serverKey: r('server.key'),
+    clientCert: r('client.crt'),
+    clientKey: r('client.key'),
+  }
 }

@@ -10,7 +10,10 @@ describe('NemoClaw-style argv (`nemoclaw <sandbox> <action>`)', () => {
   let env: NodeJS.ProcessEnv
   before(() => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'nemoclaw-argv-'))
-    fs.writeFileSync(path.join(home, 'sandboxes.json'), JSON.stringify({defaultSandbox: 'alpha', sandboxes: {alpha: {name: 'alpha'}}, version: 1}))
+    fs.writeFileSync(
+      path.join(home, 'sandboxes.json'),
+      JSON.stringify({defaultSandbox: 'alpha', sandboxes: {alpha: {name: 'alpha'}}, version: 1}),
+    )
     env = {NEMOCLAW_HOME: home}
   })
   after(() => fs.rmSync(home, {force: true, recursive: true}))

@@ -10,8 +10,15 @@ describe('cli/code-cache: the fast bundle through V8 code cache', () => {
   let dir: string
   let bundle: string
   let env: NodeJS.ProcessEnv
-  const cacheFiles = () => (fs.existsSync(path.join(dir, 'cache', 'nemoclaw', 'code')) ? fs.readdirSync(path.join(dir, 'cache', 'nemoclaw', 'code')) : [])
-  const write = (answer: number) => fs.writeFileSync(bundle, `const os = require('node:os'); exports.answer = () => ${answer}; exports.file = __filename; exports.eol = os.EOL\n`)
+  const cacheFiles = () =>
+    fs.existsSync(path.join(dir, 'cache', 'nemoclaw', 'code'))
+      ? fs.readdirSync(path.join(dir, 'cache', 'nemoclaw', 'code'))
+      : []
+  const write = (answer: number) =>
+    fs.writeFileSync(
+      bundle,
+      `const os = require('node:os'); exports.answer = () => ${answer}; exports.file = __filename; exports.eol = os.EOL\n`,
+    )
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nc-code-cache-'))
@@ -57,12 +64,18 @@ describe('cli/code-cache: the fast bundle through V8 code cache', () => {
     const file = path.join(dir, 'cache', 'nemoclaw', 'code', cacheFiles()[0])
     fs.writeFileSync(file, 'not a code cache')
     const probe = path.join(dir, 'probe.ts')
-    fs.writeFileSync(probe, `import {requireWithCodeCache} from ${JSON.stringify(path.resolve('src/lib/cli/code-cache.ts'))}\nconst m = requireWithCodeCache<{answer(): number}>(${JSON.stringify(bundle)}, ${JSON.stringify(env)})\nm.save()\nconsole.log(m.exports.answer())\n`)
+    fs.writeFileSync(
+      probe,
+      `import {requireWithCodeCache} from ${JSON.stringify(path.resolve('src/lib/cli/code-cache.ts'))}\nconst m = requireWithCodeCache<{answer(): number}>(${JSON.stringify(bundle)}, ${JSON.stringify(env)})\nm.save()\nconsole.log(m.exports.answer())\n`,
+    )
     expect(execFileSync(process.execPath, ['--import', 'tsx', probe], {encoding: 'utf8'}).trim()).to.equal('42')
     expect(fs.readFileSync(file).length).to.be.greaterThan(100)
 
     fs.writeFileSync(path.join(dir, 'blocked'), '')
-    const blocked = requireWithCodeCache<{answer(): number}>(bundle, {HOME: dir, XDG_CACHE_HOME: path.join(dir, 'blocked')})
+    const blocked = requireWithCodeCache<{answer(): number}>(bundle, {
+      HOME: dir,
+      XDG_CACHE_HOME: path.join(dir, 'blocked'),
+    })
     expect(blocked.exports.answer()).to.equal(42)
     expect(() => blocked.save()).to.not.throw()
   })

@@ -16,17 +16,35 @@ describe('fastVersion: --version without oclif, only when oclif would print the 
   }
 
   function pjson(oclif: Record<string, unknown> = {}): void {
-    writeJson(path.join(root, 'package.json'), {name: 'nemoclaw', oclif: {bin: 'nemoclaw', dirname: 'nemoclaw', plugins, ...oclif}, version: '1.2.3'})
+    writeJson(path.join(root, 'package.json'), {
+      name: 'nemoclaw',
+      oclif: {bin: 'nemoclaw', dirname: 'nemoclaw', plugins, ...oclif},
+      version: '1.2.3',
+    })
   }
 
   const run = (argv: string[], extra: Partial<Parameters<typeof fastVersion>[0]> = {}) =>
-    fastVersion({arch: 'x64', argv, env: {HOME: root, XDG_DATA_HOME: data}, nodeVersion: 'v20.0.0', platform: 'linux', release: '6.1.0-generic', root, ...extra})
+    fastVersion({
+      arch: 'x64',
+      argv,
+      env: {HOME: root, XDG_DATA_HOME: data},
+      nodeVersion: 'v20.0.0',
+      platform: 'linux',
+      release: '6.1.0-generic',
+      root,
+      ...extra,
+    })
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'nemoclaw-fastversion-'))
     data = path.join(root, 'xdg-data')
     pjson()
-    for (const p of plugins) writeJson(path.join(root, 'node_modules', p, 'package.json'), {name: p, oclif: {hooks: {command_not_found: './x'}}, version: '1.0.0'})
+    for (const p of plugins)
+      writeJson(path.join(root, 'node_modules', p, 'package.json'), {
+        name: p,
+        oclif: {hooks: {command_not_found: './x'}},
+        version: '1.0.0',
+      })
   })
   afterEach(() => fs.rmSync(root, {force: true, recursive: true}))
 
@@ -48,7 +66,11 @@ describe('fastVersion: --version without oclif, only when oclif would print the 
     pjson({hooks: {init: './dist/hooks/init'}})
     expect(run(['--version'])).to.equal(undefined)
     pjson()
-    writeJson(path.join(root, 'node_modules', 'plugin-x', 'package.json'), {name: 'plugin-x', oclif: {hooks: {init: ['./lib/init']}}, version: '1.0.0'})
+    writeJson(path.join(root, 'node_modules', 'plugin-x', 'package.json'), {
+      name: 'plugin-x',
+      oclif: {hooks: {init: ['./lib/init']}},
+      version: '1.0.0',
+    })
     expect(run(['--version'])).to.equal(undefined)
   })
 

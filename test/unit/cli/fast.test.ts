@@ -41,7 +41,7 @@ describe('fast path: routeOf', () => {
     }
   })
 
-  it("accepts only flags and arguments the built commands declare (oclif.manifest.json)", () => {
+  it('accepts only flags and arguments the built commands declare (oclif.manifest.json)', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8'))
     for (const id of ['status', 'list']) {
       const cmd = manifest.commands[id]
@@ -64,11 +64,24 @@ describe('fast path: fastRoute conditions', () => {
   }
 
   const pjson = (hooks: Record<string, string>, pluginHooks: Record<string, string> = {command_not_found: './x'}) => {
-    writeJson(path.join(root, 'package.json'), {name: 'nemoclaw', oclif: {bin: 'nemoclaw', dirname: 'nemoclaw', hooks, plugins: ['plugin-x']}, version: '1.2.3'})
-    writeJson(path.join(root, 'node_modules', 'plugin-x', 'package.json'), {name: 'plugin-x', oclif: {hooks: pluginHooks}, version: '1.0.0'})
+    writeJson(path.join(root, 'package.json'), {
+      name: 'nemoclaw',
+      oclif: {bin: 'nemoclaw', dirname: 'nemoclaw', hooks, plugins: ['plugin-x']},
+      version: '1.2.3',
+    })
+    writeJson(path.join(root, 'node_modules', 'plugin-x', 'package.json'), {
+      name: 'plugin-x',
+      oclif: {hooks: pluginHooks},
+      version: '1.0.0',
+    })
   }
 
-  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({HOME: home, NEMOCLAW_HOME: path.join(home, 'nc'), XDG_DATA_HOME: path.join(home, 'data'), ...extra})
+  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    HOME: home,
+    NEMOCLAW_HOME: path.join(home, 'nc'),
+    XDG_DATA_HOME: path.join(home, 'data'),
+    ...extra,
+  })
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'nemoclaw-fast-'))
@@ -80,7 +93,11 @@ describe('fast path: fastRoute conditions', () => {
   it("routes with nemoclaw's own prerun hook (it replays it) and `NAME status` of a registered sandbox", () => {
     expect(fastRoute({argv: ['status'], env: env(), root})).to.deep.equal({command: 'status', json: false})
     writeJson(path.join(home, 'nc', 'sandboxes.json'), {sandboxes: {alpha: {}}, version: 1})
-    expect(fastRoute({argv: ['alpha', 'status', '--json'], env: env(), root})).to.deep.equal({command: 'status', json: true, name: 'alpha'})
+    expect(fastRoute({argv: ['alpha', 'status', '--json'], env: env(), root})).to.deep.equal({
+      command: 'status',
+      json: true,
+      name: 'alpha',
+    })
     expect(fastRoute({argv: ['beta', 'status'], env: env(), root})).to.equal(undefined)
   })
 
@@ -105,6 +122,16 @@ describe('fast path: fastRoute conditions', () => {
   })
 
   it("the fast --version is not held back by nemoclaw's prerun hook (--version runs only init hooks)", () => {
-    expect(fastVersion({arch: 'x64', argv: ['--version'], env: env(), nodeVersion: 'v20.0.0', platform: 'linux', release: '6.1.0', root})).to.equal('nemoclaw/1.2.3 linux-x64 node-v20.0.0')
+    expect(
+      fastVersion({
+        arch: 'x64',
+        argv: ['--version'],
+        env: env(),
+        nodeVersion: 'v20.0.0',
+        platform: 'linux',
+        release: '6.1.0',
+        root,
+      }),
+    ).to.equal('nemoclaw/1.2.3 linux-x64 node-v20.0.0')
   })
 })

@@ -8,12 +8,20 @@ import {asksForHelp, helpCacheFile} from '../../../src/lib/cli/help-cache.js'
 
 describe('help cache: what a copy is keyed on', () => {
   let root: string
-  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({HOME: path.join(root, 'home'), XDG_DATA_HOME: path.join(root, 'data'), ...extra})
-  const file = (argv: string[], extra: NodeJS.ProcessEnv = {}, stdout: {isTTY?: boolean; columns?: number} = {}) => helpCacheFile({argv, env: env(extra), root, stdout})
+  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    HOME: path.join(root, 'home'),
+    XDG_DATA_HOME: path.join(root, 'data'),
+    ...extra,
+  })
+  const file = (argv: string[], extra: NodeJS.ProcessEnv = {}, stdout: {isTTY?: boolean; columns?: number} = {}) =>
+    helpCacheFile({argv, env: env(extra), root, stdout})
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'nemoclaw-helpcache-'))
-    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({name: 'nemoclaw', oclif: {bin: 'nemoclaw', dirname: 'nemoclaw', plugins: []}, version: '1.0.0'}))
+    fs.writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({name: 'nemoclaw', oclif: {bin: 'nemoclaw', dirname: 'nemoclaw', plugins: []}, version: '1.0.0'}),
+    )
     fs.writeFileSync(path.join(root, 'oclif.manifest.json'), '{"commands": {}}')
   })
   afterEach(() => fs.rmSync(root, {force: true, recursive: true}))
@@ -33,7 +41,9 @@ describe('help cache: what a copy is keyed on', () => {
     expect(file(['status', '--help'])).to.equal(base)
     expect(file(['list', '--help'])).to.not.equal(base)
     expect(file(['status', '--help'], {}, {columns: 120, isTTY: true})).to.not.equal(base)
-    expect(file(['status', '--help'], {}, {columns: 100, isTTY: true})).to.not.equal(file(['status', '--help'], {}, {columns: 120, isTTY: true}))
+    expect(file(['status', '--help'], {}, {columns: 100, isTTY: true})).to.not.equal(
+      file(['status', '--help'], {}, {columns: 120, isTTY: true}),
+    )
     expect(file(['status', '--help'], {NO_COLOR: '1'})).to.not.equal(base)
     expect(file(['status', '--help'], {OCLIF_COLUMNS: '60'})).to.not.equal(base)
     expect(file(['status', '--help'], {UNRELATED: 'x'})).to.equal(base)

@@ -7,17 +7,36 @@ import path from 'node:path'
 import {ROOT} from '../../support/cli.js'
 
 const DIR = path.join(ROOT, 'src', 'commands')
-const commands = fs.readdirSync(DIR).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort()
+const commands = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.replace(/\.ts$/, ''))
+  .sort()
 
 describe('help text: summary and description of every command', () => {
   it('finds the commands', () => {
-    expect(commands).to.include.members(['connect', 'destroy', 'doctor', 'list', 'logs', 'onboard', 'recover', 'status'])
+    expect(commands).to.include.members([
+      'connect',
+      'destroy',
+      'doctor',
+      'list',
+      'logs',
+      'onboard',
+      'recover',
+      'status',
+    ])
   })
 
   for (const id of commands) {
     it(`${id}: a one-line summary under 80 characters and a short description`, async () => {
-      const C = (await import(path.join(DIR, `${id}.ts`))).default as {summary?: string; description?: string; examples?: unknown[]}
-      expect(C.summary, 'summary').to.be.a('string').and.match(/^\S.*\S$/)
+      const C = (await import(path.join(DIR, `${id}.ts`))).default as {
+        summary?: string
+        description?: string
+        examples?: unknown[]
+      }
+      expect(C.summary, 'summary')
+        .to.be.a('string')
+        .and.match(/^\S.*\S$/)
       expect(C.summary!.includes('\n'), 'summary is one line').to.equal(false)
       expect(C.summary!.length, C.summary).to.be.below(80)
       expect(C.description, 'description').to.be.a('string')

@@ -12,8 +12,22 @@ import {
 } from '../../../src/lib/gateway/classes.js'
 
 // The "same words" contract: every class × generation rendered in full and compared to a literal.
-const LEGACY: GuidanceContext = {endpoint: 'https://127.0.0.1:8080', gateway: 'nemoclaw', generation: 'legacy', sandbox: 'alpha', version: '0.0.26'}
-const MODERN: GuidanceContext = {endpoint: 'https://127.0.0.1:17670', gateway: 'nemoclaw', generation: 'modern', sandbox: 'alpha', sandboxStart: true, serviceUnit: true, version: '0.1.2'}
+const LEGACY: GuidanceContext = {
+  endpoint: 'https://127.0.0.1:8080',
+  gateway: 'nemoclaw',
+  generation: 'legacy',
+  sandbox: 'alpha',
+  version: '0.0.26',
+}
+const MODERN: GuidanceContext = {
+  endpoint: 'https://127.0.0.1:17670',
+  gateway: 'nemoclaw',
+  generation: 'modern',
+  sandbox: 'alpha',
+  sandboxStart: true,
+  serviceUnit: true,
+  version: '0.1.2',
+}
 
 const render = (id: ClassId, ctx: GuidanceContext) => renderGuidance(guidanceFor(id, ctx))
 
@@ -108,7 +122,12 @@ describe('gateway/classes', () => {
     const cases: Array<{id: ClassId; title: string; ctx: GuidanceContext; text: string}> = [
       // ok
       {ctx: LEGACY, id: 'ok', text: "Sandbox 'alpha' is Ready on gateway 'nemoclaw'.", title: 'legacy, sandbox'},
-      {ctx: {...MODERN, sandbox: undefined}, id: 'ok', text: "Gateway 'nemoclaw' is healthy.", title: 'modern, gateway only'},
+      {
+        ctx: {...MODERN, sandbox: undefined},
+        id: 'ok',
+        text: "Gateway 'nemoclaw' is healthy.",
+        title: 'modern, gateway only',
+      },
       // openshell_missing: the same with and without a generation
       ...[LEGACY, MODERN, {gateway: 'nemoclaw'}].map((ctx) => ({
         ctx,
@@ -262,7 +281,11 @@ describe('gateway/classes', () => {
       {
         ctx: MODERN,
         id: 'gateway_auth_required',
-        text: ["Gateway 'nemoclaw' requires you to log in.", '  1. Run `openshell gateway login nemoclaw`.', '  2. Then run `nemoclaw status`.'].join('\n'),
+        text: [
+          "Gateway 'nemoclaw' requires you to log in.",
+          '  1. Run `openshell gateway login nemoclaw`.',
+          '  2. Then run `nemoclaw status`.',
+        ].join('\n'),
         title: 'modern',
       },
       // gateway_other_active: selection, and an environment override
@@ -334,14 +357,27 @@ describe('gateway/classes', () => {
           ctx: {...ctx, phase: 'Stopped'},
           id: 'sandbox_stopped' as const,
           text: (ctx.generation === 'modern'
-            ? ["Sandbox 'alpha' is Stopped: it is not running.", '  1. Start it (its workspace is kept): `nemoclaw recover alpha` (runs `openshell sandbox start alpha` and waits until it is Ready).', '  2. Then run `nemoclaw status alpha`.']
-            : ["Sandbox 'alpha' is Stopped: it is not running.", '  1. This OpenShell version cannot start a stopped sandbox; read its logs: `nemoclaw logs alpha`.', '  2. Recreate it — WARNING: replaces this sandbox and its files: `nemoclaw onboard --name alpha --recreate`.']).join('\n'),
+            ? [
+                "Sandbox 'alpha' is Stopped: it is not running.",
+                '  1. Start it (its workspace is kept): `nemoclaw recover alpha` (runs `openshell sandbox start alpha` and waits until it is Ready).',
+                '  2. Then run `nemoclaw status alpha`.',
+              ]
+            : [
+                "Sandbox 'alpha' is Stopped: it is not running.",
+                '  1. This OpenShell version cannot start a stopped sandbox; read its logs: `nemoclaw logs alpha`.',
+                '  2. Recreate it — WARNING: replaces this sandbox and its files: `nemoclaw onboard --name alpha --recreate`.',
+              ]
+          ).join('\n'),
           title: `${ctx.generation}, Stopped`,
         },
         {
           ctx: {...ctx, gateway: 'lab', phase: 'Completed'},
           id: 'sandbox_stopped' as const,
-          text: ["Sandbox 'alpha' is Completed: it is not running.", '  1. This OpenShell version cannot start a stopped sandbox; read its logs: `nemoclaw logs alpha`.', '  2. Recreate it — WARNING: replaces this sandbox and its files: `nemoclaw onboard --name alpha --recreate`.'].join('\n'),
+          text: [
+            "Sandbox 'alpha' is Completed: it is not running.",
+            '  1. This OpenShell version cannot start a stopped sandbox; read its logs: `nemoclaw logs alpha`.',
+            '  2. Recreate it — WARNING: replaces this sandbox and its files: `nemoclaw onboard --name alpha --recreate`.',
+          ].join('\n'),
           title: `${ctx.generation}, Completed on another gateway name`,
         },
       ]),
@@ -403,13 +439,19 @@ describe('gateway/classes', () => {
       ...[LEGACY, MODERN].map((ctx) => ({
         ctx: {...ctx, message: 'something odd'},
         id: 'unknown' as const,
-        text: ['openshell failed in a way nemoclaw does not recognise: something odd', '  1. Run `nemoclaw doctor --json` and include its output when you report this.'].join('\n'),
+        text: [
+          'openshell failed in a way nemoclaw does not recognise: something odd',
+          '  1. Run `nemoclaw doctor --json` and include its output when you report this.',
+        ].join('\n'),
         title: `${ctx.generation}, with a message`,
       })),
       {
         ctx: {gateway: 'nemoclaw'},
         id: 'unknown',
-        text: ['openshell failed in a way nemoclaw does not recognise.', '  1. Run `nemoclaw doctor --json` and include its output when you report this.'].join('\n'),
+        text: [
+          'openshell failed in a way nemoclaw does not recognise.',
+          '  1. Run `nemoclaw doctor --json` and include its output when you report this.',
+        ].join('\n'),
         title: 'no message',
       },
     ]
@@ -427,7 +469,10 @@ describe('gateway/classes', () => {
         const covered = new Set(cases.filter((c) => c.ctx.generation === gen).map((c) => c.id))
         // Only versions older than 0.0.10 are unsupported, and those are all legacy.
         const expected = gen === 'modern' ? ['openshell_unsupported'] : []
-        expect([...CLASS_IDS].filter((id) => !covered.has(id)), gen).to.deep.equal(expected)
+        expect(
+          [...CLASS_IDS].filter((id) => !covered.has(id)),
+          gen,
+        ).to.deep.equal(expected)
       }
     })
 
@@ -457,14 +502,21 @@ describe('gateway/classes', () => {
 
     it('renderGuidance: diagnosis alone when there are no steps, else numbered steps indented by two', () => {
       expect(renderGuidance({diagnosis: 'D', exitCode: 0, id: 'ok', steps: []})).to.equal('D')
-      expect(renderGuidance({diagnosis: 'D', exitCode: 1, id: 'unknown', steps: ['a', 'b']})).to.equal('D\n  1. a\n  2. b')
+      expect(renderGuidance({diagnosis: 'D', exitCode: 1, id: 'unknown', steps: ['a', 'b']})).to.equal(
+        'D\n  1. a\n  2. b',
+      )
     })
   })
 })
 
 describe('gateway/classes: context variants', () => {
   it('trust rotated on modern without a local TLS bundle does not promise an automatic re-import', () => {
-    const g = guidanceFor('gateway_trust_rotated', {endpoint: 'https://127.0.0.1:17670', gateway: 'nemoclaw', generation: 'modern', localBundle: false})
+    const g = guidanceFor('gateway_trust_rotated', {
+      endpoint: 'https://127.0.0.1:17670',
+      gateway: 'nemoclaw',
+      generation: 'modern',
+      localBundle: false,
+    })
     expect(renderGuidance(g)).to.equal(
       [
         "Gateway 'nemoclaw' presents a certificate from a CA this machine does not trust: it was rebuilt or its certificates rotated. Its sandboxes may still exist.",
@@ -476,16 +528,27 @@ describe('gateway/classes: context variants', () => {
 
   it('missing client certificates are said as such, with the same repair', () => {
     const g = guidanceFor('gateway_trust_rotated', {certsMissing: true, gateway: 'nemoclaw', generation: 'legacy'})
-    expect(g.diagnosis).to.equal("The client certificates of gateway 'nemoclaw' are missing or unreadable, so nothing can talk to it. Its sandboxes may still exist.")
+    expect(g.diagnosis).to.equal(
+      "The client certificates of gateway 'nemoclaw' are missing or unreadable, so nothing can talk to it. Its sandboxes may still exist.",
+    )
     expect(g.steps[0]).to.include('openshell gateway start --name nemoclaw')
   })
 
   it('sandbox_missing seen read-only says the record is still registered', () => {
     const g = guidanceFor('sandbox_missing', {gateway: 'nemoclaw', recordKept: true, sandbox: 'alpha'})
-    expect(g.diagnosis).to.equal("Gateway 'nemoclaw' is healthy and active but has no sandbox 'alpha' (the gateway was rebuilt or the sandbox deleted). Its record is still registered; `nemoclaw status` moves it to `pruned.jsonl`.")
+    expect(g.diagnosis).to.equal(
+      "Gateway 'nemoclaw' is healthy and active but has no sandbox 'alpha' (the gateway was rebuilt or the sandbox deleted). Its record is still registered; `nemoclaw status` moves it to `pruned.jsonl`.",
+    )
   })
 
   it('probe_timeout states the timeout that was used', () => {
-    expect(guidanceFor('probe_timeout', {gateway: 'nemoclaw', generation: 'modern', hungCommand: 'openshell sandbox list', timeoutMs: 1500}).diagnosis).to.equal('`openshell sandbox list` did not answer within 1.5s.')
+    expect(
+      guidanceFor('probe_timeout', {
+        gateway: 'nemoclaw',
+        generation: 'modern',
+        hungCommand: 'openshell sandbox list',
+        timeoutMs: 1500,
+      }).diagnosis,
+    ).to.equal('`openshell sandbox list` did not answer within 1.5s.')
   })
 })

@@ -42,7 +42,10 @@ function plannedSteps(): Array<{generation: 'legacy' | 'modern'; step: RecoveryS
     for (const c of combos()) {
       for (const step of planRecovery(forced(id, factsOf(c)), {waitMs: 3000})) {
         // a stop runs nothing whatever its reason: one is enough per generation
-        seen.set(`${c.generation} ${step.kind === 'stop' ? 'stop' : JSON.stringify(step)}`, {generation: c.generation, step})
+        seen.set(`${c.generation} ${step.kind === 'stop' ? 'stop' : JSON.stringify(step)}`, {
+          generation: c.generation,
+          step,
+        })
       }
     }
   }
@@ -62,13 +65,27 @@ describe('recovery steps, as executeStep carries them out', function () {
     fs.mkdirSync(bin)
     writeFakeOpenshell(bin)
     // systemctl: `is-active` says active, anything else succeeds silently
-    fs.writeFileSync(path.join(bin, 'systemctl'), '#!/bin/sh\nfor a in "$@"; do [ "$a" = is-active ] && echo active; done\nexit 0\n', {mode: 0o755})
+    fs.writeFileSync(
+      path.join(bin, 'systemctl'),
+      '#!/bin/sh\nfor a in "$@"; do [ "$a" = is-active ] && echo active; done\nexit 0\n',
+      {mode: 0o755},
+    )
     config = path.join(dir, 'config')
     const gw = path.join(config, 'openshell', 'gateways')
     for (const name of ['nemoclaw', 'bystander']) {
       fs.mkdirSync(path.join(gw, name, 'mtls'), {recursive: true})
-      fs.writeFileSync(path.join(gw, name, 'metadata.json'), JSON.stringify({auth_mode: 'mtls', gateway_endpoint: 'https://127.0.0.1:17670', gateway_port: 0, is_remote: false, name}))
-      for (const f of ['ca.crt', 'tls.crt', 'tls.key']) fs.writeFileSync(path.join(gw, name, 'mtls', f), `old ${name} ${f}\n`)
+      fs.writeFileSync(
+        path.join(gw, name, 'metadata.json'),
+        JSON.stringify({
+          auth_mode: 'mtls',
+          gateway_endpoint: 'https://127.0.0.1:17670',
+          gateway_port: 0,
+          is_remote: false,
+          name,
+        }),
+      )
+      for (const f of ['ca.crt', 'tls.crt', 'tls.key'])
+        fs.writeFileSync(path.join(gw, name, 'mtls', f), `old ${name} ${f}\n`)
     }
 
     fs.writeFileSync(path.join(config, 'openshell', 'active_gateway'), 'nemoclaw')
@@ -89,8 +106,20 @@ describe('recovery steps, as executeStep carries them out', function () {
   const planned = plannedSteps()
 
   it('the planner produces every step shape for some class', () => {
-    const shapes = new Set(planned.map(({step}) => (step.kind === 'start' || step.kind === 'reimport-trust' ? `${step.kind}/${step.method}` : step.kind)))
-    expect([...shapes].sort()).to.deep.equal(['reimport-trust/legacy-start', 'reimport-trust/refresh-mtls', 'select', 'start/legacy', 'start/systemd', 'stop', 'wait-healthy'])
+    const shapes = new Set(
+      planned.map(({step}) =>
+        step.kind === 'start' || step.kind === 'reimport-trust' ? `${step.kind}/${step.method}` : step.kind,
+      ),
+    )
+    expect([...shapes].sort()).to.deep.equal([
+      'reimport-trust/legacy-start',
+      'reimport-trust/refresh-mtls',
+      'select',
+      'start/legacy',
+      'start/systemd',
+      'stop',
+      'wait-healthy',
+    ])
   })
 
   for (const {generation, step} of planned) {
@@ -106,19 +135,28 @@ describe('recovery steps, as executeStep carries them out', function () {
       for (const argv of ran) expect(isDestructiveArgv(argv), argv.join(' ')).to.equal(false)
       // What ran is what the step stands for (the oracle), plus read-only probes while waiting.
       const expected = argvOf(step)
-      const probe = (argv: string[]) => argv.join(' ').startsWith(`-g ${'gateway' in step ? step.gateway : ''} status`) ||
+      const probe = (argv: string[]) =>
+        argv.join(' ').startsWith(`-g ${'gateway' in step ? step.gateway : ''} status`) ||
         argv.join(' ') === 'systemctl --user is-active openshell-gateway'
       for (const argv of ran) {
-        const known = expected.some((want) => want.every((w, i) => argv[i] === w)) || (step.kind === 'wait-healthy' && probe(argv))
+        const known =
+          expected.some((want) => want.every((w, i) => argv[i] === w)) || (step.kind === 'wait-healthy' && probe(argv))
         expect(known, `${argv.join(' ')} is not what '${describeStep(step)}' stands for`).to.equal(true)
       }
 
-      for (const want of expected) expect(ran.some((argv) => want.every((w, i) => argv[i] === w)), `${want.join(' ')} ran`).to.equal(true)
+      for (const want of expected)
+        expect(
+          ran.some((argv) => want.every((w, i) => argv[i] === w)),
+          `${want.join(' ')} ran`,
+        ).to.equal(true)
       // Files: only a trust re-import from the local bundle writes, and only under its own gateway's directory.
       if (step.kind === 'reimport-trust' && step.method === 'refresh-mtls') {
         expect(files.length).to.be.greaterThan(0)
-        for (const f of files) expect(f.startsWith(path.join('openshell', 'gateways', step.gateway) + path.sep), f).to.equal(true)
-        expect(fs.readFileSync(path.join(config, 'openshell', 'gateways', step.gateway, 'mtls', 'ca.crt'), 'utf8')).to.equal('local ca.crt\n')
+        for (const f of files)
+          expect(f.startsWith(path.join('openshell', 'gateways', step.gateway) + path.sep), f).to.equal(true)
+        expect(
+          fs.readFileSync(path.join(config, 'openshell', 'gateways', step.gateway, 'mtls', 'ca.crt'), 'utf8'),
+        ).to.equal('local ca.crt\n')
       } else {
         expect(files, 'files changed').to.deep.equal([])
       }
@@ -129,61 +167,61 @@ describe('recovery steps, as executeStep carries them out', function () {
   }
 
   describe('the oracle isDestructiveArgv', () => {
-      const destructive = [
-        ['gateway', 'destroy'],
-        ['gateway', 'destroy', '--name', 'nemoclaw'],
-        ['-g', 'nemoclaw', 'gateway', 'destroy'],
-        ['--gateway', 'nemoclaw', 'gateway', 'destroy'],
-        ['gateway', 'start', '--name', 'nemoclaw', '--recreate'],
-        ['gateway', 'start', '--recreate'],
-        ['gateway', 'start', '--recreate=true', '--name', 'x'],
-        ['sandbox', 'delete', 'alpha'],
-        ['-g', 'nemoclaw', 'sandbox', 'delete', 'alpha', 'beta'],
-        ['gateway', 'remove', 'nemoclaw'],
-        ['docker', 'rm', '-f', 'openshell-cluster-nemoclaw'],
-        ['docker', 'container', 'rm', 'openshell-cluster-nemoclaw'],
-        ['docker', 'container', 'remove', 'openshell-cluster-nemoclaw'],
-        ['docker', 'volume', 'rm', 'openshell-cluster-nemoclaw'],
-        ['docker', 'volume', 'remove', 'openshell-cluster-nemoclaw'],
-        ['docker', 'volume', 'prune', '-f'],
-        ['docker', 'system', 'prune', '-af'],
-        ['docker', 'rmi', 'ghcr.io/nvidia/openshell/cluster'],
-        ['docker', 'kill', 'openshell-cluster-nemoclaw'],
-        ['docker', 'compose', 'down', '-v'],
-        ['podman', 'rm', 'openshell-gateway'],
-        ['podman', 'volume', 'rm', 'openshell'],
-        ['podman', 'system', 'reset', '-f'],
-        ['/usr/bin/docker', 'volume', 'rm', 'openshell'],
-      ]
-      for (const argv of destructive) {
-        it(`destructive: ${argv.join(' ')}`, () => {
-          expect(isDestructiveArgv(argv)).to.equal(true)
-        })
-      }
+    const destructive = [
+      ['gateway', 'destroy'],
+      ['gateway', 'destroy', '--name', 'nemoclaw'],
+      ['-g', 'nemoclaw', 'gateway', 'destroy'],
+      ['--gateway', 'nemoclaw', 'gateway', 'destroy'],
+      ['gateway', 'start', '--name', 'nemoclaw', '--recreate'],
+      ['gateway', 'start', '--recreate'],
+      ['gateway', 'start', '--recreate=true', '--name', 'x'],
+      ['sandbox', 'delete', 'alpha'],
+      ['-g', 'nemoclaw', 'sandbox', 'delete', 'alpha', 'beta'],
+      ['gateway', 'remove', 'nemoclaw'],
+      ['docker', 'rm', '-f', 'openshell-cluster-nemoclaw'],
+      ['docker', 'container', 'rm', 'openshell-cluster-nemoclaw'],
+      ['docker', 'container', 'remove', 'openshell-cluster-nemoclaw'],
+      ['docker', 'volume', 'rm', 'openshell-cluster-nemoclaw'],
+      ['docker', 'volume', 'remove', 'openshell-cluster-nemoclaw'],
+      ['docker', 'volume', 'prune', '-f'],
+      ['docker', 'system', 'prune', '-af'],
+      ['docker', 'rmi', 'ghcr.io/nvidia/openshell/cluster'],
+      ['docker', 'kill', 'openshell-cluster-nemoclaw'],
+      ['docker', 'compose', 'down', '-v'],
+      ['podman', 'rm', 'openshell-gateway'],
+      ['podman', 'volume', 'rm', 'openshell'],
+      ['podman', 'system', 'reset', '-f'],
+      ['/usr/bin/docker', 'volume', 'rm', 'openshell'],
+    ]
+    for (const argv of destructive) {
+      it(`destructive: ${argv.join(' ')}`, () => {
+        expect(isDestructiveArgv(argv)).to.equal(true)
+      })
+    }
 
-      const safe = [
-        ['--version'],
-        ['-g', 'nemoclaw', 'status'],
-        ['status', '-o', 'json'],
-        ['gateway', 'select', 'nemoclaw'],
-        ['gateway', 'start', '--name', 'nemoclaw'],
-        ['gateway', 'add', 'https://127.0.0.1:17670', '--local', '--name', 'nemoclaw'],
-        ['gateway', 'stop', '--name', 'nemoclaw'],
-        ['gateway', 'info'],
-        ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json'],
-        ['-g', 'nemoclaw', 'sandbox', 'get', 'delete'],
-        ['sandbox', 'create', '--name', 'destroy'],
-        ['systemctl', '--user', 'start', 'openshell-gateway'],
-        ['systemctl', '--user', 'is-active', 'openshell-gateway'],
-        ['docker', 'ps', '-a', '--filter', 'name=openshell'],
-        ['docker', 'logs', 'openshell-cluster-nemoclaw'],
-        ['docker', 'info'],
-        ['podman', 'ps'],
-      ]
-      for (const argv of safe) {
-        it(`safe: ${argv.join(' ')}`, () => {
-          expect(isDestructiveArgv(argv)).to.equal(false)
-        })
-      }
-    })
+    const safe = [
+      ['--version'],
+      ['-g', 'nemoclaw', 'status'],
+      ['status', '-o', 'json'],
+      ['gateway', 'select', 'nemoclaw'],
+      ['gateway', 'start', '--name', 'nemoclaw'],
+      ['gateway', 'add', 'https://127.0.0.1:17670', '--local', '--name', 'nemoclaw'],
+      ['gateway', 'stop', '--name', 'nemoclaw'],
+      ['gateway', 'info'],
+      ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json'],
+      ['-g', 'nemoclaw', 'sandbox', 'get', 'delete'],
+      ['sandbox', 'create', '--name', 'destroy'],
+      ['systemctl', '--user', 'start', 'openshell-gateway'],
+      ['systemctl', '--user', 'is-active', 'openshell-gateway'],
+      ['docker', 'ps', '-a', '--filter', 'name=openshell'],
+      ['docker', 'logs', 'openshell-cluster-nemoclaw'],
+      ['docker', 'info'],
+      ['podman', 'ps'],
+    ]
+    for (const argv of safe) {
+      it(`safe: ${argv.join(' ')}`, () => {
+        expect(isDestructiveArgv(argv)).to.equal(false)
+      })
+    }
+  })
 })

@@ -9,7 +9,17 @@ export const LEGACY_CAPS = capabilitiesFor('0.0.26')
 export const MODERN_CAPS = capabilitiesFor('0.1.2')
 
 export function run(argv: string[], over: Partial<RunResult> = {}): RunResult {
-  return {argv, binary: '/usr/bin/openshell', durationMs: 5, exitCode: 0, signal: null, stderr: '', stdout: '', timedOut: false, ...over}
+  return {
+    argv,
+    binary: '/usr/bin/openshell',
+    durationMs: 5,
+    exitCode: 0,
+    signal: null,
+    stderr: '',
+    stdout: '',
+    timedOut: false,
+    ...over,
+  }
 }
 
 export function failure(kind: FailureKind, message: string, argv = ['-g', 'nemoclaw', 'status']): Failure {
@@ -20,7 +30,15 @@ export function connected(over: Partial<Extract<GatewayStatus, {configured: true
   return {
     ok: true,
     run: run(['-g', 'nemoclaw', 'status']),
-    value: {authentication: {status: 'authenticated'}, configured: true, gateway: 'nemoclaw', server: 'https://127.0.0.1:17670', status: 'connected', version: '0.1.2', ...over},
+    value: {
+      authentication: {status: 'authenticated'},
+      configured: true,
+      gateway: 'nemoclaw',
+      server: 'https://127.0.0.1:17670',
+      status: 'connected',
+      version: '0.1.2',
+      ...over,
+    },
   }
 }
 
@@ -53,7 +71,15 @@ export function health(over: Partial<GatewayFacts> = {}): GatewayHealth {
 /** A health forced to a class, with the facts of one combination (the planner reads the class, not the status). */
 export function forced(classId: ClassId, f: GatewayFacts): GatewayHealth {
   const context = contextFor(f)
-  return {answering: false, classId, context, evidence: [], facts: f, gateway: f.gateway, guidance: guidanceFor(classId, context)}
+  return {
+    answering: false,
+    classId,
+    context,
+    evidence: [],
+    facts: f,
+    gateway: f.gateway,
+    guidance: guidanceFor(classId, context),
+  }
 }
 
 /** One combination of the facts the planner decides on. */

@@ -82,7 +82,7 @@ describe('planner: remote, cloud and other non-local gateways', () => {
         expect(kinds(h.facts)).to.deep.equal(['stop'])
         const text = [h.guidance.diagnosis, ...h.guidance.steps].join('\n')
         expect(text).to.match(c.words)
-        expect(text).not.to.contain('local gateway\'s TLS directory')
+        expect(text).not.to.contain("local gateway's TLS directory")
       })
 
       it('unreachable: no service start, a stop with what to do; still gateway_unreachable (21)', () => {
@@ -104,7 +104,12 @@ describe('planner: remote, cloud and other non-local gateways', () => {
 
   describe('legacy', () => {
     it('a remote legacy gateway is neither started nor re-synced (`gateway start --name` would deploy a local one)', () => {
-      const remote = {capabilities: LEGACY_CAPS, endpoint: 'https://gw.example.com:8080', isRemote: true, serviceUnit: false}
+      const remote = {
+        capabilities: LEGACY_CAPS,
+        endpoint: 'https://gw.example.com:8080',
+        isRemote: true,
+        serviceUnit: false,
+      }
       expect(kinds(gateway({...remote, status: ROTATED}))).to.deep.equal(['stop'])
       expect(kinds(gateway({...remote, status: REFUSED}))).to.deep.equal(['stop'])
       expect(classifyGateway(gateway({...remote, status: ROTATED})).guidance.steps.join('\n')).to.match(/operator/)
@@ -118,7 +123,12 @@ describe('planner: remote, cloud and other non-local gateways', () => {
   })
 
   describe('the local gateway service', () => {
-    for (const endpoint of ['https://127.0.0.1:17670', 'https://localhost:17670', 'https://[::1]:17670', 'https://127.0.0.1:17670/']) {
+    for (const endpoint of [
+      'https://127.0.0.1:17670',
+      'https://localhost:17670',
+      'https://[::1]:17670',
+      'https://127.0.0.1:17670/',
+    ]) {
       it(`${endpoint}: re-import and start are planned as before`, () => {
         expect(kinds(gateway({endpoint, status: ROTATED}))).to.deep.equal(['reimport-trust', 'wait-healthy'])
         expect(kinds(gateway({endpoint, status: REFUSED}))).to.deep.equal(['start', 'wait-healthy'])

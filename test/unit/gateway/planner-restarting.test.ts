@@ -5,13 +5,16 @@ import {planRecovery} from '../../../src/lib/gateway/planner.js'
 import {facts, statusFailed} from './facts.js'
 
 /** A modern gateway whose API refuses (connection refused), as the probe sees it. */
-const refusing = (extra: Partial<GatewayFacts>): GatewayFacts => facts({status: statusFailed('connection_refused', 'connection refused'), ...extra})
+const refusing = (extra: Partial<GatewayFacts>): GatewayFacts =>
+  facts({status: statusFailed('connection_refused', 'connection refused'), ...extra})
 
 describe('planner: a gateway that systemd runs but whose API still refuses', () => {
   it('not started by nemoclaw (it is restarting): wait, bounded, and nothing else', () => {
     const h = classifyGateway(refusing({serviceActive: true}))
     expect(h.classId).to.equal('gateway_refusing_after_restart')
-    expect(planRecovery(h, {waitMs: 5000})).to.deep.equal([{gateway: 'nemoclaw', kind: 'wait-healthy', timeoutMs: 5000}])
+    expect(planRecovery(h, {waitMs: 5000})).to.deep.equal([
+      {gateway: 'nemoclaw', kind: 'wait-healthy', timeoutMs: 5000},
+    ])
   })
 
   it('selects it first when another gateway is active', () => {

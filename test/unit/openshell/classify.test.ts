@@ -64,7 +64,8 @@ describe('openshell/classify', () => {
   }
 
   it('legacy `gateway start` reusing a gateway that then refuses: the refusal, not "already exists"', () => {
-    const stderr = "Gateway 'nemoclaw' already exists, reusing.\nError:   × gateway 'nemoclaw' did not become healthy\n  ├─▶ transport error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n  help: Check the gateway logs: docker logs openshell-cluster-nemoclaw\n\n"
+    const stderr =
+      "Gateway 'nemoclaw' already exists, reusing.\nError:   × gateway 'nemoclaw' did not become healthy\n  ├─▶ transport error\n  ├─▶ tcp connect error\n  ╰─▶ Connection refused (os error 111)\n  help: Check the gateway logs: docker logs openshell-cluster-nemoclaw\n\n"
     const f = classifyFailure(failed(stderr, {argv: ['gateway', 'start', '--name', 'nemoclaw']}))
     expect(f.kind).to.equal('connection_refused')
     expect(f.kind).to.not.equal('gateway_exists')
@@ -88,12 +89,18 @@ describe('openshell/classify', () => {
   })
 
   it('ALREADY_EXISTS is sandbox_exists only for sandbox commands', () => {
-    expect(classifyFailure(failed(S.ERR_EXISTS_GRPC, {argv: ['sandbox', 'create', '--name', 'alpha']})).kind).to.equal('sandbox_exists')
-    expect(classifyFailure(failed(S.ERR_EXISTS_GRPC, {argv: ['provider', 'create', '--name', 'alpha']})).kind).to.equal('unknown')
+    expect(classifyFailure(failed(S.ERR_EXISTS_GRPC, {argv: ['sandbox', 'create', '--name', 'alpha']})).kind).to.equal(
+      'sandbox_exists',
+    )
+    expect(classifyFailure(failed(S.ERR_EXISTS_GRPC, {argv: ['provider', 'create', '--name', 'alpha']})).kind).to.equal(
+      'unknown',
+    )
   })
 
   it('a NotFound about something other than a sandbox is not sandbox_not_found', () => {
-    const f = classifyFailure(failed('Error:   × code: \'Some requested entity was not found\', message: "provider not found"\n'))
+    const f = classifyFailure(
+      failed('Error:   × code: \'Some requested entity was not found\', message: "provider not found"\n'),
+    )
     expect(f.kind).to.equal('unknown')
   })
 
@@ -101,11 +108,15 @@ describe('openshell/classify', () => {
     const f = classifyFailure(failed(S.ERR_USAGE, {exitCode: 2, argv: ['gateway', 'start']}))
     expect(f.kind).to.equal('usage_error')
     expect(f.message).to.equal("error: unrecognized subcommand 'start'")
-    expect(classifyFailure(failed('error: unexpected argument: Connection refused', {exitCode: 2})).kind).to.equal('usage_error')
+    expect(classifyFailure(failed('error: unexpected argument: Connection refused', {exitCode: 2})).kind).to.equal(
+      'usage_error',
+    )
   })
 
   it('our own timeout wins over any text, and names the command', () => {
-    const f = classifyFailure(failed(S.ERR_REFUSED_GRPC, {exitCode: null, signal: 'SIGKILL', timedOut: true, timeoutMs: 15000}))
+    const f = classifyFailure(
+      failed(S.ERR_REFUSED_GRPC, {exitCode: null, signal: 'SIGKILL', timedOut: true, timeoutMs: 15000}),
+    )
     expect(f.kind).to.equal('timed_out')
     expect(f.message).to.include('openshell -g nemoclaw sandbox get alpha').and.include('15000 ms')
     expect(f.evidence.timedOut).to.equal(true)
@@ -121,7 +132,9 @@ describe('openshell/classify', () => {
 
   it('spawn errors → missing / not executable', () => {
     expect(classifyFailure(failed('', {exitCode: null, spawnError: 'ENOENT'})).kind).to.equal('openshell_missing')
-    expect(classifyFailure(failed('', {exitCode: null, spawnError: 'EACCES'})).kind).to.equal('openshell_not_executable')
+    expect(classifyFailure(failed('', {exitCode: null, spawnError: 'EACCES'})).kind).to.equal(
+      'openshell_not_executable',
+    )
   })
 
   it('output over the cap → unparseable', () => {
@@ -131,7 +144,9 @@ describe('openshell/classify', () => {
   })
 
   it('policy set --wait exit 124 → provision_timeout', () => {
-    expect(classifyFailure(failed('', {exitCode: 124, argv: ['policy', 'set', 'a', '--policy', 'p.yaml', '--wait']})).kind).to.equal('provision_timeout')
+    expect(
+      classifyFailure(failed('', {exitCode: 124, argv: ['policy', 'set', 'a', '--policy', 'p.yaml', '--wait']})).kind,
+    ).to.equal('provision_timeout')
   })
 
   it('unrecognised text → unknown with the top line as message; empty stderr names the exit code', () => {
@@ -144,7 +159,9 @@ describe('openshell/classify', () => {
   })
 
   it('classifies from stdout when stderr has nothing (legacy printed some errors there)', () => {
-    expect(classifyFailure(failed('', {stdout: 'Error: Connection refused (os error 111)\n'})).kind).to.equal('connection_refused')
+    expect(classifyFailure(failed('', {stdout: 'Error: Connection refused (os error 111)\n'})).kind).to.equal(
+      'connection_refused',
+    )
   })
 
   it('syntheticFailure builds a failure without a run', () => {

@@ -13,7 +13,7 @@ describe('openshell/client', function () {
 
   const client = (extra: NodeJS.ProcessEnv = {}): OpenShell =>
     new OpenShell({env: {PATH: process.env.PATH, HOME: dir, FAKE_LOG: logFile, NEMOCLAW_OPENSHELL_BIN: bin, ...extra}})
-  const calls = (): string[][] => readFakeLog(logFile).map(c => c.argv)
+  const calls = (): string[][] => readFakeLog(logFile).map((c) => c.argv)
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nc-client-'))
@@ -28,7 +28,7 @@ describe('openshell/client', function () {
     await os1.status()
     expect(a.ok && a.value.version.raw).to.equal('0.0.97')
     expect(b).to.equal(a)
-    expect(calls().filter(c => c[0] === '--version')).to.have.length(1)
+    expect(calls().filter((c) => c[0] === '--version')).to.have.length(1)
   })
 
   it('missing binary → openshell_missing from detect and from every method, nothing run', async () => {
@@ -44,7 +44,7 @@ describe('openshell/client', function () {
     expect(modern.ok && modern.value).to.deep.include({configured: true, gateway: 'nemoclaw', status: 'connected'})
     const legacy = await client({FAKE_VERSION: '0.0.91'}).status('nemoclaw')
     expect(legacy.ok && legacy.value).to.deep.include({configured: true, status: 'connected'})
-    expect(calls().filter(c => c.includes('status'))).to.deep.equal([
+    expect(calls().filter((c) => c.includes('status'))).to.deep.equal([
       ['-g', 'nemoclaw', 'status', '-o', 'json'],
       ['-g', 'nemoclaw', 'status'],
     ])
@@ -66,9 +66,9 @@ describe('openshell/client', function () {
     expect(r.ok).to.equal(true)
     if (!r.ok) return
     expect(r.value.sandboxes).to.have.length(150)
-    expect(new Set(r.value.sandboxes.map(s => s.name)).size).to.equal(150)
+    expect(new Set(r.value.sandboxes.map((s) => s.name)).size).to.equal(150)
     expect(r.value.nextPageToken).to.equal(undefined)
-    expect(calls().filter(c => c.includes('list'))).to.deep.equal([
+    expect(calls().filter((c) => c.includes('list'))).to.deep.equal([
       ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--page-size', '1000'],
       ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--page-size', '1000', '--page-token', '60'],
       ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--page-size', '1000', '--page-token', '120'],
@@ -80,9 +80,9 @@ describe('openshell/client', function () {
     expect(r.ok).to.equal(true)
     if (!r.ok) return
     expect(r.value.sandboxes).to.have.length(2345)
-    expect(new Set(r.value.sandboxes.map(s => s.name)).size).to.equal(2345)
+    expect(new Set(r.value.sandboxes.map((s) => s.name)).size).to.equal(2345)
     expect(r.value.incomplete).to.equal(undefined)
-    expect(calls().filter(c => c.includes('list'))).to.deep.equal([
+    expect(calls().filter((c) => c.includes('list'))).to.deep.equal([
       ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--limit', '1000', '--offset', '0'],
       ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--limit', '1000', '--offset', '1000'],
       ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--limit', '1000', '--offset', '2000'],
@@ -91,31 +91,53 @@ describe('openshell/client', function () {
 
   it('sandboxList on 0.0.x: 150 sandboxes (the real CLI would stop at 100) → one call, all 150', async () => {
     const r = await client({FAKE_VERSION: '0.0.111', FAKE_SANDBOXES: '150'}).sandboxList('nemoclaw')
-    expect(r.ok && r.value.sandboxes.map(s => s.name).slice(-1)).to.deep.equal(['sbx-149'])
+    expect(r.ok && r.value.sandboxes.map((s) => s.name).slice(-1)).to.deep.equal(['sbx-149'])
     expect(r.ok && r.value.sandboxes).to.have.length(150)
-    expect(calls().filter(c => c.includes('list'))).to.have.length(1)
+    expect(calls().filter((c) => c.includes('list'))).to.have.length(1)
   })
 
   it('sandboxList on 0.0.x: a server that caps limit at 100 is paged through (round short page → one more page)', async () => {
-    const r = await client({FAKE_VERSION: '0.0.111', FAKE_SANDBOXES: '250', FAKE_LIMIT_MAX: '100'}).sandboxList('nemoclaw')
+    const r = await client({FAKE_VERSION: '0.0.111', FAKE_SANDBOXES: '250', FAKE_LIMIT_MAX: '100'}).sandboxList(
+      'nemoclaw',
+    )
     expect(r.ok && r.value.sandboxes).to.have.length(250)
-    expect(calls().filter(c => c.includes('list')).map(c => c[c.length - 1])).to.deep.equal(['0', '100', '200'])
+    expect(
+      calls()
+        .filter((c) => c.includes('list'))
+        .map((c) => c[c.length - 1]),
+    ).to.deep.equal(['0', '100', '200'])
   })
 
   it('sandboxList on 0.0.x: exactly 1000 → a second, empty page confirms the end', async () => {
     const r = await client({FAKE_VERSION: '0.0.92', FAKE_SANDBOXES: '1000'}).sandboxList('nemoclaw')
     expect(r.ok && r.value.sandboxes).to.have.length(1000)
     expect(r.ok && r.value.incomplete).to.equal(undefined)
-    expect(calls().filter(c => c.includes('list')).map(c => c[c.length - 1])).to.deep.equal(['0', '1000'])
+    expect(
+      calls()
+        .filter((c) => c.includes('list'))
+        .map((c) => c[c.length - 1]),
+    ).to.deep.equal(['0', '1000'])
   })
 
   it('sandboxList on 0.0.x: a list that never ends is bounded (MAX_SANDBOX_PAGES) and fails instead of returning a part', async () => {
-    const env = {PATH: process.env.PATH, HOME: dir, FAKE_LOG: logFile, NEMOCLAW_OPENSHELL_BIN: bin, FAKE_VERSION: '0.0.111', FAKE_SANDBOXES: '5000', FAKE_LIMIT_MAX: '100'}
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      FAKE_LOG: logFile,
+      NEMOCLAW_OPENSHELL_BIN: bin,
+      FAKE_VERSION: '0.0.111',
+      FAKE_SANDBOXES: '5000',
+      FAKE_LIMIT_MAX: '100',
+    }
     const r = await new OpenShell({env, maxListPages: 4}).sandboxList('nemoclaw')
     expect(r.ok).to.equal(false)
     expect(!r.ok && r.failure.kind).to.equal('unparseable')
     expect(!r.ok && r.failure.message).to.match(/more than 4 pages/)
-    expect(calls().filter(c => c.includes('list')).map(c => c[c.length - 1])).to.deep.equal(['0', '100', '200', '300'])
+    expect(
+      calls()
+        .filter((c) => c.includes('list'))
+        .map((c) => c[c.length - 1]),
+    ).to.deep.equal(['0', '100', '200', '300'])
   })
 
   it('sandboxList before 0.0.26 cannot page: a full default page (100) is marked incomplete, a short one is not', async () => {
@@ -124,7 +146,7 @@ describe('openshell/client', function () {
     expect(cut.ok && cut.value.incomplete).to.equal(true)
     const whole = await client({FAKE_VERSION: '0.0.10', FAKE_SANDBOXES: '99'}).sandboxList('nemoclaw')
     expect(whole.ok && whole.value.incomplete).to.equal(undefined)
-    expect(calls().filter(c => c.includes('list'))).to.deep.equal([
+    expect(calls().filter((c) => c.includes('list'))).to.deep.equal([
       ['-g', 'nemoclaw', 'sandbox', 'list'],
       ['-g', 'nemoclaw', 'sandbox', 'list'],
     ])
@@ -132,13 +154,13 @@ describe('openshell/client', function () {
 
   it('sandboxList: bare JSON array with --limit/--offset on 0.0.116; text table with --limit/--offset on 0.0.26', async () => {
     const a = await client({FAKE_VERSION: '0.0.116', FAKE_SANDBOXES: '3'}).sandboxList('nemoclaw')
-    expect(a.ok && a.value.sandboxes.map(s => s.name)).to.deep.equal(['sbx-0', 'sbx-1', 'sbx-2'])
+    expect(a.ok && a.value.sandboxes.map((s) => s.name)).to.deep.equal(['sbx-0', 'sbx-1', 'sbx-2'])
     const b = await client({FAKE_VERSION: '0.0.26', FAKE_SANDBOXES: '2'}).sandboxList('nemoclaw')
     expect(b.ok && b.value.sandboxes).to.deep.equal([
       {name: 'sbx-0', phase: 'Ready', createdAt: '2026-03-20 10:11:12', namespace: 'openshell'},
       {name: 'sbx-1', phase: 'Ready', createdAt: '2026-03-20 10:11:12', namespace: 'openshell'},
     ])
-    expect(calls().filter(c => c.includes('list'))).to.deep.equal([
+    expect(calls().filter((c) => c.includes('list'))).to.deep.equal([
       ['-g', 'nemoclaw', 'sandbox', 'list', '-o', 'json', '--limit', '1000', '--offset', '0'],
       ['-g', 'nemoclaw', 'sandbox', 'list', '--limit', '1000', '--offset', '0'],
     ])
@@ -164,10 +186,16 @@ describe('openshell/client', function () {
 
   it('gatewayStart: legacy runs `gateway start --name --port`; modern fails as usage_error without running', async () => {
     const legacy = await client({FAKE_VERSION: '0.0.36'}).gatewayStart('nemoclaw', {port: 8080})
-    expect(legacy.ok && legacy.value).to.deep.equal({name: 'nemoclaw', endpoint: 'https://127.0.0.1:8080', reused: false})
+    expect(legacy.ok && legacy.value).to.deep.equal({
+      name: 'nemoclaw',
+      endpoint: 'https://127.0.0.1:8080',
+      reused: false,
+    })
     const modern = await client({FAKE_VERSION: '0.0.37'}).gatewayStart('nemoclaw')
     expect(!modern.ok && modern.failure.kind).to.equal('usage_error')
-    expect(calls().filter(c => c[0] !== '--version')).to.deep.equal([['gateway', 'start', '--name', 'nemoclaw', '--port', '8080']])
+    expect(calls().filter((c) => c[0] !== '--version')).to.deep.equal([
+      ['gateway', 'start', '--name', 'nemoclaw', '--port', '8080'],
+    ])
   })
 
   it('gateway registry commands exist only on modern versions', async () => {
@@ -175,7 +203,7 @@ describe('openshell/client', function () {
     expect(!l.ok && l.failure.kind).to.equal('usage_error')
     const add = await client({FAKE_VERSION: '0.0.30'}).gatewayAdd('https://127.0.0.1:17670', {name: 'n', local: true})
     expect(!add.ok && add.failure.kind).to.equal('usage_error')
-    expect(calls().filter(c => c[0] !== '--version')).to.deep.equal([])
+    expect(calls().filter((c) => c[0] !== '--version')).to.deep.equal([])
     const add2 = await client({FAKE_VERSION: '0.1.5'}).gatewayAdd('https://127.0.0.1:17670', {name: 'n', local: true})
     expect(add2.ok && add2.value).to.deep.include({name: 'n', reachable: false, registrationRemoved: false})
     expect(calls().at(-1)).to.deep.equal(['gateway', 'add', 'https://127.0.0.1:17670', '--name', 'n', '--local'])
@@ -190,41 +218,95 @@ describe('openshell/client', function () {
 
   it('gatewaySelect reports the OPENSHELL_GATEWAY override warning', async () => {
     const r = await client().gatewaySelect('nemoclaw')
-    expect(r.ok && r.value).to.deep.equal({name: 'nemoclaw', warning: 'OPENSHELL_GATEWAY=other overrides the active gateway'})
+    expect(r.ok && r.value).to.deep.equal({
+      name: 'nemoclaw',
+      warning: 'OPENSHELL_GATEWAY=other overrides the active gateway',
+    })
   })
 
   it('providerCreate passes the credential NAME only; the child sees the value through its environment', async () => {
     const secret = 'nvapi-SECRET-123'
     const c = client({NVIDIA_API_KEY: secret, FAKE_CRED_NAME: 'NVIDIA_API_KEY'})
-    const r = await c.providerCreate({name: 'nvidia', type: 'nvidia', credentialEnv: 'NVIDIA_API_KEY', gateway: 'nemoclaw'})
+    const r = await c.providerCreate({
+      name: 'nvidia',
+      type: 'nvidia',
+      credentialEnv: 'NVIDIA_API_KEY',
+      gateway: 'nemoclaw',
+    })
     expect(r.ok).to.equal(true)
-    const call = readFakeLog(logFile).find(x => x.argv.includes('provider'))!
-    expect(call.argv).to.deep.equal(['-g', 'nemoclaw', 'provider', 'create', '--name', 'nvidia', '--type', 'nvidia', '--credential', 'NVIDIA_API_KEY'])
+    const call = readFakeLog(logFile).find((x) => x.argv.includes('provider'))!
+    expect(call.argv).to.deep.equal([
+      '-g',
+      'nemoclaw',
+      'provider',
+      'create',
+      '--name',
+      'nvidia',
+      '--type',
+      'nvidia',
+      '--credential',
+      'NVIDIA_API_KEY',
+    ])
     expect(call.cred).to.equal(true)
     expect(fs.readFileSync(logFile, 'utf8')).to.not.include(secret)
-    const bad = await c.providerCreate({name: 'x', type: 'nvidia', credentialEnv: `NVIDIA_API_KEY=${secret}`, gateway: 'nemoclaw'})
+    const bad = await c.providerCreate({
+      name: 'x',
+      type: 'nvidia',
+      credentialEnv: `NVIDIA_API_KEY=${secret}`,
+      gateway: 'nemoclaw',
+    })
     expect(!bad.ok && bad.failure.kind).to.equal('usage_error')
     expect(JSON.stringify(bad)).to.not.include(secret)
-    const unset = await c.providerCreate({name: 'x', type: 'nvidia', credentialEnv: 'NOT_SET_ANYWHERE', gateway: 'nemoclaw'})
+    const unset = await c.providerCreate({
+      name: 'x',
+      type: 'nvidia',
+      credentialEnv: 'NOT_SET_ANYWHERE',
+      gateway: 'nemoclaw',
+    })
     expect(!unset.ok && unset.failure.message).to.include('NOT_SET_ANYWHERE')
-    expect(readFakeLog(logFile).filter(x => x.argv.includes('provider'))).to.have.length(1)
+    expect(readFakeLog(logFile).filter((x) => x.argv.includes('provider'))).to.have.length(1)
   })
 
   it('providerCreate without a credential passes the placeholder NAME; its non-secret value only reaches the child environment', async () => {
     const c = client({FAKE_CRED_NAME: PLACEHOLDER_CREDENTIAL.name})
-    const r = await c.providerCreate({config: {OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1'}, gateway: 'nemoclaw', name: 'nemoclaw-vllm', type: 'openai'})
+    const r = await c.providerCreate({
+      config: {OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1'},
+      gateway: 'nemoclaw',
+      name: 'nemoclaw-vllm',
+      type: 'openai',
+    })
     expect(r.ok).to.equal(true)
-    const call = readFakeLog(logFile).find(x => x.argv.includes('provider'))!
-    expect(call.argv).to.deep.equal(['-g', 'nemoclaw', 'provider', 'create', '--name', 'nemoclaw-vllm', '--type', 'openai', '--credential', PLACEHOLDER_CREDENTIAL.name, '--config', 'OPENAI_BASE_URL=http://127.0.0.1:8000/v1'])
+    const call = readFakeLog(logFile).find((x) => x.argv.includes('provider'))!
+    expect(call.argv).to.deep.equal([
+      '-g',
+      'nemoclaw',
+      'provider',
+      'create',
+      '--name',
+      'nemoclaw-vllm',
+      '--type',
+      'openai',
+      '--credential',
+      PLACEHOLDER_CREDENTIAL.name,
+      '--config',
+      'OPENAI_BASE_URL=http://127.0.0.1:8000/v1',
+    ])
     expect(call.cred, 'the child saw the placeholder variable').to.equal(true)
     expect(call.argv).to.not.include('--runtime-credentials')
-    expect(c.env[PLACEHOLDER_CREDENTIAL.name], 'nemoclaw\'s own environment is untouched').to.equal(undefined)
+    expect(c.env[PLACEHOLDER_CREDENTIAL.name], "nemoclaw's own environment is untouched").to.equal(undefined)
   })
 
   it('providerGet: key names; a provider the gateway does not have is found: false, not a failure', async () => {
     const c = client()
     const got = await c.providerGet('nemoclaw-custom', 'nemoclaw')
-    expect(got.ok && got.value).to.deep.equal({configKeys: ['OPENAI_BASE_URL'], credentialKeys: ['OPENAI_API_KEY'], found: true, id: 'pid-1', name: 'nemoclaw-custom', type: 'openai'})
+    expect(got.ok && got.value).to.deep.equal({
+      configKeys: ['OPENAI_BASE_URL'],
+      credentialKeys: ['OPENAI_API_KEY'],
+      found: true,
+      id: 'pid-1',
+      name: 'nemoclaw-custom',
+      type: 'openai',
+    })
     const ghost = await c.providerGet('ghost', 'nemoclaw')
     expect(ghost.ok && ghost.value).to.deep.equal({found: false, name: 'ghost'})
     const down = await client({FAKE_DOWN: '1'}).providerGet('x', 'nemoclaw')
@@ -233,16 +315,62 @@ describe('openshell/client', function () {
 
   it('providerUpdate: the credential NAME (or the placeholder through the environment) or none, `OLD=` removals, config; never a value', async () => {
     const c = client({FAKE_CRED_NAME: PLACEHOLDER_CREDENTIAL.name, MY_KEY: 'sk-SECRET'})
-    const a = await c.providerUpdate({config: {OPENAI_BASE_URL: 'http://h:1/v1'}, credential: {placeholder: true}, gateway: 'nemoclaw', name: 'nemoclaw-custom', removeCredentials: ['MY_KEY']})
+    const a = await c.providerUpdate({
+      config: {OPENAI_BASE_URL: 'http://h:1/v1'},
+      credential: {placeholder: true},
+      gateway: 'nemoclaw',
+      name: 'nemoclaw-custom',
+      removeCredentials: ['MY_KEY'],
+    })
     expect(a.ok).to.equal(true)
-    const b = await c.providerUpdate({config: {OPENAI_BASE_URL: ''}, credential: {env: 'MY_KEY'}, gateway: 'nemoclaw', name: 'nemoclaw-custom', removeCredentials: [PLACEHOLDER_CREDENTIAL.name, 'MY_KEY']})
+    const b = await c.providerUpdate({
+      config: {OPENAI_BASE_URL: ''},
+      credential: {env: 'MY_KEY'},
+      gateway: 'nemoclaw',
+      name: 'nemoclaw-custom',
+      removeCredentials: [PLACEHOLDER_CREDENTIAL.name, 'MY_KEY'],
+    })
     expect(b.ok).to.equal(true)
-    const c2 = await c.providerUpdate({config: {OPENAI_BASE_URL: 'http://h:2/v1'}, gateway: 'nemoclaw', name: 'nemoclaw-custom'})
+    const c2 = await c.providerUpdate({
+      config: {OPENAI_BASE_URL: 'http://h:2/v1'},
+      gateway: 'nemoclaw',
+      name: 'nemoclaw-custom',
+    })
     expect(c2.ok).to.equal(true)
-    const updates = readFakeLog(logFile).filter(x => x.argv.includes('update'))
-    expect(updates.map(u => [u.argv, u.cred])).to.deep.equal([
-      [['-g', 'nemoclaw', 'provider', 'update', 'nemoclaw-custom', '--credential', PLACEHOLDER_CREDENTIAL.name, '--credential', 'MY_KEY=', '--config', 'OPENAI_BASE_URL=http://h:1/v1'], true],
-      [['-g', 'nemoclaw', 'provider', 'update', 'nemoclaw-custom', '--credential', 'MY_KEY', '--credential', `${PLACEHOLDER_CREDENTIAL.name}=`, '--config', 'OPENAI_BASE_URL='], false],
+    const updates = readFakeLog(logFile).filter((x) => x.argv.includes('update'))
+    expect(updates.map((u) => [u.argv, u.cred])).to.deep.equal([
+      [
+        [
+          '-g',
+          'nemoclaw',
+          'provider',
+          'update',
+          'nemoclaw-custom',
+          '--credential',
+          PLACEHOLDER_CREDENTIAL.name,
+          '--credential',
+          'MY_KEY=',
+          '--config',
+          'OPENAI_BASE_URL=http://h:1/v1',
+        ],
+        true,
+      ],
+      [
+        [
+          '-g',
+          'nemoclaw',
+          'provider',
+          'update',
+          'nemoclaw-custom',
+          '--credential',
+          'MY_KEY',
+          '--credential',
+          `${PLACEHOLDER_CREDENTIAL.name}=`,
+          '--config',
+          'OPENAI_BASE_URL=',
+        ],
+        false,
+      ],
       [['-g', 'nemoclaw', 'provider', 'update', 'nemoclaw-custom', '--config', 'OPENAI_BASE_URL=http://h:2/v1'], false],
     ])
     expect(fs.readFileSync(logFile, 'utf8')).to.not.include('sk-SECRET')
@@ -250,14 +378,14 @@ describe('openshell/client', function () {
     expect(!unset.ok && unset.failure.message).to.include('NOT_SET_ANYWHERE')
     const value = await c.providerUpdate({gateway: 'nemoclaw', name: 'x', removeCredentials: ['K=v']})
     expect(!value.ok && value.failure.kind).to.equal('usage_error')
-    expect(readFakeLog(logFile).filter(x => x.argv.includes('update'))).to.have.length(3)
+    expect(readFakeLog(logFile).filter((x) => x.argv.includes('update'))).to.have.length(3)
   })
 
   it('inferenceSet: --no-verify only when asked; a verification refusal is a failure carrying the run', async () => {
     const c = client()
     expect((await c.inferenceSet({gateway: 'nemoclaw', model: 'm', provider: 'p'})).ok).to.equal(true)
     expect((await c.inferenceSet({gateway: 'nemoclaw', model: 'm', noVerify: true, provider: 'p'})).ok).to.equal(true)
-    expect(calls().filter(a => a.includes('set'))).to.deep.equal([
+    expect(calls().filter((a) => a.includes('set'))).to.deep.equal([
       ['-g', 'nemoclaw', 'inference', 'set', '--provider', 'p', '--model', 'm'],
       ['-g', 'nemoclaw', 'inference', 'set', '--provider', 'p', '--model', 'm', '--no-verify'],
     ])
@@ -269,7 +397,18 @@ describe('openshell/client', function () {
     const c = client({FAKE_VERSION: '0.1.5'})
     const cr = await c.sandboxCreate({name: 'alpha', from: 'openclaw', providers: ['nvidia'], gateway: 'nemoclaw'})
     expect(cr.ok && cr.value).to.deep.equal({name: 'alpha'})
-    expect(calls().at(-1)).to.deep.equal(['-g', 'nemoclaw', 'sandbox', 'create', '--name', 'alpha', '--from', 'openclaw', '--provider', 'nvidia'])
+    expect(calls().at(-1)).to.deep.equal([
+      '-g',
+      'nemoclaw',
+      'sandbox',
+      'create',
+      '--name',
+      'alpha',
+      '--from',
+      'openclaw',
+      '--provider',
+      'nvidia',
+    ])
     expect(cr.ok && cr.run.timeoutMs).to.equal(360_000)
     const del = await c.sandboxDelete('alpha', 'nemoclaw')
     expect(del.ok && del.value).to.deep.equal({name: 'alpha', outcome: 'deleted'})
@@ -281,7 +420,13 @@ describe('openshell/client', function () {
   })
 
   it('a long operation takes NEMOCLAW_OPERATION_TIMEOUT_MS when it is a positive number, else its own default', async () => {
-    const create = (env: Record<string, string>) => client({FAKE_VERSION: '0.1.5', ...env}).sandboxCreate({name: 'alpha', from: 'openclaw', providers: [], gateway: 'nemoclaw'})
+    const create = (env: Record<string, string>) =>
+      client({FAKE_VERSION: '0.1.5', ...env}).sandboxCreate({
+        name: 'alpha',
+        from: 'openclaw',
+        providers: [],
+        gateway: 'nemoclaw',
+      })
     const set = await create({NEMOCLAW_OPERATION_TIMEOUT_MS: '500000'})
     expect(set.ok && set.run.timeoutMs).to.equal(500_000)
     // not a usable value: sandbox create keeps its 360 s, not the 60 s of a short operation
@@ -292,7 +437,12 @@ describe('openshell/client', function () {
   })
 
   it('an unknown subcommand (exit 2) is a usage_error', async () => {
-    const r = await client({FAKE_VERSION: '0.1.5'}).policySet({sandbox: 'a', file: '/tmp/p.yaml', gateway: 'g', wait: true})
+    const r = await client({FAKE_VERSION: '0.1.5'}).policySet({
+      sandbox: 'a',
+      file: '/tmp/p.yaml',
+      gateway: 'g',
+      wait: true,
+    })
     expect(!r.ok && r.failure.kind).to.equal('usage_error')
     expect(calls().at(-1)).to.deep.equal(['-g', 'g', 'policy', 'set', 'a', '--policy', '/tmp/p.yaml', '--wait'])
   })

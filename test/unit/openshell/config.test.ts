@@ -50,10 +50,23 @@ describe('openshell/config', () => {
   it('reads metadata tolerantly', () => {
     write(
       'gateways/nemoclaw/metadata.json',
-      JSON.stringify({name: 'nemoclaw', gateway_endpoint: 'https://127.0.0.1:17670', is_remote: false, gateway_port: 0, auth_mode: null, extra: 1}),
+      JSON.stringify({
+        name: 'nemoclaw',
+        gateway_endpoint: 'https://127.0.0.1:17670',
+        is_remote: false,
+        gateway_port: 0,
+        auth_mode: null,
+        extra: 1,
+      }),
     )
     const md = readGatewayMetadata('nemoclaw', env)!
-    expect(md).to.deep.include({name: 'nemoclaw', gatewayEndpoint: 'https://127.0.0.1:17670', isRemote: false, gatewayPort: 0, authMode: null})
+    expect(md).to.deep.include({
+      name: 'nemoclaw',
+      gatewayEndpoint: 'https://127.0.0.1:17670',
+      isRemote: false,
+      gatewayPort: 0,
+      authMode: null,
+    })
     expect(md.raw.extra).to.equal(1)
     write('gateways/broken/metadata.json', '{"name": ')
     expect(readGatewayMetadata('broken', env)).to.equal(undefined)
@@ -95,13 +108,19 @@ describe('openshell/config', () => {
 
   it('env overrides', () => {
     expect(envOverrides({})).to.deep.equal({})
-    expect(envOverrides({OPENSHELL_GATEWAY: 'other', OPENSHELL_GATEWAY_ENDPOINT: 'https://h:1'})).to.deep.equal({gateway: 'other', endpoint: 'https://h:1'})
+    expect(envOverrides({OPENSHELL_GATEWAY: 'other', OPENSHELL_GATEWAY_ENDPOINT: 'https://h:1'})).to.deep.equal({
+      gateway: 'other',
+      endpoint: 'https://h:1',
+    })
     expect(envOverrides({OPENSHELL_GATEWAY: ''})).to.deep.equal({})
   })
 
-  it('localServiceEndpoint: the port of gateway.toml\'s [openshell.gateway] bind_address, else the default', () => {
+  it("localServiceEndpoint: the port of gateway.toml's [openshell.gateway] bind_address, else the default", () => {
     expect(localServiceEndpoint(env), 'no gateway.toml').to.equal(LOCAL_SERVICE_ENDPOINT)
-    write('gateway.toml', '[openshell]\nversion = 1\n[openshell.gateway]\nbind_address = "127.0.0.1:18444"\ncompute_drivers = ["docker"]\n')
+    write(
+      'gateway.toml',
+      '[openshell]\nversion = 1\n[openshell.gateway]\nbind_address = "127.0.0.1:18444"\ncompute_drivers = ["docker"]\n',
+    )
     expect(localServiceEndpoint(env)).to.equal('https://127.0.0.1:18444')
     write('gateway.toml', '[openshell.gateway]\nbind_address = "0.0.0.0:9000"\n')
     expect(localServiceEndpoint(env), 'wildcard bind: reached on loopback').to.equal('https://127.0.0.1:9000')

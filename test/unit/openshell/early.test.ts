@@ -4,11 +4,23 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import {endEarlyRound, startEarlyRound} from '../../../src/lib/openshell/early.js'
-import {callLog, openshellRequests, resetRunnerForTests, runOpenshell, startEarly} from '../../../src/lib/openshell/runner.js'
+import {
+  callLog,
+  openshellRequests,
+  resetRunnerForTests,
+  runOpenshell,
+  startEarly,
+} from '../../../src/lib/openshell/runner.js'
 
 /** Runs of the fake binary, one line each: the argv and the marker it was started with. */
 function runs(logFile: string): string[] {
-  return fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim().split('\n').filter(l => l !== '') : []
+  return fs.existsSync(logFile)
+    ? fs
+        .readFileSync(logFile, 'utf8')
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')
+    : []
 }
 
 function alive(pid: number): boolean {
@@ -33,8 +45,18 @@ describe('openshell/early starts', function () {
     logFile = path.join(dir, 'runs.log')
     bin = path.join(dir, 'openshell')
     // Logs every run; `sleep` hangs (its pid in a file) until killed.
-    fs.writeFileSync(bin, `#!/bin/sh\necho "$* marker=$MARK" >> '${logFile}'\nif [ "$1" = sleep ]; then echo $$ > '${dir}/sleep.pid'; exec sleep 30; fi\necho "answer $*"\n`, {mode: 0o755})
-    env = {HOME: dir, MARK: 'a', NEMOCLAW_OPENSHELL_BIN: bin, PATH: process.env.PATH, XDG_CACHE_HOME: path.join(dir, 'cache')}
+    fs.writeFileSync(
+      bin,
+      `#!/bin/sh\necho "$* marker=$MARK" >> '${logFile}'\nif [ "$1" = sleep ]; then echo $$ > '${dir}/sleep.pid'; exec sleep 30; fi\necho "answer $*"\n`,
+      {mode: 0o755},
+    )
+    env = {
+      HOME: dir,
+      MARK: 'a',
+      NEMOCLAW_OPENSHELL_BIN: bin,
+      PATH: process.env.PATH,
+      XDG_CACHE_HOME: path.join(dir, 'cache'),
+    }
   })
 
   afterEach(() => {
@@ -47,16 +69,31 @@ describe('openshell/early starts', function () {
     const r = await runOpenshell(['status'], {baseEnv: env, binary: bin, gateway: 'g1', kind: 'probe'})
     expect(r.stdout).to.equal('answer -g g1 status\n')
     expect(runs(logFile)).to.deep.equal(['-g g1 status marker=a'])
-    expect(callLog().map(c => c.argv)).to.deep.equal([['-g', 'g1', 'status']])
+    expect(callLog().map((c) => c.argv)).to.deep.equal([['-g', 'g1', 'status']])
   })
 
   it('a different environment or timeout spawns afresh (the early start stays unadopted)', async () => {
     startEarly({argv: ['status'], gateway: 'g1', kind: 'probe'}, env, bin)
-    const other = await runOpenshell(['status'], {baseEnv: {...env, MARK: 'b'}, binary: bin, gateway: 'g1', kind: 'probe'})
+    const other = await runOpenshell(['status'], {
+      baseEnv: {...env, MARK: 'b'},
+      binary: bin,
+      gateway: 'g1',
+      kind: 'probe',
+    })
     expect(other.stdout).to.equal('answer -g g1 status\n')
-    const timed = await runOpenshell(['status'], {baseEnv: env, binary: bin, gateway: 'g1', kind: 'probe', timeoutMs: 1234})
+    const timed = await runOpenshell(['status'], {
+      baseEnv: env,
+      binary: bin,
+      gateway: 'g1',
+      kind: 'probe',
+      timeoutMs: 1234,
+    })
     expect(timed.timeoutMs).to.equal(1234)
-    expect(runs(logFile).sort()).to.deep.equal(['-g g1 status marker=a', '-g g1 status marker=a', '-g g1 status marker=b'])
+    expect(runs(logFile).sort()).to.deep.equal([
+      '-g g1 status marker=a',
+      '-g g1 status marker=a',
+      '-g g1 status marker=b',
+    ])
   })
 
   it('only probes start early', () => {
@@ -66,15 +103,19 @@ describe('openshell/early starts', function () {
 
   it('an early start nobody adopts is killed at the end of the round, not waited for', async () => {
     fs.mkdirSync(path.join(dir, 'cache', 'nemoclaw'), {recursive: true})
-    fs.writeFileSync(path.join(dir, 'cache', 'nemoclaw', 'early-probes.json'), JSON.stringify({rounds: {status: {binary: bin, calls: [{argv: ['sleep'], kind: 'probe'}]}}}))
+    fs.writeFileSync(
+      path.join(dir, 'cache', 'nemoclaw', 'early-probes.json'),
+      JSON.stringify({rounds: {status: {binary: bin, calls: [{argv: ['sleep'], kind: 'probe'}]}}}),
+    )
     const round = startEarlyRound('status', env)
     const pidFile = path.join(dir, 'sleep.pid')
-    while (!fs.existsSync(pidFile) || fs.readFileSync(pidFile, 'utf8') === '') await new Promise(r => setTimeout(r, 10))
+    while (!fs.existsSync(pidFile) || fs.readFileSync(pidFile, 'utf8') === '')
+      await new Promise((r) => setTimeout(r, 10))
     const pid = Number(fs.readFileSync(pidFile, 'utf8'))
     expect(alive(pid)).to.equal(true)
     endEarlyRound(round)
     const deadline = Date.now() + 5000
-    while (alive(pid) && Date.now() < deadline) await new Promise(r => setTimeout(r, 10))
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
     expect(alive(pid)).to.equal(false)
   })
 
@@ -86,13 +127,19 @@ describe('openshell/early starts', function () {
     await runOpenshell(['inference', 'get'], {baseEnv: env, binary: bin, gateway: 'g1', kind: 'probe'})
     endEarlyRound(first)
     const stored = JSON.parse(fs.readFileSync(path.join(dir, 'cache', 'nemoclaw', 'early-probes.json'), 'utf8'))
-    expect(stored.rounds.status).to.deep.equal({binary: bin, calls: [{argv: ['status'], gateway: 'g1', kind: 'probe'}, {argv: ['sandbox', 'list'], gateway: 'g1', kind: 'probe'}]})
+    expect(stored.rounds.status).to.deep.equal({
+      binary: bin,
+      calls: [
+        {argv: ['status'], gateway: 'g1', kind: 'probe'},
+        {argv: ['sandbox', 'list'], gateway: 'g1', kind: 'probe'},
+      ],
+    })
 
     resetRunnerForTests()
     fs.rmSync(logFile)
     const second = startEarlyRound('status', env)
     // both started before anything asked for them
-    while (runs(logFile).length < 2) await new Promise(r => setTimeout(r, 10))
+    while (runs(logFile).length < 2) await new Promise((r) => setTimeout(r, 10))
     expect(runs(logFile).sort()).to.deep.equal(['-g g1 sandbox list marker=a', '-g g1 status marker=a'])
     await runOpenshell(['status'], {baseEnv: env, binary: bin, gateway: 'g1', kind: 'probe'})
     await runOpenshell(['sandbox', 'list'], {baseEnv: env, binary: bin, gateway: 'g1', kind: 'probe'})

@@ -27,8 +27,8 @@ export function readFakeLog(file: string): FakeCall[] {
   return fs
     .readFileSync(file, 'utf8')
     .split('\n')
-    .filter(l => l !== '')
-    .map(l => {
+    .filter((l) => l !== '')
+    .map((l) => {
       const parts = l.split('\t')
       const cred = parts.pop()!.replace(/^cred=/, '')
       return cred === '-' ? {argv: parts} : {argv: parts, cred: cred === '1'}

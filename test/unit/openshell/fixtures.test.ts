@@ -39,7 +39,9 @@ interface Fixture {
 }
 
 type Fail = {fail: FailureKind; detail?: string; message: string | RegExp}
-type Parse = {parse: (run: RunResult, fx: Fixture) => unknown; value: unknown} | {parse: (run: RunResult, fx: Fixture) => unknown; check: (v: any) => void}
+type Parse =
+  | {parse: (run: RunResult, fx: Fixture) => unknown; value: unknown}
+  | {parse: (run: RunResult, fx: Fixture) => unknown; check: (v: any) => void}
 type Expectation = Fail | Parse
 
 const EP = 'https://127.0.0.1:<PORT>'
@@ -48,21 +50,58 @@ const both = (run: RunResult) => `${run.stderr}\n${run.stdout}`
 const NOT_CONFIGURED: Expectation = {parse: status, value: {configured: false}}
 const CONNECTED = (version: string): Expectation => ({
   parse: status,
-  value: {authentication: {detail: 'mTLS transport', status: 'authenticated'}, configured: true, gateway: 'stub', server: EP, status: 'connected', version},
+  value: {
+    authentication: {detail: 'mTLS transport', status: 'authenticated'},
+    configured: true,
+    gateway: 'stub',
+    server: EP,
+    status: 'connected',
+    version,
+  },
 })
 /** Legacy `status`: no Authentication line. */
 const CONNECTED_LEGACY = (version: string): Expectation => ({
-  parse: status, value: {configured: true, gateway: 'stub', server: EP, status: 'connected', version},
+  parse: status,
+  value: {configured: true, gateway: 'stub', server: EP, status: 'connected', version},
 })
 const NO_ACTIVE: Fail = {fail: 'gateway_not_configured', message: 'No active gateway.'}
 const REFUSED: Fail = {fail: 'connection_refused', message: 'Connection refused (os error 111)'}
-const BAD_SIG: Fail = {detail: 'bad_signature', fail: 'trust_rotated', message: 'invalid peer certificate: BadSignature'}
-const UNKNOWN_ISSUER: Fail = {detail: 'unknown_issuer', fail: 'trust_rotated', message: 'invalid peer certificate: UnknownIssuer'}
-const NOT_FOUND: Fail = {fail: 'sandbox_not_found', message: `code: 'Some requested entity was not found', message: "sandbox not found"`}
-const WIRE: Fail = {detail: 'wire_mismatch', fail: 'unknown', message: `code: 'Internal error', message: "Error deserializing request"`}
+const BAD_SIG: Fail = {
+  detail: 'bad_signature',
+  fail: 'trust_rotated',
+  message: 'invalid peer certificate: BadSignature',
+}
+const UNKNOWN_ISSUER: Fail = {
+  detail: 'unknown_issuer',
+  fail: 'trust_rotated',
+  message: 'invalid peer certificate: UnknownIssuer',
+}
+const NOT_FOUND: Fail = {
+  fail: 'sandbox_not_found',
+  message: `code: 'Some requested entity was not found', message: "sandbox not found"`,
+}
+const WIRE: Fail = {
+  detail: 'wire_mismatch',
+  fail: 'unknown',
+  message: `code: 'Internal error', message: "Error deserializing request"`,
+}
 const usage = (word: string): Fail => ({fail: 'usage_error', message: `error: unrecognized subcommand '${word}'`})
-const GW_ENTRY = (name: string, json: boolean) => ({active: true, auth: 'mtls', endpoint: EP, name, source: 'user', type: 'local', ...(json ? {isRemote: false} : {})})
-const FIVE = [['alpha', 'Ready'], ['beta', 'Provisioning'], ['gamma', 'Error'], ['delta', 'Stopped'], ['epsilon', 'Starting']]
+const GW_ENTRY = (name: string, json: boolean) => ({
+  active: true,
+  auth: 'mtls',
+  endpoint: EP,
+  name,
+  source: 'user',
+  type: 'local',
+  ...(json ? {isRemote: false} : {}),
+})
+const FIVE = [
+  ['alpha', 'Ready'],
+  ['beta', 'Provisioning'],
+  ['gamma', 'Error'],
+  ['delta', 'Stopped'],
+  ['epsilon', 'Starting'],
+]
 const list = (check: (l: any) => void): Expectation => ({check, parse: (run) => parseSandboxList(run.stdout)})
 /** 155 sandboxes on the stub: 0.0.111 prints the first 100 only (default --limit 100), nothing on stderr. */
 const CUT_AT_100 = list((l) => {
@@ -71,7 +110,13 @@ const CUT_AT_100 = list((l) => {
   expect(l.sandboxes.at(-1)).to.include({name: 'bulk-094', phase: 'Ready'})
   expect(l.nextPageToken).to.equal(undefined)
 })
-const LEGACY_FIVE = [['alpha', 'Ready'], ['beta', 'Provisioning'], ['gamma', 'Error'], ['delta', 'Deleting'], ['epsilon', 'Unknown']]
+const LEGACY_FIVE = [
+  ['alpha', 'Ready'],
+  ['beta', 'Provisioning'],
+  ['gamma', 'Error'],
+  ['delta', 'Deleting'],
+  ['epsilon', 'Unknown'],
+]
 /** Legacy tonic status in its debug form, metadata and all (the date normalised by the capture). */
 const LEGACY_NOT_FOUND: Fail = {fail: 'sandbox_not_found', message: /^status: NotFound, message: "sandbox not found"/}
 /** 155 sandboxes on the legacy stub: 0.0.26 also asks for limit 100 once and prints 100 rows, nothing on stderr. */
@@ -80,7 +125,8 @@ const LEGACY_CUT_AT_100 = list((l) => {
   expect(l.sandboxes[0]).to.include({name: 'alpha', phase: 'Ready'})
   expect(l.nextPageToken).to.equal(undefined)
 })
-const POLICY = 'version: 1\nfilesystem_policy:\n  include_workdir: true\n  read_only:\n  - /usr\n  - /lib\n  read_write:\n  - /sandbox\n  - /tmp'
+const POLICY =
+  'version: 1\nfilesystem_policy:\n  include_workdir: true\n  read_only:\n  - /usr\n  - /lib\n  read_write:\n  - /sandbox\n  - /tmp'
 
 const EXPECT: Record<string, Record<string, Expectation>> = {
   '0.0.111': {
@@ -88,22 +134,50 @@ const EXPECT: Record<string, Record<string, Expectation>> = {
     'env-gateway-other-status': NOT_CONFIGURED,
     'gateway-add-https-no-flag': {
       parse: (run) => parseGatewayAdd(both(run)),
-      value: {authFailed: true, endpoint: EP, name: 'g', reachable: true, registrationRemoved: false, tlsPresent: false, type: 'cloud'},
+      value: {
+        authFailed: true,
+        endpoint: EP,
+        name: 'g',
+        reachable: true,
+        registrationRemoved: false,
+        tlsPresent: false,
+        type: 'cloud',
+      },
     },
     'gateway-add-local': {
       parse: (run) => parseGatewayAdd(both(run)),
-      value: {authFailed: false, endpoint: EP, name: 'g', reachable: false, registrationRemoved: false, tlsPresent: true, type: 'local'},
+      value: {
+        authFailed: false,
+        endpoint: EP,
+        name: 'g',
+        reachable: false,
+        registrationRemoved: false,
+        tlsPresent: true,
+        type: 'local',
+      },
     },
     'gateway-add-local-again': {fail: 'gateway_exists', message: "Gateway 'g' already exists."},
-    'gateway-add-local-no-certs': {detail: 'local_bundle', fail: 'certs_missing', message: "mTLS certificates for gateway 'g' were not found."},
+    'gateway-add-local-no-certs': {
+      detail: 'local_bundle',
+      fail: 'certs_missing',
+      message: "mTLS certificates for gateway 'g' were not found.",
+    },
     'gateway-select-known': {parse: (run) => parseGatewaySelect(both(run)), value: {name: 'g'}},
     'gateway-select-known-env-override': {
       parse: (run) => parseGatewaySelect(both(run)),
       value: {name: 'g', warning: 'OPENSHELL_GATEWAY=other is set and will override this selection.'},
     },
     // The path is wrapped inside a word (`home2-` / `XXXXXX/.config/…`): joined without a space.
-    'missing-ca-sandbox-list': {detail: 'ca', fail: 'certs_missing', message: 'failed to read TLS CA from <TMP>/home2-XXXXXX/.config/openshell/gateways/g/mtls/ca.crt'},
-    'missing-ca-status': {detail: 'ca', fail: 'certs_missing', message: 'failed to read TLS CA from <TMP>/home2-XXXXXX/.config/openshell/gateways/g/mtls/ca.crt'},
+    'missing-ca-sandbox-list': {
+      detail: 'ca',
+      fail: 'certs_missing',
+      message: 'failed to read TLS CA from <TMP>/home2-XXXXXX/.config/openshell/gateways/g/mtls/ca.crt',
+    },
+    'missing-ca-status': {
+      detail: 'ca',
+      fail: 'certs_missing',
+      message: 'failed to read TLS CA from <TMP>/home2-XXXXXX/.config/openshell/gateways/g/mtls/ca.crt',
+    },
     'no-gateway-env-gateway-sandbox-list': {fail: 'gateway_unknown', message: "Unknown gateway 'other'."},
     'no-gateway-env-gateway-status': NOT_CONFIGURED,
     'no-gateway-flag-gateway-status': NOT_CONFIGURED,
@@ -141,15 +215,29 @@ const EXPECT: Record<string, Record<string, Expectation>> = {
     'stub-gateway-list': {parse: (run) => parseGatewayList(run.stdout), value: [GW_ENTRY('stub', false)]},
     'stub-gateway-list-json': {parse: (run) => parseGatewayList(run.stdout), value: [GW_ENTRY('stub', true)]},
     // 0.0.111 prints a second, `System inference:` block: not the user's route.
-    'stub-inference-get': {parse: (run) => parseInferenceGet(run.stdout), value: {configured: false, system: {configured: false}}},
+    'stub-inference-get': {
+      parse: (run) => parseInferenceGet(run.stdout),
+      value: {configured: false, system: {configured: false}},
+    },
     'stub-rotated-gateway-add-local': {fail: 'gateway_exists', message: "Gateway 'stub' already exists."},
     'stub-rotated-gateway-add-local-after-remove': {
       parse: (run) => parseGatewayAdd(both(run)),
-      value: {authFailed: false, endpoint: EP, name: 'stub', reachable: true, registrationRemoved: false, tlsPresent: true, type: 'local'},
+      value: {
+        authFailed: false,
+        endpoint: EP,
+        name: 'stub',
+        reachable: true,
+        registrationRemoved: false,
+        tlsPresent: true,
+        type: 'local',
+      },
     },
     // nemoclaw never runs `gateway remove` (it never de-registers a gateway); kept as evidence of what the real CLI
     // prints when a user does, as the trust-rotation guidance suggests by hand.
-    'stub-rotated-gateway-remove': {parse: (run) => [run.exitCode, /Gateway registration 'stub' removed\./.test(both(run))], value: [0, true]},
+    'stub-rotated-gateway-remove': {
+      parse: (run) => [run.exitCode, /Gateway registration 'stub' removed\./.test(both(run))],
+      value: [0, true],
+    },
     'stub-rotated-sandbox-get': BAD_SIG,
     'stub-rotated-sandbox-list': BAD_SIG,
     'stub-rotated-sandbox-list-after-reimport': CUT_AT_100,
@@ -172,7 +260,14 @@ const EXPECT: Record<string, Record<string, Expectation>> = {
     'stub-sandbox-get-json': {
       parse: (run) => parseSandboxGet(run.stdout),
       check(v) {
-        expect(v).to.deep.include({createdAt: '2026-11-01 12:00:00', id: '<UUID>', labels: {app: 'x', team: 'a'}, name: 'alpha', phase: 'Ready', workspace: 'default'})
+        expect(v).to.deep.include({
+          createdAt: '2026-11-01 12:00:00',
+          id: '<UUID>',
+          labels: {app: 'x', team: 'a'},
+          name: 'alpha',
+          phase: 'Ready',
+          workspace: 'default',
+        })
         expect(JSON.parse(v.policy)).to.have.property('filesystem_policy')
       },
     },
@@ -186,7 +281,13 @@ const EXPECT: Record<string, Record<string, Expectation>> = {
     'stub-sandbox-list-155-json': CUT_AT_100,
     'stub-sandbox-list-json': list((l) => {
       expect(l.sandboxes.map((s: any) => [s.name, s.phase])).to.deep.equal(FIVE)
-      expect(l.sandboxes[0]).to.deep.equal({createdAt: '2026-11-01 12:00:00', id: '<UUID>', name: 'alpha', phase: 'Ready', workspace: 'default'})
+      expect(l.sandboxes[0]).to.deep.equal({
+        createdAt: '2026-11-01 12:00:00',
+        id: '<UUID>',
+        name: 'alpha',
+        phase: 'Ready',
+        workspace: 'default',
+      })
     }),
     'stub-status': CONNECTED('0.0.111'),
     'stub-status-json': CONNECTED('0.0.111'),
@@ -207,7 +308,7 @@ const EXPECT: Record<string, Record<string, Expectation>> = {
     'usage-gateway-start': usage('start'),
     'usage-gateway-stop': usage('stop'),
     'usage-unknown-flag': {fail: 'usage_error', message: "error: unexpected argument '--bogus' found"},
-    'version': {parse: (run) => parseVersion(run.stdout)?.raw, value: '0.0.111'},
+    version: {parse: (run) => parseVersion(run.stdout)?.raw, value: '0.0.111'},
     // A 0.1.x gateway answers Health (status says Connected, Version 0.1.5) but no sandbox RPC of the 0.0 wire.
     'xwire-sandbox-delete': WIRE,
     'xwire-sandbox-get': WIRE,
@@ -224,24 +325,71 @@ const EXPECT: Record<string, Record<string, Expectation>> = {
     'env-gateway-other-status': NOT_CONFIGURED,
     'gateway-add-https-no-flag': {
       parse: (run) => parseGatewayAdd(both(run)),
-      value: {authFailed: false, endpoint: EP, name: 'g', reachable: true, registrationRemoved: false, tlsPresent: false, type: 'cloud'},
+      value: {
+        authFailed: false,
+        endpoint: EP,
+        name: 'g',
+        reachable: true,
+        registrationRemoved: false,
+        tlsPresent: false,
+        type: 'cloud',
+      },
     },
     'gateway-add-local': {
       parse: (run) => parseGatewayAdd(both(run)),
-      value: {authFailed: false, endpoint: EP, name: 'g', reachable: true, registrationRemoved: false, tlsPresent: true, type: 'local'},
+      value: {
+        authFailed: false,
+        endpoint: EP,
+        name: 'g',
+        reachable: true,
+        registrationRemoved: false,
+        tlsPresent: true,
+        type: 'local',
+      },
     },
     'gateway-add-local-again': {fail: 'gateway_exists', message: "Gateway 'g' already exists."},
-    'gateway-add-local-no-container': {fail: 'unknown', message: 'No openshell gateway container found listening on port <PORT>.'},
-    'gateway-add-local-no-docker': {detail: 'docker_not_running', fail: 'unknown', message: 'Socket not found: /nonexistent/openshell-conformance/docker.sock'},
+    'gateway-add-local-no-container': {
+      fail: 'unknown',
+      message: 'No openshell gateway container found listening on port <PORT>.',
+    },
+    'gateway-add-local-no-docker': {
+      detail: 'docker_not_running',
+      fail: 'unknown',
+      message: 'Socket not found: /nonexistent/openshell-conformance/docker.sock',
+    },
     'gateway-select-known': {parse: (run) => parseGatewaySelect(both(run)), value: {name: 'g'}},
     'gateway-select-known-env-override': {parse: (run) => parseGatewaySelect(both(run)), value: {name: 'g'}},
     'legacy-doctor-no-docker': {parse: (run) => run.stdout.split('\n')[0], value: 'Diagnose gateway issues'},
-    'legacy-gateway-destroy-no-docker': {detail: 'docker_not_running', fail: 'unknown', message: 'Socket not found: /nonexistent/openshell-conformance/docker.sock'},
-    'legacy-gateway-start-named-no-docker': {detail: 'docker_not_running', fail: 'unknown', message: 'Failed to create Docker client.'},
-    'legacy-gateway-start-no-docker': {detail: 'docker_not_running', fail: 'unknown', message: 'Failed to create Docker client.'},
-    'legacy-gateway-stop-no-docker': {detail: 'docker_not_running', fail: 'unknown', message: 'Socket not found: /nonexistent/openshell-conformance/docker.sock'},
-    'missing-ca-sandbox-list': {detail: 'ca', fail: 'certs_missing', message: 'failed to read TLS CA from <TMP>/home2-XXXXXX/.config/openshell/gateways/g/mtls/ca.crt'},
-    'missing-ca-status': {detail: 'ca', fail: 'certs_missing', message: 'failed to read TLS CA from <TMP>/home2-XXXXXX/.config/openshell/gateways/g/mtls/ca.crt'},
+    'legacy-gateway-destroy-no-docker': {
+      detail: 'docker_not_running',
+      fail: 'unknown',
+      message: 'Socket not found: /nonexistent/openshell-conformance/docker.sock',
+    },
+    'legacy-gateway-start-named-no-docker': {
+      detail: 'docker_not_running',
+      fail: 'unknown',
+      message: 'Failed to create Docker client.',
+    },
+    'legacy-gateway-start-no-docker': {
+      detail: 'docker_not_running',
+      fail: 'unknown',
+      message: 'Failed to create Docker client.',
+    },
+    'legacy-gateway-stop-no-docker': {
+      detail: 'docker_not_running',
+      fail: 'unknown',
+      message: 'Socket not found: /nonexistent/openshell-conformance/docker.sock',
+    },
+    'missing-ca-sandbox-list': {
+      detail: 'ca',
+      fail: 'certs_missing',
+      message: 'failed to read TLS CA from <TMP>/home2-XXXXXX/.config/openshell/gateways/g/mtls/ca.crt',
+    },
+    'missing-ca-status': {
+      detail: 'ca',
+      fail: 'certs_missing',
+      message: 'failed to read TLS CA from <TMP>/home2-XXXXXX/.config/openshell/gateways/g/mtls/ca.crt',
+    },
     'no-gateway-env-gateway-sandbox-list': {fail: 'gateway_unknown', message: "Unknown gateway 'other'."},
     'no-gateway-env-gateway-status': NOT_CONFIGURED,
     'no-gateway-flag-gateway-status': NOT_CONFIGURED,
@@ -281,11 +429,21 @@ const EXPECT: Record<string, Record<string, Expectation>> = {
     'trust-same-dn-status': BAD_SIG,
     'trust-same-dn-status-json': {fail: 'usage_error', message: "error: unexpected argument '-o' found"},
     'usage-unknown-flag': {fail: 'usage_error', message: "error: unexpected argument '--bogus' found"},
-    'version': {parse: (run) => parseVersion(run.stdout)?.raw, value: '0.0.26'},
+    version: {parse: (run) => parseVersion(run.stdout)?.raw, value: '0.0.26'},
     // A late 0.0.x gateway (0.0.111 wire) answers Health, but its sandboxes do not decode on the legacy wire.
     'xwire-sandbox-delete': {parse: (run, fx) => parseDeleteOutcome(both(run), fx.argv.at(-1)!), value: 'deleted'},
-    'xwire-sandbox-get': {detail: 'wire_mismatch', fail: 'unknown', message: /^status: Internal, message: "failed to decode Protobuf message: Sandbox\.id: SandboxResponse\.sandbox: invalid string value/},
-    'xwire-sandbox-list': {detail: 'wire_mismatch', fail: 'unknown', message: /^status: Internal, message: "failed to decode Protobuf message: Sandbox\.id: ListSandboxesResponse\.sandboxes/},
+    'xwire-sandbox-get': {
+      detail: 'wire_mismatch',
+      fail: 'unknown',
+      message:
+        /^status: Internal, message: "failed to decode Protobuf message: Sandbox\.id: SandboxResponse\.sandbox: invalid string value/,
+    },
+    'xwire-sandbox-list': {
+      detail: 'wire_mismatch',
+      fail: 'unknown',
+      message:
+        /^status: Internal, message: "failed to decode Protobuf message: Sandbox\.id: ListSandboxesResponse\.sandboxes/,
+    },
     'xwire-sandbox-list-json': {fail: 'usage_error', message: "error: unexpected argument '-o' found"},
     'xwire-status': CONNECTED_LEGACY('0.0.111'),
     // against the stub gateway speaking the legacy wire (test/support/stub-gateway, wire 'legacy')
@@ -294,7 +452,10 @@ const EXPECT: Record<string, Record<string, Expectation>> = {
     'stub-gateway-list': usage('list'),
     'stub-gateway-list-json': usage('list'),
     // legacy heads the user's route `Gateway inference:` (modern: `Inference:`)
-    'stub-inference-get': {parse: (run) => parseInferenceGet(run.stdout), value: {configured: false, system: {configured: false}}},
+    'stub-inference-get': {
+      parse: (run) => parseInferenceGet(run.stdout),
+      value: {configured: false, system: {configured: false}},
+    },
     'stub-rotated-sandbox-get': BAD_SIG,
     'stub-rotated-sandbox-list': BAD_SIG,
     'stub-rotated-sandbox-list-after-reimport': LEGACY_CUT_AT_100,
@@ -302,7 +463,11 @@ const EXPECT: Record<string, Record<string, Expectation>> = {
     'stub-rotated-status-after-reimport': CONNECTED_LEGACY('0.0.26'),
     'stub-rotated-status-json': {fail: 'usage_error', message: "error: unexpected argument '-o' found"},
     // created, then the CLI opens an SSH session the stub does not serve
-    'stub-sandbox-create': {fail: 'unknown', message: /^status: Unimplemented, message: "The server does not implement the method \/openshell\.v1\.OpenShell\/CreateSshSession"/},
+    'stub-sandbox-create': {
+      fail: 'unknown',
+      message:
+        /^status: Unimplemented, message: "The server does not implement the method \/openshell\.v1\.OpenShell\/CreateSshSession"/,
+    },
     'stub-sandbox-create-exists': {fail: 'sandbox_exists', message: 'sandbox already exists'},
     'stub-sandbox-delete': {parse: (run, fx) => parseDeleteOutcome(both(run), fx.argv.at(-1)!), value: 'deleted'},
     'stub-sandbox-delete-missing': LEGACY_NOT_FOUND,
@@ -364,7 +529,9 @@ describe('openshell: parsers and classifier over the real fixtures', () => {
     const unmapped = fixtures.filter((fx) => !EXPECT[fx.version]?.[fx.case]).map((fx) => `${fx.version}/${fx.case}`)
     expect(unmapped, 'fixtures without an expectation').to.deep.equal([])
     const present = new Set(fixtures.map((fx) => `${fx.version}/${fx.case}`))
-    const stale = Object.entries(EXPECT).flatMap(([v, cases]) => Object.keys(cases).map((c) => `${v}/${c}`)).filter((k) => !present.has(k))
+    const stale = Object.entries(EXPECT)
+      .flatMap(([v, cases]) => Object.keys(cases).map((c) => `${v}/${c}`))
+      .filter((k) => !present.has(k))
     expect(stale, 'expectations without a fixture').to.deep.equal([])
   })
 

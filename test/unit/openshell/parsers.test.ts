@@ -114,19 +114,36 @@ describe('openshell/parsers: gateway info and list', () => {
   it('list table with `*` active marker', () => {
     const l = parseGatewayList(S.GATEWAY_LIST_TABLE)
     expect(l).to.deep.equal([
-      {name: 'nemoclaw', endpoint: 'https://127.0.0.1:17670', active: true, type: 'local', source: 'user', auth: 'mtls'},
-      {name: 'openshell', endpoint: 'https://127.0.0.1:17671', active: false, type: 'local', source: 'system', auth: 'mtls'},
+      {
+        name: 'nemoclaw',
+        endpoint: 'https://127.0.0.1:17670',
+        active: true,
+        type: 'local',
+        source: 'user',
+        auth: 'mtls',
+      },
+      {
+        name: 'openshell',
+        endpoint: 'https://127.0.0.1:17671',
+        active: false,
+        type: 'local',
+        source: 'system',
+        auth: 'mtls',
+      },
     ])
   })
 
   it('list table with an empty cell is cut at header positions', () => {
-    const t = 'NAME   ENDPOINT                 TYPE   SOURCE  AUTH\n* a    https://127.0.0.1:17670  local          mtls\n'
-    expect(parseGatewayList(t)).to.deep.equal([{name: 'a', endpoint: 'https://127.0.0.1:17670', active: true, type: 'local', auth: 'mtls'}])
+    const t =
+      'NAME   ENDPOINT                 TYPE   SOURCE  AUTH\n* a    https://127.0.0.1:17670  local          mtls\n'
+    expect(parseGatewayList(t)).to.deep.equal([
+      {name: 'a', endpoint: 'https://127.0.0.1:17670', active: true, type: 'local', auth: 'mtls'},
+    ])
   })
 
   it('list JSON and empty', () => {
     const l = parseGatewayList(S.GATEWAY_LIST_JSON)!
-    expect(l.map(e => [e.name, e.active, e.isRemote])).to.deep.equal([
+    expect(l.map((e) => [e.name, e.active, e.isRemote])).to.deep.equal([
       ['openshell', false, false],
       ['nemoclaw', true, false],
     ])
@@ -147,7 +164,7 @@ describe('openshell/parsers: sandboxes', () => {
 
   it('modern table NAME CREATED PHASE; unknown phase → Unknown', () => {
     const l = parseSandboxList(S.SANDBOX_LIST_MODERN)!
-    expect(l.sandboxes.map(s => [s.name, s.createdAt, s.phase])).to.deep.equal([
+    expect(l.sandboxes.map((s) => [s.name, s.createdAt, s.phase])).to.deep.equal([
       ['alpha', '2026-05-01 09:00:00', 'Ready'],
       ['my-long-sandbox-19c', '2026-05-02 10:30:45', 'Error'],
       ['gamma', '1970-01-01 00:00:00', 'Unknown'],
@@ -165,14 +182,27 @@ describe('openshell/parsers: sandboxes', () => {
   it('JSON bare array (0.0.44–0.0.116)', () => {
     const l = parseSandboxList(S.SANDBOX_LIST_JSON_ARRAY)!
     expect(l.nextPageToken).to.equal(undefined)
-    expect(l.sandboxes[0]).to.deep.equal({name: 'alpha', phase: 'Ready', createdAt: '2026-05-01 09:00:00', id: 'sbx-1', workspace: 'default'})
+    expect(l.sandboxes[0]).to.deep.equal({
+      name: 'alpha',
+      phase: 'Ready',
+      createdAt: '2026-05-01 09:00:00',
+      id: 'sbx-1',
+      workspace: 'default',
+    })
     expect(l.sandboxes[1].phase).to.equal('Provisioning')
   })
 
   it('JSON 0.1.x envelope, with and without a next page token', () => {
     const l = parseSandboxList(S.SANDBOX_LIST_ENVELOPE)!
-    expect(l).to.deep.equal({sandboxes: [{name: 'done', phase: 'Completed', createdAt: '2026-06-01 12:00:00', id: 'sbx-9', workspace: 'default'}]})
-    expect(parseSandboxList('{"next_page_token": "abc", "sandboxes": []}')).to.deep.equal({sandboxes: [], nextPageToken: 'abc'})
+    expect(l).to.deep.equal({
+      sandboxes: [
+        {name: 'done', phase: 'Completed', createdAt: '2026-06-01 12:00:00', id: 'sbx-9', workspace: 'default'},
+      ],
+    })
+    expect(parseSandboxList('{"next_page_token": "abc", "sandboxes": []}')).to.deep.equal({
+      sandboxes: [],
+      nextPageToken: 'abc',
+    })
   })
 
   it('empty list and unreadable output', () => {
@@ -183,7 +213,9 @@ describe('openshell/parsers: sandboxes', () => {
   })
 
   it('a row that does not fit the header makes the whole list unparseable (no silent drops)', () => {
-    expect(parseSandboxList('NAME  CREATED              PHASE\nalpha  2026-05-01 09:00:00  Ready  extra  cells\n')).to.equal(undefined)
+    expect(
+      parseSandboxList('NAME  CREATED              PHASE\nalpha  2026-05-01 09:00:00  Ready  extra  cells\n'),
+    ).to.equal(undefined)
   })
 
   it('normalises phases from names, enum names and numbers', () => {
@@ -214,11 +246,23 @@ describe('openshell/parsers: sandboxes', () => {
 
 describe('openshell/parsers: inference, paging, delete, providers', () => {
   it('inference get: Provider/Model from the `Inference:` block, not `System inference:`', () => {
-    expect(parseInferenceGet(S.INFERENCE_SET)).to.deep.equal({configured: true, provider: 'nvidia', model: 'meta/llama-3.1-8b-instruct', system: {configured: false}})
-    expect(parseInferenceGet('Inference:\n\n  Not configured\n\nSystem inference:\n\n  Provider: nv-sys\n  Model: m-sys\n'))
-      .to.deep.equal({configured: false, system: {configured: true, provider: 'nv-sys', model: 'm-sys'}})
-    expect(parseInferenceGet(S.INFERENCE_NOT_CONFIGURED)).to.deep.equal({configured: false, system: {configured: true, provider: 'nvidia', model: 'x'}})
-    expect(parseInferenceGet('Inference:\n\n  Error: permission denied\n')).to.deep.equal({configured: false, error: 'permission denied'})
+    expect(parseInferenceGet(S.INFERENCE_SET)).to.deep.equal({
+      configured: true,
+      provider: 'nvidia',
+      model: 'meta/llama-3.1-8b-instruct',
+      system: {configured: false},
+    })
+    expect(
+      parseInferenceGet('Inference:\n\n  Not configured\n\nSystem inference:\n\n  Provider: nv-sys\n  Model: m-sys\n'),
+    ).to.deep.equal({configured: false, system: {configured: true, provider: 'nv-sys', model: 'm-sys'}})
+    expect(parseInferenceGet(S.INFERENCE_NOT_CONFIGURED)).to.deep.equal({
+      configured: false,
+      system: {configured: true, provider: 'nvidia', model: 'x'},
+    })
+    expect(parseInferenceGet('Inference:\n\n  Error: permission denied\n')).to.deep.equal({
+      configured: false,
+      error: 'permission denied',
+    })
     expect(parseInferenceGet('nothing here')).to.equal(undefined)
   })
 
@@ -245,22 +289,42 @@ describe('openshell/parsers: inference, paging, delete, providers', () => {
 
   it('provider get (real 0.0.111): key names only, `<none>` is empty; NotFound recognised, other failures not', () => {
     expect(parseProviderGet(S.PROVIDER_GET_0_0_111)).to.deep.equal({
-      configKeys: [], credentialKeys: ['MYKEY'], found: true, id: 'ed1f191b-2314-4799-816f-45a3441ef076', name: 'p1', type: 'openai',
+      configKeys: [],
+      credentialKeys: ['MYKEY'],
+      found: true,
+      id: 'ed1f191b-2314-4799-816f-45a3441ef076',
+      name: 'p1',
+      type: 'openai',
     })
     // 0.0.26 layout: no Resource version; several keys, comma-separated
-    expect(parseProviderGet('Provider:\n\n  Id: x\n  Name: nemoclaw-custom\n  Type: openai\n  Credential keys: A, B\n  Config keys: OPENAI_BASE_URL\n'))
-      .to.deep.equal({configKeys: ['OPENAI_BASE_URL'], credentialKeys: ['A', 'B'], found: true, id: 'x', name: 'nemoclaw-custom', type: 'openai'})
+    expect(
+      parseProviderGet(
+        'Provider:\n\n  Id: x\n  Name: nemoclaw-custom\n  Type: openai\n  Credential keys: A, B\n  Config keys: OPENAI_BASE_URL\n',
+      ),
+    ).to.deep.equal({
+      configKeys: ['OPENAI_BASE_URL'],
+      credentialKeys: ['A', 'B'],
+      found: true,
+      id: 'x',
+      name: 'nemoclaw-custom',
+      type: 'openai',
+    })
     expect(parseProviderGet('Provider:\n\n  Id: x\n')).to.equal(undefined)
     expect(parseProviderGet('')).to.equal(undefined)
     expect(isProviderNotFound(S.ERR_PROVIDER_NOT_FOUND_0_0_111)).to.equal(true)
-    expect(isProviderNotFound('Error:   × status: NotFound, message: "provider not found", details: [], metadata: MetadataMap { headers: {} }\n')).to.equal(true)
+    expect(
+      isProviderNotFound(
+        'Error:   × status: NotFound, message: "provider not found", details: [], metadata: MetadataMap { headers: {} }\n',
+      ),
+    ).to.equal(true)
     expect(isProviderNotFound(S.ERR_NOT_FOUND_MODERN)).to.equal(false)
     expect(isProviderNotFound(S.ERR_REFUSED_GRPC)).to.equal(false)
   })
 
   it('inference set refused by endpoint verification (real 0.0.111, wrapped by miette): provider, model, URL and what failed', () => {
     expect(parseInferenceVerifyFailure(S.ERR_INFERENCE_UNVERIFIED_0_0_111)).to.deep.equal({
-      error: 'failed to connect to http://127.0.0.1:9/v1/chat/completions: error sending request for url (http://127.0.0.1:9/v1/chat/completions)',
+      error:
+        'failed to connect to http://127.0.0.1:9/v1/chat/completions: error sending request for url (http://127.0.0.1:9/v1/chat/completions)',
       model: 'm1',
       provider: 'p1',
       url: 'http://127.0.0.1:9/v1',

@@ -48,7 +48,11 @@ describe('openshell/runner', function () {
   describe('resolveOpenshell', () => {
     it('NEMOCLAW_OPENSHELL_BIN wins; missing and non-executable are typed results', () => {
       const bin = script('openshell', 'echo openshell 0.1.5')
-      expect(resolveOpenshell({NEMOCLAW_OPENSHELL_BIN: bin, PATH: ''})).to.deep.equal({ok: true, path: bin, source: 'env'})
+      expect(resolveOpenshell({NEMOCLAW_OPENSHELL_BIN: bin, PATH: ''})).to.deep.equal({
+        ok: true,
+        path: bin,
+        source: 'env',
+      })
       const missing = resolveOpenshell({NEMOCLAW_OPENSHELL_BIN: path.join(dir, 'nope'), PATH: ''})
       expect(missing.ok).to.equal(false)
       expect(!missing.ok && missing.kind).to.equal('openshell_missing')
@@ -67,10 +71,18 @@ describe('openshell/runner', function () {
       expect(!none.ok && none.kind).to.equal('openshell_not_executable')
       expect(!none.ok && none.path).to.equal(path.join(a, 'openshell'))
       fs.writeFileSync(path.join(b, 'openshell'), '#!/bin/sh\n', {mode: 0o755})
-      expect(resolveOpenshell({PATH: `${a}:${b}`}, {fallbacks: []})).to.deep.include({ok: true, path: path.join(b, 'openshell'), source: 'path'})
+      expect(resolveOpenshell({PATH: `${a}:${b}`}, {fallbacks: []})).to.deep.include({
+        ok: true,
+        path: path.join(b, 'openshell'),
+        source: 'path',
+      })
       const fb = path.join(dir, 'fallback-openshell')
       fs.writeFileSync(fb, '#!/bin/sh\n', {mode: 0o755})
-      expect(resolveOpenshell({PATH: ''}, {fallbacks: [path.join(dir, 'x'), fb]})).to.deep.include({ok: true, path: fb, source: 'fallback'})
+      expect(resolveOpenshell({PATH: ''}, {fallbacks: [path.join(dir, 'x'), fb]})).to.deep.include({
+        ok: true,
+        path: fb,
+        source: 'fallback',
+      })
       const gone = resolveOpenshell({PATH: ''}, {fallbacks: [path.join(dir, 'x')]})
       expect(!gone.ok && gone.kind).to.equal('openshell_missing')
       expect(!gone.ok && gone.searched).to.deep.equal([path.join(dir, 'x')])
@@ -82,7 +94,12 @@ describe('openshell/runner', function () {
       const pidFile = path.join(dir, 'gc.pid')
       const bin = script('openshell', `sleep 30 &\necho $! > ${pidFile}\necho started\nexit 0`)
       const t0 = Date.now()
-      const r = await runOpenshell(['status'], {kind: 'probe', timeoutMs: 400, binary: bin, baseEnv: {PATH: process.env.PATH}})
+      const r = await runOpenshell(['status'], {
+        kind: 'probe',
+        timeoutMs: 400,
+        binary: bin,
+        baseEnv: {PATH: process.env.PATH},
+      })
       const took = Date.now() - t0
       expect(took).to.be.lessThan(1400)
       expect(r.timedOut).to.equal(true)
@@ -91,7 +108,7 @@ describe('openshell/runner', function () {
       const gc = Number(fs.readFileSync(pidFile, 'utf8'))
       // SIGKILL was sent to the group; wait (bounded) until init has reaped the grandchild
       const deadline = Date.now() + 5000
-      while (alive(gc) && Date.now() < deadline) await new Promise(res => setTimeout(res, 20))
+      while (alive(gc) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20))
       expect(alive(gc)).to.equal(false)
     })
 
@@ -116,7 +133,9 @@ esac`,
       expect(ok).to.deep.include({exitCode: 0, signal: null, stdout: 'Status: Connected\n', timedOut: false})
       const failed = await runOpenshell(['fail'], {kind: 'probe', binary: bin, baseEnv: {}})
       expect(failed.exitCode).to.equal(1)
-      expect(failed.stderr).to.equal(`Error:   × code: 'Some requested entity was not found', message: "sandbox not found"\n`)
+      expect(failed.stderr).to.equal(
+        `Error:   × code: 'Some requested entity was not found', message: "sandbox not found"\n`,
+      )
       expect(classifyFailure(failed).kind).to.equal('sandbox_not_found')
       const term = await runOpenshell(['term'], {kind: 'probe', binary: bin, baseEnv: {}})
       expect(term).to.deep.include({exitCode: null, signal: 'SIGTERM', timedOut: false})
@@ -124,7 +143,10 @@ esac`,
     })
 
     it('puts -g first, removes the endpoint override for a named gateway, passes extra env, never a shell', async () => {
-      const bin = script('openshell', 'printf "%s|" "$@"; echo; echo "ep=${OPENSHELL_GATEWAY_ENDPOINT-unset} gw=${OPENSHELL_GATEWAY-unset} nc=$NO_COLOR x=$X"')
+      const bin = script(
+        'openshell',
+        'printf "%s|" "$@"; echo; echo "ep=${OPENSHELL_GATEWAY_ENDPOINT-unset} gw=${OPENSHELL_GATEWAY-unset} nc=$NO_COLOR x=$X"',
+      )
       const r = await runOpenshell(['sandbox', 'get', 'a b; rm -rf /'], {
         kind: 'probe',
         gateway: 'nemoclaw',
@@ -134,12 +156,19 @@ esac`,
       })
       expect(r.argv).to.deep.equal(['-g', 'nemoclaw', 'sandbox', 'get', 'a b; rm -rf /'])
       expect(r.stdout).to.equal('-g|nemoclaw|sandbox|get|a b; rm -rf /|\nep=unset gw=other nc=1 x=y\n')
-      const noGw = await runOpenshell(['status'], {kind: 'probe', binary: bin, baseEnv: {OPENSHELL_GATEWAY_ENDPOINT: 'https://e:1'}})
+      const noGw = await runOpenshell(['status'], {
+        kind: 'probe',
+        binary: bin,
+        baseEnv: {OPENSHELL_GATEWAY_ENDPOINT: 'https://e:1'},
+      })
       expect(noGw.stdout).to.include('ep=https://e:1')
     })
 
     it('a missing binary is a result, not an exception', async () => {
-      const r = await runOpenshell(['status'], {kind: 'probe', baseEnv: {NEMOCLAW_OPENSHELL_BIN: path.join(dir, 'nope')}})
+      const r = await runOpenshell(['status'], {
+        kind: 'probe',
+        baseEnv: {NEMOCLAW_OPENSHELL_BIN: path.join(dir, 'nope')},
+      })
       expect(r.spawnError).to.equal('ENOENT')
       expect(classifyFailure(r).kind).to.equal('openshell_missing')
       const plain = script('plain', 'true', 0o644)
@@ -160,7 +189,13 @@ esac`,
     it('output over the cap is truncated and the group killed quickly, even with a grandchild holding the pipe', async () => {
       const bin = script('openshell', "sleep 30 &\nhead -c 3000000 /dev/zero | tr '\\0' 'a'\nsleep 30")
       const t0 = Date.now()
-      const r = await runOpenshell(['sandbox', 'list'], {kind: 'probe', binary: bin, baseEnv: {PATH: process.env.PATH}, maxOutputBytes: 1_000_000, timeoutMs: 8000})
+      const r = await runOpenshell(['sandbox', 'list'], {
+        kind: 'probe',
+        binary: bin,
+        baseEnv: {PATH: process.env.PATH},
+        maxOutputBytes: 1_000_000,
+        timeoutMs: 8000,
+      })
       expect(Date.now() - t0).to.be.lessThan(3000)
       expect(r.truncated).to.equal(true)
       expect(r.timedOut).to.equal(false)
@@ -174,12 +209,12 @@ esac`,
       await runOpenshell(['sandbox', 'list'], {kind: 'probe', binary: bin, baseEnv: {}})
       await runProcess(bin, ['info'], {timeoutMs: 2000})
       const log = callLog()
-      expect(log.map(e => [e.tool, e.argv, e.exitCode])).to.deep.equal([
+      expect(log.map((e) => [e.tool, e.argv, e.exitCode])).to.deep.equal([
         ['openshell', ['-g', 'g', 'status'], 4],
         ['openshell', ['sandbox', 'list'], 4],
         ['process', ['info'], 4],
       ])
-      expect(log.every(e => typeof e.durationMs === 'number' && e.durationMs >= 0)).to.equal(true)
+      expect(log.every((e) => typeof e.durationMs === 'number' && e.durationMs >= 0)).to.equal(true)
       expect(openshellCallCount()).to.equal(2)
       expect(openshellCallCount(['status'])).to.equal(1)
     })

@@ -341,8 +341,8 @@ export const ERR_READ_KEY = `Error:   × failed to read TLS key from /x/tls.key
   ╰─▶ Permission denied (os error 13)
 `
 
-export const ERR_EDGE = "Error:   × edge credentials are missing; run `openshell gateway login nemoclaw`\n"
-export const ERR_OIDC = "Error:   × OIDC credentials are missing; run `openshell gateway login nemoclaw`\n"
+export const ERR_EDGE = 'Error:   × edge credentials are missing; run `openshell gateway login nemoclaw`\n'
+export const ERR_OIDC = 'Error:   × OIDC credentials are missing; run `openshell gateway login nemoclaw`\n'
 export const ERR_TOKEN_LEGACY = 'Error:   × Missing gateway auth token\n'
 export const ERR_DEVICE = 'Error:   × device identity required\n'
 

@@ -33,11 +33,23 @@ describe('openshell/client: the version hint between processes', function () {
 
   const client = (version: string, extra: NodeJS.ProcessEnv = {}, versionCache = true): OpenShell =>
     new OpenShell({
-      env: {PATH: process.env.PATH, HOME: dir, NEMOCLAW_HOME: path.join(dir, 'nc'), NEMOCLAW_OPENSHELL_BIN: bin, HINT_LOG: logFile, HINT_VERSION: version, ...extra},
+      env: {
+        PATH: process.env.PATH,
+        HOME: dir,
+        NEMOCLAW_HOME: path.join(dir, 'nc'),
+        NEMOCLAW_OPENSHELL_BIN: bin,
+        HINT_LOG: logFile,
+        HINT_VERSION: version,
+        ...extra,
+      },
       versionCache,
     })
-  const events = (): string[] => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean) : [])
-  const started = (): string[] => events().filter(e => e.startsWith('start ')).map(e => e.slice(6))
+  const events = (): string[] =>
+    fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean) : []
+  const started = (): string[] =>
+    events()
+      .filter((e) => e.startsWith('start '))
+      .map((e) => e.slice(6))
   /** Did `argv` start before `--version` ended? */
   const overlapped = (argv: string): boolean => events().indexOf(`start ${argv}`) < events().indexOf('end --version')
   const cacheFile = () => versionCachePath({HOME: dir})
@@ -71,8 +83,12 @@ describe('openshell/client: the version hint between processes', function () {
     expect(c.probesStartEarly()).to.equal(true)
     const [status, list] = await Promise.all([c.status('nemoclaw'), c.sandboxList('nemoclaw')])
     expect(status.ok && status.value).to.deep.include({configured: true, status: 'connected'})
-    expect(list.ok && list.value.sandboxes.map(x => [x.name, x.phase])).to.deep.equal([['a', 'Ready']])
-    expect(started().sort()).to.deep.equal(['--version', '-g nemoclaw sandbox list -o json --page-size 1000', '-g nemoclaw status -o json'])
+    expect(list.ok && list.value.sandboxes.map((x) => [x.name, x.phase])).to.deep.equal([['a', 'Ready']])
+    expect(started().sort()).to.deep.equal([
+      '--version',
+      '-g nemoclaw sandbox list -o json --page-size 1000',
+      '-g nemoclaw status -o json',
+    ])
     expect(overlapped('-g nemoclaw status -o json')).to.equal(true)
     expect(overlapped('-g nemoclaw sandbox list -o json --page-size 1000')).to.equal(true)
     expect(c.probesStartEarly()).to.equal(false) // detection is done: nothing more to gain
@@ -120,7 +136,16 @@ describe('openshell/client: the version hint between processes', function () {
   it('probeGateway with a supported hint on an unsupported binary: the early status is discarded, the verdict is the real one', async () => {
     const gwDir = path.join(dir, '.config', 'openshell', 'gateways', 'nemoclaw')
     fs.mkdirSync(gwDir, {recursive: true})
-    fs.writeFileSync(path.join(gwDir, 'metadata.json'), JSON.stringify({auth_mode: 'mtls', gateway_endpoint: 'https://127.0.0.1:17670', gateway_port: 0, is_remote: false, name: 'nemoclaw'}))
+    fs.writeFileSync(
+      path.join(gwDir, 'metadata.json'),
+      JSON.stringify({
+        auth_mode: 'mtls',
+        gateway_endpoint: 'https://127.0.0.1:17670',
+        gateway_port: 0,
+        is_remote: false,
+        name: 'nemoclaw',
+      }),
+    )
     await client('0.1.2').detect()
     fs.writeFileSync(logFile, '')
     const h = await probeGateway(client('0.0.5'), 'nemoclaw')
@@ -136,7 +161,7 @@ describe('openshell/client: the version hint between processes', function () {
   })
 })
 
-describe('openshell/client: a native binary\'s remembered version is the detection', () => {
+describe("openshell/client: a native binary's remembered version is the detection", () => {
   let dir: string
   let bin: string
   const env = (): NodeJS.ProcessEnv => ({HOME: dir, NEMOCLAW_OPENSHELL_BIN: bin, PATH: process.env.PATH})

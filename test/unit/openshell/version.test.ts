@@ -1,5 +1,12 @@
 import {expect} from 'chai'
-import {capabilitiesFor, compareVersions, NEWEST_KNOWN, OLDEST_SUPPORTED, parseSemVer, parseVersion} from '../../../src/lib/openshell/version.js'
+import {
+  capabilitiesFor,
+  compareVersions,
+  NEWEST_KNOWN,
+  OLDEST_SUPPORTED,
+  parseSemVer,
+  parseVersion,
+} from '../../../src/lib/openshell/version.js'
 
 describe('openshell/version', () => {
   it('parses `openshell x.y.z` from --version output', () => {
@@ -31,12 +38,17 @@ describe('openshell/version', () => {
   }
 
   it('sandboxStart (`sandbox start`/`stop`) exists from 0.0.105 on (not in 0.0.26, used on 0.0.111)', () => {
-    expect(['0.0.26', '0.0.104', '0.0.105', '0.0.111', '0.1.5'].map(v => capabilitiesFor(v).sandboxStart)).to.deep.equal([false, false, true, true, true])
+    expect(
+      ['0.0.26', '0.0.104', '0.0.105', '0.0.111', '0.1.5'].map((v) => capabilitiesFor(v).sandboxStart),
+    ).to.deep.equal([false, false, true, true, true])
   })
 
   it('sandboxListOffset (--limit/--offset paging) holds for 0.0.26 ≤ v < 0.1.0 only', () => {
-    expect(['0.0.10', '0.0.25', '0.0.26', '0.0.43', '0.0.83', '0.0.111', '0.0.116', '0.1.0', '0.1.5'].map(v => capabilitiesFor(v).sandboxListOffset))
-      .to.deep.equal([false, false, true, true, true, true, true, false, false])
+    expect(
+      ['0.0.10', '0.0.25', '0.0.26', '0.0.43', '0.0.83', '0.0.111', '0.0.116', '0.1.0', '0.1.5'].map(
+        (v) => capabilitiesFor(v).sandboxListOffset,
+      ),
+    ).to.deep.equal([false, false, true, true, true, true, true, false, false])
     // exactly one paging scheme (or none) per version
     for (const v of ['0.0.25', '0.0.43', '0.0.111', '0.1.5']) {
       const c = capabilitiesFor(v)
@@ -61,7 +73,12 @@ describe('openshell/version', () => {
     const c = capabilitiesFor('0.1.6')
     expect(c.newerThanKnown).to.equal(true)
     expect(c.generation).to.equal('modern')
-    expect([c.sandboxListPaged, c.statusJson, c.gatewayInfoLive, c.unsupported]).to.deep.equal([true, true, true, false])
+    expect([c.sandboxListPaged, c.statusJson, c.gatewayInfoLive, c.unsupported]).to.deep.equal([
+      true,
+      true,
+      true,
+      false,
+    ])
     expect(capabilitiesFor('1.0.0').newerThanKnown).to.equal(true)
   })
 

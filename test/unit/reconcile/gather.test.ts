@@ -6,7 +6,11 @@ import {listable} from '../../../src/lib/reconcile/decide.js'
 import {gatherSteps, liveGateway} from '../../../src/lib/reconcile/gather.js'
 import {health, run, statusFailed} from '../gateway/facts.js'
 
-const list: Outcome<SandboxList> = {ok: true, run: run(['-g', 'nemoclaw', 'sandbox', 'list']), value: {sandboxes: [{name: 'alpha', phase: 'Ready'}]}}
+const list: Outcome<SandboxList> = {
+  ok: true,
+  run: run(['-g', 'nemoclaw', 'sandbox', 'list']),
+  value: {sandboxes: [{name: 'alpha', phase: 'Ready'}]},
+}
 
 describe('reconcile gather: which gateway keeps its list (one listable)', () => {
   it('kept for an ok gateway and for an answering other-active one; dropped when the gateway does not answer', () => {
@@ -31,7 +35,8 @@ describe('reconcile gather: the task list', () => {
 
   it('detect first; per gateway its probe, then its list when it holds records; then the routes when asked', () => {
     const holdsRecords = (gw: string) => gw !== 'empty'
-    const titles = (inference: boolean) => gatherSteps(client, ['nemoclaw', 'empty', 'lab'], {holdsRecords, inference}).steps.map((s) => s.title)
+    const titles = (inference: boolean) =>
+      gatherSteps(client, ['nemoclaw', 'empty', 'lab'], {holdsRecords, inference}).steps.map((s) => s.title)
     expect(titles(false)).to.deep.equal([
       'openshell is installed',
       "Gateway 'nemoclaw' answers",

@@ -6,7 +6,11 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {fileURLToPath} from 'node:url'
 
 import {
-  load, parseRegistry, registryPaths, RegistryLockTimeoutError, upsertRecord,
+  load,
+  parseRegistry,
+  registryPaths,
+  RegistryLockTimeoutError,
+  upsertRecord,
 } from '../../../src/lib/registry/index.js'
 import {buildRegistryWorker, type BuiltWorker} from '../../support/registry-build.js'
 import {useTempHome} from '../../support/registry-home.js'
@@ -27,11 +31,15 @@ after(async () => {
 function startWorker(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   if (!built) throw new Error('worker not built')
   return spawn(process.execPath, [built.worker, ...args], {
-    cwd: ROOT, env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: {...process.env, ...env},
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
 }
 
-function finished(child: ChildProcess): Promise<{code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string}> {
+function finished(
+  child: ChildProcess,
+): Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}> {
   let stdout = ''
   let stderr = ''
   child.stdout?.on('data', (d) => (stdout += d))
@@ -47,7 +55,10 @@ async function tempFiles(home: string): Promise<string[]> {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false)
+  return stat(path).then(
+    () => true,
+    () => false,
+  )
 }
 
 describe('registry: concurrent writers in separate processes', function () {
@@ -58,13 +69,20 @@ describe('registry: concurrent writers in separate processes', function () {
     const WORKERS = 12
     const EACH = 5
     const barrier = join(t.root, 'go')
-    const children = Array.from({length: WORKERS}, (_, w) => startWorker(['add', t.home, `p${w}`, String(EACH), barrier]))
+    const children = Array.from({length: WORKERS}, (_, w) =>
+      startWorker(['add', t.home, `p${w}`, String(EACH), barrier]),
+    )
     const runs = children.map(finished)
     // release all workers at once, after every one has started up, so their 60 writes really overlap
-    await Promise.all(children.map((c) => new Promise<void>((resolve, reject) => {
-      c.stdout?.on('data', (d) => String(d).includes('ready') && resolve())
-      c.on('close', () => reject(new Error('worker exited before it was ready')))
-    })))
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve, reject) => {
+            c.stdout?.on('data', (d) => String(d).includes('ready') && resolve())
+            c.on('close', () => reject(new Error('worker exited before it was ready')))
+          }),
+      ),
+    )
     await writeFile(barrier, '')
     const results = await Promise.all(runs)
     for (const r of results) expect(r.code, r.stderr).to.equal(0)
@@ -74,7 +92,9 @@ describe('registry: concurrent writers in separate processes', function () {
     const parsed = parseRegistry(text)
     if (!parsed.ok) throw new Error(parsed.detail)
     const names = Object.keys(parsed.registry.sandboxes).sort()
-    const expected = Array.from({length: WORKERS}, (_, w) => Array.from({length: EACH}, (_, i) => `p${w}-${i}`)).flat().sort()
+    const expected = Array.from({length: WORKERS}, (_, w) => Array.from({length: EACH}, (_, i) => `p${w}-${i}`))
+      .flat()
+      .sort()
     expect(names).to.deep.equal(expected)
     expect(parsed.registry.sandboxes['p3-4']).to.include({model: 'model-4', gateway: 'nemoclaw'})
     expect(await tempFiles(t.home)).to.deep.equal([])
@@ -91,7 +111,10 @@ describe('registry: a writer killed with SIGKILL mid-write', function () {
     const paths = registryPaths({home: t.home})
     const oldText = await readFile(paths.file, 'utf8')
 
-    const child = startWorker(['write', t.home, 'slow'], {NEMOCLAW_TEST_WRITE_DELAY_MS: '30000', NEMOCLAW_REGISTRY_LOCK_STALE_MS: '2000'})
+    const child = startWorker(['write', t.home, 'slow'], {
+      NEMOCLAW_TEST_WRITE_DELAY_MS: '30000',
+      NEMOCLAW_REGISTRY_LOCK_STALE_MS: '2000',
+    })
     const done = finished(child)
     // wait until the worker holds the lock and has written half of its temp file
     const deadline = Date.now() + 15_000
@@ -115,7 +138,9 @@ describe('registry: a writer killed with SIGKILL mid-write', function () {
       error = e
     }
     expect(error).to.be.instanceOf(RegistryLockTimeoutError)
-    expect((error as Error).message).to.include(paths.lock).and.match(/Timed out after 0\.\ds/)
+    expect((error as Error).message)
+      .to.include(paths.lock)
+      .and.match(/Timed out after 0\.\ds/)
     expect(Date.now() - started).to.be.lessThan(2000)
 
     child.kill('SIGKILL')
@@ -126,7 +151,10 @@ describe('registry: a writer killed with SIGKILL mid-write', function () {
     expect(await exists(paths.lock), 'the dead writer left its lock behind').to.equal(true)
 
     const t0 = Date.now()
-    const r = await upsertRecord({name: 'after', gateway: 'nemoclaw'}, {home: t.home, lockStaleMs: 2000, lockTimeoutMs: 8000})
+    const r = await upsertRecord(
+      {name: 'after', gateway: 'nemoclaw'},
+      {home: t.home, lockStaleMs: 2000, lockTimeoutMs: 8000},
+    )
     const took = Date.now() - t0
     expect(r.written).to.equal(true)
     expect(took, `recovered the stale lock in ${took} ms`).to.be.lessThan(5000)
@@ -142,7 +170,10 @@ describe('registry: a writer killed with SIGKILL mid-write', function () {
     const delays = [0, 60, 400]
     for (const [i, killAfter] of delays.entries()) {
       const before = await readFile(paths.file, 'utf8')
-      const child = startWorker(['write', t.home, `w${i}`], {NEMOCLAW_TEST_WRITE_DELAY_MS: '150', NEMOCLAW_REGISTRY_LOCK_STALE_MS: '2000'})
+      const child = startWorker(['write', t.home, `w${i}`], {
+        NEMOCLAW_TEST_WRITE_DELAY_MS: '150',
+        NEMOCLAW_REGISTRY_LOCK_STALE_MS: '2000',
+      })
       const done = finished(child)
       // start-up takes ~100 ms and the write ~150 ms: the kill lands during or after the write
       await sleep(150 + killAfter)

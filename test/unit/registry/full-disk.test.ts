@@ -7,14 +7,29 @@ import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {
-  load, readJournal, registryPaths, RegistryError, removeRecord, serializeRegistry, upsertRecord,
+  load,
+  readJournal,
+  registryPaths,
+  RegistryError,
+  removeRecord,
+  serializeRegistry,
+  upsertRecord,
 } from '../../../src/lib/registry/index.js'
 import {mountFullDisk, unmountAll} from '../../support/mounts.js'
 import {useTempHome} from '../../support/registry-home.js'
 
 const RECORD = (name: string, extra: object = {}) => ({
-  name, gateway: 'nemoclaw', createdAt: '2026-01-02T03:04:05.000Z', source: null, provider: null, model: null,
-  policies: [], lastSeen: null, endpointUrl: null, credentialEnv: null, ...extra,
+  name,
+  gateway: 'nemoclaw',
+  createdAt: '2026-01-02T03:04:05.000Z',
+  source: null,
+  provider: null,
+  model: null,
+  policies: [],
+  lastSeen: null,
+  endpointUrl: null,
+  credentialEnv: null,
+  ...extra,
 })
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
@@ -36,16 +51,25 @@ describe('registry: a disk that fills up mid-write', () => {
     const old = serializeRegistry({version: 1, defaultSandbox: 'a', sandboxes: {a: RECORD('a')}} as any)
     // One page free: the new file (~6 KiB) gets its first 4 KiB written, then the disk is full.
     mountFullDisk(t.home, {'sandboxes.json': old}, {leavePages: 1})
-    const err = await rejection(upsertRecord({name: 'b', gateway: 'nemoclaw', notes: 'n'.repeat(6000)} as any, {home: t.home}))
+    const err = await rejection(
+      upsertRecord({name: 'b', gateway: 'nemoclaw', notes: 'n'.repeat(6000)} as any, {home: t.home}),
+    )
     expect(err).to.be.instanceOf(RegistryError)
     expect(err.message).to.match(/Could not write the registry .*ENOSPC/)
     expect(await readFile(registryPaths({home: t.home}).file, 'utf8')).to.equal(old)
-    expect(readdirSync(t.home).filter((n) => n.includes('.tmp-')), 'temp file removed').to.deep.equal([])
+    expect(
+      readdirSync(t.home).filter((n) => n.includes('.tmp-')),
+      'temp file removed',
+    ).to.deep.equal([])
   })
 
   it('a journal line that does not fit is taken back: the record stays and later entries stay readable', async () => {
     mkdirSync(t.home)
-    const registry = {version: 1, defaultSandbox: null, sandboxes: {a: RECORD('a', {notes: 'n'.repeat(6000)}), z: RECORD('z')}}
+    const registry = {
+      version: 1,
+      defaultSandbox: null,
+      sandboxes: {a: RECORD('a', {notes: 'n'.repeat(6000)}), z: RECORD('z')},
+    }
     // One page free: the journal line of `a` (~6 KiB) fits only in part.
     mountFullDisk(t.home, {'sandboxes.json': serializeRegistry(registry as any)}, {leavePages: 1})
     const paths = registryPaths({home: t.home})

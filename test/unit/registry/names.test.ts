@@ -1,14 +1,12 @@
 import {expect} from 'chai'
 
-import {
-  RESERVED_SANDBOX_NAMES, validateGatewayName, validateSandboxName,
-} from '../../../src/lib/registry/names.js'
+import {RESERVED_SANDBOX_NAMES, validateGatewayName, validateSandboxName} from '../../../src/lib/registry/names.js'
 
 describe('registry/names: validateSandboxName', () => {
   const rejected = (name: unknown): string => {
     const r = validateSandboxName(name)
     expect(r.ok, `expected ${JSON.stringify(name)} to be rejected`).to.equal(false)
-    return (r as {ok: false, reason: string}).reason
+    return (r as {ok: false; reason: string}).reason
   }
 
   it('accepts lowercase RFC 1123 labels', () => {
@@ -48,8 +46,21 @@ describe('registry/names: validateSandboxName', () => {
   })
 
   it('rejects every nemoclaw command name, and accepts an extended list', () => {
-    expect(RESERVED_SANDBOX_NAMES).to.include.members(['onboard', 'connect', 'status', 'list', 'logs', 'destroy',
-      'recover', 'doctor', 'help', 'plugins', 'autocomplete', 'version', 'commands'])
+    expect(RESERVED_SANDBOX_NAMES).to.include.members([
+      'onboard',
+      'connect',
+      'status',
+      'list',
+      'logs',
+      'destroy',
+      'recover',
+      'doctor',
+      'help',
+      'plugins',
+      'autocomplete',
+      'version',
+      'commands',
+    ])
     for (const name of RESERVED_SANDBOX_NAMES) {
       expect(rejected(name)).to.equal(`'${name}' is a nemoclaw command; choose another name.`)
     }

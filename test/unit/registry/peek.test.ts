@@ -17,7 +17,15 @@ describe('registry: the names argv routing reads', () => {
   })
 
   it('recordNames lists nothing for text that is not JSON or has no sandboxes object', () => {
-    for (const text of ['', '{not json', '[]', '"x"', JSON.stringify({version: 1}), JSON.stringify({sandboxes: ['a']}), JSON.stringify({sandboxes: null})]) {
+    for (const text of [
+      '',
+      '{not json',
+      '[]',
+      '"x"',
+      JSON.stringify({version: 1}),
+      JSON.stringify({sandboxes: ['a']}),
+      JSON.stringify({sandboxes: null}),
+    ]) {
       expect(recordNames(text), text).to.deep.equal([])
     }
   })
@@ -27,7 +35,9 @@ describe('registry: the names argv routing reads', () => {
     await mkdir(t.home, {recursive: true})
     await writeFile(join(t.home, 'sandboxes.json'), JSON.stringify({sandboxes: {alpha: {}}, version: 1}))
     expect([...registeredNames({env: {NEMOCLAW_HOME: t.home}})]).to.deep.equal(['alpha'])
-    expect([...registeredNames({env: {NEMOCLAW_HOME: join(t.root, 'elsewhere')}, home: t.home})]).to.deep.equal(['alpha'])
+    expect([...registeredNames({env: {NEMOCLAW_HOME: join(t.root, 'elsewhere')}, home: t.home})]).to.deep.equal([
+      'alpha',
+    ])
     expect([...registeredNames({env: {HOME: t.root}})]).to.deep.equal([])
   })
 })

@@ -8,10 +8,22 @@ import {useTempHome} from '../../support/registry-home.js'
 const LEGACY = {
   sandboxes: {
     'my-assistant': {
-      name: 'my-assistant', createdAt: '2026-03-01T10:00:00.000Z', model: 'nvidia/nemotron-3-super-120b-a12b',
-      nimContainer: null, provider: 'nvidia-nim', gpuEnabled: false, policies: ['pypi', 'npm'],
+      name: 'my-assistant',
+      createdAt: '2026-03-01T10:00:00.000Z',
+      model: 'nvidia/nemotron-3-super-120b-a12b',
+      nimContainer: null,
+      provider: 'nvidia-nim',
+      gpuEnabled: false,
+      policies: ['pypi', 'npm'],
     },
-    other: {name: 'other', createdAt: '2026-03-02T10:00:00.000Z', model: null, provider: null, gpuEnabled: true, policies: []},
+    other: {
+      name: 'other',
+      createdAt: '2026-03-02T10:00:00.000Z',
+      model: null,
+      provider: null,
+      gpuEnabled: true,
+      policies: [],
+    },
   },
   defaultSandbox: 'my-assistant',
 }
@@ -24,16 +36,35 @@ describe('registry/schema: parsing', () => {
     expect(r.registry.version).to.equal(1)
     expect(r.registry.defaultSandbox).to.equal('my-assistant')
     expect(r.registry.sandboxes['my-assistant']).to.deep.equal({
-      ...LEGACY.sandboxes['my-assistant'], gateway: 'nemoclaw', source: null, lastSeen: null,
+      ...LEGACY.sandboxes['my-assistant'],
+      gateway: 'nemoclaw',
+      source: null,
+      lastSeen: null,
     })
     expect(r.registry.sandboxes.other?.gpuEnabled).to.equal(true)
   })
 
   it('keeps unknown top-level and record fields', () => {
-    const r = parseRegistry(JSON.stringify({
-      version: 1, defaultSandbox: null, futureThing: {a: 1},
-      sandboxes: {a: {name: 'a', gateway: 'gw', createdAt: null, source: null, provider: null, model: null, policies: [], lastSeen: null, extra: 'x'}},
-    }))
+    const r = parseRegistry(
+      JSON.stringify({
+        version: 1,
+        defaultSandbox: null,
+        futureThing: {a: 1},
+        sandboxes: {
+          a: {
+            name: 'a',
+            gateway: 'gw',
+            createdAt: null,
+            source: null,
+            provider: null,
+            model: null,
+            policies: [],
+            lastSeen: null,
+            extra: 'x',
+          },
+        },
+      }),
+    )
     if (!r.ok) throw new Error(r.detail)
     expect(r.registry.futureThing).to.deep.equal({a: 1})
     expect(r.registry.sandboxes.a?.extra).to.equal('x')
@@ -41,13 +72,15 @@ describe('registry/schema: parsing', () => {
   })
 
   it('reports exactly which fields have the wrong type', () => {
-    const r = parseRegistry(JSON.stringify({
-      sandboxes: {
-        a: {name: 'a', policies: 'pypi'},
-        b: {name: 'b', policies: ['ok', 3], lastSeen: {phase: 1, at: 'x'}},
-        c: {name: 'not-c'},
-      },
-    }))
+    const r = parseRegistry(
+      JSON.stringify({
+        sandboxes: {
+          a: {name: 'a', policies: 'pypi'},
+          b: {name: 'b', policies: ['ok', 3], lastSeen: {phase: 1, at: 'x'}},
+          c: {name: 'not-c'},
+        },
+      }),
+    )
     if (r.ok) throw new Error('expected invalid')
     expect(r.kind).to.equal('invalid')
     expect(r.issues).to.deep.equal([
@@ -61,7 +94,9 @@ describe('registry/schema: parsing', () => {
 
   it('rejects a sandboxes array, a non-object root and an odd version; flags a newer version separately', () => {
     const arr = parseRegistry('{"sandboxes": []}')
-    expect(arr.ok === false && arr.issues).to.deep.equal(['sandboxes: expected an object keyed by sandbox name, got array'])
+    expect(arr.ok === false && arr.issues).to.deep.equal([
+      'sandboxes: expected an object keyed by sandbox name, got array',
+    ])
     const root = parseRegistry('[]')
     expect(root.ok === false && root.issues).to.deep.equal(['(root): expected an object, got array'])
     const ver = parseRegistry('{"version": "1", "sandboxes": {}}')
@@ -99,7 +134,10 @@ describe('registry/schema: on disk', () => {
     expect(onDisk.version).to.equal(1)
     expect(onDisk.defaultSandbox).to.equal('my-assistant')
     expect(onDisk.sandboxes['my-assistant']).to.deep.equal({
-      ...LEGACY.sandboxes['my-assistant'], gateway: 'nemoclaw', source: null, lastSeen: null,
+      ...LEGACY.sandboxes['my-assistant'],
+      gateway: 'nemoclaw',
+      source: null,
+      lastSeen: null,
     })
     expect(onDisk.sandboxes.other.gpuEnabled).to.equal(true)
     expect(onDisk.sandboxes.third.gateway).to.equal('openshell')
@@ -115,8 +153,12 @@ describe('registry/schema: on disk', () => {
   })
 
   it('preserves unknown top-level fields and unknown record fields across writes', async () => {
-    const file = await writeRaw({version: 1, defaultSandbox: null, telemetry: {optIn: false},
-      sandboxes: {a: {name: 'a', gateway: 'gw', policies: [], custom: [1, 2]}}})
+    const file = await writeRaw({
+      version: 1,
+      defaultSandbox: null,
+      telemetry: {optIn: false},
+      sandboxes: {a: {name: 'a', gateway: 'gw', policies: [], custom: [1, 2]}},
+    })
     await upsertRecord({name: 'a', gateway: 'gw', model: 'm2'}, {home: t.home})
     await removeRecord('nope', 'test', {home: t.home})
     const onDisk = JSON.parse(await readFile(file, 'utf8'))
@@ -130,9 +172,12 @@ describe('registry/schema: on disk', () => {
     const before = await readFile(file, 'utf8')
     let error: unknown
     try {
-      await update((r) => {
-        (r.sandboxes as Record<string, unknown>).x = {name: 'y', gateway: 'g'}
-      }, {home: t.home})
+      await update(
+        (r) => {
+          ;(r.sandboxes as Record<string, unknown>).x = {name: 'y', gateway: 'g'}
+        },
+        {home: t.home},
+      )
     } catch (e) {
       error = e
     }

@@ -4,9 +4,26 @@ import {chmod, mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises
 import {join} from 'node:path'
 
 import {
-  checkPermissions, describeWriteFailure, fixPermissions, getRecord, listCorruptFiles, listRecords, load, readJournal,
-  registerOnboarded, registryPaths, RegistryCorruptError, RegistryError, RegistryLockTimeoutError, RegistryWriteError, removeRecord,
-  restore, setDefault, touchLastSeen, update, upsertRecord,
+  checkPermissions,
+  describeWriteFailure,
+  fixPermissions,
+  getRecord,
+  listCorruptFiles,
+  listRecords,
+  load,
+  readJournal,
+  registerOnboarded,
+  registryPaths,
+  RegistryCorruptError,
+  RegistryError,
+  RegistryLockTimeoutError,
+  RegistryWriteError,
+  removeRecord,
+  restore,
+  setDefault,
+  touchLastSeen,
+  update,
+  upsertRecord,
 } from '../../../src/lib/registry/index.js'
 import {useTempHome} from '../../support/registry-home.js'
 
@@ -23,8 +40,10 @@ describe('registry/store: records', () => {
   const t = useTempHome()
 
   it('creates the home 0700 and the file 0600; upsert keeps unspecified fields; makeDefaultIfFirst', async () => {
-    await upsertRecord({name: 'alpha', gateway: 'nemoclaw', model: 'm', policies: ['pypi'], credentialEnv: 'NVIDIA_API_KEY'},
-      {home: t.home, makeDefaultIfFirst: true})
+    await upsertRecord(
+      {name: 'alpha', gateway: 'nemoclaw', model: 'm', policies: ['pypi'], credentialEnv: 'NVIDIA_API_KEY'},
+      {home: t.home, makeDefaultIfFirst: true},
+    )
     await upsertRecord({name: 'beta', gateway: 'openshell'}, {home: t.home, makeDefaultIfFirst: true})
     const paths = registryPaths({home: t.home})
     expect((await stat(paths.home)).mode & 0o777).to.equal(0o700)
@@ -33,7 +52,12 @@ describe('registry/store: records', () => {
     const first = await getRecord('alpha', {home: t.home})
     await upsertRecord({name: 'alpha', gateway: 'nemoclaw', source: 'openclaw'}, {home: t.home})
     const alpha = await getRecord('alpha', {home: t.home})
-    expect(alpha).to.include({model: 'm', source: 'openclaw', credentialEnv: 'NVIDIA_API_KEY', createdAt: first?.createdAt})
+    expect(alpha).to.include({
+      model: 'm',
+      source: 'openclaw',
+      credentialEnv: 'NVIDIA_API_KEY',
+      createdAt: first?.createdAt,
+    })
     expect(alpha?.policies).to.deep.equal(['pypi'])
     expect((await load({home: t.home})).registry.defaultSandbox).to.equal('alpha')
     expect((await listRecords({home: t.home})).map((r) => r.name)).to.deep.equal(['alpha', 'beta'])
@@ -41,29 +65,79 @@ describe('registry/store: records', () => {
   })
 
   it('registerOnboarded: in one write, the record and the inference fields of every other record on its gateway', async () => {
-    await upsertRecord({credentialEnv: 'NVIDIA_API_KEY', gateway: 'nemoclaw', model: 'm1', name: 'alpha', policies: ['pypi'], provider: 'nvidia'}, {home: t.home})
-    await upsertRecord({endpointUrl: 'http://a/v1', gateway: 'nemoclaw', model: 'm1', name: 'beta', provider: 'custom'}, {home: t.home})
-    await upsertRecord({credentialEnv: 'NVIDIA_API_KEY', gateway: 'elsewhere', model: 'm1', name: 'far', provider: 'nvidia'}, {home: t.home})
-    const r = await registerOnboarded({credentialEnv: null, endpointUrl: 'http://b/v1', gateway: 'nemoclaw', model: 'm2', name: 'gamma', provider: 'vllm'}, {home: t.home})
+    await upsertRecord(
+      {
+        credentialEnv: 'NVIDIA_API_KEY',
+        gateway: 'nemoclaw',
+        model: 'm1',
+        name: 'alpha',
+        policies: ['pypi'],
+        provider: 'nvidia',
+      },
+      {home: t.home},
+    )
+    await upsertRecord(
+      {endpointUrl: 'http://a/v1', gateway: 'nemoclaw', model: 'm1', name: 'beta', provider: 'custom'},
+      {home: t.home},
+    )
+    await upsertRecord(
+      {credentialEnv: 'NVIDIA_API_KEY', gateway: 'elsewhere', model: 'm1', name: 'far', provider: 'nvidia'},
+      {home: t.home},
+    )
+    const r = await registerOnboarded(
+      {
+        credentialEnv: null,
+        endpointUrl: 'http://b/v1',
+        gateway: 'nemoclaw',
+        model: 'm2',
+        name: 'gamma',
+        provider: 'vllm',
+      },
+      {home: t.home},
+    )
     expect(r.value.alsoChanged).to.deep.equal(['alpha', 'beta'])
     expect(r.value.record).to.include({endpointUrl: 'http://b/v1', model: 'm2', name: 'gamma', provider: 'vllm'})
     const same = {credentialEnv: null, endpointUrl: 'http://b/v1', model: 'm2', provider: 'vllm'}
     expect(await getRecord('alpha', {home: t.home})).to.include(same)
     expect((await getRecord('alpha', {home: t.home}))?.policies, 'other fields kept').to.deep.equal(['pypi'])
     expect(await getRecord('beta', {home: t.home})).to.include(same)
-    expect(await getRecord('far', {home: t.home}), 'another gateway is left alone').to.include({credentialEnv: 'NVIDIA_API_KEY', model: 'm1', provider: 'nvidia'})
-    const again = await registerOnboarded({credentialEnv: null, endpointUrl: 'http://b/v1', gateway: 'nemoclaw', model: 'm2', name: 'gamma', provider: 'vllm'}, {home: t.home})
+    expect(await getRecord('far', {home: t.home}), 'another gateway is left alone').to.include({
+      credentialEnv: 'NVIDIA_API_KEY',
+      model: 'm1',
+      provider: 'nvidia',
+    })
+    const again = await registerOnboarded(
+      {
+        credentialEnv: null,
+        endpointUrl: 'http://b/v1',
+        gateway: 'nemoclaw',
+        model: 'm2',
+        name: 'gamma',
+        provider: 'vllm',
+      },
+      {home: t.home},
+    )
     expect(again.value.alsoChanged).to.deep.equal([])
-    const bad = await rejection(registerOnboarded({credentialEnv: 'sk-live=secret', gateway: 'nemoclaw', name: 'delta'}, {home: t.home}))
+    const bad = await rejection(
+      registerOnboarded({credentialEnv: 'sk-live=secret', gateway: 'nemoclaw', name: 'delta'}, {home: t.home}),
+    )
     expect(bad).to.be.instanceOf(RegistryError)
   })
 
   it('refuses invalid names, gateways and a credential value in credentialEnv', async () => {
-    expect((await rejection(upsertRecord({name: 'Bad', gateway: 'g'}, {home: t.home}))).message).to.match(/Invalid sandbox name 'Bad'/)
-    expect((await rejection(upsertRecord({name: 'status', gateway: 'g'}, {home: t.home}))).message).to.match(/nemoclaw command/)
-    expect((await rejection(upsertRecord({name: 'ok', gateway: '../g'}, {home: t.home}))).message).to.match(/gateway name/)
-    expect((await rejection(upsertRecord({name: 'ok', gateway: 'g', credentialEnv: 'nvapi-123abc'}, {home: t.home}))).message)
-      .to.match(/NAME of an environment variable/)
+    expect((await rejection(upsertRecord({name: 'Bad', gateway: 'g'}, {home: t.home}))).message).to.match(
+      /Invalid sandbox name 'Bad'/,
+    )
+    expect((await rejection(upsertRecord({name: 'status', gateway: 'g'}, {home: t.home}))).message).to.match(
+      /nemoclaw command/,
+    )
+    expect((await rejection(upsertRecord({name: 'ok', gateway: '../g'}, {home: t.home}))).message).to.match(
+      /gateway name/,
+    )
+    expect(
+      (await rejection(upsertRecord({name: 'ok', gateway: 'g', credentialEnv: 'nvapi-123abc'}, {home: t.home})))
+        .message,
+    ).to.match(/NAME of an environment variable/)
     expect((await load({home: t.home})).format).to.equal('missing')
   })
 
@@ -82,17 +156,23 @@ describe('registry/store: records', () => {
   it('touchLastSeen updates many records in one write, skips unknown names and older observations', async () => {
     await upsertRecord({name: 'a', gateway: 'g'}, {home: t.home})
     await upsertRecord({name: 'b', gateway: 'g'}, {home: t.home})
-    const r = await touchLastSeen([
-      {name: 'a', phase: 'Ready', at: '2026-03-01T10:00:00.000Z'},
-      {name: 'b', phase: 'Provisioning', at: '2026-03-01T10:00:00.000Z'},
-      {name: 'ghost', phase: 'Ready'},
-    ], {home: t.home})
+    const r = await touchLastSeen(
+      [
+        {name: 'a', phase: 'Ready', at: '2026-03-01T10:00:00.000Z'},
+        {name: 'b', phase: 'Provisioning', at: '2026-03-01T10:00:00.000Z'},
+        {name: 'ghost', phase: 'Ready'},
+      ],
+      {home: t.home},
+    )
     expect(r.value).to.deep.equal(['a', 'b'])
     expect(r.written).to.equal(true)
     const older = await touchLastSeen([{name: 'a', phase: 'Error', at: '2026-02-01T00:00:00.000Z'}], {home: t.home})
     expect(older.value).to.deep.equal([])
     expect(older.written).to.equal(false)
-    expect((await getRecord('a', {home: t.home}))?.lastSeen).to.deep.equal({phase: 'Ready', at: '2026-03-01T10:00:00.000Z'})
+    expect((await getRecord('a', {home: t.home}))?.lastSeen).to.deep.equal({
+      phase: 'Ready',
+      at: '2026-03-01T10:00:00.000Z',
+    })
     expect((await getRecord('b', {home: t.home}))?.lastSeen?.phase).to.equal('Provisioning')
   })
 })
@@ -136,7 +216,8 @@ describe('registry/store: corrupt files', () => {
     const aside = r.setAside!.to
     expect(aside).to.match(/sandboxes\.json\.corrupt-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/)
     expect(r.setAside!.message).to.equal(
-      `Registry at ${file} was unreadable (${r.setAside!.problem.detail}); moved aside to ${aside}; your records are in ${aside}.`)
+      `Registry at ${file} was unreadable (${r.setAside!.problem.detail}); moved aside to ${aside}; your records are in ${aside}.`,
+    )
     expect(await readFile(aside, 'utf8')).to.equal(garbage)
     expect(Object.keys((await load({home: t.home})).registry.sandboxes)).to.deep.equal(['new'])
     const listed = await listCorruptFiles({home: t.home})
@@ -189,7 +270,13 @@ describe('registry/store: pruned journal and restore', () => {
     expect((await stat(paths.journal)).mode & 0o777).to.equal(0o600)
     let j = await readJournal({home: t.home})
     expect(j.entries).to.have.length(1)
-    expect(j.entries[0]).to.include({op: 'prune', name: 'keep', reason: 'NotFound on healthy gateway gw-a', by: 'reconcile', status: 'applied'})
+    expect(j.entries[0]).to.include({
+      op: 'prune',
+      name: 'keep',
+      reason: 'NotFound on healthy gateway gw-a',
+      by: 'reconcile',
+      status: 'applied',
+    })
     expect(j.entries[0]?.record).to.deep.equal(original)
 
     const r = await restore('keep', {home: t.home})
@@ -214,9 +301,12 @@ describe('registry/store: pruned journal and restore', () => {
   it('any mutator that deletes records journals them', async () => {
     await upsertRecord({name: 'a', gateway: 'g'}, {home: t.home})
     await upsertRecord({name: 'b', gateway: 'g'}, {home: t.home})
-    await update((r) => {
-      r.sandboxes = {}
-    }, {home: t.home, reason: 'bulk'})
+    await update(
+      (r) => {
+        r.sandboxes = {}
+      },
+      {home: t.home, reason: 'bulk'},
+    )
     const j = await readJournal({home: t.home})
     expect(j.entries.map((e) => `${e.op}:${e.name}:${e.reason}`)).to.deep.equal(['prune:a:bulk', 'prune:b:bulk'])
   })
@@ -227,17 +317,25 @@ describe('registry/store: pruned journal and restore', () => {
     const before = await readFile(paths.file, 'utf8')
     // The mutator deletes the lock directory behind the writer's back; the lock's refresh (every 1 s with a 2 s
     // stale time) notices during the slowed-down write, and the writer must abort before its rename.
-    const err = await rejection(update((r) => {
-      delete r.sandboxes.a
-      rmSync(paths.lock, {recursive: true})
-    }, {home: t.home, reason: 'x', lockStaleMs: 2000, env: {NEMOCLAW_TEST_WRITE_DELAY_MS: '1400'}}))
+    const err = await rejection(
+      update(
+        (r) => {
+          delete r.sandboxes.a
+          rmSync(paths.lock, {recursive: true})
+        },
+        {home: t.home, reason: 'x', lockStaleMs: 2000, env: {NEMOCLAW_TEST_WRITE_DELAY_MS: '1400'}},
+      ),
+    )
     expect(err).to.be.instanceOf(RegistryError)
     expect((err as RegistryError).code).to.equal('REGISTRY_LOCK_LOST')
     expect(await readFile(paths.file, 'utf8')).to.equal(before)
     expect((await readdir(paths.home)).filter((n) => n.includes('.tmp-'))).to.deep.equal([])
     const j = await readJournal({home: t.home})
     expect(j.entries.map((e) => `${e.op}:${e.name}:${e.status}`)).to.deep.equal(['prune:a:aborted'])
-    const raw = (await readFile(paths.journal, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+    const raw = (await readFile(paths.journal, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(raw.map((l) => l.op)).to.deep.equal(['prune', 'abort'])
   })
 
@@ -245,7 +343,11 @@ describe('registry/store: pruned journal and restore', () => {
     await upsertRecord({name: 'a', gateway: 'g'}, {home: t.home})
     const rec = await getRecord('a', {home: t.home})
     const paths = registryPaths({home: t.home})
-    await writeFile(paths.journal, JSON.stringify({id: 'x1', op: 'prune', name: 'a', record: rec, reason: 'r', at: 'now', by: 'test', pid: 1}) + '\nnot json\n')
+    await writeFile(
+      paths.journal,
+      JSON.stringify({id: 'x1', op: 'prune', name: 'a', record: rec, reason: 'r', at: 'now', by: 'test', pid: 1}) +
+        '\nnot json\n',
+    )
     const j = await readJournal({home: t.home})
     expect(j.entries.map((e) => e.status)).to.deep.equal(['not-applied'])
     expect(j.malformedLines).to.deep.equal([2])
@@ -267,7 +369,9 @@ describe('registry/store: permissions', () => {
     await chmod(paths.journal, 0o666)
     const findings = await checkPermissions({home: t.home})
     expect(findings.map((f) => [f.path, f.mode, f.expected])).to.deep.equal([
-      [paths.home, 0o755, 0o700], [paths.journal, 0o666, 0o600], [paths.file, 0o644, 0o600],
+      [paths.home, 0o755, 0o700],
+      [paths.journal, 0o666, 0o600],
+      [paths.file, 0o644, 0o600],
     ])
     expect(findings[0]?.message).to.equal(`Directory ${paths.home} has mode 0755; expected 0700.`)
 
@@ -296,7 +400,10 @@ describe('registry: describeWriteFailure', () => {
   it('names the cause of a failed write, through the registry errors that wrap it', () => {
     const cases: Array<[unknown, string]> = [
       [new RegistryLockTimeoutError('/h/sandboxes.json.lock', 1000), 'registry_locked'],
-      [new RegistryError('Could not take the registry lock', 'REGISTRY_LOCK_FAILED', {cause: errno('EROFS')}), 'read_only'],
+      [
+        new RegistryError('Could not take the registry lock', 'REGISTRY_LOCK_FAILED', {cause: errno('EROFS')}),
+        'read_only',
+      ],
       [errno('ENOSPC'), 'disk_full'],
       [new RegistryWriteError('Could not write the registry', errno('EDQUOT')), 'disk_full'],
       [new RegistryWriteError('Could not write the registry', errno('EACCES')), 'permission_denied'],

@@ -18,7 +18,18 @@ describe('destroySandbox: the record removal fails after the deletion', () => {
 
   it('reports the sandbox deleted and its record kept (registry_unwritable, read_only), without throwing', async () => {
     mkdirSync(t.home)
-    const record = {name: 'alpha', gateway: 'nemoclaw', createdAt: '2026-01-02T03:04:05.000Z', source: null, provider: null, model: null, policies: [], lastSeen: null, endpointUrl: null, credentialEnv: null}
+    const record = {
+      name: 'alpha',
+      gateway: 'nemoclaw',
+      createdAt: '2026-01-02T03:04:05.000Z',
+      source: null,
+      provider: null,
+      model: null,
+      policies: [],
+      lastSeen: null,
+      endpointUrl: null,
+      credentialEnv: null,
+    }
     const file = join(t.home, 'sandboxes.json')
     writeFileSync(file, serializeRegistry({version: 1, defaultSandbox: 'alpha', sandboxes: {alpha: record}} as any))
     const before = readFileSync(file, 'utf8')
@@ -31,7 +42,13 @@ describe('destroySandbox: the record removal fails after the deletion', () => {
         return {ok: true, value: {name, outcome: 'deleted'}}
       },
     } as unknown as OpenShell
-    const verdict: Verdict = {classId: 'ok', gateway: 'nemoclaw', guidance: guidanceFor('ok', {gateway: 'nemoclaw', sandbox: 'alpha'}), name: 'alpha', phase: 'Ready'}
+    const verdict: Verdict = {
+      classId: 'ok',
+      gateway: 'nemoclaw',
+      guidance: guidanceFor('ok', {gateway: 'nemoclaw', sandbox: 'alpha'}),
+      name: 'alpha',
+      phase: 'Ready',
+    }
     const r = await destroySandbox(client, verdict, {by: 'test'})
     expect(deleted).to.deep.equal(['alpha'])
     expect(r).to.deep.include({gateway: 'nemoclaw', kind: 'registry_unwritable', name: 'alpha', outcome: 'deleted'})

@@ -15,7 +15,12 @@ function sink(): {stream: NodeJS.WriteStream; text(): string} {
 }
 
 /** A step that ends once `gate` resolves, with the given verdict. */
-function step(title: string, verdict: 'ok' | 'fail' | 'throw', gate: Promise<unknown> = Promise.resolve(), extra: Partial<StepSpec<object>> = {}): StepSpec<object> {
+function step(
+  title: string,
+  verdict: 'ok' | 'fail' | 'throw',
+  gate: Promise<unknown> = Promise.resolve(),
+  extra: Partial<StepSpec<object>> = {},
+): StepSpec<object> {
   return {
     async run() {
       await gate
@@ -53,7 +58,10 @@ describe('ui/tasks: runSteps', () => {
         return verdict
       },
     }
-    const running = runSteps({}, [step('slow', 'ok', slow.opened), fastRecorded], {concurrent: true, stream: out.stream})
+    const running = runSteps({}, [step('slow', 'ok', slow.opened), fastRecorded], {
+      concurrent: true,
+      stream: out.stream,
+    })
     await settle()
     expect(fastEnded).to.equal(true)
     expect(out.text()).to.equal('')
@@ -65,7 +73,10 @@ describe('ui/tasks: runSteps', () => {
   it('off a TTY, each line is printed as soon as every task before it has ended', async () => {
     const out = sink()
     const [a, b, c] = [gate(), gate(), gate()]
-    const running = runSteps({}, [step('a', 'ok', a.opened), step('b', 'ok', b.opened), step('c', 'ok', c.opened)], {concurrent: true, stream: out.stream})
+    const running = runSteps({}, [step('a', 'ok', a.opened), step('b', 'ok', b.opened), step('c', 'ok', c.opened)], {
+      concurrent: true,
+      stream: out.stream,
+    })
     c.open()
     await settle()
     expect(out.text()).to.equal('')
@@ -90,7 +101,9 @@ describe('ui/tasks: runSteps', () => {
 
   it('a fatal failure skips the steps after it, naming it; a thrown error is a failure with its message', async () => {
     const out = sink()
-    const r = await runSteps({}, [step('one', 'throw', undefined, {fatal: true}), step('two', 'ok')], {stream: out.stream})
+    const r = await runSteps({}, [step('one', 'throw', undefined, {fatal: true}), step('two', 'ok')], {
+      stream: out.stream,
+    })
     expect(out.text()).to.equal("✖ one  ✖ one blew up\n↓ two  – not run: 'one' failed\n")
     expect(r.failed).to.deep.equal(['one'])
   })
@@ -98,18 +111,24 @@ describe('ui/tasks: runSteps', () => {
   it('a non-fatal failure lets the next step run', async () => {
     const out = sink()
     let ran = false
-    await runSteps({}, [step('one', 'fail'), {run: async () => ((ran = true), {ok: true}), title: 'two'}], {stream: out.stream})
+    await runSteps({}, [step('one', 'fail'), {run: async () => ((ran = true), {ok: true}), title: 'two'}], {
+      stream: out.stream,
+    })
     expect(ran).to.equal(true)
     expect(out.text()).to.equal('✖ one  ✖ one broken\n✔ two  ✔\n')
   })
 
   it('a warning is drawn ⚠, not ✔, and is not a failure', async () => {
     const out = sink()
-    const r = await runSteps({}, [
-      {run: async () => ({note: 'mode 0755', ok: true, warning: true}), title: 'registry'},
-      {run: async () => ({ok: true, warning: true}), title: 'bare'},
-      step('fine', 'ok'),
-    ], {concurrent: true, stream: out.stream})
+    const r = await runSteps(
+      {},
+      [
+        {run: async () => ({note: 'mode 0755', ok: true, warning: true}), title: 'registry'},
+        {run: async () => ({ok: true, warning: true}), title: 'bare'},
+        step('fine', 'ok'),
+      ],
+      {concurrent: true, stream: out.stream},
+    )
     expect(out.text()).to.equal('⚠ registry  ⚠ mode 0755\n⚠ bare  ⚠\n✔ fine  ✔ fine fine\n')
     expect(r).to.deep.equal({failed: [], ok: true})
   })

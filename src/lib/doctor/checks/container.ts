@@ -9,10 +9,12 @@ export const containerCheck: Check<DoctorContext> = {
   async run(ctx): Promise<CheckResult> {
     const gateways = await ctx.gateways()
     const local = gateways.filter((g) => readGatewayMetadata(g, ctx.env)?.isRemote !== true)
-    if (local.length === 0) return {detail: 'Every gateway is remote; no local container runtime is needed.', status: 'skip'}
+    if (local.length === 0)
+      return {detail: 'Every gateway is remote; no local container runtime is needed.', status: 'skip'}
     const answers = await ctx.runtimes()
     const lines = answers.map((a) => a.line)
-    if (answers.some((a) => a.ok)) return {detail: [`A container runtime answers.`, ...lines].join('\n'), status: 'pass'}
+    if (answers.some((a) => a.ok))
+      return {detail: [`A container runtime answers.`, ...lines].join('\n'), status: 'pass'}
     return {
       detail: ['No container runtime answers (a local gateway runs its sandboxes in one).', ...lines].join('\n'),
       fix: 'Start Docker: `sudo systemctl start docker` (Docker Desktop: start the app; Podman: `podman machine start` or `systemctl --user start podman.socket`).',

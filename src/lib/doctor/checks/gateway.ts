@@ -20,21 +20,35 @@ export function gatewayFacts(h: GatewayHealth, env: NodeJS.ProcessEnv): string[]
   const lines: string[] = []
   lines.push(`  registered: ${f.registered ? `yes (${f.endpoint ?? 'endpoint unknown'})` : 'no'}`)
   const active = f.activeOnDisk ? `'${f.activeOnDisk}'` : '(none)'
-  const override = f.envOverride ? `; overridden by ${f.envOverride.variable}=${f.envOverride.value}` : '; no OPENSHELL_GATEWAY / OPENSHELL_GATEWAY_ENDPOINT override'
+  const override = f.envOverride
+    ? `; overridden by ${f.envOverride.variable}=${f.envOverride.value}`
+    : '; no OPENSHELL_GATEWAY / OPENSHELL_GATEWAY_ENDPOINT override'
   lines.push(`  active gateway: ${active}${override}`)
   if (f.registered) {
     const m = mtlsFiles(h.gateway, env)
-    const missing = [m.ca, m.cert, m.key].filter((x) => !x.readable).map((x) => `${x.path} (${x.present ? 'not readable' : 'missing'})`)
-    lines.push(`  client certificates: ${missing.length === 0 ? `present and readable (${m.dir})` : missing.join(', ')}`)
+    const missing = [m.ca, m.cert, m.key]
+      .filter((x) => !x.readable)
+      .map((x) => `${x.path} (${x.present ? 'not readable' : 'missing'})`)
+    lines.push(
+      `  client certificates: ${missing.length === 0 ? `present and readable (${m.dir})` : missing.join(', ')}`,
+    )
   }
 
   if (f.capabilities && f.registered) {
     const s = f.status
     const live = s?.ok && s.value.configured ? s.value : undefined
-    const trust = h.classId === 'gateway_trust_rotated' ? 'rotated (certificate not trusted)' : h.answering ? 'ok' : 'not checked (no answer)'
+    const trust =
+      h.classId === 'gateway_trust_rotated'
+        ? 'rotated (certificate not trusted)'
+        : h.answering
+          ? 'ok'
+          : 'not checked (no answer)'
     lines.push(`  answers: ${yes(h.answering)}; trust: ${trust}`)
     if (live) lines.push(`  version: ${live.version ?? 'unknown'}; auth: ${live.authentication?.status ?? 'unknown'}`)
-    if (f.serviceUnit) lines.push(`  service unit: openshell-gateway.service${f.serviceActive === undefined ? '' : f.serviceActive ? ' (active)' : ' (inactive)'}`)
+    if (f.serviceUnit)
+      lines.push(
+        `  service unit: openshell-gateway.service${f.serviceActive === undefined ? '' : f.serviceActive ? ' (active)' : ' (inactive)'}`,
+      )
   }
 
   return lines
@@ -47,7 +61,11 @@ export const gatewayCheck: Check<DoctorContext> = {
     const [live, records] = await Promise.all([ctx.live(), ctx.records()])
     const first = [...live.values()][0]?.health
     if (first && (first.classId === 'openshell_missing' || first.classId === 'openshell_unsupported')) {
-      return {classId: first.classId, detail: `No gateway can be asked: ${first.guidance.diagnosis} (see the openshell check)`, status: 'skip'}
+      return {
+        classId: first.classId,
+        detail: `No gateway can be asked: ${first.guidance.diagnosis} (see the openshell check)`,
+        status: 'skip',
+      }
     }
 
     const blocks: Array<{status: CheckStatus; lines: string[]; steps: string[]}> = []

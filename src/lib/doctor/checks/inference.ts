@@ -43,9 +43,14 @@ export const inferenceCheck: Check<DoctorContext> = {
         }
 
         // nemoclaw's placeholder (a provider that needs no credential) is not the user's to set
-        if (providers.ok) for (const p of providers.value) for (const k of (p.credentialKeys ?? []).filter((x) => x !== PLACEHOLDER_CREDENTIAL.name)) add(k, `provider '${p.name}'`)
+        if (providers.ok)
+          for (const p of providers.value)
+            for (const k of (p.credentialKeys ?? []).filter((x) => x !== PLACEHOLDER_CREDENTIAL.name))
+              add(k, `provider '${p.name}'`)
         else lines.push(`'${gw}': could not list providers: ${providers.failure.message}`)
-        for (const r of records) if (r.gateway === gw && typeof r.credentialEnv === 'string' && r.credentialEnv !== '') add(r.credentialEnv, `sandbox '${r.name}'`)
+        for (const r of records)
+          if (r.gateway === gw && typeof r.credentialEnv === 'string' && r.credentialEnv !== '')
+            add(r.credentialEnv, `sandbox '${r.name}'`)
         for (const [key, by] of [...named].sort(([a], [b]) => a.localeCompare(b))) {
           const set = typeof ctx.env[key] === 'string' && ctx.env[key] !== ''
           statuses.push(set ? 'pass' : 'warn')
@@ -56,7 +61,10 @@ export const inferenceCheck: Check<DoctorContext> = {
     )
     lines.sort()
     const status = worstStatus(statuses)
-    const head = status === 'pass' ? 'Inference is routed and the named credentials are set.' : lines.find((l) => /no inference|NOT set|could not/.test(l)) ?? lines[0]
+    const head =
+      status === 'pass'
+        ? 'Inference is routed and the named credentials are set.'
+        : (lines.find((l) => /no inference|NOT set|could not/.test(l)) ?? lines[0])
     const r: CheckResult = {detail: uniqueLines([head, ...lines]).join('\n'), status}
     const fix = uniqueLines(fixes)
     if (fix.length > 0) r.fix = fix.join('\n')

@@ -49,10 +49,15 @@ function portOf(endpoint: string | undefined): number | undefined {
   }
 }
 
-const samePem = (a: string | undefined, b: string | undefined): boolean => a !== undefined && b !== undefined && a.trim() !== '' && a.trim() === b.trim()
+const samePem = (a: string | undefined, b: string | undefined): boolean =>
+  a !== undefined && b !== undefined && a.trim() !== '' && a.trim() === b.trim()
 
 /** Pure: the containers that are provably orphans of one of `gateways`. `readCa` reads a host file (bounded). */
-export function findOrphans(containers: SandboxContainer[], gateways: GatewayView[], readCa: (file: string) => string | undefined): Orphan[] {
+export function findOrphans(
+  containers: SandboxContainer[],
+  gateways: GatewayView[],
+  readCa: (file: string) => string | undefined,
+): Orphan[] {
   const listedAnywhere = new Set(gateways.flatMap((g) => [...g.sandboxIds]))
   const orphans: Orphan[] = []
   for (const c of containers) {
@@ -94,13 +99,17 @@ export const orphansCheck: Check<DoctorContext> = {
       const md = readGatewayMetadata(g, ctx.env)
       return md !== undefined && md.isRemote !== true
     })
-    if (local.length === 0) return {detail: 'No local gateway is diagnosed: its containers are not on this machine.', status: 'skip'}
+    if (local.length === 0)
+      return {detail: 'No local gateway is diagnosed: its containers are not on this machine.', status: 'skip'}
     const live = await ctx.live()
     const views: GatewayView[] = local.map((name) => {
       const l = live.get(name)
       const list = l?.list?.ok ? l.list.value : undefined
       // the ids of a whole list from a healthy gateway, every sandbox with one; else undefined
-      const ids = l?.health.classId === 'ok' && list !== undefined && !list.incomplete && !list.nextPageToken ? everyId(list.sandboxes) : undefined
+      const ids =
+        l?.health.classId === 'ok' && list !== undefined && !list.incomplete && !list.nextPageToken
+          ? everyId(list.sandboxes)
+          : undefined
       const md = readGatewayMetadata(name, ctx.env)
       return {
         caPem: readSmall(mtlsFiles(name, ctx.env).ca.path),
@@ -111,21 +120,34 @@ export const orphansCheck: Check<DoctorContext> = {
       }
     })
     if (!views.some((v) => v.listed)) {
-      return {detail: `No diagnosed local gateway is healthy with a complete sandbox list (${local.join(', ')}); a container is called left behind only against one.`, status: 'skip'}
+      return {
+        detail: `No diagnosed local gateway is healthy with a complete sandbox list (${local.join(', ')}); a container is called left behind only against one.`,
+        status: 'skip',
+      }
     }
 
     const answers = await ctx.runtimes()
     const tool = answers.find((a) => a.ok)?.tool
-    if (!tool) return {detail: `No container runtime answers (${answers.map((a) => a.line).join('; ')}); see the container-runtime check.`, status: 'skip'}
+    if (!tool)
+      return {
+        detail: `No container runtime answers (${answers.map((a) => a.line).join('; ')}); see the container-runtime check.`,
+        status: 'skip',
+      }
     const listing = await listSandboxContainers(tool, ctx.env, ctx.probeTimeoutMs)
     if (!listing.ok) return {detail: `Could not list the sandbox containers: ${listing.reason}.`, status: 'skip'}
     const orphans = findOrphans(listing.containers, views, readSmall)
     const checked = `${listing.containers.length} OpenShell sandbox container(s) in ${listing.tool}`
     if (orphans.length === 0) {
-      return {detail: `No container is left behind (${checked}; each belongs to a sandbox its gateway lists, or to no gateway diagnosed here).`, status: 'pass'}
+      return {
+        detail: `No container is left behind (${checked}; each belongs to a sandbox its gateway lists, or to no gateway diagnosed here).`,
+        status: 'pass',
+      }
     }
 
-    const lines = orphans.map((o) => `${o.container.id} ${o.container.name} (sandbox '${o.container.sandboxName ?? '?'}', id ${o.container.sandboxId}, ${o.container.state}): gateway '${o.gateway}' does not list it`)
+    const lines = orphans.map(
+      (o) =>
+        `${o.container.id} ${o.container.name} (sandbox '${o.container.sandboxName ?? '?'}', id ${o.container.sandboxId}, ${o.container.state}): gateway '${o.gateway}' does not list it`,
+    )
     return {
       detail: [
         `${orphans.length} sandbox container(s) left behind: their gateway no longer lists their sandbox (e.g. after a rebuild) but ${listing.tool} still has them. nemoclaw never removes containers; remove them yourself when nothing in them is needed.`,

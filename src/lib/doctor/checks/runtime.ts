@@ -48,7 +48,10 @@ export const runtimeCheck: Check<DoctorContext> = {
     const manifest = manifestVersion(root)
     if (!manifest.present) {
       return {
-        detail: [`The command manifest (oclif.manifest.json) is missing: start-up is slower and new commands may be hidden.`, ...lines].join('\n'),
+        detail: [
+          `The command manifest (oclif.manifest.json) is missing: start-up is slower and new commands may be hidden.`,
+          ...lines,
+        ].join('\n'),
         fix: reinstall,
         status: 'warn',
       }
@@ -56,12 +59,20 @@ export const runtimeCheck: Check<DoctorContext> = {
 
     if (manifest.version !== version) {
       return {
-        detail: [`The command manifest is for version ${manifest.version ?? '(unknown)'}, not ${version}: oclif ignores it.`, ...lines].join('\n'),
+        detail: [
+          `The command manifest is for version ${manifest.version ?? '(unknown)'}, not ${version}: oclif ignores it.`,
+          ...lines,
+        ].join('\n'),
         fix: reinstall,
         status: 'warn',
       }
     }
 
-    return {detail: [`Node.js ${node} is supported (${nodeRange ?? 'any'}); manifest matches ${version}.`, ...lines].join('\n'), status: 'pass'}
+    return {
+      detail: [`Node.js ${node} is supported (${nodeRange ?? 'any'}); manifest matches ${version}.`, ...lines].join(
+        '\n',
+      ),
+      status: 'pass',
+    }
   },
 }

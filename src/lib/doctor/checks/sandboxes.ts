@@ -15,10 +15,16 @@ export const sandboxesCheck: Check<DoctorContext> = {
     if (records.length === 0) return {detail: 'No sandboxes are registered.', status: 'pass'}
     const {verdicts} = decide(records, await ctx.live(), {readOnly: true})
     const statuses = verdicts.map((v) => statusOfClass(v.classId))
-    const lines = verdicts.map((v) => `'${v.name}' on '${v.gateway}' [${v.classId}${v.phase ? `, ${v.phase}` : ''}]: ${v.guidance.diagnosis}`)
+    const lines = verdicts.map(
+      (v) => `'${v.name}' on '${v.gateway}' [${v.classId}${v.phase ? `, ${v.phase}` : ''}]: ${v.guidance.diagnosis}`,
+    )
     const fixes = uniqueLines(verdicts.filter((v) => v.classId !== 'ok').flatMap((v) => v.guidance.steps))
     const counts = `${verdicts.filter((v) => v.classId === 'ok').length} of ${verdicts.length} sandbox(es) Ready.`
-    const r: CheckResult = {classId: worstClass(verdicts.map((v) => v.classId)), detail: [counts, ...lines].join('\n'), status: worstStatus(statuses)}
+    const r: CheckResult = {
+      classId: worstClass(verdicts.map((v) => v.classId)),
+      detail: [counts, ...lines].join('\n'),
+      status: worstStatus(statuses),
+    }
     if (fixes.length > 0) r.fix = fixes.join('\n')
     return r
   },

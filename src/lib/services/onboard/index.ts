@@ -16,14 +16,38 @@ import {runSteps, type StepSpec, type TaskVerdict} from '../../ui/tasks.js'
 import {configureInference, type InferenceValue, providerNameOf} from './inference-step.js'
 import {OnboardError, type OnboardInput, validateInput} from './input.js'
 import {lockName} from './lock.js'
-import {applyPolicies, type OnboardFailure, type OnboardRefusal, preflight, prepareGateway, prepareSandbox, type RecoveryNote, register, type Step, type Update} from './steps.js'
+import {
+  applyPolicies,
+  type OnboardFailure,
+  type OnboardRefusal,
+  preflight,
+  prepareGateway,
+  prepareSandbox,
+  type RecoveryNote,
+  register,
+  type Step,
+  type Update,
+} from './steps.js'
 
-export {DEFAULT_SOURCE, OnboardError, type OnboardInput, POLICY_PRESETS, PROVIDER_IDS, PROVIDERS, type ProviderId, validateInput} from './input.js'
+export {
+  DEFAULT_SOURCE,
+  OnboardError,
+  type OnboardInput,
+  POLICY_PRESETS,
+  PROVIDER_IDS,
+  PROVIDERS,
+  type ProviderId,
+  validateInput,
+} from './input.js'
 export {type OnboardFlags, resolveInput} from './resolve.js'
 export type {OnboardRefusal} from './steps.js'
 
 export const REFUSAL_EXIT = 2
-const REFUSALS: ReadonlySet<string> = new Set<OnboardRefusal>(['inference_in_use', 'inference_unverified', 'provider_conflict'])
+const REFUSALS: ReadonlySet<string> = new Set<OnboardRefusal>([
+  'inference_in_use',
+  'inference_unverified',
+  'provider_conflict',
+])
 
 export interface OnboardResult {
   ok: boolean
@@ -56,7 +80,11 @@ interface Values {
 type Progress = {[K in keyof Values]?: Partial<Values[K]>} & {failure?: OnboardFailure}
 
 /** A task that runs one step and keeps what it hands on under `key`. */
-function task<K extends keyof Values>(key: K, title: string, step: (p: Progress, update: Update) => Promise<Step<Values[K]>>): StepSpec<Progress> {
+function task<K extends keyof Values>(
+  key: K,
+  title: string,
+  step: (p: Progress, update: Update) => Promise<Step<Values[K]>>,
+): StepSpec<Progress> {
   return {
     fatal: true,
     async run(p, update): Promise<TaskVerdict> {
@@ -73,13 +101,22 @@ function task<K extends keyof Values>(key: K, title: string, step: (p: Progress,
   }
 }
 
-function onboardTasks(client: OpenShell, input: OnboardInput, existing: SandboxRecord | undefined, registryUnreadable: boolean): StepSpec<Progress>[] {
+function onboardTasks(
+  client: OpenShell,
+  input: OnboardInput,
+  existing: SandboxRecord | undefined,
+  registryUnreadable: boolean,
+): StepSpec<Progress>[] {
   const providerName = providerNameOf(input)
   return [
     task('preflight', 'Preflight', () => preflight(client, input.gateway, registryUnreadable)),
-    task('gateway', `Gateway '${input.gateway}'`, (p, update) => prepareGateway(client, input.gateway, p.preflight?.runtime, update)),
+    task('gateway', `Gateway '${input.gateway}'`, (p, update) =>
+      prepareGateway(client, input.gateway, p.preflight?.runtime, update),
+    ),
     task('inference', 'Inference', (_p, update) => configureInference(client, input, update)),
-    task('sandbox', `Sandbox '${input.name}'`, (p, update) => prepareSandbox(client, input, providerName, p.inference?.listed, update)),
+    task('sandbox', `Sandbox '${input.name}'`, (p, update) =>
+      prepareSandbox(client, input, providerName, p.inference?.listed, update),
+    ),
     task('policies', 'Policies', () => applyPolicies(client, input)),
     task('register', 'Register', () => register(input, existing, client.env)),
   ]
@@ -87,14 +124,16 @@ function onboardTasks(client: OpenShell, input: OnboardInput, existing: SandboxR
 
 function resultOf(input: OnboardInput, ok: boolean, p: Progress): OnboardResult {
   const {failure} = p
-  const classId = ok ? 'ok' : failure?.classId ?? 'unknown'
+  const classId = ok ? 'ok' : (failure?.classId ?? 'unknown')
   return {
     classId,
     conflict: failure?.conflict,
     exitCode: ok ? 0 : REFUSALS.has(classId) ? REFUSAL_EXIT : EXIT_CODES[classId as ClassId],
     gatewayReused: p.gateway?.reused ?? false,
     inference: p.inference?.route,
-    message: ok ? `Sandbox '${input.name}' is Ready on gateway '${input.gateway}'. Connect with: nemoclaw connect ${input.name}` : failure?.message ?? '',
+    message: ok
+      ? `Sandbox '${input.name}' is Ready on gateway '${input.gateway}'. Connect with: nemoclaw connect ${input.name}`
+      : (failure?.message ?? ''),
     ok,
     record: p.register?.record,
     sandboxReused: p.sandbox?.reused ?? false,
@@ -111,7 +150,9 @@ async function withInterruptNotice<T>(run: () => Promise<T>): Promise<T> {
   let interrupted = false
   const onSigint = () => {
     interrupted = true
-    process.stderr.write('\nInterrupted. The registry is written only by the last step, atomically, so it is consistent; run the same command again to finish.\n')
+    process.stderr.write(
+      '\nInterrupted. The registry is written only by the last step, atomically, so it is consistent; run the same command again to finish.\n',
+    )
     process.exit(130)
   }
 
@@ -125,20 +166,29 @@ async function withInterruptNotice<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /** Onboard one sandbox; throws OnboardError for a refusal before anything runs (input, another gateway, busy). */
-export async function onboard(client: OpenShell, input: OnboardInput, opts: {silent?: boolean} = {}): Promise<OnboardResult> {
+export async function onboard(
+  client: OpenShell,
+  input: OnboardInput,
+  opts: {silent?: boolean} = {},
+): Promise<OnboardResult> {
   return withInterruptNotice(async () => {
     const env = client.env
     validateInput(input, env)
     const loaded = await load({env})
     const existing = loaded.problem ? undefined : loaded.registry.sandboxes[input.name]
     if (existing && existing.gateway !== input.gateway) {
-      throw new OnboardError(`Sandbox '${input.name}' is already registered on gateway '${existing.gateway}'. Use another --name, or --gateway ${existing.gateway}.`, 2)
+      throw new OnboardError(
+        `Sandbox '${input.name}' is already registered on gateway '${existing.gateway}'. Use another --name, or --gateway ${existing.gateway}.`,
+        2,
+      )
     }
 
     const unlock = await lockName(input.name, env)
     const progress: Progress = {}
     try {
-      const run = await runSteps(progress, onboardTasks(client, input, existing, Boolean(loaded.problem)), {silent: opts.silent})
+      const run = await runSteps(progress, onboardTasks(client, input, existing, Boolean(loaded.problem)), {
+        silent: opts.silent,
+      })
       return resultOf(input, run.ok, progress)
     } finally {
       await unlock().catch(() => {})

@@ -14,9 +14,19 @@ export const PROVIDERS = {
   anthropic: {credentialEnv: 'ANTHROPIC_API_KEY', model: 'claude-sonnet-4-5', type: 'anthropic'},
   custom: {credentialEnv: undefined, model: undefined, type: 'openai'},
   nvidia: {credentialEnv: 'NVIDIA_API_KEY', model: 'nvidia/nemotron-3-super-120b-a12b', type: 'nvidia'},
-  ollama: {credentialEnv: undefined, endpoint: 'http://host.openshell.internal:11434/v1', model: undefined, type: 'openai'},
+  ollama: {
+    credentialEnv: undefined,
+    endpoint: 'http://host.openshell.internal:11434/v1',
+    model: undefined,
+    type: 'openai',
+  },
   openai: {credentialEnv: 'OPENAI_API_KEY', model: 'gpt-5-mini', type: 'openai'},
-  vllm: {credentialEnv: undefined, endpoint: 'http://host.openshell.internal:8000/v1', model: undefined, type: 'openai'},
+  vllm: {
+    credentialEnv: undefined,
+    endpoint: 'http://host.openshell.internal:8000/v1',
+    model: undefined,
+    type: 'openai',
+  },
 } as const satisfies Record<string, {credentialEnv?: string; model?: string; type: string; endpoint?: string}>
 
 export type ProviderId = keyof typeof PROVIDERS
@@ -74,15 +84,22 @@ function checkEndpointUrl(raw: string): string[] {
     url = undefined
   }
 
-  if (!url || !['http:', 'https:'].includes(url.protocol)) throw new OnboardError('--endpoint-url must be an http(s) URL (at most 2048 characters).', 2)
+  if (!url || !['http:', 'https:'].includes(url.protocol))
+    throw new OnboardError('--endpoint-url must be an http(s) URL (at most 2048 characters).', 2)
   const key = 'pass the key with --credential-env NAME (the environment variable that holds it), never in the URL'
-  if (url.username !== '' || url.password !== '') throw new OnboardError(`--endpoint-url must not contain credentials (user:key@): ${key}.`, 2)
+  if (url.username !== '' || url.password !== '')
+    throw new OnboardError(`--endpoint-url must not contain credentials (user:key@): ${key}.`, 2)
   if (url.search !== '' || url.hash !== '') {
-    throw new OnboardError(`--endpoint-url must be a base URL without a query string or fragment (tokens such as ?api_key=… are refused): ${key}.`, 2)
+    throw new OnboardError(
+      `--endpoint-url must be a base URL without a query string or fragment (tokens such as ?api_key=… are refused): ${key}.`,
+      2,
+    )
   }
 
   if (url.protocol === 'http:' && !isThisMachine(url.hostname)) {
-    return [`--endpoint-url uses plain http to ${url.host}, which is not this machine: prompts and the key travel unencrypted. Use https:// if the server offers it.`]
+    return [
+      `--endpoint-url uses plain http to ${url.host}, which is not this machine: prompts and the key travel unencrypted. Use https:// if the server offers it.`,
+    ]
   }
 
   return []
@@ -97,21 +114,31 @@ export function validateInput(input: OnboardInput, env: NodeJS.ProcessEnv): stri
   if (!check.ok) throw new OnboardError(check.reason, 2)
   const gatewayCheck = validateGatewayName(input.gateway)
   if (!gatewayCheck.ok) throw new OnboardError(gatewayCheck.reason, 2)
-  if (!input.model || input.model.length > 200) throw new OnboardError('--model is required (at most 200 characters).', 2)
+  if (!input.model || input.model.length > 200)
+    throw new OnboardError('--model is required (at most 200 characters).', 2)
   const warnings = input.endpointUrl === undefined ? [] : checkEndpointUrl(input.endpointUrl)
 
   if (input.credentialEnv !== undefined) {
     if (!isEnvName(input.credentialEnv, {maxLength: 128})) {
-      throw new OnboardError('--credential-env takes the NAME of an environment variable (e.g. NVIDIA_API_KEY), never the key itself.', 2)
+      throw new OnboardError(
+        '--credential-env takes the NAME of an environment variable (e.g. NVIDIA_API_KEY), never the key itself.',
+        2,
+      )
     }
 
-    if (!env[input.credentialEnv]) throw new OnboardError(`Set ${input.credentialEnv} in your environment first: export ${input.credentialEnv}=<your key>`, 2)
+    if (!env[input.credentialEnv])
+      throw new OnboardError(
+        `Set ${input.credentialEnv} in your environment first: export ${input.credentialEnv}=<your key>`,
+        2,
+      )
   }
 
   for (const p of input.policies) {
-    if (!(POLICY_PRESETS as readonly string[]).includes(p)) throw new OnboardError(`Unknown policy preset '${p.slice(0, 40)}'. Presets: ${POLICY_PRESETS.join(', ')}.`, 2)
+    if (!(POLICY_PRESETS as readonly string[]).includes(p))
+      throw new OnboardError(`Unknown policy preset '${p.slice(0, 40)}'. Presets: ${POLICY_PRESETS.join(', ')}.`, 2)
   }
 
-  if (input.source.length === 0 || input.source.length > 1024) throw new OnboardError('--from must not be empty (at most 1024 characters).', 2)
+  if (input.source.length === 0 || input.source.length > 1024)
+    throw new OnboardError('--from must not be empty (at most 1024 characters).', 2)
   return warnings
 }

@@ -29,11 +29,21 @@ export async function lockName(name: string, env: NodeJS.ProcessEnv): Promise<()
   const dir = path.join(home, 'locks')
   mkdirSync(dir, {mode: 0o700, recursive: true})
   const file = path.join(dir, `onboard-${name}`)
-  const busy = () => new OnboardError(`Another \`nemoclaw onboard\` for '${name}' is running. Wait for it to finish, then run \`nemoclaw status ${name}\`.`, 4, 'busy')
+  const busy = () =>
+    new OnboardError(
+      `Another \`nemoclaw onboard\` for '${name}' is running. Wait for it to finish, then run \`nemoclaw status ${name}\`.`,
+      4,
+      'busy',
+    )
   let firstSeen: number | undefined
   const attempt = async (): Promise<(() => Promise<void>) | undefined> => {
     try {
-      return await lockfile.lock(file, {realpath: false, retries: 0, stale: NAME_LOCK_STALE_MS, update: NAME_LOCK_UPDATE_MS})
+      return await lockfile.lock(file, {
+        realpath: false,
+        retries: 0,
+        stale: NAME_LOCK_STALE_MS,
+        update: NAME_LOCK_UPDATE_MS,
+      })
     } catch (error) {
       if ((error as {code?: string}).code !== 'ELOCKED') throw busy()
       const mtime = mtimeOf(`${file}.lock`)
@@ -43,7 +53,10 @@ export async function lockName(name: string, env: NodeJS.ProcessEnv): Promise<()
     }
   }
 
-  const release = await poll(attempt, (r) => r !== undefined, {delays: backoff(250, 1, 250), timeoutMs: NAME_LOCK_STALE_MS + NAME_LOCK_UPDATE_MS})
+  const release = await poll(attempt, (r) => r !== undefined, {
+    delays: backoff(250, 1, 250),
+    timeoutMs: NAME_LOCK_STALE_MS + NAME_LOCK_UPDATE_MS,
+  })
   if (!release) throw busy()
   return release
 }

@@ -32,18 +32,29 @@ const missing = (flag: string): never => {
 /** Ask in a terminal for what the flags leave open: the name, the provider, the model. */
 async function ask(flags: OnboardFlags): Promise<{name: string; provider: ProviderId; model: string}> {
   const {input, select} = await import('@inquirer/prompts')
-  const name = flags.name ?? await input({message: 'Sandbox name', validate: (v) => {
-    const c = validateSandboxName(v)
-    return c.ok ? true : c.reason
-  }})
-  const provider = (flags.provider as ProviderId | undefined)
-    ?? await select({choices: PROVIDER_IDS.map((p) => ({name: p, value: p})), default: 'nvidia', message: 'Inference provider'})
-  const model = flags.model ?? await input({default: PROVIDERS[provider].model, message: 'Model', required: true})
+  const name =
+    flags.name ??
+    (await input({
+      message: 'Sandbox name',
+      validate: (v) => {
+        const c = validateSandboxName(v)
+        return c.ok ? true : c.reason
+      },
+    }))
+  const provider =
+    (flags.provider as ProviderId | undefined) ??
+    (await select({
+      choices: PROVIDER_IDS.map((p) => ({name: p, value: p})),
+      default: 'nvidia',
+      message: 'Inference provider',
+    }))
+  const model = flags.model ?? (await input({default: PROVIDERS[provider].model, message: 'Model', required: true}))
   return {model, name, provider}
 }
 
 export async function resolveInput(flags: OnboardFlags): Promise<OnboardInput> {
-  const asked = canAsk({json: flags.json, nonInteractive: flags['non-interactive']}) && !flags.yes ? await ask(flags) : undefined
+  const asked =
+    canAsk({json: flags.json, nonInteractive: flags['non-interactive']}) && !flags.yes ? await ask(flags) : undefined
   const name = asked?.name ?? flags.name ?? missing('--name')
   const provider = asked?.provider ?? (flags.provider as ProviderId | undefined) ?? 'nvidia'
   const model = asked?.model ?? flags.model ?? PROVIDERS[provider].model ?? missing('--model')

@@ -37,15 +37,23 @@ export interface OnboardFailure {
  * What a step hands on: its value and the note on its task line (skipped: it had nothing to do); or why onboard
  * stops, with what the step had learned by then.
  */
-export type Step<T> = {ok: true; value: T; note: string; skipped?: boolean} | {ok: false; failure: OnboardFailure; value?: Partial<T>}
+export type Step<T> =
+  {ok: true; value: T; note: string; skipped?: boolean} | {ok: false; failure: OnboardFailure; value?: Partial<T>}
 
-export const fail = <T>(classId: ClassId | OnboardRefusal, message: string, extra: Partial<OnboardFailure> = {}): Step<T> =>
-  ({failure: {...extra, classId, message}, ok: false})
+export const fail = <T>(
+  classId: ClassId | OnboardRefusal,
+  message: string,
+  extra: Partial<OnboardFailure> = {},
+): Step<T> => ({failure: {...extra, classId, message}, ok: false})
 
 export type Update = (note: string) => void
 
 /** The openshell version (a probe of the gateway says what is wrong when it cannot be used) and a container runtime. */
-export async function preflight(client: OpenShell, gateway: string, registryUnreadable: boolean): Promise<Step<{runtime?: string}>> {
+export async function preflight(
+  client: OpenShell,
+  gateway: string,
+  registryUnreadable: boolean,
+): Promise<Step<{runtime?: string}>> {
   const d = await client.detect()
   if (!d.ok) {
     const h = await probeGateway(client, gateway)
@@ -67,14 +75,24 @@ export async function preflight(client: OpenShell, gateway: string, registryUnre
 export type RecoveryNote = {title: string; ok: boolean; note?: string}
 
 /** Reuse a healthy gateway untouched; otherwise only the recovery planner's safe steps, or a first install. */
-export async function prepareGateway(client: OpenShell, gateway: string, runtime: string | undefined, update: Update): Promise<Step<{reused: boolean; recovery: RecoveryNote[]}>> {
+export async function prepareGateway(
+  client: OpenShell,
+  gateway: string,
+  runtime: string | undefined,
+  update: Update,
+): Promise<Step<{reused: boolean; recovery: RecoveryNote[]}>> {
   let health = await probeGateway(client, gateway)
-  if (health.classId === 'ok') return {note: `Reusing healthy gateway '${gateway}'`, ok: true, value: {recovery: [], reused: true}}
+  if (health.classId === 'ok')
+    return {note: `Reusing healthy gateway '${gateway}'`, ok: true, value: {recovery: [], reused: true}}
 
   // a gateway on this machine needs a container runtime; a remote or cloud one does not
-  const local = health.classId === 'gateway_not_configured' || ['local', 'local-other'].includes(localityOf(health.facts))
+  const local =
+    health.classId === 'gateway_not_configured' || ['local', 'local-other'].includes(localityOf(health.facts))
   if (local && !runtime && health.classId !== 'gateway_other_active' && health.classId !== 'gateway_trust_rotated') {
-    return fail(health.classId, `${renderGuidance(health.guidance)}\nAlso: no container runtime answered (\`docker info\` / \`podman info\`); a local OpenShell gateway needs one.`)
+    return fail(
+      health.classId,
+      `${renderGuidance(health.guidance)}\nAlso: no container runtime answered (\`docker info\` / \`podman info\`); a local OpenShell gateway needs one.`,
+    )
   }
 
   const recovery: RecoveryNote[] = []
@@ -88,7 +106,8 @@ export async function prepareGateway(client: OpenShell, gateway: string, runtime
     for (const s of report.steps) recovery.push({note: s.note, ok: s.ok, title: s.title})
   }
 
-  if (health.classId !== 'ok') return {failure: {classId: health.classId, message: renderGuidance(health.guidance)}, ok: false, value: {recovery}}
+  if (health.classId !== 'ok')
+    return {failure: {classId: health.classId, message: renderGuidance(health.guidance)}, ok: false, value: {recovery}}
   return {note: `gateway '${gateway}' is healthy`, ok: true, value: {recovery, reused: false}}
 }
 
@@ -97,7 +116,13 @@ export async function prepareGateway(client: OpenShell, gateway: string, runtime
  * is Ready. `listed` is the gateway's sandbox list the inference step read before any change (nothing created a
  * sandbox since).
  */
-export async function prepareSandbox(client: OpenShell, input: OnboardInput, providerName: string, listed: SandboxList | undefined, update: Update): Promise<Step<{reused: boolean}>> {
+export async function prepareSandbox(
+  client: OpenShell,
+  input: OnboardInput,
+  providerName: string,
+  listed: SandboxList | undefined,
+  update: Update,
+): Promise<Step<{reused: boolean}>> {
   const placed = await placeSandbox(client, input, providerName, listed, update)
   if (!placed.ok) return {failure: placed.failure, ok: false}
   const {ready, reused} = placed.value
@@ -115,18 +140,31 @@ export async function prepareSandbox(client: OpenShell, input: OnboardInput, pro
 }
 
 /** Delete it (--recreate), reuse it (`ready` when it is Ready already) or create it. */
-async function placeSandbox(client: OpenShell, input: OnboardInput, providerName: string, listed: SandboxList | undefined, update: Update): Promise<Step<{reused: boolean; ready: boolean}>> {
+async function placeSandbox(
+  client: OpenShell,
+  input: OnboardInput,
+  providerName: string,
+  listed: SandboxList | undefined,
+  update: Update,
+): Promise<Step<{reused: boolean; ready: boolean}>> {
   const live = listed?.sandboxes.find((s) => s.name === input.name)
   if (live && input.recreate) {
     update(`--recreate: deleting sandbox '${input.name}'`)
     const del = await client.sandboxDelete(input.name, input.gateway)
-    if (!del.ok && del.failure.kind !== 'sandbox_not_found') return fail('unknown', `Could not delete sandbox for --recreate: ${del.failure.message}`)
+    if (!del.ok && del.failure.kind !== 'sandbox_not_found')
+      return fail('unknown', `Could not delete sandbox for --recreate: ${del.failure.message}`)
   }
 
   if (live && !input.recreate) return {note: '', ok: true, value: {ready: live.phase === 'Ready', reused: true}}
   update(`creating from ${input.source}`)
-  const created = await client.sandboxCreate({from: input.source, gateway: input.gateway, name: input.name, providers: [providerName]})
-  if (!created.ok && created.failure.kind !== 'sandbox_exists') return fail('unknown', `Could not create sandbox '${input.name}': ${created.failure.message}`)
+  const created = await client.sandboxCreate({
+    from: input.source,
+    gateway: input.gateway,
+    name: input.name,
+    providers: [providerName],
+  })
+  if (!created.ok && created.failure.kind !== 'sandbox_exists')
+    return fail('unknown', `Could not create sandbox '${input.name}': ${created.failure.message}`)
   return {note: '', ok: true, value: {ready: false, reused: false}}
 }
 
@@ -135,7 +173,13 @@ function readyTimeoutMs(env: NodeJS.ProcessEnv): number {
 }
 
 /** Bounded backoff poll of the gateway's sandbox list until the sandbox is Ready (or Error). */
-async function waitReady(client: OpenShell, name: string, gateway: string, timeoutMs: number, update: (s: string) => void): Promise<SandboxPhase | undefined> {
+async function waitReady(
+  client: OpenShell,
+  name: string,
+  gateway: string,
+  timeoutMs: number,
+  update: (s: string) => void,
+): Promise<SandboxPhase | undefined> {
   let phase: SandboxPhase | undefined
   const list = async () => {
     const l = await client.sandboxList(gateway)
@@ -154,7 +198,12 @@ async function waitReady(client: OpenShell, name: string, gateway: string, timeo
 export async function applyPolicies(client: OpenShell, input: OnboardInput): Promise<Step<object>> {
   if (input.policies.length === 0) return {note: 'no presets requested', ok: true, skipped: true, value: {}}
   for (const p of input.policies) {
-    const r = await client.policySet({file: path.join(presetsDir(), `${p}.yaml`), gateway: input.gateway, sandbox: input.name, wait: true})
+    const r = await client.policySet({
+      file: path.join(presetsDir(), `${p}.yaml`),
+      gateway: input.gateway,
+      sandbox: input.name,
+      wait: true,
+    })
     if (!r.ok) return fail('unknown', `Policy preset '${p}' failed: ${r.failure.message}`)
   }
 
@@ -162,7 +211,11 @@ export async function applyPolicies(client: OpenShell, input: OnboardInput): Pro
 }
 
 /** The one registry write: the record (presets merged with those it had), atomically; an unreadable file set aside. */
-export async function register(input: OnboardInput, existing: SandboxRecord | undefined, env: NodeJS.ProcessEnv): Promise<Step<{record: SandboxRecord}>> {
+export async function register(
+  input: OnboardInput,
+  existing: SandboxRecord | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<Step<{record: SandboxRecord}>> {
   const r = await registerOnboarded(
     {
       createdAt: existing?.createdAt ?? new Date().toISOString(),
@@ -179,6 +232,9 @@ export async function register(input: OnboardInput, existing: SandboxRecord | un
     {by: 'nemoclaw onboard', env, makeDefaultIfFirst: true, setAsideCorrupt: true},
   )
   const aside = r.setAside ? `; ${r.setAside.message}` : ''
-  const also = r.value.alsoChanged.length > 0 ? `; the gateway's inference is now also recorded for ${r.value.alsoChanged.join(', ')}` : ''
+  const also =
+    r.value.alsoChanged.length > 0
+      ? `; the gateway's inference is now also recorded for ${r.value.alsoChanged.join(', ')}`
+      : ''
   return {note: `${registryPaths({env}).file}${also}${aside}`, ok: true, value: {record: r.value.record}}
 }

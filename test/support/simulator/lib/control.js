@@ -36,7 +36,18 @@ const USAGE = `usage: openshell-sim <command>
   show`
 /** Phases the real 0.0.111 gateway's start-up sweep starts again (compute/mod.rs sandbox_phase_should_be_running). */
 const SHOULD_RUN = ['Unspecified', 'Provisioning', 'Ready', 'Starting', 'Unknown']
-const PHASES = ['Unspecified', 'Provisioning', 'Ready', 'Error', 'Deleting', 'Unknown', 'Stopping', 'Stopped', 'Starting', 'Completed']
+const PHASES = [
+  'Unspecified',
+  'Provisioning',
+  'Ready',
+  'Error',
+  'Deleting',
+  'Unknown',
+  'Stopping',
+  'Stopped',
+  'Starting',
+  'Completed',
+]
 
 class Usage extends Error {}
 function parse(args, spec) {
@@ -46,7 +57,10 @@ function parse(args, spec) {
     const a = args[i]
     if (a.startsWith('--')) {
       if (!(a in spec)) throw new Usage(`unknown flag ${a}`)
-      if (spec[a]) { if (args[i + 1] === undefined) throw new Usage(`${a} needs a value`); flags[a] = args[++i] } else flags[a] = true
+      if (spec[a]) {
+        if (args[i + 1] === undefined) throw new Usage(`${a} needs a value`)
+        flags[a] = args[++i]
+      } else flags[a] = true
     } else pos.push(a)
   }
   return {flags, pos}
@@ -72,7 +86,13 @@ function onOff(v) {
 }
 
 function init(args, env) {
-  const {flags} = parse(args, {'--profile': true, '--version': true, '--gateway': true, '--no-gateway': false, '--no-service-unit': false})
+  const {flags} = parse(args, {
+    '--profile': true,
+    '--version': true,
+    '--gateway': true,
+    '--no-gateway': false,
+    '--no-service-unit': false,
+  })
   const profile = flags['--profile']
   if (profile !== 'legacy' && profile !== 'modern') throw new Usage('--profile legacy|modern is required')
   const version = flags['--version'] || (profile === 'legacy' ? C.LEGACY_VERSION : C.MODERN_VERSION)
@@ -82,8 +102,17 @@ function init(args, env) {
   const port = caps.legacy ? C.LEGACY_PORT : C.MODERN_PORT
   const endpoint = `https://127.0.0.1:${port}`
   const state = {
-    simVersion: 1, profile, version, createdAt: new Date().toISOString(),
-    primary: null, localService: null, latencyMs: 0, faults: [], servers: {}, forwards: [], serviceRestartProvisioningMs: 0,
+    simVersion: 1,
+    profile,
+    version,
+    createdAt: new Date().toISOString(),
+    primary: null,
+    localService: null,
+    latencyMs: 0,
+    faults: [],
+    servers: {},
+    forwards: [],
+    serviceRestartProvisioningMs: 0,
   }
   const server = C.newServer({name, endpoint, port, version, generation: caps.legacy ? 'legacy' : 'modern'})
   if (!caps.legacy) {
@@ -103,13 +132,17 @@ function init(args, env) {
   }
   const file = C.statePath(env)
   C.withLock(file, () => C.saveState(file, state))
-  return `initialized ${profile} openshell ${version}` + (flags['--no-gateway'] ? ' (no gateway registered)' : `, gateway '${name}' at ${endpoint}`)
+  return (
+    `initialized ${profile} openshell ${version}` +
+    (flags['--no-gateway'] ? ' (no gateway registered)' : `, gateway '${name}' at ${endpoint}`)
+  )
 }
 
 function gateway(args, env) {
   const [verb, ...rest] = args
   switch (verb) {
-    case 'stop': case 'start': {
+    case 'stop':
+    case 'start': {
       const {flags} = parse(rest, {'--name': true})
       return C.mutate((st) => {
         const s = serverByName(st, flags['--name'])
@@ -131,7 +164,9 @@ function gateway(args, env) {
         const sweep = flags['--graceful'] || C.capabilities(st.version).calibrated
         for (const sb of Object.values(s.sandboxes)) {
           if (sweep && (!SHOULD_RUN.includes(sb.phase) || sb.oldCa)) continue // oldCa: never comes back (rotate-ca)
-          if (sweep && sb.phase !== 'Ready') { sb.phase = 'Ready' } // Provisioning/Starting: the sweep starts it
+          if (sweep && sb.phase !== 'Ready') {
+            sb.phase = 'Ready'
+          } // Provisioning/Starting: the sweep starts it
           sb.readyAt = prov > 0 ? s.upAt + prov : 0
         }
         return `gateway '${s.name}' ${flags['--graceful'] ? 'gracefully ' : ''}restarting: down ${delay} ms, sandboxes Provisioning ${prov} ms`
@@ -141,7 +176,16 @@ function gateway(args, env) {
       const {flags} = parse(rest, {'--name': true})
       return C.mutate((st) => {
         const s = serverByName(st, flags['--name'])
-        Object.assign(s, {caId: C.newCaId(), caOtherDn: false, sandboxes: {}, policies: {}, providers: {}, inference: null, running: true, upAt: 0})
+        Object.assign(s, {
+          caId: C.newCaId(),
+          caOtherDn: false,
+          sandboxes: {},
+          policies: {},
+          providers: {},
+          inference: null,
+          running: true,
+          upAt: 0,
+        })
         st.forwards = []
         if (st.localService && st.localService.endpoint === s.endpoint) C.writeLocalService(st, s, env)
         return `gateway '${s.name}' rebuilt with CA ${s.caId}`
@@ -159,12 +203,14 @@ function gateway(args, env) {
         // real 0.0.111: the restarted gateway starts the running sandboxes again, but their supervisors hold the
         // old CA and a sandbox JWT signed by the old key: they never reconnect, the sandboxes stay Provisioning
         if (C.capabilities(st.version).calibrated) {
-          for (const sb of Object.values(s.sandboxes)) if (SHOULD_RUN.includes(sb.phase)) Object.assign(sb, {phase: 'Provisioning', readyAt: 0, oldCa: true})
+          for (const sb of Object.values(s.sandboxes))
+            if (SHOULD_RUN.includes(sb.phase)) Object.assign(sb, {phase: 'Provisioning', readyAt: 0, oldCa: true})
         }
         return `gateway '${s.name}' rotated to CA ${s.caId} (${Object.keys(s.sandboxes).length} sandbox(es) kept)`
       }, env)
     }
-    case 'refuse': case 'auth': {
+    case 'refuse':
+    case 'auth': {
       const {flags, pos} = parse(rest, {'--name': true})
       const on = onOff(pos[0])
       return C.mutate((st) => {
@@ -178,21 +224,33 @@ function gateway(args, env) {
       const name = pos[0]
       if (!name) throw new Usage('gateway add-other NAME [--activate] [--remote HOST]')
       const remoteHost = flags['--remote']
-      if (remoteHost !== undefined && !/^[A-Za-z0-9.-]+$/.test(remoteHost)) throw new Usage('--remote takes a host name')
+      if (remoteHost !== undefined && !/^[A-Za-z0-9.-]+$/.test(remoteHost))
+        throw new Usage('--remote takes a host name')
       return C.mutate((st) => {
         const caps = C.capabilities(st.version)
         const host = remoteHost ?? '127.0.0.1'
         let port = remoteHost ? caps.defaultPort : caps.defaultPort + 1
         while (st.servers[`https://${host}:${port}`]) port++
         const endpoint = `https://${host}:${port}`
-        if (Object.values(st.servers).some((x) => x.name === name)) throw new C.SimFatal(`a simulated gateway named '${name}' already exists`)
-        const s = st.servers[endpoint] = C.newServer({name, endpoint, port, version: st.version, generation: caps.legacy ? 'legacy' : 'modern'})
-        C.writeRegistration({name, endpoint, port: caps.legacy ? port : 0, caId: s.caId, isRemote: Boolean(remoteHost), remoteHost}, env)
+        if (Object.values(st.servers).some((x) => x.name === name))
+          throw new C.SimFatal(`a simulated gateway named '${name}' already exists`)
+        const s = (st.servers[endpoint] = C.newServer({
+          name,
+          endpoint,
+          port,
+          version: st.version,
+          generation: caps.legacy ? 'legacy' : 'modern',
+        }))
+        C.writeRegistration(
+          {name, endpoint, port: caps.legacy ? port : 0, caId: s.caId, isRemote: Boolean(remoteHost), remoteHost},
+          env,
+        )
         if (flags['--activate']) C.writeActive(name, env)
         return `gateway '${name}' at ${endpoint}${remoteHost ? ' (remote)' : ''}${flags['--activate'] ? ' (active)' : ''}`
       }, env)
     }
-    default: throw new Usage(`unknown gateway command '${verb ?? ''}'`)
+    default:
+      throw new Usage(`unknown gateway command '${verb ?? ''}'`)
   }
 }
 
@@ -209,7 +267,9 @@ function sandbox(args, env) {
       const count = flags['--count'] ? num(flags['--count'], '--count') : 0
       const names = count ? Array.from({length: count}, (_, i) => `${name}-${i + 1}`) : [name]
       const base = Date.now()
-      names.forEach((n, i) => { s.sandboxes[n] = C.newSandbox(n, phase, {createdAt: new Date(base + i).toISOString()}) })
+      names.forEach((n, i) => {
+        s.sandboxes[n] = C.newSandbox(n, phase, {createdAt: new Date(base + i).toISOString()})
+      })
       return `added ${names.length} sandbox(es) to '${s.name}'`
     }
     if (verb === 'remove') {
@@ -236,7 +296,8 @@ function fault(args, env) {
   const {flags, pos} = parse(rest, {'--stderr': true})
   if (verb === 'set') {
     const [pattern, kind] = pos
-    if (!pattern || !kind || !/^(hang|crash|garbage|huge|exit:\d+)$/.test(kind)) throw new Usage('fault set PATTERN hang|crash|garbage|huge|exit:N [--stderr TEXT]')
+    if (!pattern || !kind || !/^(hang|crash|garbage|huge|exit:\d+)$/.test(kind))
+      throw new Usage('fault set PATTERN hang|crash|garbage|huge|exit:N [--stderr TEXT]')
     return C.mutate((st) => {
       st.faults = (st.faults || []).filter((f) => f.pattern !== pattern)
       st.faults.push({pattern, kind, stderr: flags['--stderr'] ?? null})
@@ -259,7 +320,9 @@ export async function main(args, env = process.env) {
 /** One control call: {code, stdout, stderr} (test/support/sim.ts runs these without a process of their own). */
 export function callInProcess(args, env) {
   const o = []
-  const write = (s) => { o.push(s) }
+  const write = (s) => {
+    o.push(s)
+  }
   const r = run(args, env, write)
   return {code: r.code, stdout: o.join(''), stderr: r.stderr}
 }
@@ -269,40 +332,71 @@ function run(args, env, write) {
   try {
     let msg
     switch (cmd) {
-      case 'init': msg = init(rest, env); break
-      case 'gateway': msg = gateway(rest, env); break
-      case 'sandbox': msg = sandbox(rest, env); break
-      case 'fault': msg = fault(rest, env); break
+      case 'init':
+        msg = init(rest, env)
+        break
+      case 'gateway':
+        msg = gateway(rest, env)
+        break
+      case 'sandbox':
+        msg = sandbox(rest, env)
+        break
+      case 'fault':
+        msg = fault(rest, env)
+        break
       case 'runtime': {
         if (rest[0] !== 'up' && rest[0] !== 'down') throw new Usage('runtime up|down')
         const down = rest[0] === 'down'
-        msg = C.mutate((st) => { st.runtimeDown = down; return `container runtime ${rest[0]}` }, env)
+        msg = C.mutate((st) => {
+          st.runtimeDown = down
+          return `container runtime ${rest[0]}`
+        }, env)
         break
       }
       case 'clock': {
         if (rest[0] !== 'advance') throw new Usage('clock advance MS')
         const ms = num(rest[1], 'clock advance')
-        msg = C.mutate((st) => { st.clockOffsetMs = (st.clockOffsetMs || 0) + ms; return `clock ${st.clockOffsetMs} ms ahead` }, env)
+        msg = C.mutate((st) => {
+          st.clockOffsetMs = (st.clockOffsetMs || 0) + ms
+          return `clock ${st.clockOffsetMs} ms ahead`
+        }, env)
         break
       }
       case 'latency': {
         const ms = num(rest[0], 'latency')
-        msg = C.mutate((st) => { st.latencyMs = ms; return `latency ${ms} ms` }, env)
+        msg = C.mutate((st) => {
+          st.latencyMs = ms
+          return `latency ${ms} ms`
+        }, env)
         break
       }
       case 'log': {
         const file = C.logPath(env)
-        if (rest[0] === '--clear') { fs.writeFileSync(file, ''); msg = 'log cleared' } else {
+        if (rest[0] === '--clear') {
+          fs.writeFileSync(file, '')
+          msg = 'log cleared'
+        } else {
           let text = ''
-          try { text = fs.readFileSync(file, 'utf8') } catch { /* ignore */ }
+          try {
+            text = fs.readFileSync(file, 'utf8')
+          } catch {
+            /* ignore */
+          }
           write(text)
           return {code: 0, stderr: ''}
         }
         break
       }
-      case 'show': write(JSON.stringify(C.loadState(C.statePath(env)), null, 2) + '\n'); return {code: 0, stderr: ''}
-      case undefined: case '--help': case '-h': write(USAGE + '\n'); return {code: 0, stderr: ''}
-      default: throw new Usage(`unknown command '${cmd}'`)
+      case 'show':
+        write(JSON.stringify(C.loadState(C.statePath(env)), null, 2) + '\n')
+        return {code: 0, stderr: ''}
+      case undefined:
+      case '--help':
+      case '-h':
+        write(USAGE + '\n')
+        return {code: 0, stderr: ''}
+      default:
+        throw new Usage(`unknown command '${cmd}'`)
     }
     write(msg + '\n')
   } catch (e) {

@@ -11,10 +11,14 @@ function fragments(word) {
   const out = []
   let start = 0
   for (let i = 0; i < word.length - 1; i++) {
-    const c = word[i], next = word[i + 1]
+    const c = word[i],
+      next = word[i + 1]
     const afterHyphen = c === '-' && i > 0 && /[A-Za-z0-9]/.test(word[i - 1])
     const afterSlash = c === '/'
-    if ((afterHyphen || afterSlash) && !/[\d./\-,:;!?)\]}'"]/.test(next)) { out.push(word.slice(start, i + 1)); start = i + 1 }
+    if ((afterHyphen || afterSlash) && !/[\d./\-,:;!?)\]}'"]/.test(next)) {
+      out.push(word.slice(start, i + 1))
+      start = i + 1
+    }
   }
   out.push(word.slice(start))
   return out
@@ -25,7 +29,10 @@ function wrap(text, width) {
   const out = []
   for (const para of String(text).split('\n')) {
     const indent = /^ */.exec(para)[0]
-    const words = para.slice(indent.length).split(' ').filter((w, i, a) => w !== '' || a.length === 1)
+    const words = para
+      .slice(indent.length)
+      .split(' ')
+      .filter((w, i, a) => w !== '' || a.length === 1)
     let line = indent
     let fresh = true // nothing but the indentation on the line yet
     for (const word of words) {
@@ -36,8 +43,10 @@ function wrap(text, width) {
       })
       pieces.forEach((piece, j) => {
         const sep = !fresh && j === 0 ? ' ' : ''
-        if (!fresh && line.length + sep.length + piece.length > width) { out.push(line); line = piece }
-        else line += sep + piece
+        if (!fresh && line.length + sep.length + piece.length > width) {
+          out.push(line)
+          line = piece
+        } else line += sep + piece
         fresh = false
       })
     }
@@ -57,7 +66,9 @@ export function miette(top, causes = [], hints, help) {
   const msg = [top, ...extra]
   msg.forEach((m, i) => {
     const w = wrap(m, WIDTH - 4)
-    w.forEach((l, j) => lines.push(i === 0 && j === 0 ? 'Error:   × ' + l : ('  │ ' + l).replace(/\s+$/, m === '' ? ' ' : '')))
+    w.forEach((l, j) =>
+      lines.push(i === 0 && j === 0 ? 'Error:   × ' + l : ('  │ ' + l).replace(/\s+$/, m === '' ? ' ' : '')),
+    )
   })
   causes.forEach((cause, i) => {
     const last = i === causes.length - 1
@@ -98,9 +109,20 @@ export function clapError(message, usage, extra = '') {
 /** fgReset: end a colour with `ESC[39m` (reset the foreground only), as owo-colors does in the real 0.0.111;
  *  bold/dim still end with `ESC[0m`. `head` (bold cyan titles) and `check` (bold green ✓) are the real CLI's. */
 export function makeStyle(on, {fgReset = false} = {}) {
-  const w = (code, end = '0') => (s) => (on ? `\x1b[${code}m${s}\x1b[${end}m` : String(s))
+  const w =
+    (code, end = '0') =>
+    (s) =>
+      on ? `\x1b[${code}m${s}\x1b[${end}m` : String(s)
   const fg = fgReset ? '39' : '0'
-  const st = {on, dim: w('2'), bold: w('1'), green: w('32', fg), red: w('31', fg), yellow: w('33', fg), cyan: w('36', fg)}
+  const st = {
+    on,
+    dim: w('2'),
+    bold: w('1'),
+    green: w('32', fg),
+    red: w('31', fg),
+    yellow: w('33', fg),
+    cyan: w('36', fg),
+  }
   st.head = (s) => st.bold(st.cyan(s))
   st.check = () => st.bold(st.green('✓'))
   return st
@@ -118,32 +140,51 @@ export function colorEnabled(caps, colorFlag, env = process.env) {
 // ---------- JSON / YAML ----------
 function sortKeys(v) {
   if (Array.isArray(v)) return v.map(sortKeys)
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]))
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys(v[k])]),
+    )
   return v
 }
 /** serde_json maps are ordered (BTreeMap): the real 0.0.111 and the 0.1.x reference print keys sorted. */
-export function toJson(value, caps) { return JSON.stringify(caps.envelope || caps.calibrated ? sortKeys(value) : value, null, 2) + '\n' }
+export function toJson(value, caps) {
+  return JSON.stringify(caps.envelope || caps.calibrated ? sortKeys(value) : value, null, 2) + '\n'
+}
 export function toYaml(value, indent = '') {
-  const scalar = (v) => (v === null || v === undefined ? 'null' : typeof v === 'string' ? (v === '' || /[:#\-{}[\],&*?|<>=!%@`'"]|^\s|\s$|^(true|false|null|\d.*)$/.test(v) ? JSON.stringify(v) : v) : String(v))
+  const scalar = (v) =>
+    v === null || v === undefined
+      ? 'null'
+      : typeof v === 'string'
+        ? v === '' || /[:#\-{}[\],&*?|<>=!%@`'"]|^\s|\s$|^(true|false|null|\d.*)$/.test(v)
+          ? JSON.stringify(v)
+          : v
+        : String(v)
   if (Array.isArray(value)) {
     if (value.length === 0) return indent + '[]\n'
-    return value.map((item) => {
-      if (item && typeof item === 'object' && !Array.isArray(item)) {
-        const body = toYaml(item, indent + '  ')
-        return indent + '- ' + body.slice(indent.length + 2)
-      }
-      return indent + '- ' + scalar(item) + '\n'
-    }).join('')
+    return value
+      .map((item) => {
+        if (item && typeof item === 'object' && !Array.isArray(item)) {
+          const body = toYaml(item, indent + '  ')
+          return indent + '- ' + body.slice(indent.length + 2)
+        }
+        return indent + '- ' + scalar(item) + '\n'
+      })
+      .join('')
   }
   if (value && typeof value === 'object') {
     const keys = Object.keys(value)
     if (keys.length === 0) return indent + '{}\n'
-    return keys.map((k) => {
-      const v = value[k]
-      if (v && typeof v === 'object' && (Array.isArray(v) ? v.length : Object.keys(v).length)) return `${indent}${k}:\n` + toYaml(v, indent + '  ')
-      if (v && typeof v === 'object') return `${indent}${k}: ${Array.isArray(v) ? '[]' : '{}'}\n`
-      return `${indent}${k}: ${scalar(v)}\n`
-    }).join('')
+    return keys
+      .map((k) => {
+        const v = value[k]
+        if (v && typeof v === 'object' && (Array.isArray(v) ? v.length : Object.keys(v).length))
+          return `${indent}${k}:\n` + toYaml(v, indent + '  ')
+        if (v && typeof v === 'object') return `${indent}${k}: ${Array.isArray(v) ? '[]' : '{}'}\n`
+        return `${indent}${k}: ${scalar(v)}\n`
+      })
+      .join('')
   }
   return indent + scalar(value) + '\n'
 }
@@ -154,7 +195,11 @@ export function utcStamp(iso) {
 }
 export function table(headers, rows, {lastUnpadded = true, minWidths = []} = {}) {
   const widths = headers.map((h, i) => Math.max(h.length, minWidths[i] || 0, ...rows.map((r) => String(r[i]).length)))
-  const fmt = (cells) => cells.map((c, i) => (lastUnpadded && i === cells.length - 1 ? String(c) : String(c).padEnd(widths[i]))).join('  ').replace(/\s+$/, '')
+  const fmt = (cells) =>
+    cells
+      .map((c, i) => (lastUnpadded && i === cells.length - 1 ? String(c) : String(c).padEnd(widths[i])))
+      .join('  ')
+      .replace(/\s+$/, '')
   return [fmt(headers), ...rows.map(fmt)]
 }
 /**
@@ -167,9 +212,13 @@ export function styledTable(headers, rows, style, {minWidths = [], colour = []} 
   const last = headers.length - 1
   const pad = (c, i) => (i === last ? String(c) : String(c).padEnd(widths[i]))
   const head = headers.map((h, i) => style.bold(pad(h, i))).join('  ')
-  const body = rows.map((r) => r.map((c, i) => {
-    const padded = pad(c, i)
-    return colour[i] ? colour[i](String(c)) + padded.slice(String(c).length) : padded
-  }).join('  '))
+  const body = rows.map((r) =>
+    r
+      .map((c, i) => {
+        const padded = pad(c, i)
+        return colour[i] ? colour[i](String(c)) + padded.slice(String(c).length) : padded
+      })
+      .join('  '),
+  )
   return [head, ...body]
 }

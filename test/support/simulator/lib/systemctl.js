@@ -18,13 +18,22 @@ export function callInProcess(argv, env) {
     const unit = unitArg ? (unitArg.endsWith('.service') ? unitArg : unitArg + '.service') : null
     const ours = unit === C.SERVICE_UNIT
     const notFound = () => {
-      if (verb === 'is-active') { o.push('inactive'); return 3 }
-      if (verb === 'status') { e.push(`Unit ${unit} could not be found.`); return 4 }
-      e.push(`Failed to ${verb} ${unit}: Unit ${unit} not found.`); return 5
+      if (verb === 'is-active') {
+        o.push('inactive')
+        return 3
+      }
+      if (verb === 'status') {
+        e.push(`Unit ${unit} could not be found.`)
+        return 4
+      }
+      e.push(`Failed to ${verb} ${unit}: Unit ${unit} not found.`)
+      return 5
     }
     if (['daemon-reload', 'enable', 'disable', 'reset-failed'].includes(verb)) code = 0
-    else if (!['start', 'stop', 'restart', 'is-active', 'status'].includes(verb) || !unit) { e.push(`Unknown command verb '${verb ?? ''}'.`); code = 1 }
-    else if (!user || !ours || !fs.existsSync(C.unitFilePath(env))) code = notFound()
+    else if (!['start', 'stop', 'restart', 'is-active', 'status'].includes(verb) || !unit) {
+      e.push(`Unknown command verb '${verb ?? ''}'.`)
+      code = 1
+    } else if (!user || !ours || !fs.existsSync(C.unitFilePath(env))) code = notFound()
     else {
       code = C.mutate((st) => {
         const s = st.localService && st.servers[st.localService.endpoint]
@@ -45,8 +54,14 @@ export function callInProcess(argv, env) {
           }
           return 0
         }
-        if (verb === 'stop') { s.running = false; return 0 }
-        if (verb === 'is-active') { o.push(s.running ? 'active' : 'inactive'); return s.running ? 0 : 3 }
+        if (verb === 'stop') {
+          s.running = false
+          return 0
+        }
+        if (verb === 'is-active') {
+          o.push(s.running ? 'active' : 'inactive')
+          return s.running ? 0 : 3
+        }
         o.push(`● ${C.SERVICE_UNIT} - OpenShell Gateway`)
         o.push(`     Loaded: loaded (${C.unitFilePath(env)}; enabled; preset: enabled)`)
         o.push(s.running ? '     Active: active (running)' : '     Active: inactive (dead)')
@@ -57,6 +72,10 @@ export function callInProcess(argv, env) {
     e.push(`systemctl (simulator): ${err instanceof C.SimFatal ? err.message : (err && err.stack) || err}`)
     code = 1
   }
-  try { C.logEntry('systemctl', argv, code, {}, env) } catch { /* ignore */ }
+  try {
+    C.logEntry('systemctl', argv, code, {}, env)
+  } catch {
+    /* ignore */
+  }
   return {code, stdout: o.length ? o.join('\n') + '\n' : '', stderr: e.length ? e.join('\n') + '\n' : ''}
 }

@@ -6,7 +6,14 @@ import {type OnboardInput, OnboardError, validateInput} from '../../../../src/li
 
 const SECRET = 'sk-PLANTED-0123456789abcdef'
 const input = (endpointUrl?: string): OnboardInput => ({
-  endpointUrl, gateway: 'nemoclaw', model: 'm', name: 'alpha', policies: [], provider: 'custom', recreate: false, source: 'openclaw',
+  endpointUrl,
+  gateway: 'nemoclaw',
+  model: 'm',
+  name: 'alpha',
+  policies: [],
+  provider: 'custom',
+  recreate: false,
+  source: 'openclaw',
 })
 
 function refusal(endpointUrl: string): OnboardError {
@@ -50,11 +57,19 @@ describe('onboard validateInput: --endpoint-url', () => {
   it('plain http:// to a host that is not this machine: a warning, not a refusal', () => {
     const warnings = validateInput(input('http://10.0.0.7:8000/v1'), {})
     expect(warnings).to.have.length(1)
-    expect(warnings[0]).to.match(/plain http/i).and.to.contain('10.0.0.7')
+    expect(warnings[0])
+      .to.match(/plain http/i)
+      .and.to.contain('10.0.0.7')
   })
 
   it('https, or http to this machine (loopback, or host.openshell.internal as sandboxes name it): no warning', () => {
-    for (const url of ['https://llm.example.com/v1', 'http://127.0.0.1:8000/v1', 'http://localhost:11434/v1', 'http://[::1]:8000/v1', 'http://host.openshell.internal:11434/v1']) {
+    for (const url of [
+      'https://llm.example.com/v1',
+      'http://127.0.0.1:8000/v1',
+      'http://localhost:11434/v1',
+      'http://[::1]:8000/v1',
+      'http://host.openshell.internal:11434/v1',
+    ]) {
       expect(validateInput(input(url), {}), url).to.deep.equal([])
     }
 
