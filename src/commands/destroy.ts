@@ -5,7 +5,7 @@ import {confirmDeletion, refuseUnconfirmable} from '../lib/cli/confirm.js'
 import {openshell} from '../lib/cli/runtime.js'
 import {requireOne} from '../lib/cli/targets.js'
 import {EXIT_CODES, renderGuidance} from '../lib/gateway/classes.js'
-import {destroySandbox} from '../lib/services/destroy.js'
+import {destroySandbox, type DestroyResult} from '../lib/services/destroy.js'
 import {validateSandboxName} from '../lib/registry/index.js'
 
 export default class Destroy extends NemoclawCommand {
@@ -51,9 +51,14 @@ cannot be written.`
     }
 
     const result = await destroySandbox(openshell(), v, {by: 'nemoclaw destroy', writeFailure: r.writeFailure})
+    this.report(result, name, flags.json)
+  }
+
+  /** Tell how the destroy ended: the deletion (a line, or JSON), else why not, with the exit code of its class. */
+  private report(result: DestroyResult, name: string, json: boolean): void {
     switch (result.kind) {
       case 'destroyed': {
-        if (flags.json)
+        if (json)
           this.printJson({schemaVersion: 1, destroyed: {gateway: result.gateway, name, outcome: result.outcome}})
         else this.log(`Deleted sandbox '${name}' on gateway '${result.gateway}'; its record is in pruned.jsonl.`)
         return
@@ -61,26 +66,17 @@ cannot be written.`
 
       case 'refused': {
         const message = `Cannot delete sandbox '${name}' now.\n${renderGuidance(result.guidance)}`
-        if (flags.json) this.fail(message, {exit: EXIT_CODES[result.classId], id: result.classId, json: true})
+        if (json) this.fail(message, {exit: EXIT_CODES[result.classId], id: result.classId, json: true})
         process.stderr.write(`${message}\n`) // the guidance as written, not re-wrapped by oclif's error formatting
         this.finish(EXIT_CODES[result.classId])
         return
       }
 
       case 'registry_unwritable': {
-        const why = `because ${result.failure.words} (${result.failure.message})`
-        const done =
-          result.outcome === 'deleted'
-            ? `Deleted sandbox '${name}' on gateway '${result.gateway}'`
-            : `Sandbox '${name}' is already gone on gateway '${result.gateway}'`
-        const message =
-          result.outcome === 'refused'
-            ? `Nothing was deleted: sandbox '${name}' could not be deleted now, as its record could not be removed afterwards ${why}. Run \`nemoclaw destroy ${name} --yes\` again once the registry can be written.`
-            : `${done}, but its record could not be removed ${why}. It stays registered; once the registry can be written, \`nemoclaw status\` moves it to pruned.jsonl.`
-        this.fail(message, {
+        this.fail(unwritableMessage(name, result), {
           exit: 1,
           id: result.outcome === 'refused' ? 'registry_unwritable' : 'record_not_removed',
-          json: flags.json,
+          json,
         })
         break
       }
@@ -89,9 +85,21 @@ cannot be written.`
         this.fail(`openshell could not delete sandbox '${name}': ${result.message}. Its record is kept.`, {
           exit: 1,
           id: 'delete_failed',
-          json: flags.json,
+          json,
         })
       }
     }
   }
+}
+
+/** What to say when the record of a (deleted, gone or refused) sandbox could not be removed. */
+function unwritableMessage(name: string, result: Extract<DestroyResult, {kind: 'registry_unwritable'}>): string {
+  const why = `because ${result.failure.words} (${result.failure.message})`
+  const done =
+    result.outcome === 'deleted'
+      ? `Deleted sandbox '${name}' on gateway '${result.gateway}'`
+      : `Sandbox '${name}' is already gone on gateway '${result.gateway}'`
+  return result.outcome === 'refused'
+    ? `Nothing was deleted: sandbox '${name}' could not be deleted now, as its record could not be removed afterwards ${why}. Run \`nemoclaw destroy ${name} --yes\` again once the registry can be written.`
+    : `${done}, but its record could not be removed ${why}. It stays registered; once the registry can be written, \`nemoclaw status\` moves it to pruned.jsonl.`
 }

@@ -104,111 +104,191 @@ function recorded(
   return {credential: cred === '' ? {placeholder: true} : {env: cred}, endpoint, known: true}
 }
 
-export function planInference(req: InferenceRequest, facts: InferenceFacts): InferencePlan {
-  const credentialKey = req.credentialEnv ?? facts.placeholderKey
-  const credential: CredentialSpec = req.credentialEnv === undefined ? {placeholder: true} : {env: req.credentialEnv}
-  const config: Record<string, string> = req.endpoint === undefined ? {} : {[ENDPOINT_CONFIG_KEY]: req.endpoint}
-  const requested = {model: req.model, provider: req.providerName}
+type Refusal = Extract<InferencePlan, {refused: true}>
+type FoundProvider = Extract<ProviderDetail, {found: true}>
+type Route = {provider: string; model: string}
+
+/** What every step of the plan reads: the request, the facts, and what follows from them. */
+interface PlanContext {
+  req: InferenceRequest
+  facts: InferenceFacts
+  /** The credential key the provider must hold (the requested env name, else the placeholder key). */
+  credentialKey: string
+  /** The gateway's route now (null: none configured). */
+  route: Route | null
+  /** The registry records on the request's gateway. */
+  onGateway: InferenceRecord[]
+  /** The other sandboxes on the gateway (live or recorded), sorted. */
+  others: string[]
+}
+
+/** The provider half of a plan that goes ahead. */
+interface ProviderPlan {
+  refused: false
+  provider: 'create' | 'update' | 'keep'
+  changes: string[]
+  removeCredentials: string[]
+  previous?: {endpoint?: string; credential: CredentialSpec}
+  /** The provider holds an endpoint the request does not: set its key to '' to remove it. */
+  clearEndpoint: boolean
+}
+
+function planContext(req: InferenceRequest, facts: InferenceFacts): PlanContext {
   const route =
     facts.route.configured && facts.route.provider
       ? {model: facts.route.model ?? '', provider: facts.route.provider}
       : null
   const onGateway = facts.records.filter((r) => r.gateway === req.gateway)
   const others = [...new Set([...facts.live, ...onGateway.map((r) => r.name)])].filter((n) => n !== req.sandbox).sort()
-  const conflictOf = (changes: string[], affected: string[]): Conflict => ({
+  return {credentialKey: req.credentialEnv ?? facts.placeholderKey, facts, onGateway, others, req, route}
+}
+
+function conflictOf(ctx: PlanContext, changes: string[], affected: string[]): Conflict {
+  return {
     affected,
     changes,
-    gateway: req.gateway,
-    requested,
-    route,
-  })
+    gateway: ctx.req.gateway,
+    requested: {model: ctx.req.model, provider: ctx.req.providerName},
+    route: ctx.route,
+  }
+}
 
-  // ---- the provider ----
+export function planInference(req: InferenceRequest, facts: InferenceFacts): InferencePlan {
+  const ctx = planContext(req, facts)
+  const provider = facts.provider.found ? planProvider(ctx, facts.provider) : newProvider()
+  if (provider.refused) return provider
+  return planRoute(ctx, provider)
+}
+
+function newProvider(): ProviderPlan {
+  return {changes: [], clearEndpoint: false, provider: 'create', refused: false, removeCredentials: []}
+}
+
+/** The provider exists: refuse a type change, else what to change on it, refused when that reaches others. */
+function planProvider(ctx: PlanContext, p: FoundProvider): ProviderPlan | Refusal {
+  const {req, facts, credentialKey} = ctx
+  if (p.type.trim().toLowerCase() !== req.type.toLowerCase()) return typeConflict(ctx, p.type)
+
+  const known = recorded(req, facts)
+  const held = [...p.credentialKeys].sort()
+  const hasEndpoint = p.configKeys.includes(ENDPOINT_CONFIG_KEY)
   const changes: string[] = []
-  let provider: 'create' | 'update' | 'keep' = 'create'
-  let removeCredentials: string[] = []
-  let previous: {endpoint?: string; credential: CredentialSpec} | undefined
-  let unknownEndpoint = false
-  if (facts.provider.found) {
-    const p = facts.provider
-    if (p.type.trim().toLowerCase() !== req.type.toLowerCase()) {
-      const conflict = conflictOf([`provider '${req.providerName}': type ${p.type} → ${req.type}`], others)
-      return {
-        conflict,
-        message: [
-          `Provider '${req.providerName}' on gateway '${req.gateway}' has type '${p.type}', not '${req.type}'. OpenShell cannot change a provider's type, and nemoclaw never deletes a provider.`,
-          `If no sandbox uses it, delete it yourself (\`openshell -g ${req.gateway} provider delete ${req.providerName}\`), then run the same onboard again. Nothing was changed.`,
-        ].join('\n'),
-        refused: true,
-        state: 'provider_conflict',
-      }
-    }
-
-    const known = recorded(req, facts)
-    const held = [...p.credentialKeys].sort()
-    if (held.join(',') !== credentialKey) {
-      changes.push(
-        `provider '${req.providerName}': credential ${credentialText(held, facts.placeholderKey)} → ${credentialText([credentialKey], facts.placeholderKey)}`,
-      )
-    }
-
-    const hasEndpoint = p.configKeys.includes(ENDPOINT_CONFIG_KEY)
-    if (req.endpoint !== undefined && !hasEndpoint)
-      changes.push(`provider '${req.providerName}': endpoint ${endpointText(undefined)} → ${req.endpoint}`)
-    else if (req.endpoint === undefined && hasEndpoint)
-      changes.push(
-        `provider '${req.providerName}': endpoint ${known.known ? endpointText(known.endpoint) : 'set'} → ${endpointText(undefined)}`,
-      )
-    else if (req.endpoint !== undefined && hasEndpoint) {
-      if (!known.known) unknownEndpoint = true
-      else if (known.endpoint !== req.endpoint)
-        changes.push(`provider '${req.providerName}': endpoint ${endpointText(known.endpoint)} → ${req.endpoint}`)
-    }
-
-    removeCredentials = held.filter((k) => k !== credentialKey)
-    if (req.endpoint === undefined && hasEndpoint) config[ENDPOINT_CONFIG_KEY] = '' // removes it
-    if (known.known && known.credential)
-      previous = {credential: known.credential, endpoint: hasEndpoint ? known.endpoint : undefined}
-    const users = onGateway.filter((r) => r.provider === req.providerId && r.name !== req.sandbox).map((r) => r.name)
-    const reached = route?.provider === req.providerName ? others : [...new Set(users)].sort()
-    if ((changes.length > 0 || unknownEndpoint) && reached.length > 0 && !req.setInference) {
-      const lines =
-        unknownEndpoint && changes.length === 0
-          ? [
-              `provider '${req.providerName}': endpoint (not recorded by nemoclaw; the gateway does not show it) → ${req.endpoint}`,
-            ]
-          : changes
-      return refuse(req, conflictOf(lines, reached))
-    }
-
-    provider = changes.length > 0 || unknownEndpoint || reached.length === 0 ? 'update' : 'keep'
+  if (held.join(',') !== credentialKey) {
+    changes.push(
+      `provider '${req.providerName}': credential ${credentialText(held, facts.placeholderKey)} → ${credentialText([credentialKey], facts.placeholderKey)}`,
+    )
   }
 
-  // ---- the route ----
+  const endpoint = endpointChange(req, hasEndpoint, known)
+  if (endpoint.change !== undefined) changes.push(endpoint.change)
+  const unknownEndpoint = endpoint.unknown
+
+  const reached = reachedByProvider(ctx)
+  if ((changes.length > 0 || unknownEndpoint) && reached.length > 0 && !req.setInference) {
+    const lines =
+      unknownEndpoint && changes.length === 0
+        ? [
+            `provider '${req.providerName}': endpoint (not recorded by nemoclaw; the gateway does not show it) → ${req.endpoint}`,
+          ]
+        : changes
+    return refuse(req, conflictOf(ctx, lines, reached))
+  }
+
+  return {
+    changes,
+    clearEndpoint: req.endpoint === undefined && hasEndpoint,
+    provider: changes.length > 0 || unknownEndpoint || reached.length === 0 ? 'update' : 'keep',
+    refused: false,
+    removeCredentials: held.filter((k) => k !== credentialKey),
+    ...(known.known && known.credential
+      ? {previous: {credential: known.credential, endpoint: hasEndpoint ? known.endpoint : undefined}}
+      : {}),
+  }
+}
+
+function typeConflict(ctx: PlanContext, heldType: string): Refusal {
+  const {req} = ctx
+  return {
+    conflict: conflictOf(ctx, [`provider '${req.providerName}': type ${heldType} → ${req.type}`], ctx.others),
+    message: [
+      `Provider '${req.providerName}' on gateway '${req.gateway}' has type '${heldType}', not '${req.type}'. OpenShell cannot change a provider's type, and nemoclaw never deletes a provider.`,
+      `If no sandbox uses it, delete it yourself (\`openshell -g ${req.gateway} provider delete ${req.providerName}\`), then run the same onboard again. Nothing was changed.`,
+    ].join('\n'),
+    refused: true,
+    state: 'provider_conflict',
+  }
+}
+
+/**
+ * The endpoint line of a provider change, if any. `unknown`: both the provider and the request have an endpoint,
+ * but the registry does not know the held one, so whether it changes cannot be told.
+ */
+function endpointChange(
+  req: InferenceRequest,
+  hasEndpoint: boolean,
+  known: {known: boolean; endpoint?: string},
+): {change?: string; unknown: boolean} {
+  const name = req.providerName
+  if (req.endpoint !== undefined && !hasEndpoint)
+    return {change: `provider '${name}': endpoint ${endpointText(undefined)} → ${req.endpoint}`, unknown: false}
+  if (req.endpoint === undefined && hasEndpoint) {
+    const from = known.known ? endpointText(known.endpoint) : 'set'
+    return {change: `provider '${name}': endpoint ${from} → ${endpointText(undefined)}`, unknown: false}
+  }
+  if (req.endpoint !== undefined && hasEndpoint) {
+    if (!known.known) return {unknown: true}
+    if (known.endpoint !== req.endpoint)
+      return {change: `provider '${name}': endpoint ${endpointText(known.endpoint)} → ${req.endpoint}`, unknown: false}
+  }
+  return {unknown: false}
+}
+
+/** The other sandboxes a provider change reaches: all of them when the route uses it, else its other users. */
+function reachedByProvider(ctx: PlanContext): string[] {
+  const {req, route, others, onGateway} = ctx
+  const users = onGateway.filter((r) => r.provider === req.providerId && r.name !== req.sandbox).map((r) => r.name)
+  return route?.provider === req.providerName ? others : [...new Set(users)].sort()
+}
+
+/** The route half: refused when a route change reaches others, else the plan. */
+function planRoute(ctx: PlanContext, p: ProviderPlan): InferencePlan {
+  const {req, route, others} = ctx
   const routeChanges = route !== null && (route.provider !== req.providerName || route.model !== req.model)
   if (routeChanges && others.length > 0 && !req.setInference) {
     return refuse(
       req,
-      conflictOf([`route ${route.provider} / ${route.model} → ${req.providerName} / ${req.model}`, ...changes], others),
+      conflictOf(
+        ctx,
+        [`route ${route.provider} / ${route.model} → ${req.providerName} / ${req.model}`, ...p.changes],
+        others,
+      ),
     )
   }
 
-  if (routeChanges) changes.unshift(`route ${route.provider} / ${route.model} → ${req.providerName} / ${req.model}`)
-  const reverify = provider === 'update' && !req.noVerify
+  const changes = routeChanges
+    ? [`route ${route.provider} / ${route.model} → ${req.providerName} / ${req.model}`, ...p.changes]
+    : p.changes
+  const reverify = p.provider === 'update' && !req.noVerify
   const setRoute = route === null || routeChanges || reverify
   return {
     changes,
-    config,
-    credential,
-    provider,
+    config: requestedConfig(req, p.clearEndpoint),
+    credential: req.credentialEnv === undefined ? {placeholder: true} : {env: req.credentialEnv},
+    provider: p.provider,
     refused: false,
-    removeCredentials: provider === 'update' ? removeCredentials : [],
+    removeCredentials: p.provider === 'update' ? p.removeCredentials : [],
     setRoute,
-    ...(provider === 'update' && previous ? {previous} : {}),
+    ...(p.provider === 'update' && p.previous ? {previous: p.previous} : {}),
   }
 }
 
-function refuse(req: InferenceRequest, conflict: Conflict): InferencePlan {
+/** The config the provider is set to: the requested endpoint, or '' to remove one it holds but the request lacks. */
+function requestedConfig(req: InferenceRequest, clearEndpoint: boolean): Record<string, string> {
+  if (req.endpoint !== undefined) return {[ENDPOINT_CONFIG_KEY]: req.endpoint}
+  return clearEndpoint ? {[ENDPOINT_CONFIG_KEY]: ''} : {} // '' removes it
+}
+
+function refuse(req: InferenceRequest, conflict: Conflict): Refusal {
   const current = conflict.route ? `${conflict.route.provider} / ${conflict.route.model}` : 'none'
   return {
     conflict,

@@ -256,6 +256,63 @@ interface Ended {
   spawnMessage?: string
 }
 
+/** A spawn that failed (synchronously, or by the child's 'error' event): no exit, the error's code and message. */
+function spawnFailure(error: NodeJS.ErrnoException): Ended {
+  return {
+    exitCode: null,
+    signal: null,
+    spawnError: error.code ?? 'SPAWN_FAILED',
+    spawnMessage: error.message,
+    stderr: '',
+    stdout: '',
+  }
+}
+
+function startChild(
+  file: string,
+  args: string[],
+  opts: InternalOptions,
+): {ok: true; child: ChildProcess} | {ok: false; ended: Ended} {
+  const interactive = opts.interactive === true
+  try {
+    const child = spawn(file, args, {
+      cwd: opts.cwd,
+      // A detached child leads its own process group so the whole group can be killed; an interactive child
+      // must stay in the foreground group to own the terminal.
+      detached: !interactive,
+      env: opts.env ?? process.env,
+      stdio: interactive ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    })
+    return {child, ok: true}
+  } catch (error) {
+    return {ended: spawnFailure(error as NodeJS.ErrnoException), ok: false}
+  }
+}
+
+/** Keep up to `cap` bytes of each output stream; `onOverflow` on every chunk past it. Returns the text so far. */
+function captureOutput(
+  child: ChildProcess,
+  cap: number,
+  onOverflow: () => void,
+): () => {stderr: string; stdout: string} {
+  const out = {stderr: [] as Buffer[], stdout: [] as Buffer[]}
+  const bytes = {stderr: 0, stdout: 0}
+  for (const name of ['stdout', 'stderr'] as const) {
+    child[name]?.on('data', (chunk: Buffer) => {
+      const room = cap - bytes[name]
+      bytes[name] += chunk.length
+      if (room > 0) out[name].push(room >= chunk.length ? chunk : chunk.subarray(0, room))
+      if (room < chunk.length) onOverflow()
+    })
+  }
+
+  return () => ({
+    stderr: Buffer.concat(out.stderr).toString('utf8'),
+    stdout: Buffer.concat(out.stdout).toString('utf8'),
+  })
+}
+
 /**
  * Spawn with node:child_process (execa's import alone cost more than a whole `openshell status` on the healthy
  * path; we use none of what it adds beyond a spawn). `onPid` receives the child's pid once it runs.
@@ -267,34 +324,17 @@ function spawnChild(
   cap: number,
   hooks: {onPid(pid: number): void; onOverflow(): void},
 ): Promise<Ended> {
-  const interactive = opts.interactive === true
   return new Promise<Ended>((resolve) => {
-    let child: ChildProcess
-    try {
-      child = spawn(file, args, {
-        cwd: opts.cwd,
-        // A detached child leads its own process group so the whole group can be killed; an interactive child
-        // must stay in the foreground group to own the terminal.
-        detached: !interactive,
-        env: opts.env ?? process.env,
-        stdio: interactive ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-        windowsHide: true,
-      })
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException
-      resolve({
-        exitCode: null,
-        signal: null,
-        spawnError: e.code ?? 'SPAWN_FAILED',
-        spawnMessage: e.message,
-        stderr: '',
-        stdout: '',
-      })
+    const started = startChild(file, args, opts)
+    if (!started.ok) {
+      resolve(started.ended)
       return
     }
 
-    const out = {stderr: [] as Buffer[], stdout: [] as Buffer[]}
-    const bytes = {stderr: 0, stdout: 0}
+    const {child} = started
+    const output = captureOutput(child, cap, () => {
+      hooks.onOverflow()
+    })
     let settled = false
     const settle = (e: Ended): void => {
       if (settled) return
@@ -302,33 +342,12 @@ function spawnChild(
       resolve(e)
     }
 
-    for (const name of ['stdout', 'stderr'] as const) {
-      child[name]?.on('data', (chunk: Buffer) => {
-        const room = cap - bytes[name]
-        bytes[name] += chunk.length
-        if (room > 0) out[name].push(room >= chunk.length ? chunk : chunk.subarray(0, room))
-        if (room < chunk.length) hooks.onOverflow()
-      })
-    }
-
     if (child.pid !== undefined) hooks.onPid(child.pid)
     child.on('error', (error: NodeJS.ErrnoException) => {
-      settle({
-        exitCode: null,
-        signal: null,
-        spawnError: error.code ?? 'SPAWN_FAILED',
-        spawnMessage: error.message,
-        stderr: '',
-        stdout: '',
-      })
+      settle(spawnFailure(error))
     })
     child.on('close', (code, signal) => {
-      settle({
-        exitCode: code,
-        signal: signal ?? null,
-        stderr: Buffer.concat(out.stderr).toString('utf8'),
-        stdout: Buffer.concat(out.stdout).toString('utf8'),
-      })
+      settle({exitCode: code, signal: signal ?? null, ...output()})
     })
   })
 }
@@ -351,6 +370,13 @@ function logged(result: RunResult, tool: 'openshell' | 'process'): RunResult {
   return result
 }
 
+/** What execute learns while the child runs: its pid, whether the timeout fired, whether output overflowed. */
+interface Watch {
+  pid?: number
+  timedOut: boolean
+  truncated: boolean
+}
+
 /** Run a process to its end (not logged: run() and the early starts log what they hand out). */
 async function execute(
   file: string,
@@ -359,61 +385,82 @@ async function execute(
   onPid?: (pid: number) => void,
 ): Promise<RunResult> {
   const started = Date.now()
-  const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
   const interactive = opts.interactive === true
   const timeoutMs = opts.timeoutMs ?? (interactive ? undefined : DEFAULT_OPERATION_TIMEOUT_MS)
-  let timedOut = false
-  let truncated = false
+  const watch: Watch = {timedOut: false, truncated: false}
   let timer: NodeJS.Timeout | undefined
-  let pid: number | undefined
   const ignoreSigint = (): void => {}
   if (interactive) process.on('SIGINT', ignoreSigint)
 
   let ended: Ended
   try {
-    const kill = (): void => {
-      if (pid === undefined) return
-      if (interactive) {
-        try {
-          process.kill(pid, 'SIGKILL')
-        } catch {
-          // already gone
-        }
-      } else killGroup(pid)
-    }
-
     if (timeoutMs !== undefined) {
       timer = setTimeout(() => {
-        timedOut = true
-        kill()
+        watch.timedOut = true
+        killChild(watch.pid, interactive)
       }, timeoutMs)
     }
 
-    const answered =
-      interactive || spawnHookForTests === undefined
-        ? undefined
-        : await spawnHookForTests(file, args, opts.env ?? process.env)
-    ended = answered
-      ? {...answered, signal: null}
-      : await spawnChild(file, args, opts, cap, {
-          onOverflow() {
-            // More output than the cap: a grandchild keeping the pipe open would otherwise keep us waiting too.
-            if (truncated) return
-            truncated = true
-            killGroup(pid)
-          },
-          onPid(p) {
-            pid = p
-            if (!interactive) trackGroup(p)
-            onPid?.(p)
-          },
-        })
+    ended = await spawnWatched(file, args, opts, watch, onPid)
   } finally {
     if (timer) clearTimeout(timer)
     if (interactive) process.removeListener('SIGINT', ignoreSigint)
-    if (pid !== undefined) liveGroups.delete(pid)
+    if (watch.pid !== undefined) liveGroups.delete(watch.pid)
   }
 
+  return toRunResult(file, args, opts, ended, {...watch, started, timeoutMs})
+}
+
+/** Kill a timed-out child: its process group, or (interactive: it is in our foreground group) the child alone. */
+function killChild(pid: number | undefined, interactive: boolean): void {
+  if (pid === undefined) return
+  if (interactive) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  } else killGroup(pid)
+}
+
+/** Spawn the child (or take the test hook's answer), recording its pid and an output overflow in `watch`. */
+async function spawnWatched(
+  file: string,
+  args: string[],
+  opts: InternalOptions,
+  watch: Watch,
+  onPid?: (pid: number) => void,
+): Promise<Ended> {
+  const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
+  const interactive = opts.interactive === true
+  const answered =
+    interactive || spawnHookForTests === undefined
+      ? undefined
+      : await spawnHookForTests(file, args, opts.env ?? process.env)
+  if (answered) return {...answered, signal: null}
+  return spawnChild(file, args, opts, cap, {
+    onOverflow() {
+      // More output than the cap: a grandchild keeping the pipe open would otherwise keep us waiting too.
+      if (watch.truncated) return
+      watch.truncated = true
+      killGroup(watch.pid)
+    },
+    onPid(p) {
+      watch.pid = p
+      if (!interactive) trackGroup(p)
+      onPid?.(p)
+    },
+  })
+}
+
+/** The RunResult of an ended child: output normalised (unless opted out), timeout, truncation, spawn error. */
+function toRunResult(
+  file: string,
+  args: string[],
+  opts: InternalOptions,
+  ended: Ended,
+  run: {started: number; timeoutMs?: number; timedOut: boolean; truncated: boolean},
+): RunResult {
   const doNormalise = opts.normalise !== false
   const result: RunResult = {
     argv: [...args],
@@ -422,11 +469,11 @@ async function execute(
     signal: ended.signal,
     stdout: doNormalise ? normalise(ended.stdout) : ended.stdout,
     stderr: doNormalise ? normalise(ended.stderr) : ended.stderr,
-    timedOut,
-    durationMs: Date.now() - started,
+    timedOut: run.timedOut,
+    durationMs: Date.now() - run.started,
   }
-  if (timeoutMs !== undefined) result.timeoutMs = timeoutMs
-  if (truncated) result.truncated = true
+  if (run.timeoutMs !== undefined) result.timeoutMs = run.timeoutMs
+  if (run.truncated) result.truncated = true
   if (ended.spawnError !== undefined) {
     result.spawnError = ended.spawnError
     if (result.stderr === '') result.stderr = ended.spawnMessage ?? ''

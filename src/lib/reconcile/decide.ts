@@ -92,6 +92,15 @@ export function listable(health: GatewayHealth): boolean {
   return health.classId === 'ok' || (health.classId === 'gateway_other_active' && health.answering)
 }
 
+/** What the evidence says about one record on a probed gateway: its class, and the registry update it justifies. */
+interface Judgement {
+  classId: ClassId
+  phase?: SandboxPhase
+  failure?: Failure
+  seen?: Decision['seen'][number]
+  prune?: Decision['prune'][number]
+}
+
 /** `readOnly`: the caller will not apply the removals (doctor), so the guidance must not say the record moved. */
 export function decide(
   records: RecordRef[],
@@ -103,65 +112,64 @@ export function decide(
   for (const record of records) {
     const gw = live.get(record.gateway)
     if (!gw) {
-      decision.verdicts.push({
-        classId: 'unknown',
-        gateway: record.gateway,
-        guidance: guidanceFor('unknown', {
-          gateway: record.gateway,
-          message: 'gateway was not probed',
-          sandbox: record.name,
-        }),
-        name: record.name,
-      })
+      decision.verdicts.push(unprobedVerdict(record))
       continue
     }
 
-    const {health} = gw
-    const verdict = (classId: ClassId, phase?: SandboxPhase, failure?: Failure): void => {
-      decision.verdicts.push({
-        classId,
-        gateway: record.gateway,
-        guidance: sandboxGuidance(classId, health, record.name, phase, failure, opts.readOnly),
-        name: record.name,
-        phase,
-      })
-    }
-
-    if (!listable(health)) {
-      verdict(health.classId)
-      continue
-    }
-
-    if (!gw.list) {
-      verdict('unknown')
-      continue
-    }
-
-    if (!gw.list.ok) {
-      verdict(classOfFailure(gw.list.failure), undefined, gw.list.failure)
-      continue
-    }
-
-    const found = gw.list.value.sandboxes.find((s) => s.name === record.name)
-    if (found) {
-      decision.seen.push({name: record.name, phase: found.phase})
-      verdict(health.classId === 'gateway_other_active' ? 'gateway_other_active' : phaseClass(found.phase), found.phase)
-      continue
-    }
-
-    if (health.classId === 'ok' && !gw.list.value.nextPageToken && !gw.list.value.incomplete) {
-      decision.prune.push({
-        gateway: record.gateway,
-        name: record.name,
-        reason: `gateway '${record.gateway}' is active and healthy and does not list sandbox '${record.name}'`,
-      })
-      verdict('sandbox_missing')
-      continue
-    }
-
-    // Other gateway active (or an incomplete list): no proof, keep the record.
-    verdict(health.classId === 'ok' ? 'unknown' : health.classId)
+    const judged = judge(record, gw)
+    if (judged.seen) decision.seen.push(judged.seen)
+    if (judged.prune) decision.prune.push(judged.prune)
+    decision.verdicts.push({
+      classId: judged.classId,
+      gateway: record.gateway,
+      guidance: sandboxGuidance(judged.classId, gw.health, record.name, judged.phase, judged.failure, opts.readOnly),
+      name: record.name,
+      phase: judged.phase,
+    })
   }
 
   return decision
+}
+
+function unprobedVerdict(record: RecordRef): Verdict {
+  return {
+    classId: 'unknown',
+    gateway: record.gateway,
+    guidance: guidanceFor('unknown', {
+      gateway: record.gateway,
+      message: 'gateway was not probed',
+      sandbox: record.name,
+    }),
+    name: record.name,
+  }
+}
+
+function judge(record: RecordRef, gw: LiveGateway): Judgement {
+  const {health} = gw
+  if (!listable(health)) return {classId: health.classId}
+  if (!gw.list) return {classId: 'unknown'}
+  if (!gw.list.ok) return {classId: classOfFailure(gw.list.failure), failure: gw.list.failure}
+
+  const found = gw.list.value.sandboxes.find((s) => s.name === record.name)
+  if (found) {
+    return {
+      classId: health.classId === 'gateway_other_active' ? 'gateway_other_active' : phaseClass(found.phase),
+      phase: found.phase,
+      seen: {name: record.name, phase: found.phase},
+    }
+  }
+
+  if (health.classId === 'ok' && !gw.list.value.nextPageToken && !gw.list.value.incomplete) {
+    return {
+      classId: 'sandbox_missing',
+      prune: {
+        gateway: record.gateway,
+        name: record.name,
+        reason: `gateway '${record.gateway}' is active and healthy and does not list sandbox '${record.name}'`,
+      },
+    }
+  }
+
+  // Other gateway active (or an incomplete list): no proof, keep the record.
+  return {classId: health.classId === 'ok' ? 'unknown' : health.classId}
 }

@@ -163,69 +163,109 @@ export async function update<T>(mutator: Mutator<T>, options: UpdateOptions = {}
   const paths = registryPaths(options)
   const env = envOf(options)
   await ensureDir(paths.home)
-  return withRegistryLock(
-    paths,
-    {staleMs: options.lockStaleMs, timeoutMs: options.lockTimeoutMs, env},
-    async (assertHeld) => {
-      await removeOrphanTempFiles(paths)
-      const state = await readState(paths)
-      let before: Registry
-      let problem: RegistryProblem | null = null
-      if (state.ok) before = state.registry
-      else if (options.setAsideCorrupt && state.problem.canSetAside) {
-        problem = state.problem
-        before = emptyRegistry()
-      } else throw new RegistryCorruptError(state.problem)
-
-      const draft = structuredClone(before)
-      const extra: JournalEntry[] = []
-      const value = await mutator(draft, {journal: (entry) => extra.push(entry)})
-
-      const checked = normaliseRegistry(draft)
-      if (!checked.ok) {
-        throw new RegistryError(`Refusing to write an invalid registry: ${checked.detail}`, 'REGISTRY_INVALID_UPDATE')
-      }
-      const after = checked.registry
-      const text = serializeRegistry(after)
-      // Nothing to do when the content is the same (a legacy file is upgraded by the first write that changes it).
-      // A corrupt file being set aside is always followed by a write, so `doctor --fix` can set aside with a no-op.
-      if (!problem && extra.length === 0 && text === serializeRegistry(before)) {
-        return {value, registry: before, written: false, setAside: null, journaled: []}
-      }
-
-      const by = options.by ?? 'nemoclaw'
-      const removed = Object.keys(before.sandboxes).filter((name) => !(name in after.sandboxes))
-      const journaled = [
-        ...removed.map((name) =>
-          newEntry('prune', before.sandboxes[name] as SandboxRecord, options.reason ?? 'removed', by),
-        ),
-        ...extra,
-      ]
-      await appendEntries(paths.journal, journaled)
-
-      let setAside: SetAside | null = null
-      try {
-        assertHeld()
-        if (problem) {
-          const to = await corruptTarget(paths)
-          await rename(paths.file, to)
-          await fsyncDir(paths.home)
-          setAside = {from: paths.file, to, problem, message: setAsideMessage(paths.file, to, problem.detail)}
-        }
-        await writeFileAtomic(paths.file, text, {delayMs: writeDelayMs(env), beforeRename: assertHeld})
-      } catch (error) {
-        await appendAborts(paths.journal, journaled, error).catch(() => {})
-        if (error instanceof RegistryError) throw error
-        const aside = setAside ? ` ${setAside.message}` : ''
-        throw new RegistryWriteError(
-          `Could not write the registry ${paths.file}: ${(error as Error).message}.${aside}`,
-          error,
-          setAside,
-        )
-      }
-      return {value, registry: after, written: true, setAside, journaled}
-    },
+  return withRegistryLock(paths, {staleMs: options.lockStaleMs, timeoutMs: options.lockTimeoutMs, env}, (assertHeld) =>
+    transact(mutator, options, {assertHeld, env, paths}),
   )
+}
+
+/** What a transaction holds while the registry lock is held. */
+interface Held {
+  paths: RegistryPaths
+  env: NodeJS.ProcessEnv
+  /** Throws when the lock is no longer ours. */
+  assertHeld: () => void
+}
+
+/** update()'s body, run under the lock: read, mutate a copy, validate; then journal and write, if anything changed. */
+async function transact<T>(mutator: Mutator<T>, options: UpdateOptions, held: Held): Promise<UpdateResult<T>> {
+  const {paths} = held
+  await removeOrphanTempFiles(paths)
+  const {before, problem} = await readForUpdate(paths, options)
+
+  const draft = structuredClone(before)
+  const extra: JournalEntry[] = []
+  const value = await mutator(draft, {journal: (entry) => extra.push(entry)})
+
+  const after = validated(draft)
+  const text = serializeRegistry(after)
+  // Nothing to do when the content is the same (a legacy file is upgraded by the first write that changes it).
+  // A corrupt file being set aside is always followed by a write, so `doctor --fix` can set aside with a no-op.
+  if (!problem && extra.length === 0 && text === serializeRegistry(before)) {
+    return {value, registry: before, written: false, setAside: null, journaled: []}
+  }
+
+  // The journal first (appendEntries fsyncs it), before anything on the registry file changes.
+  const journaled = [...pruneEntries(before, after, options), ...extra]
+  await appendEntries(paths.journal, journaled)
+
+  const setAside = await writeJournaled(held, text, problem, journaled)
+  return {value, registry: after, written: true, setAside, journaled}
+}
+
+/** The registry to mutate: the file's, or (a corrupt file the caller lets us set aside) an empty one. */
+async function readForUpdate(
+  paths: RegistryPaths,
+  options: UpdateOptions,
+): Promise<{before: Registry; problem: RegistryProblem | null}> {
+  const state = await readState(paths)
+  if (state.ok) return {before: state.registry, problem: null}
+  if (options.setAsideCorrupt && state.problem.canSetAside) return {before: emptyRegistry(), problem: state.problem}
+  throw new RegistryCorruptError(state.problem)
+}
+
+/** The mutated draft, normalised; an invalid one is refused (nothing written). */
+function validated(draft: Registry): Registry {
+  const checked = normaliseRegistry(draft)
+  if (!checked.ok) {
+    throw new RegistryError(`Refusing to write an invalid registry: ${checked.detail}`, 'REGISTRY_INVALID_UPDATE')
+  }
+  return checked.registry
+}
+
+/** A journal entry for every record in `before` that `after` no longer has. */
+function pruneEntries(before: Registry, after: Registry, options: UpdateOptions): JournalEntry[] {
+  const by = options.by ?? 'nemoclaw'
+  const removed = Object.keys(before.sandboxes).filter((name) => !(name in after.sandboxes))
+  return removed.map((name) =>
+    newEntry('prune', before.sandboxes[name] as SandboxRecord, options.reason ?? 'removed', by),
+  )
+}
+
+/**
+ * Write the registry whose journal entries are already appended: set a corrupt file aside first (when `problem`),
+ * then the atomic write. On failure the entries are marked aborted in the journal and the error is rethrown.
+ */
+async function writeJournaled(
+  held: Held,
+  text: string,
+  problem: RegistryProblem | null,
+  journaled: JournalEntry[],
+): Promise<SetAside | null> {
+  const {paths, assertHeld} = held
+  let setAside: SetAside | null = null
+  try {
+    assertHeld()
+    if (problem) setAside = await setAsideCorrupt(paths, problem)
+    await writeFileAtomic(paths.file, text, {delayMs: writeDelayMs(held.env), beforeRename: assertHeld})
+  } catch (error) {
+    await appendAborts(paths.journal, journaled, error).catch(() => {})
+    if (error instanceof RegistryError) throw error
+    const aside = setAside ? ` ${setAside.message}` : ''
+    throw new RegistryWriteError(
+      `Could not write the registry ${paths.file}: ${(error as Error).message}.${aside}`,
+      error,
+      setAside,
+    )
+  }
+  return setAside
+}
+
+/** Move the corrupt file aside, bytes intact (rename, then fsync the directory). */
+async function setAsideCorrupt(paths: RegistryPaths, problem: RegistryProblem): Promise<SetAside> {
+  const to = await corruptTarget(paths)
+  await rename(paths.file, to)
+  await fsyncDir(paths.home)
+  return {from: paths.file, to, problem, message: setAsideMessage(paths.file, to, problem.detail)}
 }
 
 export interface CorruptFile {

@@ -9,6 +9,7 @@
  * - under --json: nothing.
  */
 import type {ListrDefaultRendererTask, ListrSimpleRenderer, ListrTaskWrapper, LoggerFieldOptions} from 'listr2'
+import type * as Listr2 from 'listr2'
 /** How a step ended. `warning`: it did its job, but found something to look at (drawn `⚠`, not `✔`; not a failure). */
 export type TaskVerdict =
   {ok: true; note?: string; warning?: boolean} | {ok: false; note: string} | {skipped: true; note: string}
@@ -121,15 +122,15 @@ async function runPlain<C>(
   else for (const [i, step] of steps.entries()) await one(step, i)
 }
 
-/** On a TTY: listr2's animated renderer over the same steps. */
-async function runListr<C extends object>(
-  ctx: C,
-  steps: StepSpec<C>[],
-  state: RunState,
-  opts: {concurrent: boolean; stream: NodeJS.WriteStream},
-): Promise<void> {
-  const {DefaultRenderer, Listr, ListrDefaultRendererLogLevels, ListrLogger, ListrLogLevels, ProcessOutput} =
-    await import('listr2')
+/** Thrown by a listr2 task whose step failed (the title already says why); runListr swallows it. */
+class StepFailed extends Error {}
+
+/**
+ * listr2's logger and default renderer, adapted: the titles already carry the result, a task that ended with a
+ * warning is drawn `⚠`, and everything is drawn on `stream`. Takes the loaded module: listr2 is loaded only on a TTY.
+ */
+function resultRendering(listr2: typeof Listr2, stream: NodeJS.WriteStream) {
+  const {DefaultRenderer, ListrDefaultRendererLogLevels, ListrLogger, ListrLogLevels, ProcessOutput} = listr2
   /** Levels of the logger: the default renderer draws icons with its own; log lines come with the generic ones. */
   type Level =
     | (typeof ListrLogLevels)[keyof typeof ListrLogLevels]
@@ -142,8 +143,7 @@ async function runListr<C extends object>(
     }
   }
 
-  class StepFailed extends Error {}
-  const logger = new ResultLogger({processOutput: new ProcessOutput(opts.stream, opts.stream)})
+  const logger = new ResultLogger({processOutput: new ProcessOutput(stream, stream)})
   /**
    * A task that ended with a warning is drawn with listr2's own warning icon (`⚠`, yellow: the one it draws for a
    * task completed with failed subtasks) instead of `✔`; everything else as listr2 draws it.
@@ -163,6 +163,18 @@ async function runListr<C extends object>(
     }
   }
 
+  return {logger, ResultRenderer, warned}
+}
+
+/** On a TTY: listr2's animated renderer over the same steps. */
+async function runListr<C extends object>(
+  ctx: C,
+  steps: StepSpec<C>[],
+  state: RunState,
+  opts: {concurrent: boolean; stream: NodeJS.WriteStream},
+): Promise<void> {
+  const listr2 = await import('listr2')
+  const {logger, ResultRenderer, warned} = resultRendering(listr2, opts.stream)
   const tasks = steps.map((step) => ({
     async task(c: C, task: ListrTaskWrapper<C, typeof ResultRenderer, ListrSimpleRenderer>) {
       const o = await runStep(c, step, state, (note) => {
@@ -175,7 +187,7 @@ async function runListr<C extends object>(
     },
     title: step.title,
   }))
-  const list = new Listr<C, typeof ResultRenderer>(tasks, {
+  const list = new listr2.Listr<C, typeof ResultRenderer>(tasks, {
     collectErrors: false,
     concurrent: opts.concurrent,
     ctx,

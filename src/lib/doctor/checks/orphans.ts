@@ -15,8 +15,9 @@
  */
 import fs from 'node:fs'
 
-import {listSandboxContainers, type SandboxContainer} from '../../containers.js'
+import {listSandboxContainers, type ContainerListing, type SandboxContainer} from '../../containers.js'
 import {mtlsFiles, readGatewayMetadata} from '../../openshell/config.js'
+import type {LiveGateway} from '../../reconcile/decide.js'
 import type {DoctorContext} from '../context.js'
 import type {Check, CheckResult} from '../types.js'
 
@@ -90,35 +91,66 @@ function readSmall(file: string): string | undefined {
   }
 }
 
+/** The gateways whose containers would be on this machine: registered metadata that is not remote. */
+function localGateways(names: string[], env: NodeJS.ProcessEnv): string[] {
+  return names.filter((g) => {
+    const md = readGatewayMetadata(g, env)
+    return md !== undefined && md.isRemote !== true
+  })
+}
+
+/** What the attribution needs of one local gateway, from its live state and its registered files. */
+function gatewayView(name: string, l: LiveGateway | undefined, env: NodeJS.ProcessEnv): GatewayView {
+  const list = l?.list?.ok ? l.list.value : undefined
+  // the ids of a whole list from a healthy gateway, every sandbox with one; else undefined
+  const ids =
+    l?.health.classId === 'ok' && list !== undefined && !list.incomplete && !list.nextPageToken
+      ? everyId(list.sandboxes)
+      : undefined
+  const md = readGatewayMetadata(name, env)
+  return {
+    caPem: readSmall(mtlsFiles(name, env).ca.path),
+    listed: ids !== undefined,
+    name,
+    port: portOf(md?.gatewayEndpoint),
+    sandboxIds: new Set(ids ?? []),
+  }
+}
+
+/** The check's result once the containers are listed: pass, or a warning naming each orphan and the removal. */
+function orphansResult(orphans: Orphan[], listing: Extract<ContainerListing, {ok: true}>): CheckResult {
+  const checked = `${listing.containers.length} OpenShell sandbox container(s) in ${listing.tool}`
+  if (orphans.length === 0) {
+    return {
+      detail: `No container is left behind (${checked}; each belongs to a sandbox its gateway lists, or to no gateway diagnosed here).`,
+      status: 'pass',
+    }
+  }
+
+  const lines = orphans.map(
+    (o) =>
+      `${o.container.id} ${o.container.name} (sandbox '${o.container.sandboxName ?? '?'}', id ${o.container.sandboxId}, ${o.container.state}): gateway '${o.gateway}' does not list it`,
+  )
+  return {
+    detail: [
+      `${orphans.length} sandbox container(s) left behind: their gateway no longer lists their sandbox (e.g. after a rebuild) but ${listing.tool} still has them. nemoclaw never removes containers; remove them yourself when nothing in them is needed.`,
+      ...lines,
+      `(${checked})`,
+    ].join('\n'),
+    fix: `${listing.tool} rm -f ${orphans.map((o) => o.container.id).join(' ')}`,
+    status: 'warn',
+  }
+}
+
 export const orphansCheck: Check<DoctorContext> = {
   id: 'orphan-containers',
   title: 'Sandbox containers left behind',
   async run(ctx): Promise<CheckResult> {
-    const names = await ctx.gateways()
-    const local = names.filter((g) => {
-      const md = readGatewayMetadata(g, ctx.env)
-      return md !== undefined && md.isRemote !== true
-    })
+    const local = localGateways(await ctx.gateways(), ctx.env)
     if (local.length === 0)
       return {detail: 'No local gateway is diagnosed: its containers are not on this machine.', status: 'skip'}
     const live = await ctx.live()
-    const views: GatewayView[] = local.map((name) => {
-      const l = live.get(name)
-      const list = l?.list?.ok ? l.list.value : undefined
-      // the ids of a whole list from a healthy gateway, every sandbox with one; else undefined
-      const ids =
-        l?.health.classId === 'ok' && list !== undefined && !list.incomplete && !list.nextPageToken
-          ? everyId(list.sandboxes)
-          : undefined
-      const md = readGatewayMetadata(name, ctx.env)
-      return {
-        caPem: readSmall(mtlsFiles(name, ctx.env).ca.path),
-        listed: ids !== undefined,
-        name,
-        port: portOf(md?.gatewayEndpoint),
-        sandboxIds: new Set(ids ?? []),
-      }
-    })
+    const views = local.map((name) => gatewayView(name, live.get(name), ctx.env))
     if (!views.some((v) => v.listed)) {
       return {
         detail: `No diagnosed local gateway is healthy with a complete sandbox list (${local.join(', ')}); a container is called left behind only against one.`,
@@ -135,27 +167,6 @@ export const orphansCheck: Check<DoctorContext> = {
       }
     const listing = await listSandboxContainers(tool, ctx.env, ctx.probeTimeoutMs)
     if (!listing.ok) return {detail: `Could not list the sandbox containers: ${listing.reason}.`, status: 'skip'}
-    const orphans = findOrphans(listing.containers, views, readSmall)
-    const checked = `${listing.containers.length} OpenShell sandbox container(s) in ${listing.tool}`
-    if (orphans.length === 0) {
-      return {
-        detail: `No container is left behind (${checked}; each belongs to a sandbox its gateway lists, or to no gateway diagnosed here).`,
-        status: 'pass',
-      }
-    }
-
-    const lines = orphans.map(
-      (o) =>
-        `${o.container.id} ${o.container.name} (sandbox '${o.container.sandboxName ?? '?'}', id ${o.container.sandboxId}, ${o.container.state}): gateway '${o.gateway}' does not list it`,
-    )
-    return {
-      detail: [
-        `${orphans.length} sandbox container(s) left behind: their gateway no longer lists their sandbox (e.g. after a rebuild) but ${listing.tool} still has them. nemoclaw never removes containers; remove them yourself when nothing in them is needed.`,
-        ...lines,
-        `(${checked})`,
-      ].join('\n'),
-      fix: `${listing.tool} rm -f ${orphans.map((o) => o.container.id).join(' ')}`,
-      status: 'warn',
-    }
+    return orphansResult(findOrphans(listing.containers, views, readSmall), listing)
   },
 }
