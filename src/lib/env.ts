@@ -34,17 +34,21 @@ export type EnvVars = Record<string, string | undefined>
 
 /** A copy of `env` without the variables `keys` (a copy: `env` may be process.env, which is left as it is). */
 export function withoutKeys(env: Readonly<EnvVars>, keys: Iterable<string>): NodeJS.ProcessEnv {
-  const drop = new Set(keys)
-  return Object.fromEntries(Object.entries(env).filter(([k]) => !drop.has(k)))
+  const next: NodeJS.ProcessEnv = {...env}
+  for (const k of keys) Reflect.deleteProperty(next, k)
+  return next
 }
 
-/** A copy of `env` with `changes` applied in order: a string sets the variable, undefined unsets it. */
+/**
+ * A copy of `env` with `changes` applied in order: a string sets the variable, undefined unsets it. One copy, one
+ * pass: reading every key of process.env is a call into the host each time (runner.ts makes one per openshell call).
+ */
 export function withChanges(env: Readonly<EnvVars>, changes: Readonly<EnvVars>): NodeJS.ProcessEnv {
-  const entries = Object.entries(changes)
   const next: NodeJS.ProcessEnv = {...env}
-  for (const [k, v] of entries) if (v !== undefined) next[k] = v
-  return withoutKeys(
-    next,
-    entries.filter(([, v]) => v === undefined).map(([k]) => k),
-  )
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === undefined) Reflect.deleteProperty(next, k)
+    else next[k] = v
+  }
+
+  return next
 }

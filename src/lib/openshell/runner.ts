@@ -10,7 +10,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {homeDir} from '../dirs.js'
-import {positiveNumberEnv, withChanges, withoutKeys} from '../env.js'
+import {positiveNumberEnv, withChanges} from '../env.js'
 import {normalise} from './text.js'
 import type {RunResult} from './types.js'
 
@@ -515,8 +515,8 @@ export function defaultTimeout(kind: RunKind, env: Env = process.env): number {
 /** The child's environment: baseEnv + extras; colour off; with an explicit gateway, the endpoint override removed. */
 export function childEnv(baseEnv: Env, extra: Record<string, string | undefined> | undefined, gateway?: string): Env {
   // OPENSHELL_GATEWAY_ENDPOINT beats `-g`: when nemoclaw names a gateway, it must be that gateway that answers.
-  const base = gateway === undefined ? baseEnv : withoutKeys(baseEnv, ['OPENSHELL_GATEWAY_ENDPOINT'])
-  return withChanges(base, {NO_COLOR: '1', ...extra})
+  const unset = gateway === undefined ? {} : {OPENSHELL_GATEWAY_ENDPOINT: undefined}
+  return withChanges(baseEnv, {...unset, NO_COLOR: '1', ...extra})
 }
 
 /** What runOpenshell spawns for a call: the binary, the full argv, the timeout and the child's environment. */

@@ -1,4 +1,3 @@
-import {randomBytes} from 'node:crypto'
 import {mkdir, chmod, open, rename, unlink, type FileHandle} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -51,7 +50,12 @@ export interface AtomicWriteOptions {
  */
 export async function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(file)
-  const tmp = join(dir, `${basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
+  // pid + a random suffix: unique enough for the exclusive create below (node:crypto would cost every status run
+  // more than its whole registry write)
+  const suffix = Math.floor(Math.random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0')
+  const tmp = join(dir, `${basename(file)}.tmp-${process.pid}-${suffix}`)
   const buf = Buffer.from(data, 'utf8')
   let renamed = false
   try {

@@ -1,4 +1,4 @@
-import {randomUUID} from 'node:crypto'
+import {createRequire} from 'node:module'
 import {readFile} from 'node:fs/promises'
 
 import {appendLineDurable, isErrno} from './fsutil.js'
@@ -55,7 +55,7 @@ export interface JournalRead {
 }
 
 export function newEntry(op: JournalOp, record: SandboxRecord, reason: string, by: string): JournalEntry {
-  return {id: randomUUID(), op, name: record.name, record, reason, at: new Date().toISOString(), by, pid: process.pid}
+  return {id: newId(), op, name: record.name, record, reason, at: new Date().toISOString(), by, pid: process.pid}
 }
 
 export async function appendEntries(path: string, entries: JournalEntry[]): Promise<void> {
@@ -68,7 +68,7 @@ export async function appendAborts(path: string, entries: JournalEntry[], error:
   const at = new Date().toISOString()
   const message = error instanceof Error ? error.message : String(error)
   const lines = entries.map((e) =>
-    JSON.stringify({id: randomUUID(), op: 'abort', of: e.id, at, error: message} satisfies JournalAbort),
+    JSON.stringify({id: newId(), op: 'abort', of: e.id, at, error: message} satisfies JournalAbort),
   )
   await appendLineDurable(path, lines.join('\n'))
 }
@@ -140,4 +140,10 @@ export async function readJournalFile(path: string, live: Record<string, Sandbox
     }
   }
   return {path, entries, malformedLines}
+}
+
+/** A journal entry's id. node:crypto is loaded only when an entry is written (rare), not by every reader. */
+function newId(): string {
+  const {randomUUID} = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')
+  return randomUUID()
 }
