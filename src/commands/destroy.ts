@@ -11,6 +11,8 @@ import {validateSandboxName} from '../lib/registry/index.js'
 export default class Destroy extends NemoclawCommand {
   // Reconciled in run(), after the confirmation: a refused destroy must not touch anything, not even lastSeen.
   static override targetsSandbox = false
+  /** Its reconcile writes lastSeen even when fresh: the proof that the record can be removed after the delete. */
+  static provesWritable = true
 
   static override summary = 'Delete a sandbox and its record (asks first).'
 

@@ -3,7 +3,7 @@
  * JavaScript in a temp directory, keeping src/lib's layout, once per
  * test run, so that the concurrency tests can start many worker processes with plain `node` (~0.1 s each) instead
  * of `node --import tsx` (~0.8 s of CPU each). Type-only transpilation (typescript.transpileModule): the emitted
- * code is the same code the CLI runs. The bare import of proper-lockfile is pointed at this repo's copy.
+ * code is the same code the CLI runs. The bare import of proper-lockfile (static or dynamic) is pointed at this repo's copy.
  */
 import {mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
@@ -37,7 +37,7 @@ export async function buildRegistryWorker(): Promise<BuiltWorker> {
   for (const name of (await readdir(join(srcLib, 'registry'))).filter((n) => n.endsWith('.ts'))) {
     const source = await readFile(join(srcLib, 'registry', name), 'utf8')
     for (const m of source.matchAll(/from '\.\.\/([\w-]+)\.js'/g)) shared.add(m[1])
-    const js = transpile(source).replace(/from 'proper-lockfile'/g, `from '${lockfileUrl}'`)
+    const js = transpile(source).replace(/(from |import\()'proper-lockfile'/g, `$1'${lockfileUrl}'`)
     await writeFile(join(lib, 'registry', basename(name, '.ts') + '.js'), js)
   }
   // the small helpers the registry shares with the rest of src/lib (env.ts, dirs.ts, poll.ts): no imports of their own

@@ -21,6 +21,8 @@ export interface CommandTraits {
   id?: string
   /** The reconcile also reads each gateway's inference route (one `inference get` per gateway). */
   readsInference?: boolean
+  /** The command's reconcile must prove the registry writable (apply.ts `proveWritable`): it deletes next. */
+  provesWritable?: boolean
 }
 
 /** The command class declares `static readsInference = true`: its reconcile also reads each gateway's route (the
@@ -68,7 +70,12 @@ export async function requireReconciliation(
   }
 
   const outcome = await reconcileOnce(() =>
-    reconcile(openshell(), {inference: readsInference(cmd), name: opts.name, silent: opts.json}),
+    reconcile(openshell(), {
+      inference: readsInference(cmd),
+      name: opts.name,
+      proveWritable: (cmd.constructor as CommandTraits).provesWritable === true,
+      silent: opts.json,
+    }),
   )
   if (!outcome.ok) {
     const why = outcome.error instanceof Error ? outcome.error.message : String(outcome.error)

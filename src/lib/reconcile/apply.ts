@@ -8,7 +8,13 @@
  * its record and says so on its verdict (`pruneFailed`), whose class (sandbox_missing) and exit code stay.
  */
 import type {GatewayHealth} from '../gateway/health.js'
-import {describeWriteFailure, removeRecord, touchLastSeen, type WriteFailure} from '../registry/index.js'
+import {
+  describeWriteFailure,
+  removeRecord,
+  type SandboxRecord,
+  touchLastSeen,
+  type WriteFailure,
+} from '../registry/index.js'
 import {type Decision, pruneFailedVerdict, type Verdict} from './decide.js'
 
 /** How long a bookkeeping write after a read waits for the registry lock (a healthy writer holds it for ms). */
@@ -28,6 +34,34 @@ export interface Applied {
 }
 
 /**
+ * How long a lastSeen stays fresh: a reconcile that sees the same phase again within this time writes nothing, so a
+ * `status` loop writes the registry at most once a minute (and a healthy `status` takes no lock at all).
+ */
+export const LAST_SEEN_FRESH_MS = 60_000
+
+/**
+ * Is a lastSeen update worth a registry write: nothing stored, another phase, or the stored one older than
+ * LAST_SEEN_FRESH_MS (or dated in the future).
+ */
+export function lastSeenDue(stored: SandboxRecord['lastSeen'] | undefined, phase: string, now: number): boolean {
+  if (!stored || stored.phase !== phase) return true
+  const age = now - Date.parse(stored.at)
+  return !(age >= 0 && age < LAST_SEEN_FRESH_MS)
+}
+
+export interface ApplyOptions {
+  by: string
+  env: NodeJS.ProcessEnv
+  /** The records the decision was made on (their stored lastSeen). */
+  records: SandboxRecord[]
+  /**
+   * Write lastSeen even when it is fresh: the caller needs this reconcile's proof that the registry can be written
+   * (destroy refuses to delete a sandbox whose record it could not remove afterwards).
+   */
+  proveWritable?: boolean
+}
+
+/**
  * Apply the removals and lastSeen updates of `decision`, never throwing. After the first write that fails, no other
  * is tried (it would fail the same way, each after its own lock wait): the remaining removals are reported as not
  * written and lastSeen is left as it was. `gateways`: the health of each gateway the decision covers.
@@ -35,7 +69,7 @@ export interface Applied {
 export async function applyDecision(
   decision: Decision,
   gateways: Map<string, GatewayHealth>,
-  opts: {by: string; env: NodeJS.ProcessEnv},
+  opts: ApplyOptions,
 ): Promise<Applied> {
   const options = {by: opts.by, env: opts.env, lockTimeoutMs: BOOKKEEPING_LOCK_TIMEOUT_MS}
   const applied: Applied = {notPruned: [], pruned: [], verdicts: decision.verdicts, writeFailure: undefined}
@@ -59,11 +93,16 @@ export async function applyDecision(
   }
 
   applied.writeFailure = failure
-  if (failure || decision.seen.length === 0) return applied
-  const at = new Date().toISOString()
+  const now = Date.now()
+  const stored = new Map(opts.records.map((r) => [r.name, r.lastSeen]))
+  const seen = opts.proveWritable
+    ? decision.seen
+    : decision.seen.filter((s) => lastSeenDue(stored.get(s.name), s.phase, now))
+  if (failure || seen.length === 0) return applied
+  const at = new Date(now).toISOString()
   try {
     await touchLastSeen(
-      decision.seen.map((s) => ({at, name: s.name, phase: s.phase})),
+      seen.map((s) => ({at, name: s.name, phase: s.phase})),
       options,
     )
   } catch (error) {

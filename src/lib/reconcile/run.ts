@@ -38,6 +38,8 @@ export interface Reconciliation {
 }
 
 export interface ReconcileOptions {
+  /** Write lastSeen even when it is fresh, as proof the registry can be written (apply.ts; destroy). */
+  proveWritable?: boolean
   /** Only this sandbox (must be registered, else `records` is empty). */
   name?: string
   /** Gateways to probe even without records (e.g. the default gateway when nothing is registered). */
@@ -96,6 +98,14 @@ export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}):
     result.inference = new Map(gatewayNames.map((gw) => [gw, inferenceRouteOf(gathered.routes.get(gw))]))
 
   if (opts.write !== false && !loaded.problem)
-    Object.assign(result, await applyDecision(decision, result.gateways, {by: opts.by ?? 'reconcile', env: client.env}))
+    Object.assign(
+      result,
+      await applyDecision(decision, result.gateways, {
+        by: opts.by ?? 'reconcile',
+        env: client.env,
+        proveWritable: opts.proveWritable,
+        records,
+      }),
+    )
   return result
 }

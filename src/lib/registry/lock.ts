@@ -1,5 +1,3 @@
-import lockfile from 'proper-lockfile'
-
 import {positiveNumberEnv} from '../env.js'
 import {backoff, jitter, poll} from '../poll.js'
 
@@ -48,6 +46,8 @@ export async function withRegistryLock<T>(
   const started = Date.now()
   const attempt = async (): Promise<(() => Promise<void>) | undefined> => {
     try {
+      // loaded on the first lock: a read that writes nothing never pays for proper-lockfile and graceful-fs
+      const {default: lockfile} = await import('proper-lockfile')
       return await lockfile.lock(paths.file, {
         realpath: false,
         lockfilePath: paths.lock,

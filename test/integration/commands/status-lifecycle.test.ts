@@ -1,5 +1,7 @@
 // status / recover across the gateway lifecycle, both OpenShell generations: exit code, --json and the registry.
 import {expect} from 'chai'
+import fs from 'node:fs'
+import path from 'node:path'
 
 import {mutatingCalls, runCli} from '../../support/cli.js'
 import {createSim, type Sim} from '../../support/sim.js'
@@ -58,11 +60,20 @@ for (const profile of PROFILES) {
       }
 
       expect(registry(sim).sandboxes.alpha.lastSeen.phase).to.equal('Ready')
+
       expect(calls(sim).filter((c) => c.startsWith('sandbox '))).to.deep.equal([
         profile === 'legacy' ? 'sandbox list --limit 1000 --offset 0' : 'sandbox list -o json --page-size 1000',
       ])
       expect(calls(sim).some((c) => c.startsWith('sandbox get'))).to.equal(false)
       expectReadOnly(sim)
+
+      // seen again within a minute, in the same phase: nothing to write, so no lock and no write at all
+      const file = path.join(sim.env.NEMOCLAW_HOME!, 'sandboxes.json')
+      const written = fs.statSync(file)
+      const again = await runCli(sim, ['status', '--json'])
+      expect(again.exitCode, again.stderr).to.equal(0)
+      const after = fs.statSync(file)
+      expect([after.ino, after.mtimeMs]).to.deep.equal([written.ino, written.mtimeMs])
     })
 
     it('gateway restarted: Provisioning is sandbox_not_ready (31), records kept; recover waits until Ready (0)', async () => {
