@@ -8,7 +8,14 @@ import type {ClassId} from '../gateway/classes.js'
 import {worstClass} from '../gateway/classes.js'
 import type {GatewayHealth} from '../gateway/health.js'
 import type {OpenShell} from '../openshell/client.js'
-import {LEGACY_GATEWAY, load, type RegistryProblem, type SandboxRecord, type WriteFailure} from '../registry/index.js'
+import {
+  compareSandboxNames,
+  LEGACY_GATEWAY,
+  load,
+  type RegistryProblem,
+  type SandboxRecord,
+  type WriteFailure,
+} from '../registry/index.js'
 import {runSteps} from '../ui/tasks.js'
 import {applyDecision, type NotPruned} from './apply.js'
 import {type Decision, decide, type Verdict} from './decide.js'
@@ -68,7 +75,7 @@ export function worstOf(r: Reconciliation, name?: string): ClassId {
 
 export async function reconcile(client: OpenShell, opts: ReconcileOptions = {}): Promise<Reconciliation> {
   const loaded = await load({env: client.env})
-  const all = Object.values(loaded.registry.sandboxes).sort((a, b) => a.name.localeCompare(b.name))
+  const all = Object.values(loaded.registry.sandboxes).sort((a, b) => compareSandboxNames(a.name, b.name))
   const records = opts.name ? all.filter((r) => r.name === opts.name) : all
   const gatewayNames = [...new Set([...records.map((r) => r.gateway), ...(opts.extraGateways ?? [])])]
   if (gatewayNames.length === 0) gatewayNames.push(DEFAULT_GATEWAY)

@@ -11,6 +11,14 @@ export const SANDBOX_NAME_MAX_LENGTH = 19
 
 const SANDBOX_NAME_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 
+/**
+ * The order sandboxes are listed in: by code unit. For the names the rule allows ([a-z0-9-]) that is the locale's
+ * order too, without `localeCompare`, whose first call loads ICU's collator (several ms on every `status`).
+ */
+export function compareSandboxNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
 /** nemoclaw's own command names (and oclif's built-ins). Commands may pass a longer list (e.g. with plugin ids). */
 export const RESERVED_SANDBOX_NAMES: readonly string[] = Object.freeze([
   'onboard',

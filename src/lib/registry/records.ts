@@ -1,6 +1,6 @@
 import {isEnvName} from '../env.js'
 import {readJournalFile, newEntry, type JournalEntry, type JournalRead} from './journal.js'
-import {validateGatewayName, validateSandboxName} from './names.js'
+import {compareSandboxNames, validateGatewayName, validateSandboxName} from './names.js'
 import {registryPaths, type HomeOptions} from './paths.js'
 import {RegistryError} from './errors.js'
 import {load, loadOrThrow, update, type UpdateOptions, type UpdateResult} from './store.js'
@@ -17,7 +17,7 @@ export async function getRecord(name: string, options: HomeOptions = {}): Promis
 /** All records sorted by name. Throws RegistryCorruptError if the file is unusable. */
 export async function listRecords(options: HomeOptions = {}): Promise<SandboxRecord[]> {
   const registry = await loadOrThrow(options)
-  return Object.values(registry.sandboxes).sort((a, b) => a.name.localeCompare(b.name))
+  return Object.values(registry.sandboxes).sort((a, b) => compareSandboxNames(a.name, b.name))
 }
 
 export type SandboxRecordInput = Partial<SandboxRecord> & {name: string; gateway: string}
