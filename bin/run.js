@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Start-up is kept small: `--version` (src/lib/cli/fast-version.ts), the everyday reads `status [NAME]`, `list`
 // and `NAME status`, and a `--help` oclif already answered the same way (src/lib/cli/fast.ts) run without loading
-// @oclif/core when oclif's answer cannot differ. They live in one CommonJS bundle (dist/fast/fast.cjs, built by
-// scripts/bundle.js) run through V8's code cache (dist/fast/load.cjs, from src/lib/cli/code-cache.ts). This file is
-// CommonJS (bin/package.json) because an ES module entry alone costs Node's ESM loader on every run. Everything else
-// goes to oclif, which loads only the command it runs (manifest).
+// @oclif/core when oclif's answer cannot differ. They live in two CommonJS bundles (dist/fast/fast.cjs decides,
+// dist/fast/fast-run.cjs runs a route; scripts/bundle.js) run through V8's code cache (dist/fast/load.cjs, from
+// src/lib/cli/code-cache.ts). This file is CommonJS (bin/package.json) because an ES module entry alone costs
+// Node's ESM loader on every run. Everything else goes to oclif, which loads only the command it runs (manifest).
 'use strict'
 const path = require('node:path')
 
@@ -13,7 +13,7 @@ const {requireWithCodeCache} = require('../dist/fast/load.cjs')
 const root = path.join(__dirname, '..')
 const argv = process.argv.slice(2)
 const bundle = requireWithCodeCache(path.join(root, 'dist', 'fast', 'fast.cjs'), process.env)
-const {fastHelp, fastRoute, fastVersion, runFast} = bundle.exports
+const {fastHelp, fastRoute, fastVersion} = bundle.exports
 
 async function main() {
   const version = fastVersion({argv, env: process.env, root})
@@ -30,8 +30,10 @@ async function main() {
 
   const route = fastRoute({argv, env: process.env, root})
   if (route) {
-    const outcome = await runFast(route)
+    const run = requireWithCodeCache(path.join(root, 'dist', 'fast', 'fast-run.cjs'), process.env)
+    const outcome = await run.exports.runFast(route)
     bundle.save() // the code this run compiled, for the next one
+    run.save()
     if ('error' in outcome) {
       const {handle} = require('@oclif/core/handle')
       await handle(outcome.error) // prints as oclif does and exits with the error's code

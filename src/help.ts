@@ -8,10 +8,10 @@ import {helpCacheFile, writeHelp} from './lib/cli/help-cache.js'
 
 export default class CachingHelp extends Help {
   override async showHelp(argv: string[]): Promise<void> {
-    const file = this.opts.sendToStderr
+    const copy = this.opts.sendToStderr
       ? undefined
       : helpCacheFile({argv, env: process.env, root: this.config.root, stdout: process.stdout})
-    if (file === undefined) return super.showHelp(argv)
+    if (copy === undefined) return super.showHelp(argv)
     const chunks: string[] = []
     const write = process.stdout.write
     process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
@@ -24,6 +24,6 @@ export default class CachingHelp extends Help {
       process.stdout.write = write
     }
 
-    writeHelp(file, chunks.join(''))
+    writeHelp(copy, chunks.join(''))
   }
 }

@@ -9,7 +9,6 @@
  * Written by src/help.ts (the package's oclif helpClass) after oclif rendered; read by bin/run.js.
  */
 import {readFileSync, statSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import path from 'node:path'
 
 import {cacheDir, writeCacheFile, xdgDir} from '../dirs.js'
@@ -40,8 +39,14 @@ function identity(file: string): string {
   }
 }
 
-/** The cache file for this question, or undefined when it must not be cached or answered from a cache. */
-export function helpCacheFile(input: HelpCacheInput): string | undefined {
+/** A copy's place and the key it must carry: the file name is a short hash of the key, the key itself is its first line. */
+export interface HelpCopy {
+  file: string
+  key: string
+}
+
+/** The copy for this question, or undefined when it must not be cached or answered from a cache. */
+export function helpCacheFile(input: HelpCacheInput): HelpCopy | undefined {
   if (!asksForHelp(input.argv)) return undefined
   const pjson = plainOclif({argv: input.argv, env: input.env, root: input.root}, VERSION_HOOKS)
   if (!pjson) return undefined
@@ -58,25 +63,40 @@ export function helpCacheFile(input: HelpCacheInput): string | undefined {
     argv: input.argv,
     env: Object.entries(input.env)
       .filter(([k]) => RENDER_ENV.test(k))
-      .sort(([a], [b]) => a.localeCompare(b)),
+      .sort(([a], [b]) => (a < b ? -1 : 1)), // distinct names; no localeCompare (it loads ICU)
     files: files.map((f) => [f, identity(f)]),
     node: process.version,
     stdout: [Boolean(input.stdout.isTTY), input.stdout.isTTY ? (input.stdout.columns ?? 0) : 0],
   })
-  // node:crypto only for a help question: importing it costs every other command more than the hash itself.
-  const {createHash} = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')
-  return path.join(cacheDir(input.env), 'help', createHash('sha256').update(key).digest('hex').slice(0, 32) + '.txt')
-}
-
-export function readHelp(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch {
-    return undefined
+  // Not node:crypto: loading it costs more than the whole help answer. A name that two keys share only means the
+  // copy of one is not used for the other (readHelp compares the key).
+  return {
+    file: path.join(cacheDir(input.env), 'help', fnv1a(key, 0x81_1c_9d_c5) + fnv1a(key, 0x9e_37_79_b9) + '.txt'),
+    key,
   }
 }
 
+/** 32-bit FNV-1a over UTF-16 code units, from `seed`, as 8 hex digits. */
+function fnv1a(text: string, seed: number): string {
+  let hash = seed >>> 0
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01_00_01_93) >>> 0
+  return hash.toString(16).padStart(8, '0')
+}
+
+/** The copy's text, when its file carries exactly this key. */
+export function readHelp(copy: HelpCopy): string | undefined {
+  let text: string
+  try {
+    text = readFileSync(copy.file, 'utf8')
+  } catch {
+    return undefined
+  }
+
+  const newline = text.indexOf('\n')
+  return newline !== -1 && text.slice(0, newline) === copy.key ? text.slice(newline + 1) : undefined
+}
+
 /** Store what oclif printed (best effort: a read-only home only means no fast help next time). */
-export function writeHelp(file: string, text: string): void {
-  writeCacheFile(file, text)
+export function writeHelp(copy: HelpCopy, text: string): void {
+  writeCacheFile(copy.file, copy.key + '\n' + text)
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {asksForHelp, helpCacheFile} from '../../../src/lib/cli/help-cache.js'
+import {asksForHelp, helpCacheFile, readHelp, writeHelp} from '../../../src/lib/cli/help-cache.js'
 
 describe('help cache: what a copy is keyed on', () => {
   let root: string
@@ -14,7 +14,7 @@ describe('help cache: what a copy is keyed on', () => {
     ...extra,
   })
   const file = (argv: string[], extra: NodeJS.ProcessEnv = {}, stdout: {isTTY?: boolean; columns?: number} = {}) =>
-    helpCacheFile({argv, env: env(extra), root, stdout})
+    helpCacheFile({argv, env: env(extra), root, stdout})?.file
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'nemoclaw-helpcache-'))
@@ -37,7 +37,7 @@ describe('help cache: what a copy is keyed on', () => {
 
   it('the argv, the terminal, the colour environment and the installed manifest each change the key', () => {
     const base = file(['status', '--help'])!
-    expect(base).to.match(/\.cache\/nemoclaw\/help\/[0-9a-f]{32}\.txt$/)
+    expect(base).to.match(/\.cache\/nemoclaw\/help\/[0-9a-f]{16}\.txt$/)
     expect(file(['status', '--help'])).to.equal(base)
     expect(file(['list', '--help'])).to.not.equal(base)
     expect(file(['status', '--help'], {}, {columns: 120, isTTY: true})).to.not.equal(base)
@@ -49,6 +49,14 @@ describe('help cache: what a copy is keyed on', () => {
     expect(file(['status', '--help'], {UNRELATED: 'x'})).to.equal(base)
     fs.writeFileSync(path.join(root, 'oclif.manifest.json'), '{"commands": {"status": {}}}')
     expect(file(['status', '--help'])).to.not.equal(base)
+  })
+
+  it('a copy is used only for exactly its key, even when another key shares its file name', () => {
+    const copy = helpCacheFile({argv: ['status', '--help'], env: env(), root, stdout: {}})!
+    expect(readHelp(copy)).to.equal(undefined)
+    writeHelp(copy, 'USAGE\n  $ nemoclaw status\n')
+    expect(readHelp(copy)).to.equal('USAGE\n  $ nemoclaw status\n')
+    expect(readHelp({...copy, key: copy.key.replace('status', 'list')})).to.equal(undefined)
   })
 
   it('no copy at all when user plugins are installed', () => {
