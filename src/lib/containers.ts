@@ -5,11 +5,11 @@
  */
 import {runProcess} from './openshell/runner.js'
 
-export type RuntimeTool = 'docker' | 'podman'
-export const RUNTIME_TOOLS: readonly RuntimeTool[] = ['docker', 'podman']
+type RuntimeTool = 'docker' | 'podman'
+const RUNTIME_TOOLS: readonly RuntimeTool[] = ['docker', 'podman']
 
 /** The longest a runtime probe may take, whatever the probe timeout. */
-export const MAX_RUNTIME_TIMEOUT_MS = 10_000
+const MAX_RUNTIME_TIMEOUT_MS = 10_000
 
 export interface RuntimeAnswer {
   tool: RuntimeTool
@@ -19,7 +19,7 @@ export interface RuntimeAnswer {
 }
 
 /** `<tool> info --format <version>`, bounded. */
-export async function probeRuntime(
+async function probeRuntime(
   tool: RuntimeTool,
   env: NodeJS.ProcessEnv,
   timeoutMs = MAX_RUNTIME_TIMEOUT_MS,
@@ -51,9 +51,9 @@ export async function answeringRuntime(
 }
 
 /** The label OpenShell's Docker and Podman drivers put on every sandbox container. */
-export const MANAGED_LABEL = 'openshell.ai/managed-by=openshell'
+const MANAGED_LABEL = 'openshell.ai/managed-by=openshell'
 /** Where the drivers mount the sandbox's client CA (the gateway's CA) inside the container. */
-export const SANDBOX_CA_PATH = '/etc/openshell/tls/client/ca.crt'
+const SANDBOX_CA_PATH = '/etc/openshell/tls/client/ca.crt'
 
 /** A sandbox container as the runtime describes it (`inspect`), reduced to what says whose it is. */
 export interface SandboxContainer {

@@ -13,7 +13,7 @@ export function homeDir(env: Env = process.env): string {
   return env.HOME || os.homedir()
 }
 
-export type XdgKind = 'cache' | 'config' | 'data' | 'state'
+type XdgKind = 'cache' | 'config' | 'data' | 'state'
 
 const XDG: Record<XdgKind, {variable: string; underHome: string[]}> = {
   cache: {underHome: ['.cache'], variable: 'XDG_CACHE_HOME'},
@@ -22,7 +22,7 @@ const XDG: Record<XdgKind, {variable: string; underHome: string[]}> = {
   state: {underHome: ['.local', 'state'], variable: 'XDG_STATE_HOME'},
 }
 
-export interface XdgOptions {
+interface XdgOptions {
   /** Ignore a relative `$XDG_*_HOME`, as the XDG spec says (OpenShell's rule); by default any non-empty value counts. */
   absoluteOnly?: boolean
   /** The home directory to fall back under (default homeDir(env)). */

@@ -16,7 +16,7 @@ export function positiveNumberEnv(env: Record<string, string | undefined>, key: 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const UPPER_CASE_NAME = /^[A-Z_][A-Z0-9_]*$/
 
-export interface EnvNameRule {
+interface EnvNameRule {
   /** Only the upper-case convention (`NVIDIA_API_KEY`): what doctor's redaction takes for a name, not a secret. */
   upperCase?: boolean
   /** Longest accepted name (no limit by default). */
@@ -30,7 +30,7 @@ export function isEnvName(value: string, rule: EnvNameRule = {}): boolean {
 }
 
 /** An environment as child_process takes it: a plain object, where an absent key is an unset variable. */
-export type EnvVars = Record<string, string | undefined>
+type EnvVars = Record<string, string | undefined>
 
 /** A copy of `env` without the variables `keys` (a copy: `env` may be process.env, which is left as it is). */
 export function withoutKeys(env: Readonly<EnvVars>, keys: Iterable<string>): NodeJS.ProcessEnv {

@@ -32,7 +32,7 @@ export interface InferenceRequest {
 }
 
 /** What a registry record says about the inference it was onboarded with. */
-export interface InferenceRecord {
+interface InferenceRecord {
   name: string
   gateway: string
   provider: string

@@ -20,7 +20,7 @@ export function* jitter(delays: Iterable<number>, random: () => number = Math.ra
 }
 
 /** The one sleep of the bounded polls; never a fixed wait on its own. */
-export const sleep = (ms: number): Promise<void> =>
+const sleep = (ms: number): Promise<void> =>
   new Promise<void>((resolve) => {
     setTimeout(resolve, ms)
   })
@@ -32,7 +32,7 @@ export interface Clock {
 
 const REAL_CLOCK: Clock = {now: () => Date.now(), sleep}
 
-export interface PollOptions<T> {
+interface PollOptions<T> {
   /** How long the poll may go on: no new wait starts once this long has passed since the poll began. */
   timeoutMs: number
   /** The waits between tries (e.g. backoff(), jitter(backoff())). */

@@ -6,9 +6,9 @@
  */
 import {failCommand, type Failable} from './output.js'
 
-export const CONFIRMATION_REQUIRED_EXIT = 2
+const CONFIRMATION_REQUIRED_EXIT = 2
 
-export interface ConfirmOptions {
+interface ConfirmOptions {
   /** --yes was given. */
   yes: boolean
   json: boolean
@@ -33,7 +33,7 @@ function where(opts: Pick<ConfirmOptions, 'gateway' | 'sandbox'>): string {
 }
 
 /** The question asked in a terminal. */
-export function deletionQuestion(opts: Pick<ConfirmOptions, 'gateway' | 'sandbox' | 'then'>): string {
+function deletionQuestion(opts: Pick<ConfirmOptions, 'gateway' | 'sandbox' | 'then'>): string {
   return `Delete ${where(opts)}${opts.then ?? ''}? Its files are lost.`
 }
 

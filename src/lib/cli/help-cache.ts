@@ -17,7 +17,7 @@ import {plainOclif, VERSION_HOOKS} from './fast-version.js'
 /** Environment that changes oclif's help output: colour detection, width, CI, locale. */
 const RENDER_ENV = /COLOR|^TERM|^CI$|^OCLIF_|^LANG$|^LC_/
 
-export interface HelpCacheInput {
+interface HelpCacheInput {
   argv: string[]
   env: NodeJS.ProcessEnv
   root: string
@@ -40,7 +40,7 @@ function identity(file: string): string {
 }
 
 /** A copy's place and the key it must carry: the file name is a short hash of the key, the key itself is its first line. */
-export interface HelpCopy {
+interface HelpCopy {
   file: string
   key: string
 }

@@ -21,9 +21,9 @@ export function table(rows: string[][]): string {
 }
 
 /** A gateway's inference route (per gateway in OpenShell), when it was read. */
-export type RouteView = {provider: string; model: string} | null
+type RouteView = {provider: string; model: string} | null
 
-export function gatewayLine(h: GatewayHealth, route?: RouteView): string {
+function gatewayLine(h: GatewayHealth, route?: RouteView): string {
   const caps = h.facts.capabilities
   const bits = [caps ? `openshell ${caps.version.raw}` : undefined, h.facts.endpoint].filter(Boolean)
   const inference = route === undefined ? '' : `; inference: ${route ? `${route.provider} / ${route.model}` : 'none'}`

@@ -5,7 +5,7 @@
  */
 import type {Reconciliation} from '../reconcile/run.js'
 
-export type ReconcileOutcome = {ok: true; value: Reconciliation} | {ok: false; error: unknown}
+type ReconcileOutcome = {ok: true; value: Reconciliation} | {ok: false; error: unknown}
 
 let current: Promise<ReconcileOutcome> | undefined
 let settled: ReconcileOutcome | undefined

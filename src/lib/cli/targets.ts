@@ -12,9 +12,9 @@ import {reconcile} from '../reconcile/run.js'
 import {openshell} from './runtime.js'
 import {reconcileOnce} from './session.js'
 
-export const REGISTRY_UNREADABLE_EXIT = 3
-export const RECONCILE_FAILED_EXIT = 1
-export const NOT_REGISTERED_EXIT = 2
+const REGISTRY_UNREADABLE_EXIT = 3
+const RECONCILE_FAILED_EXIT = 1
+const NOT_REGISTERED_EXIT = 2
 
 /** What the prerun hook reads off a command class (plugin commands declare the same statics). */
 export interface CommandTraits {

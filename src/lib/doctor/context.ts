@@ -11,7 +11,7 @@ import type {LiveGateway, RecordRef} from '../reconcile/decide.js'
 import {gatherLive} from '../reconcile/gather.js'
 import {LEGACY_GATEWAY, load, type LoadResult} from '../registry/index.js'
 
-export interface DoctorOptions {
+interface DoctorOptions {
   env: NodeJS.ProcessEnv
   /** nemoclaw's install root (oclif config.root). */
   root: string

@@ -7,7 +7,7 @@ import type {DoctorContext} from './context.js'
 import {redact, redactString} from './redact.js'
 import type {Check, CheckReport, CheckResult, Summary} from './types.js'
 
-export const DOCTOR_SCHEMA_VERSION = 1
+const DOCTOR_SCHEMA_VERSION = 1
 
 function firstLine(s: string): string {
   return s.split('\n')[0] ?? ''
@@ -62,13 +62,13 @@ export async function runChecks(
   return checks.map((c) => reports.get(c.id)).filter((report) => report !== undefined)
 }
 
-export function summarise(reports: CheckReport[]): Summary {
+function summarise(reports: CheckReport[]): Summary {
   const s: Summary = {fail: 0, pass: 0, skip: 0, warn: 0}
   for (const r of reports) s[r.status]++
   return s
 }
 
-export interface DoctorReport {
+interface DoctorReport {
   schemaVersion: typeof DOCTOR_SCHEMA_VERSION
   ok: boolean
   summary: Summary

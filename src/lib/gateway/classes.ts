@@ -127,7 +127,7 @@ export interface Guidance {
   steps: string[]
 }
 
-export const SUPPORTED_RANGE = '0.0.10 – 0.1.5'
+const SUPPORTED_RANGE = '0.0.10 – 0.1.5'
 
 function q(s: string): string {
   return `'${s}'`

@@ -27,10 +27,10 @@ import {
   localityOf,
 } from './health.js'
 
-export const SERVICE_UNIT = 'openshell-gateway.service'
+const SERVICE_UNIT = 'openshell-gateway.service'
 
 /** systemd user unit search path (the ones that matter for a user-installed deb/rpm/manual unit). */
-export function serviceUnitExists(env: NodeJS.ProcessEnv): boolean {
+function serviceUnitExists(env: NodeJS.ProcessEnv): boolean {
   const dirs = [
     path.join(xdgDir('config', env), 'systemd', 'user'),
     path.join(homeDir(env), '.local', 'share', 'systemd', 'user'),
@@ -43,7 +43,7 @@ export function serviceUnitExists(env: NodeJS.ProcessEnv): boolean {
   return dirs.some((d) => existsSync(path.join(d, SERVICE_UNIT)))
 }
 
-export function evidenceOfRun(run: RunResult | undefined): CallEvidence[] {
+function evidenceOfRun(run: RunResult | undefined): CallEvidence[] {
   if (!run) return []
   const lines = run.stderr
     .split('\n')
@@ -59,7 +59,7 @@ function outcomeEvidence(o: Outcome<unknown> | undefined): CallEvidence[] {
 }
 
 /** The env override that applies to plain openshell commands, if any. */
-export function currentOverride(env: NodeJS.ProcessEnv): EnvOverride | undefined {
+function currentOverride(env: NodeJS.ProcessEnv): EnvOverride | undefined {
   const o = envOverrides(env)
   if (o.endpoint) return {value: o.endpoint, variable: 'OPENSHELL_GATEWAY_ENDPOINT'}
   if (o.gateway) return {value: o.gateway, variable: 'OPENSHELL_GATEWAY'}
@@ -67,7 +67,7 @@ export function currentOverride(env: NodeJS.ProcessEnv): EnvOverride | undefined
 }
 
 /** Facts that need no process: registration, selection, overrides, certificates, service unit, local bundle. */
-export function diskFacts(gateway: string, env: NodeJS.ProcessEnv): Omit<GatewayFacts, 'capabilities' | 'status'> {
+function diskFacts(gateway: string, env: NodeJS.ProcessEnv): Omit<GatewayFacts, 'capabilities' | 'status'> {
   const meta = readGatewayMetadata(gateway, env)
   const certs = mtlsFiles(gateway, env)
   return {
@@ -93,7 +93,7 @@ async function serviceIsActive(env: NodeJS.ProcessEnv): Promise<boolean | undefi
 }
 
 /** How long `systemctl --user start` may take: the unit's own start-up included. */
-export const SERVICE_START_TIMEOUT_MS = 60_000
+const SERVICE_START_TIMEOUT_MS = 60_000
 
 /**
  * Start the local gateway service (`systemctl --user start openshell-gateway`), bounded. The one place that starts
@@ -104,7 +104,7 @@ export function startGatewayService(env: NodeJS.ProcessEnv): Promise<RunResult> 
   return runProcess('systemctl', ['--user', 'start', 'openshell-gateway'], {env, timeoutMs: SERVICE_START_TIMEOUT_MS})
 }
 
-export interface ProbeOptions {
+interface ProbeOptions {
   /** Set by recovery right after a start attempt. */
   startAttempted?: boolean
   /**

@@ -59,17 +59,17 @@ import type {
 } from './types.js'
 
 /** Default for `sandbox create`: OpenShell's own provisioning idle timeout is 300 s, so wait a little longer. */
-export const DEFAULT_CREATE_TIMEOUT_MS = 360_000
+const DEFAULT_CREATE_TIMEOUT_MS = 360_000
 /** Default for legacy `gateway start` (pulls and boots a k3s cluster). */
-export const DEFAULT_GATEWAY_START_TIMEOUT_MS = 300_000
+const DEFAULT_GATEWAY_START_TIMEOUT_MS = 300_000
 /** Page size requested from `sandbox list` (0.1.x `--page-size`, 0.0.x `--limit`), and the most pages followed. */
-export const SANDBOX_PAGE_SIZE = 1000
-export const MAX_SANDBOX_PAGES = 100
+const SANDBOX_PAGE_SIZE = 1000
+const MAX_SANDBOX_PAGES = 100
 /**
  * What 0.0.x `sandbox list` returns without `--limit` (0.0.111: `--limit` default 100; the rest is cut silently,
  * exit 0, nothing on stderr). A list of exactly this many from a version that cannot page may be incomplete.
  */
-export const DEFAULT_0_0_LIST_LIMIT = 100
+const DEFAULT_0_0_LIST_LIMIT = 100
 
 /**
  * The credential of a provider that needs none (ollama, vllm, custom without --credential-env). OpenShell has no
@@ -101,7 +101,7 @@ export function versionCachePath(env: Env): string {
 }
 
 /** What identifies the binary the hint is about; any difference means "no hint". */
-export interface BinaryKey {
+interface BinaryKey {
   path: string
   realPath: string
   dev: number
@@ -154,7 +154,7 @@ function sameArgv(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i])
 }
 
-export interface OpenShellOptions {
+interface OpenShellOptions {
   env?: Env
   /** Use this binary instead of resolving one (tests). */
   binary?: string

@@ -11,9 +11,9 @@ import {parse as parseToml} from 'smol-toml'
 import {homeDir, xdgDir} from '../dirs.js'
 import {MODERN_DEFAULT_PORT} from './version.js'
 
-export type Env = NodeJS.ProcessEnv
+type Env = NodeJS.ProcessEnv
 
-export interface FileState {
+interface FileState {
   path: string
   present: boolean
   readable: boolean
@@ -21,7 +21,7 @@ export interface FileState {
   mode?: number
 }
 
-export interface MtlsFiles {
+interface MtlsFiles {
   dir: string
   ca: FileState
   cert: FileState
@@ -30,7 +30,7 @@ export interface MtlsFiles {
   complete: boolean
 }
 
-export interface GatewayMetadata {
+interface GatewayMetadata {
   name: string
   gatewayEndpoint?: string
   isRemote?: boolean
@@ -53,11 +53,11 @@ export function sanitiseGatewayName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_')
 }
 
-export function gatewayDir(name: string, env: Env = process.env): string {
+function gatewayDir(name: string, env: Env = process.env): string {
   return path.join(configBase(env), 'gateways', sanitiseGatewayName(name))
 }
 
-export function mtlsDir(name: string, env: Env = process.env): string {
+function mtlsDir(name: string, env: Env = process.env): string {
   return path.join(gatewayDir(name, env), 'mtls')
 }
 
@@ -113,7 +113,7 @@ export function listRegisteredGateways(env: Env = process.env): string[] {
     .sort()
 }
 
-export function fileState(file: string): FileState {
+function fileState(file: string): FileState {
   let st: fs.Stats
   try {
     st = fs.statSync(file)
@@ -199,7 +199,7 @@ export function envOverrides(env: Env = process.env): {gateway?: string; endpoin
   return out
 }
 
-export type RefreshResult =
+type RefreshResult =
   | {ok: true; dir: string; backupDir?: string}
   | {ok: false; reason: 'bundle_incomplete' | 'gateway_not_registered' | 'io_error'; message: string}
 

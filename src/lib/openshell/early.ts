@@ -52,7 +52,7 @@ function validCall(call: unknown): call is OpenshellRequest {
 }
 
 /** A command's early round: what the process must know at its end to remember it. */
-export interface EarlyRound {
+interface EarlyRound {
   command: string
   env: Env
   binary?: string

@@ -72,7 +72,7 @@ const NOT_CONFIGURED_RE = /^\s*(?:Status:\s*)?No gateway configured\.?\s*$/
 // status
 
 /** `Connected (HTTP)` → connected_http; `Connected` → connected; … ; anything else → undefined. */
-export function parseConnectionStatus(value: string): ConnectionStatus | undefined {
+function parseConnectionStatus(value: string): ConnectionStatus | undefined {
   const v = value.trim()
   if (/^connected_http$/i.test(v) || /^Connected\s*\(HTTP\)/i.test(v)) return 'connected_http'
   if (/^Connected\b/i.test(v)) return 'connected'

@@ -16,10 +16,10 @@ import type {RunResult} from './types.js'
 
 export type Env = NodeJS.ProcessEnv
 
-export const DEFAULT_PROBE_TIMEOUT_MS = 15_000
-export const DEFAULT_OPERATION_TIMEOUT_MS = 60_000
+const DEFAULT_PROBE_TIMEOUT_MS = 15_000
+const DEFAULT_OPERATION_TIMEOUT_MS = 60_000
 /** Per-stream output cap. Larger output kills the process group and marks the result `truncated`. */
-export const DEFAULT_MAX_OUTPUT_BYTES = 8 * 1024 * 1024
+const DEFAULT_MAX_OUTPUT_BYTES = 8 * 1024 * 1024
 
 // ---------------------------------------------------------------------------------------------------------------
 // binary resolution
@@ -55,7 +55,7 @@ function probeFile(file: string): Probe {
 }
 
 /** Fallback locations checked after PATH: `~/.local/bin/openshell`, `/usr/local/bin/openshell`. */
-export function fallbackLocations(env: Env = process.env): string[] {
+function fallbackLocations(env: Env = process.env): string[] {
   return [path.join(homeDir(env), '.local', 'bin', 'openshell'), '/usr/local/bin/openshell']
 }
 
@@ -121,7 +121,7 @@ export function resolveOpenshell(env: Env = process.env, opts: {fallbacks?: stri
 // ---------------------------------------------------------------------------------------------------------------
 // call log
 
-export interface CallLogEntry {
+interface CallLogEntry {
   binary: string
   argv: string[]
   exitCode: number | null
@@ -202,7 +202,7 @@ function trackGroup(pid: number): void {
 // calls these.
 
 /** Answers a non-interactive call without a process (the in-process simulator), or undefined: spawn as usual. */
-export type SpawnHookForTests = (
+type SpawnHookForTests = (
   file: string,
   args: string[],
   env: Env,
@@ -228,7 +228,7 @@ export function resetRunnerForTests(): void {
 // ---------------------------------------------------------------------------------------------------------------
 // running
 
-export interface ProcessOptions {
+interface ProcessOptions {
   /** Kill the process group after this many ms. Interactive runs have no timeout unless one is given. */
   timeoutMs?: number
   /** Environment of the child (complete; defaults to process.env). */
@@ -489,7 +489,7 @@ export function runProcess(file: string, args: string[], opts: ProcessOptions = 
 
 export type RunKind = 'probe' | 'operation'
 
-export interface RunOpenshellOptions {
+interface RunOpenshellOptions {
   kind: RunKind
   /** Overrides the default timeout of the kind. */
   timeoutMs?: number

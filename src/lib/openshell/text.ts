@@ -34,7 +34,7 @@ function joinFragment(previous: string, fragment: string): string {
 
 /** miette's report width when stderr is not a terminal (always the case for nemoclaw's captured runs): 78 columns,
  *  measured on the real 0.0.26 and 0.0.111 binaries (see docs/CONFORMANCE.md). */
-export const MIETTE_WIDTH = 78
+const MIETTE_WIDTH = 78
 
 /**
  * Columns a report line took in miette's layout. The `Error: ` in front of the first line is printed by the

@@ -10,7 +10,7 @@ export const NEWEST_KNOWN = '0.1.5'
 export const OLDEST_SUPPORTED = '0.0.10'
 
 /** Capability thresholds (first version that has the capability). */
-export const THRESHOLDS = {
+const THRESHOLDS = {
   modern: '0.0.37',
   sandboxListJson: '0.0.44',
   tonicModern: '0.0.61',
@@ -28,7 +28,7 @@ export const THRESHOLDS = {
   sandboxStart: '0.0.105',
 } as const
 
-export const LEGACY_DEFAULT_PORT = 8080
+const LEGACY_DEFAULT_PORT = 8080
 export const MODERN_DEFAULT_PORT = 17670
 
 /** Parse `x.y.z` (optionally prefixed with `v`, with a pre-release/build suffix ignored). */
@@ -55,7 +55,7 @@ function sv(raw: string): SemVer {
 }
 
 /** True when `version` ≥ `min` (`min` as `x.y.z`). */
-export function atLeast(version: SemVer, min: string): boolean {
+function atLeast(version: SemVer, min: string): boolean {
   return compareVersions(version, sv(min)) >= 0
 }
 

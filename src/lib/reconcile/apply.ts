@@ -18,12 +18,12 @@ import {
 import {type Decision, pruneFailedVerdict, type Verdict} from './decide.js'
 
 /** How long a bookkeeping write after a read waits for the registry lock (a healthy writer holds it for ms). */
-export const BOOKKEEPING_LOCK_TIMEOUT_MS = 1000
+const BOOKKEEPING_LOCK_TIMEOUT_MS = 1000
 
 /** A proven removal that could not be written: the record stays registered and nothing was journaled. */
 export type NotPruned = Decision['prune'][number] & {failure: WriteFailure}
 
-export interface Applied {
+interface Applied {
   /** Removals written (and journaled). */
   pruned: Decision['prune']
   notPruned: NotPruned[]
@@ -49,7 +49,7 @@ export function lastSeenDue(stored: SandboxRecord['lastSeen'] | undefined, phase
   return !(age >= 0 && age < LAST_SEEN_FRESH_MS)
 }
 
-export interface ApplyOptions {
+interface ApplyOptions {
   by: string
   env: NodeJS.ProcessEnv
   /** The records the decision was made on (their stored lastSeen). */

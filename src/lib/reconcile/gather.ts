@@ -16,7 +16,7 @@ import type {StepSpec, TaskVerdict} from '../ui/tasks.js'
 import {listable, type LiveGateway} from './decide.js'
 
 /** What the run's task list gathered, per gateway. */
-export interface Gathered {
+interface Gathered {
   /** Each gateway's health, in the order the probes finished. */
   healths: Map<string, GatewayHealth>
   /** Sandbox lists of the gateways that hold records (absent: openshell or the gateway was not usable). */
@@ -25,7 +25,7 @@ export interface Gathered {
   routes: Map<string, Outcome<InferenceRoute>>
 }
 
-export interface GatherOptions {
+interface GatherOptions {
   /** Does the gateway hold records? Only those are listed (and their route read). */
   holdsRecords: (gateway: string) => boolean
   /** Also read each such gateway's inference route. */

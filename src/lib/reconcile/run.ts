@@ -44,7 +44,7 @@ export interface Reconciliation {
   registryProblem?: RegistryProblem
 }
 
-export interface ReconcileOptions {
+interface ReconcileOptions {
   /** Write lastSeen even when it is fresh, as proof the registry can be written (apply.ts; destroy). */
   proveWritable?: boolean
   /** Only this sandbox (must be registered, else `records` is empty). */

@@ -75,7 +75,7 @@ export class RegistryWriteError extends RegistryError {
 }
 
 /** Why a registry write failed, as one of a few causes (for reports and --json). */
-export type WriteFailureCause = 'registry_locked' | 'read_only' | 'disk_full' | 'permission_denied' | 'write_failed'
+type WriteFailureCause = 'registry_locked' | 'read_only' | 'disk_full' | 'permission_denied' | 'write_failed'
 
 export interface WriteFailure {
   cause: WriteFailureCause

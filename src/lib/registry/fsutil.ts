@@ -37,7 +37,7 @@ async function writeAll(fh: FileHandle, buf: Buffer, from: number, to: number, p
   }
 }
 
-export interface AtomicWriteOptions {
+interface AtomicWriteOptions {
   /** Pause this long after half of the temp file is written: only the tests ask (test-hooks.ts writeDelayMs). */
   delayMs?: number
   /** Called just before the rename; throw to abort (e.g. the lock was lost). */

@@ -16,7 +16,7 @@ import type {SandboxRecord} from './schema.js'
  * happen.
  */
 
-export type JournalOp = 'prune' | 'restore'
+type JournalOp = 'prune' | 'restore'
 
 export interface JournalEntry {
   id: string
@@ -31,7 +31,7 @@ export interface JournalEntry {
   pid: number
 }
 
-export interface JournalAbort {
+interface JournalAbort {
   id: string
   op: 'abort'
   /** id of the entry whose registry write failed */

@@ -18,12 +18,12 @@ import type {RegistryPaths} from './paths.js'
  *   throws, and the writer aborts before renaming its temp file over the registry.
  */
 
-export const DEFAULT_LOCK_STALE_MS = 5000
+const DEFAULT_LOCK_STALE_MS = 5000
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000
 /** proper-lockfile's own minimum. */
 const MIN_STALE_MS = 2000
 
-export interface LockOptions {
+interface LockOptions {
   staleMs?: number
   timeoutMs?: number
   env?: NodeJS.ProcessEnv

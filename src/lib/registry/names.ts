@@ -7,7 +7,7 @@
  * the name of a nemoclaw command, so that `nemoclaw <sandbox> <action>` stays unambiguous.
  */
 
-export const SANDBOX_NAME_MAX_LENGTH = 19
+const SANDBOX_NAME_MAX_LENGTH = 19
 
 const SANDBOX_NAME_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 
@@ -36,9 +36,9 @@ export const RESERVED_SANDBOX_NAMES: readonly string[] = Object.freeze([
   'commands',
 ])
 
-export type NameCheck = {ok: true} | {ok: false; reason: string}
+type NameCheck = {ok: true} | {ok: false; reason: string}
 
-export interface SandboxNameOptions {
+interface SandboxNameOptions {
   /** Words that may not be used as a sandbox name. Default RESERVED_SANDBOX_NAMES. */
   reserved?: Iterable<string>
 }
@@ -46,7 +46,7 @@ export interface SandboxNameOptions {
 const RULE = `use 1–${SANDBOX_NAME_MAX_LENGTH} lowercase letters, digits or '-', starting and ending with a letter or digit.`
 
 /** Quote a user-supplied name for a message: control characters escaped, long input shortened. */
-export function showName(name: string): string {
+function showName(name: string): string {
   const chars = [...name]
   const short = chars.length > 40 ? chars.slice(0, 40).join('') + '…' : name
   // eslint-disable-next-line no-control-regex

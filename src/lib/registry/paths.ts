@@ -27,7 +27,7 @@ export interface RegistryPaths {
 const REGISTRY_FILE = 'sandboxes.json'
 const JOURNAL_FILE = 'pruned.jsonl'
 
-export function resolveHome(options: HomeOptions | string = {}): string {
+function resolveHome(options: HomeOptions | string = {}): string {
   if (typeof options === 'string') return resolve(options)
   if (options.home) return resolve(options.home)
   const env = options.env ?? process.env

@@ -43,7 +43,7 @@ export async function upsertRecord(
 }
 
 /** The inference fields of a record: what OpenShell holds per gateway (its route and the provider it uses). */
-export const INFERENCE_FIELDS = ['provider', 'model', 'endpointUrl', 'credentialEnv'] as const
+const INFERENCE_FIELDS = ['provider', 'model', 'endpointUrl', 'credentialEnv'] as const
 
 /**
  * Register an onboarded sandbox and, in the same write, give every other record on its gateway the same inference

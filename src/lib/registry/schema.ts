@@ -24,7 +24,7 @@ export const REGISTRY_VERSION = 1
 /** Entries written before nemoclaw knew about gateways lived on NemoClaw's one gateway. */
 export const LEGACY_GATEWAY = 'nemoclaw'
 
-export interface LastSeen {
+interface LastSeen {
   /** Sandbox phase as the gateway last reported it (Ready, Provisioning, …) or a nemoclaw verdict. */
   phase: string
   /** ISO-8601 time of the observation. */
@@ -60,7 +60,7 @@ export interface Registry {
 /** `unusable`: the file exists but could not be used (see LoadResult.problem). */
 export type RegistryFormat = 'missing' | 'legacy' | 'v1' | 'unusable'
 
-export type ParseResult =
+type ParseResult =
   | {ok: true; registry: Registry; format: 'legacy' | 'v1'}
   | {ok: false; kind: 'unparseable' | 'invalid' | 'unsupported-version'; detail: string; issues: string[]}
 

@@ -132,4 +132,4 @@ function withReimportGuidance(after: Reconciliation, reimported: ReadonlySet<str
 }
 
 /** How long recovery waits for sandboxes after it re-imported a rotated CA (see recover). */
-export const REIMPORT_WAIT_MS = 15_000
+const REIMPORT_WAIT_MS = 15_000

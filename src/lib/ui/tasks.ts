@@ -22,7 +22,7 @@ export interface StepSpec<C> {
   fatal?: boolean
 }
 
-export interface TaskListOptions {
+interface TaskListOptions {
   /** --json: render nothing. */
   silent?: boolean
   /** Run the steps concurrently (independent probes). */
@@ -31,7 +31,7 @@ export interface TaskListOptions {
   stream?: NodeJS.WriteStream
 }
 
-export type RendererChoice = 'default' | 'simple' | 'silent'
+type RendererChoice = 'default' | 'simple' | 'silent'
 
 export function chooseRenderer(opts: {silent?: boolean; isTTY?: boolean; ci?: boolean}): RendererChoice {
   if (opts.silent) return 'silent'
@@ -39,7 +39,7 @@ export function chooseRenderer(opts: {silent?: boolean; isTTY?: boolean; ci?: bo
   return 'default'
 }
 
-export function resultTitle(title: string, verdict: TaskVerdict): string {
+function resultTitle(title: string, verdict: TaskVerdict): string {
   if ('skipped' in verdict) return `${title}  – ${verdict.note}`
   if (verdict.ok) {
     const mark = verdict.warning ? '⚠' : '✔'
@@ -50,7 +50,7 @@ export function resultTitle(title: string, verdict: TaskVerdict): string {
 }
 
 /** How a step ended: its final title (with the result) and the line symbol off a TTY. */
-export interface StepOutcome {
+interface StepOutcome {
   state: 'ok' | 'warned' | 'failed' | 'skipped'
   title: string
 }
@@ -58,7 +58,7 @@ export interface StepOutcome {
 const SYMBOL: Record<StepOutcome['state'], string> = {failed: '✖', ok: '✔', skipped: '↓', warned: '⚠'}
 
 /** The line a finished task prints off a TTY. */
-export function outcomeLine(o: StepOutcome): string {
+function outcomeLine(o: StepOutcome): string {
   return `${SYMBOL[o.state]} ${o.title}`
 }
 

@@ -15,7 +15,7 @@ function yes(b: boolean): string {
 }
 
 /** The facts of one gateway, one short line each. */
-export function gatewayFacts(h: GatewayHealth, env: NodeJS.ProcessEnv): string[] {
+function gatewayFacts(h: GatewayHealth, env: NodeJS.ProcessEnv): string[] {
   const f = h.facts
   const lines: string[] = []
   lines.push(`  registered: ${f.registered ? `yes (${f.endpoint ?? 'endpoint unknown'})` : 'no'}`)

@@ -7,7 +7,7 @@ import type {DoctorContext} from '../context.js'
 import {fromGuidance} from '../format.js'
 import type {Check, CheckResult} from '../types.js'
 
-export function capabilityList(c: Capabilities): string[] {
+function capabilityList(c: Capabilities): string[] {
   const out: string[] = [
     c.legacyLifecycle ? 'gateway start/stop (legacy lifecycle)' : 'gateway add/remove/list (gateway service)',
   ]

@@ -34,7 +34,7 @@ export interface GatewayView {
   caPem?: string
 }
 
-export interface Orphan {
+interface Orphan {
   gateway: string
   container: SandboxContainer
 }

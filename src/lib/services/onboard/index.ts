@@ -42,7 +42,7 @@ export {
 export {type OnboardFlags, resolveInput} from './resolve.js'
 export type {OnboardRefusal} from './steps.js'
 
-export const REFUSAL_EXIT = 2
+const REFUSAL_EXIT = 2
 const REFUSALS: ReadonlySet<string> = new Set<OnboardRefusal>([
   'inference_in_use',
   'inference_unverified',
