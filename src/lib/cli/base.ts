@@ -5,7 +5,7 @@
  */
 import {Command, Errors, Flags} from '@oclif/core'
 
-import {failCommand, finish, writeJson} from './output.js'
+import {exitOf, failCommand, finish, writeJson} from './output.js'
 
 export abstract class NemoclawCommand extends Command {
   /**
@@ -13,10 +13,10 @@ export abstract class NemoclawCommand extends Command {
    * failure) is still the JSON error document: id `usage_error` (exit 2) for parse errors, else `error` with the
    * error's own exit code (1 when it has none). failCommand's own exits pass through untouched.
    */
-  protected override async catch(err: Error & {oclif?: {exit?: number}}): Promise<unknown> {
+  protected override async catch(err: Error): Promise<unknown> {
     if (!(err instanceof Errors.ExitError) && this.argv.includes('--json')) {
       const usage = err instanceof Errors.CLIError && 'parse' in err
-      failCommand(this, err.message, {exit: err.oclif?.exit ?? 1, id: usage ? 'usage_error' : 'error', json: true})
+      failCommand(this, err.message, {exit: exitOf(err) ?? 1, id: usage ? 'usage_error' : 'error', json: true})
     }
 
     return super.catch(err)

@@ -46,7 +46,7 @@ export async function runFast(route: FastRoute): Promise<FastOutcome> {
 }
 
 async function runRoute(route: FastRoute): Promise<FastOutcome> {
-  const [{reconcileTarget}, views, {failCommand}] = await Promise.all([
+  const [{reconcileTarget}, views, {exitOf, failCommand}] = await Promise.all([
     import('./targets.js'),
     import('./views.js'),
     import('./output.js'),
@@ -93,9 +93,4 @@ async function runRoute(route: FastRoute): Promise<FastOutcome> {
 
     return {error: error instanceof Error ? error : new Error(String(error))}
   }
-}
-
-function exitOf(error: unknown): number | undefined {
-  const exit = (error as {oclif?: {exit?: unknown}} | undefined)?.oclif?.exit
-  return typeof exit === 'number' ? exit : undefined
 }

@@ -38,3 +38,9 @@ export function failCommand(cmd: Failable, message: string, opts: {exit: number;
 export function finish(cmd: Failable, code: number): void {
   if (code !== 0) cmd.exit(code)
 }
+
+/** The exit code an error carries for oclif (`error.oclif.exit`), if any. */
+export function exitOf(error: unknown): number | undefined {
+  const exit = (error as {oclif?: {exit?: unknown}} | undefined)?.oclif?.exit
+  return typeof exit === 'number' ? exit : undefined
+}
