@@ -565,7 +565,8 @@ export async function runOpenshell(argv: string[], opts: RunOpenshellOptions): P
   if (!interactive) noteRequest(argv, opts)
   if (!('env' in spawnOf)) return logged(spawnOf, 'openshell')
   const {args, binary, env, timeoutMs} = spawnOf
-  const early = interactive ? undefined : takeEarly(earlyKey(spawnOf, opts.maxOutputBytes))
+  // (no key to build, a copy of the whole environment, when nothing was started early: every process but the fast path)
+  const early = interactive || earlyStarts.size === 0 ? undefined : takeEarly(earlyKey(spawnOf, opts.maxOutputBytes))
   if (early) return logged(await early, 'openshell')
   return run(binary, args, {tool: 'openshell', timeoutMs, interactive, env, maxOutputBytes: opts.maxOutputBytes})
 }
