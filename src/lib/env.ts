@@ -32,13 +32,6 @@ export function isEnvName(value: string, rule: EnvNameRule = {}): boolean {
 /** An environment as child_process takes it: a plain object, where an absent key is an unset variable. */
 type EnvVars = Record<string, string | undefined>
 
-/** A copy of `env` without the variables `keys` (a copy: `env` may be process.env, which is left as it is). */
-export function withoutKeys(env: Readonly<EnvVars>, keys: Iterable<string>): NodeJS.ProcessEnv {
-  const next: NodeJS.ProcessEnv = {...env}
-  for (const k of keys) Reflect.deleteProperty(next, k)
-  return next
-}
-
 /**
  * A copy of `env` with `changes` applied in order: a string sets the variable, undefined unsets it. One copy, one
  * pass: reading every key of process.env is a call into the host each time (runner.ts makes one per openshell call).

@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {withoutKeys} from '../../src/lib/env.js'
+import {withChanges} from '../../src/lib/env.js'
 import {hostEnv} from './inprocess.js'
 import {startedLogPath} from './simulator/lib/common.js'
 import {callInProcess as simControl} from './simulator/lib/control.js'
@@ -87,7 +87,7 @@ export async function createSim(opts: SimOptions): Promise<Sim> {
   fs.mkdirSync(nemoclawHome, {recursive: true})
   const statePath = path.join(dir, 'state.json')
   const host = hostEnv()
-  const env = withoutKeys(host, STRIP)
+  const env = withChanges(host, Object.fromEntries(STRIP.map((k) => [k, undefined])))
   Object.assign(env, {
     PATH: `${SIM_BIN_DIR}${path.delimiter}${host.PATH ?? ''}`,
     HOME: home,
