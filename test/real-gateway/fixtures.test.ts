@@ -30,11 +30,17 @@ const compared = (f: RealGatewayFixture) => ({
 
 /**
  * Cases that read a sandbox right after `sandbox delete`: the gateway finishes the deletion in the background, so
- * what they print depends on how far it got (on a quiet machine `get` already finds nothing; under load `list` may
- * still show it Deleting). Either the recorded output or the other side of that race, as described here, passes.
+ * what they print depends on how far it got (on a quiet machine both already find nothing; under load `get` and
+ * `list` may still show it Deleting). Either the recorded output or the other side of that race, as described
+ * here, passes.
  */
 const DELETE_RACES: Record<string, (f: RealGatewayFixture) => boolean> = {
-  'sandbox-delete-get': (f) => f.exitCode === 1 && f.stdout === '' && /sandbox not found/.test(f.stderr),
+  // the recording is the quiet side (not found); under load `get` still finds it Deleting
+  'sandbox-delete-get': (f) =>
+    f.exitCode === 0 &&
+    f.stderr === '' &&
+    /^\s*Name:\s+doomed$/m.test(stripAnsi(f.stdout)) &&
+    /^\s*Phase:\s+Deleting$/m.test(stripAnsi(f.stdout)),
   'sandbox-delete-list': (f) =>
     f.exitCode === 0 && f.stderr === '' && /^doomed\s.*\sDeleting$/m.test(stripAnsi(f.stdout)),
 }
